@@ -1,0 +1,49 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { ApiError, notFound, onError } from './errors.js'
+import { LIMITS } from './lib/body.js'
+import { config } from './middleware/config.js'
+import { securityHeaders } from './middleware/headers.js'
+import { account } from './routes/account.js'
+import { altText } from './routes/alt-text.js'
+import { auth } from './routes/auth.js'
+import { billing } from './routes/billing.js'
+import { credits } from './routes/credits.js'
+import { docs } from './routes/docs.js'
+import { health } from './routes/health.js'
+import { keys } from './routes/keys.js'
+import { models } from './routes/models.js'
+import { privacy } from './routes/privacy.js'
+import { usage } from './routes/usage.js'
+import type { AppEnv } from './types.js'
+
+/** The API: one router per resource. */
+export const app = new Hono<AppEnv>()
+
+app.use('*', securityHeaders())
+app.use('*', config())
+// A global ceiling; routes that read bodies apply their own, smaller limits.
+app.use(
+  '/v1/*',
+  bodyLimit({
+    maxSize: LIMITS.maxJsonBodyBytes,
+    onError: () => {
+      throw new ApiError('payload_too_large', 'The request body is too large.')
+    },
+  }),
+)
+
+app.route('/health', health)
+app.route('/v1/auth', auth)
+app.route('/v1/account', account)
+app.route('/v1/account', privacy)
+app.route('/v1/keys', keys)
+app.route('/v1/credits', credits)
+app.route('/v1/models', models)
+app.route('/v1/alt-text', altText)
+app.route('/v1/usage', usage)
+app.route('/v1/billing', billing)
+app.route('/', docs)
+
+app.notFound(notFound)
+app.onError(onError)

@@ -1,0 +1,124 @@
+/**
+ * The D1 schema. Times are integers (Unix milliseconds). Rows that billing law keeps (usage,
+ * ledger, purchases) reference the user with `ON DELETE SET NULL`, so erasure can delete the
+ * account and leave those rows detached and stripped of personal data.
+ */
+import { sql } from 'drizzle-orm'
+import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    /** Normalised: trimmed and lower-cased. */
+    email: text('email').notNull().unique(),
+    name: text('name'),
+    passwordHash: text('password_hash').notNull(),
+    credits: integer('credits').notNull().default(0),
+    /** false = the user objected to storing image URLs and alt text. */
+    storeHistory: integer('store_history', { mode: 'boolean' }).notNull().default(true),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [check('credits_non_negative', sql`${t.credits} >= 0`)],
+)
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+)
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** The first characters of the key (e.g. `atk_AbCd1234`), for recognising it. */
+    prefix: text('prefix').notNull(),
+    keyHash: text('key_hash').notNull().unique(),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [index('api_keys_user_idx').on(t.userId)],
+)
+
+/** Every change of a balance. The deltas of a user sum to `users.credits`. */
+export const ledger = sqliteTable(
+  'ledger',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+    delta: integer('delta').notNull(),
+    /** signup | generation | refund | purchase | adjustment */
+    reason: text('reason').notNull(),
+    /** Usage record id, purchase id, … */
+    reference: text('reference'),
+    balanceAfter: integer('balance_after').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('ledger_user_idx').on(t.userId, t.createdAt), index('ledger_created_idx').on(t.createdAt)],
+)
+
+/** One row per described image. With storeHistory off, imageUrl and altText stay null. */
+export const usage = sqliteTable(
+  'usage',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+    apiKeyId: text('api_key_id'),
+    endpoint: text('endpoint').notNull(),
+    model: text('model').notNull(),
+    imageUrl: text('image_url'),
+    altText: text('alt_text'),
+    language: text('language').notNull(),
+    creditsUsed: integer('credits_used').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('usage_user_idx').on(t.userId, t.createdAt, t.id), index('usage_created_idx').on(t.createdAt)],
+)
+
+/** Stripe Checkout purchases of credit packs. */
+export const purchases = sqliteTable(
+  'purchases',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+    stripeSessionId: text('stripe_session_id').notNull().unique(),
+    packId: text('pack_id').notNull(),
+    credits: integer('credits').notNull(),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    /** pending | paid */
+    status: text('status').notNull(),
+    createdAt: integer('created_at').notNull(),
+    paidAt: integer('paid_at'),
+  },
+  (t) => [index('purchases_user_idx').on(t.userId)],
+)
+
+/** Stripe event ids already processed (idempotency under redelivery). */
+export const stripeEvents = sqliteTable('stripe_events', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  receivedAt: integer('received_at').notNull(),
+})
+
+/** Fixed-window counters for throttling (failed logins per email/IP, generation per key). */
+export const rateLimits = sqliteTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStart: integer('window_start').notNull(),
+  count: integer('count').notNull(),
+})

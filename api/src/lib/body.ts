@@ -1,0 +1,56 @@
+import { LIMITS, type Schema, schema } from '@alttextapi/core'
+import type { Context } from 'hono'
+import { ApiError } from '../errors.js'
+
+/**
+ * Reads the request body as bytes, refusing more than `maxBytes` without buffering the excess:
+ * the Content-Length is checked first and the stream is cut as soon as it passes the limit.
+ */
+export async function readBytes(c: Context, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(c.req.header('content-length') ?? Number.NaN)
+  const tooLarge = () =>
+    new ApiError('payload_too_large', `The request body is larger than ${Math.floor(maxBytes / 1024)} KB.`)
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge()
+  const body = c.req.raw.body
+  if (!body) return new Uint8Array()
+  const reader = body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {})
+      throw tooLarge()
+    }
+    chunks.push(value)
+  }
+  const out = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    out.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return out
+}
+
+/** Reads and validates a JSON body against a core schema; every problem is a 400 `invalid_request`. */
+export async function readJson<T>(c: Context, shape: Schema<T>, maxBytes = 64 * 1024): Promise<T> {
+  const type = c.req.header('content-type') ?? ''
+  if (!/^application\/json\b/i.test(type) && !/\+json\b/i.test(type)) {
+    throw new ApiError('invalid_request', 'Send a JSON body with the header Content-Type: application/json.')
+  }
+  const bytes = await readBytes(c, maxBytes)
+  let value: unknown
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes))
+  } catch {
+    throw new ApiError('invalid_request', 'The request body is not valid JSON.')
+  }
+  const result = shape.parse(value)
+  if (!result.ok) throw new ApiError('invalid_request', `Invalid request: ${schema.describeIssues(result.issues)}.`)
+  return result.value
+}
+
+export { LIMITS }

@@ -1,0 +1,50 @@
+/**
+ * The only way a balance changes. D1 has no interactive transactions, so a change is two
+ * statements in one atomic `batch()`: a conditional INSERT of the ledger row (it inserts only when
+ * the resulting balance stays ≥ 0), then an UPDATE of the balance guarded by the existence of that
+ * very row. Both apply or neither; two requests can never spend the same credit because D1
+ * serialises writes and the condition is re-read inside the batch.
+ */
+import { newId } from './crypto.js'
+
+/** Why a balance changed (stored in `ledger.reason`). */
+export type LedgerReason = 'signup' | 'generation' | 'refund' | 'purchase' | 'adjustment'
+
+/** The statements that change a balance, for callers that add more statements to the batch. */
+export function creditStatements(
+  db: D1Database,
+  change: { userId: string; delta: number; reason: LedgerReason; reference?: string | null; ledgerId?: string; at?: number },
+): { ledgerId: string; statements: [D1PreparedStatement, D1PreparedStatement] } {
+  if (!Number.isInteger(change.delta)) throw new Error('credit delta must be an integer')
+  const ledgerId = change.ledgerId ?? newId('led')
+  const at = change.at ?? Date.now()
+  return {
+    ledgerId,
+    statements: [
+      db
+        .prepare(
+          `INSERT INTO ledger (id, user_id, delta, reason, reference, balance_after, created_at)
+           SELECT ?1, id, ?2, ?3, ?4, credits + ?2, ?5 FROM users WHERE id = ?6 AND credits + ?2 >= 0`,
+        )
+        .bind(ledgerId, change.delta, change.reason, change.reference ?? null, at, change.userId),
+      db
+        .prepare('UPDATE users SET credits = credits + ?1 WHERE id = ?2 AND EXISTS (SELECT 1 FROM ledger WHERE id = ?3)')
+        .bind(change.delta, change.userId, ledgerId),
+    ],
+  }
+}
+
+/**
+ * Adds `delta` (negative to spend) to a user's balance with a ledger row, atomically.
+ * Returns the new balance, or `null` when the balance would go below zero (nothing changed).
+ */
+export async function changeCredits(
+  db: D1Database,
+  change: { userId: string; delta: number; reason: LedgerReason; reference?: string | null },
+): Promise<number | null> {
+  const { ledgerId, statements } = creditStatements(db, change)
+  const read = db.prepare('SELECT balance_after AS balance FROM ledger WHERE id = ?').bind(ledgerId)
+  const [inserted, , balance] = await db.batch<{ balance: number }>([...statements, read])
+  if (!inserted || inserted.meta.changes !== 1) return null
+  return balance?.results[0]?.balance ?? null
+}

@@ -1,0 +1,47 @@
+/** Random identifiers, credentials and hashing on Web Crypto. */
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+
+/** `length` random characters from [A-Za-z0-9], unbiased (rejection sampling). */
+export function randomString(length: number): string {
+  let out = ''
+  while (out.length < length) {
+    const bytes = crypto.getRandomValues(new Uint8Array(length * 2))
+    for (const byte of bytes) {
+      // 62 * 4 = 248: bytes at or above it would bias the first letters.
+      if (byte < 248 && out.length < length) out += ALPHABET[byte % 62]
+    }
+  }
+  return out
+}
+
+/** A prefixed random id, e.g. `usr_3hG…`. */
+export function newId(prefix: string): string {
+  return `${prefix}_${randomString(20)}`
+}
+
+/** A new API key: `atk_` + 40 random characters (≈238 bits). */
+export function newApiKey(): string {
+  return `atk_${randomString(40)}`
+}
+
+/** A new session token: `ats_` + 40 random characters. */
+export function newSessionToken(): string {
+  return `ats_${randomString(40)}`
+}
+
+/** SHA-256 of a string, as lowercase hex. */
+export async function sha256Hex(value: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+}
+
+/** Compares two strings in time that depends only on their length. */
+export function timingSafeEqual(a: string, b: string): boolean {
+  const left = new TextEncoder().encode(a)
+  const right = new TextEncoder().encode(b)
+  if (left.length !== right.length) return false
+  let diff = 0
+  for (let i = 0; i < left.length; i++) diff |= (left[i] ?? 0) ^ (right[i] ?? 0)
+  return diff === 0
+}

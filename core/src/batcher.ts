@@ -1,0 +1,153 @@
+/**
+ * The batcher: single `generate` calls made close together are sent as one
+ * `POST /v1/alt-text/batch` request, and its per-item results are handed back to each caller.
+ * A group of one goes as a plain `generate` (same round trips, simpler answer).
+ */
+import { AltTextError } from './alttext-error.js'
+import type { AltTextClient, GenerateOptions } from './client.js'
+import { ERROR_STATUS } from './errors.js'
+import type { ImageInput } from './image.js'
+import { createLimiter } from './limiter.js'
+import { type AltTextResponse, LIMITS } from './wire.js'
+
+/** Options of `createBatcher`. */
+export interface BatcherOptions {
+  /** Most images per batch request (1–50). Default 10. */
+  maxBatchSize?: number
+  /** How long the first queued image waits for company before its batch is sent. Default 25. */
+  maxWaitMs?: number
+  /** Batch requests in flight at once. Default 2. */
+  concurrency?: number
+}
+
+/** A batcher: `generate` has the signature and answer of `client.generate`. */
+export interface Batcher {
+  generate(input: ImageInput & GenerateOptions): Promise<AltTextResponse>
+  /** Sends everything queued now, without waiting for `maxWaitMs`. */
+  flush(): void
+  /** Images queued and not yet sent. */
+  readonly queued: number
+}
+
+interface Pending {
+  input: ImageInput & GenerateOptions
+  resolve: (value: AltTextResponse) => void
+  reject: (error: unknown) => void
+}
+
+const aborted = () => new AltTextError({ code: 'aborted', status: 0, detail: 'Aborted' })
+
+/** Creates a batcher on `client`. Images are grouped by model (a batch has one model). */
+export function createBatcher(client: AltTextClient, options: BatcherOptions = {}): Batcher {
+  const maxBatchSize = Math.min(LIMITS.maxBatchItems, Math.max(1, options.maxBatchSize ?? 10))
+  const maxWaitMs = Math.max(0, options.maxWaitMs ?? 25)
+  const limit = createLimiter(Math.max(1, options.concurrency ?? 2))
+  const groups = new Map<string, { items: Pending[]; timer?: ReturnType<typeof setTimeout> }>()
+
+  const send = async (model: string | undefined, items: Pending[]): Promise<void> => {
+    // Callers that gave up while queued are answered now and not sent.
+    const live = items.filter((item) => {
+      if (!item.input.signal?.aborted) return true
+      item.reject(aborted())
+      return false
+    })
+    if (live.length === 0) return
+    if (live.length === 1) {
+      const only = live[0] as Pending
+      await limit(() => client.generate(only.input)).then(only.resolve, only.reject)
+      return
+    }
+    // The request is aborted only when every caller in it has aborted.
+    const controller = new AbortController()
+    let remaining = live.length
+    const detach: Array<() => void> = []
+    for (const item of live) {
+      const signal = item.input.signal
+      if (!signal) continue
+      const onAbort = () => {
+        item.reject(aborted())
+        if (--remaining === 0) controller.abort()
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      detach.push(() => signal.removeEventListener('abort', onAbort))
+    }
+    try {
+      const answer = await limit(() =>
+        client.generateBatch({
+          images: live.map(({ input }) => {
+            const image =
+              input.imageUrl !== undefined ? { imageUrl: input.imageUrl } : { image: input.image }
+            return { ...image, language: input.language, context: input.context, maxLength: input.maxLength }
+          }),
+          model,
+          signal: controller.signal,
+        }),
+      )
+      live.forEach((item, index) => {
+        const result = answer.results[index]
+        if (result && 'error' in result) {
+          item.reject(
+            new AltTextError({
+              code: result.error.code,
+              status: ERROR_STATUS[result.error.code] ?? 0,
+              detail: result.error.message,
+            }),
+          )
+        } else if (result) {
+          item.resolve({ ...result, creditsRemaining: answer.creditsRemaining })
+        }
+      })
+    } catch (error) {
+      for (const item of live) item.reject(error)
+    } finally {
+      for (const undo of detach) undo()
+    }
+  }
+
+  const flushGroup = (key: string) => {
+    const group = groups.get(key)
+    if (!group) return
+    groups.delete(key)
+    if (group.timer !== undefined) clearTimeout(group.timer)
+    void send(group.items[0]?.input.model, group.items)
+  }
+
+  return {
+    generate(input) {
+      if (input.signal?.aborted) return Promise.reject(aborted())
+      return new Promise<AltTextResponse>((resolve, reject) => {
+        const key = input.model ?? ''
+        let group = groups.get(key)
+        if (!group) {
+          group = { items: [] }
+          groups.set(key, group)
+        }
+        const pending: Pending = { input, resolve, reject }
+        group.items.push(pending)
+        // A caller that aborts while queued is answered at once and leaves the queue.
+        input.signal?.addEventListener(
+          'abort',
+          () => {
+            const current = groups.get(key)
+            const index = current?.items.indexOf(pending) ?? -1
+            if (current && index >= 0) {
+              current.items.splice(index, 1)
+              reject(aborted())
+            }
+          },
+          { once: true },
+        )
+        if (group.items.length >= maxBatchSize) flushGroup(key)
+        else if (group.timer === undefined) group.timer = setTimeout(() => flushGroup(key), maxWaitMs)
+      })
+    },
+    flush() {
+      for (const key of [...groups.keys()]) flushGroup(key)
+    },
+    get queued() {
+      let count = 0
+      for (const group of groups.values()) count += group.items.length
+      return count
+    },
+  }
+}

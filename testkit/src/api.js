@@ -1,0 +1,85 @@
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { freePort } from './http.js'
+
+const apiDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'api')
+const wrangler = join(apiDir, 'node_modules', '.bin', 'wrangler')
+
+const offline = {
+  WRANGLER_SEND_METRICS: 'false',
+  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  WRANGLER_HIDE_BANNER: 'true',
+  NO_COLOR: '1',
+}
+
+/**
+ * Runs the real Worker with `wrangler dev` (workerd) and a fresh local D1 in a temporary folder,
+ * migrations applied. Settings come only from `vars` (an env file in the temp folder), never from
+ * the developer's `api/.dev.vars`.
+ * @param {{ vars?: Record<string, string>, log?: boolean }} [options]
+ * @returns {Promise<{ url: string, persistDir: string, stop: () => Promise<void> }>}
+ */
+export async function startApi(options = {}) {
+  const persistDir = mkdtempSync(join(tmpdir(), 'alttext-api-'))
+  mkdirSync(join(apiDir, 'dashboard', 'dist'), { recursive: true })
+  const env = { ...process.env, ...offline }
+  const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir], {
+    cwd: apiDir,
+    env: { ...env, CI: 'true' },
+    encoding: 'utf8',
+  })
+  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`)
+  const envFile = join(persistDir, 'test.env')
+  const vars = { BCRYPT_ROUNDS: '4', ...options.vars }
+  writeFileSync(envFile, Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(String(v))}`).join('\n'))
+  const port = await freePort()
+  const child = spawn(
+    wrangler,
+    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistDir, '--env-file', envFile, '--inspector-port', String(await freePort()), '--show-interactive-dev-session=false', '--log-level', options.log ? 'info' : 'warn'],
+    { cwd: apiDir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  )
+  let output = ''
+  child.stdout.on('data', (d) => {
+    output += d
+    if (options.log) process.stdout.write(d)
+  })
+  child.stderr.on('data', (d) => {
+    output += d
+    if (options.log) process.stderr.write(d)
+  })
+  const url = `http://127.0.0.1:${port}`
+  const stop = async () => {
+    if (child.exitCode === null) {
+      try {
+        process.kill(-(child.pid ?? 0), 'SIGTERM')
+      } catch {}
+      await new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          try {
+            process.kill(-(child.pid ?? 0), 'SIGKILL')
+          } catch {}
+          resolve(undefined)
+        }, 3000)
+        child.once('exit', () => {
+          clearTimeout(timer)
+          resolve(undefined)
+        })
+      })
+    }
+    rmSync(persistDir, { recursive: true, force: true })
+  }
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break
+    try {
+      const res = await fetch(`${url}/health`)
+      if (res.ok) return { url, persistDir, stop }
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  await stop()
+  throw new Error(`wrangler dev did not start:\n${output}`)
+}
