@@ -77,7 +77,12 @@ export function createBatcher(client: AltTextClient, options: BatcherOptions = {
           images: live.map(({ input }) => {
             const image =
               input.imageUrl !== undefined ? { imageUrl: input.imageUrl } : { image: input.image }
-            return { ...image, language: input.language, context: input.context, maxLength: input.maxLength }
+            return {
+              ...image,
+              language: input.language,
+              context: input.context,
+              maxLength: input.maxLength,
+            }
           }),
           model,
           signal: controller.signal,
@@ -138,7 +143,8 @@ export function createBatcher(client: AltTextClient, options: BatcherOptions = {
           { once: true },
         )
         if (group.items.length >= maxBatchSize) flushGroup(key)
-        else if (group.timer === undefined) group.timer = setTimeout(() => flushGroup(key), maxWaitMs)
+        else if (group.timer === undefined)
+          group.timer = setTimeout(() => flushGroup(key), maxWaitMs)
       })
     },
     flush() {

@@ -1,7 +1,7 @@
 /** `createClient`: one method per API route a plugin needs. */
 import { AltTextError } from './alttext-error.js'
-import { ERROR_STATUS, type ErrorCode } from './errors.js'
 import { CLIENT_ID, DEFAULT_BASE_URL, DEFAULTS } from './config.js'
+import { ERROR_STATUS, type ErrorCode } from './errors.js'
 import { type Call, send, type Transport } from './http.js'
 import { base64Size, type ImageInput, imageBytes, toBase64 } from './image.js'
 import {
@@ -111,16 +111,25 @@ async function wireImage(input: ImageInput): Promise<{ imageUrl: string } | { im
   if (hasUrl === hasImage) throw invalid('Give exactly one of imageUrl or image')
   if (hasUrl) return { imageUrl: input.imageUrl as string }
   const image = input.image as Uint8Array | ArrayBuffer | Blob | string
-  const size = typeof image === 'string' ? base64Size(image) : undefined
-  const bytes = typeof image === 'string' ? undefined : await imageBytes(image)
-  if ((size ?? bytes?.length ?? 0) > LIMITS.maxImageBytes)
+  if (typeof image === 'string') {
+    checkSize(base64Size(image))
+    if (image.length === 0) throw invalid('The image is empty')
+    return { image }
+  }
+  const bytes = await imageBytes(image)
+  checkSize(bytes.length)
+  if (bytes.length === 0) throw invalid('The image is empty')
+  return { image: toBase64(bytes) }
+}
+
+/** Refuses an image over the API's limit before spending a round trip on it. */
+function checkSize(size: number): void {
+  if (size > LIMITS.maxImageBytes)
     throw new AltTextError({
       code: 'payload_too_large',
       status: 0,
-      detail: `The image has ${size ?? bytes?.length} bytes, over the ${LIMITS.maxImageBytes} byte limit`,
+      detail: `The image has ${size} bytes, over the ${LIMITS.maxImageBytes} byte limit`,
     })
-  if (bytes?.length === 0) throw invalid('The image is empty')
-  return { image: bytes ? toBase64(bytes) : image }
 }
 
 /** Copies the defined fields only: JSON drops undefined anyway, but tests read bodies. */
@@ -223,8 +232,10 @@ export function createClient(options: ClientOptions = {}): AltTextClient {
           answer = await generateBatchChunk(chunk, request)
         } catch (error) {
           // Earlier chunks are already paid for: keep their results, mark this chunk failed.
-          if (start === 0 || !(error instanceof AltTextError) || error.code === 'aborted') throw error
-          const code: ErrorCode = error.code in ERROR_STATUS ? (error.code as ErrorCode) : 'internal_error'
+          if (start === 0 || !(error instanceof AltTextError) || error.code === 'aborted')
+            throw error
+          const code: ErrorCode =
+            error.code in ERROR_STATUS ? (error.code as ErrorCode) : 'internal_error'
           merged.results.push(...chunk.map(() => ({ error: { code, message: error.message } })))
           continue
         }
@@ -236,13 +247,28 @@ export function createClient(options: ClientOptions = {}): AltTextClient {
     },
 
     models: (o = {}) =>
-      call({ method: 'GET', path: '/v1/models', signal: o.signal, auth: false }) as Promise<ModelList>,
+      call({
+        method: 'GET',
+        path: '/v1/models',
+        signal: o.signal,
+        auth: false,
+      }) as Promise<ModelList>,
     account: (o = {}) =>
       call({ method: 'GET', path: '/v1/account', signal: o.signal, auth: true }) as Promise<User>,
     credits: (o = {}) =>
-      call({ method: 'GET', path: '/v1/credits', signal: o.signal, auth: true }) as Promise<Credits>,
+      call({
+        method: 'GET',
+        path: '/v1/credits',
+        signal: o.signal,
+        auth: true,
+      }) as Promise<Credits>,
     packs: (o = {}) =>
-      call({ method: 'GET', path: '/v1/billing/packs', signal: o.signal, auth: false }) as Promise<PackList>,
+      call({
+        method: 'GET',
+        path: '/v1/billing/packs',
+        signal: o.signal,
+        auth: false,
+      }) as Promise<PackList>,
     usage(query = {}) {
       const params = new URLSearchParams()
       for (const key of ['limit', 'cursor', 'from', 'to'] as const) {

@@ -1,4 +1,34 @@
+export {
+  AltTextError,
+  type AltTextErrorCode,
+  type ClientErrorCode,
+  codeForStatus,
+  isAltTextError,
+} from './alttext-error.js'
+export { type Batcher, type BatcherOptions, createBatcher } from './batcher.js'
+export {
+  type AltTextCache,
+  type CachedAltText,
+  type CacheKeyInput,
+  cacheKey,
+  isCachedAltText,
+  MemoryCache,
+  sha256Hex,
+} from './cache.js'
+export {
+  type AltTextClient,
+  type BatchImage,
+  type BatchRequestInput,
+  type ClientOptions,
+  createClient,
+  type GenerateOptions,
+  type UsageQuery,
+} from './client.js'
+export { CLIENT_ID, DEFAULT_BASE_URL, DEFAULTS, type ResolvedConfig, readConfig } from './config.js'
 export * from './errors.js'
-export * as schema from './schema.js'
+export { type ImageInput, type ImageMime, sniffImageType, toBase64 } from './image.js'
+export { createLimiter, type Limiter } from './limiter.js'
+export { backoffDelay, parseRetryAfter } from './retry.js'
 export type { Infer, Issue, JsonSchema, ParseResult, Schema } from './schema.js'
+export * as schema from './schema.js'
 export * from './wire.js'

@@ -19,7 +19,10 @@ export function backoffDelay(
  * Seconds to wait from a `Retry-After` header: delta-seconds or an HTTP date. Undefined when
  * absent or unreadable.
  */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | null,
+  now: number = Date.now(),
+): number | undefined {
   if (value === null) return undefined
   const trimmed = value.trim()
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed)

@@ -124,10 +124,14 @@ export function number(options: NumberOptions = {}): Schema<number> {
 
 /** `true` or `false`. */
 export function boolean(description?: string): Schema<boolean> {
-  return make(description ? { type: 'boolean', description } : { type: 'boolean' }, (input, path, issues) => {
-    if (typeof input !== 'boolean') issues.push({ path: where(path), message: 'must be true or false' })
-    return input === true
-  })
+  return make(
+    description ? { type: 'boolean', description } : { type: 'boolean' },
+    (input, path, issues) => {
+      if (typeof input !== 'boolean')
+        issues.push({ path: where(path), message: 'must be true or false' })
+      return input === true
+    },
+  )
 }
 
 /** One of a fixed set of strings. */
@@ -200,7 +204,10 @@ export function unknown(description?: string): Schema<unknown> {
 }
 
 /** An object with a fixed set of keys; unknown keys are refused. */
-export function object<S extends Shape>(shape: S, description?: string): Schema<InferShape<S>> & {
+export function object<S extends Shape>(
+  shape: S,
+  description?: string,
+): Schema<InferShape<S>> & {
   shape: S
 } {
   const required = Object.keys(shape).filter((key) => !shape[key]?.isOptional)
@@ -219,7 +226,8 @@ export function object<S extends Shape>(shape: S, description?: string): Schema<
     const record = input as Record<string, unknown>
     const out: Record<string, unknown> = {}
     for (const key of Object.keys(record)) {
-      if (!Object.hasOwn(shape, key)) issues.push({ path: at(path, key), message: 'is not a known field' })
+      if (!Object.hasOwn(shape, key))
+        issues.push({ path: at(path, key), message: 'is not a known field' })
     }
     for (const [key, field] of Object.entries(shape)) {
       if (!field.isOptional && record[key] === undefined) {

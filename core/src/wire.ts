@@ -3,8 +3,9 @@
  * definitions rendered into its OpenAPI document) and the response types the clients read.
  * A change to the contract is one edit here.
  */
-import * as s from './schema.js'
+
 import { ERROR_CODES } from './errors.js'
+import * as s from './schema.js'
 
 /** Limits shared by the API and its clients. */
 export const LIMITS = {
@@ -27,8 +28,16 @@ export const LIMITS = {
   maxUsagePageSize: 100,
 } as const
 
-const email = s.string({ trim: true, maxLength: LIMITS.maxEmailLength, format: 'email', pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/ })
-const password = s.string({ minLength: LIMITS.minPasswordLength, maxLength: LIMITS.maxPasswordLength })
+const email = s.string({
+  trim: true,
+  maxLength: LIMITS.maxEmailLength,
+  format: 'email',
+  pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+})
+const password = s.string({
+  minLength: LIMITS.minPasswordLength,
+  maxLength: LIMITS.maxPasswordLength,
+})
 const name = s.string({ trim: true, maxLength: LIMITS.maxNameLength })
 /** BCP 47 language tag (loosely checked: letters, digits and hyphens). */
 const language = s.string({
@@ -43,7 +52,10 @@ const isoDate = s.string({ format: 'date-time' })
 export const SignupRequest = s.object({ email, password, name: s.optional(name) })
 export type SignupRequest = s.Infer<typeof SignupRequest>
 
-export const LoginRequest = s.object({ email, password: s.string({ minLength: 1, maxLength: LIMITS.maxPasswordLength }) })
+export const LoginRequest = s.object({
+  email,
+  password: s.string({ minLength: 1, maxLength: LIMITS.maxPasswordLength }),
+})
 export type LoginRequest = s.Infer<typeof LoginRequest>
 
 export const AccountUpdateRequest = s.object({
@@ -55,19 +67,28 @@ export const AccountUpdateRequest = s.object({
 })
 export type AccountUpdateRequest = s.Infer<typeof AccountUpdateRequest>
 
-export const AccountDeleteRequest = s.object({ password: s.string({ minLength: 1, maxLength: LIMITS.maxPasswordLength }) })
+export const AccountDeleteRequest = s.object({
+  password: s.string({ minLength: 1, maxLength: LIMITS.maxPasswordLength }),
+})
 export type AccountDeleteRequest = s.Infer<typeof AccountDeleteRequest>
 
-export const KeyCreateRequest = s.object({ name: s.string({ trim: true, minLength: 1, maxLength: LIMITS.maxNameLength }) })
+export const KeyCreateRequest = s.object({
+  name: s.string({ trim: true, minLength: 1, maxLength: LIMITS.maxNameLength }),
+})
 export type KeyCreateRequest = s.Infer<typeof KeyCreateRequest>
 
 const altTextOptions = {
   language: s.optional(language),
   model: s.optional(s.string({ maxLength: 200, description: 'A model id from GET /v1/models' })),
   context: s.optional(
-    s.string({ maxLength: LIMITS.maxContextLength, description: 'Page title, nearby text, whether the image is a link…' }),
+    s.string({
+      maxLength: LIMITS.maxContextLength,
+      description: 'Page title, nearby text, whether the image is a link…',
+    }),
   ),
-  maxLength: s.optional(s.number({ integer: true, minimum: LIMITS.minMaxLength, maximum: LIMITS.maxMaxLength })),
+  maxLength: s.optional(
+    s.number({ integer: true, minimum: LIMITS.minMaxLength, maximum: LIMITS.maxMaxLength }),
+  ),
 }
 
 /** One image to describe: exactly one of `imageUrl` or `image` (base64 or a data: URL). */
@@ -191,7 +212,10 @@ export const UsageRecord = s.object({
 })
 export type UsageRecord = s.Infer<typeof UsageRecord>
 
-export const UsagePage = s.object({ records: s.array(UsageRecord), nextCursor: s.nullable(s.string()) })
+export const UsagePage = s.object({
+  records: s.array(UsageRecord),
+  nextCursor: s.nullable(s.string()),
+})
 export type UsagePage = s.Infer<typeof UsagePage>
 
 export const LedgerEntry = s.object({
@@ -204,7 +228,10 @@ export const LedgerEntry = s.object({
 })
 export type LedgerEntry = s.Infer<typeof LedgerEntry>
 
-export const Credits = s.object({ balance: s.number({ integer: true }), ledger: s.array(LedgerEntry) })
+export const Credits = s.object({
+  balance: s.number({ integer: true }),
+  ledger: s.array(LedgerEntry),
+})
 export type Credits = s.Infer<typeof Credits>
 
 export const Pack = s.object({
