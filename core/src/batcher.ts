@@ -8,7 +8,8 @@ import type { AltTextClient, GenerateOptions } from './client.js'
 import { ERROR_STATUS } from './errors.js'
 import type { ImageInput } from './image.js'
 import { createLimiter } from './limiter.js'
-import { type AltTextResponse, LIMITS } from './wire.js'
+import { LIMITS } from './limits.js'
+import type { AltTextResponse } from './wire.js'
 
 /** Options of `createBatcher`. */
 export interface BatcherOptions {

@@ -4,16 +4,16 @@ import { CLIENT_ID, DEFAULT_BASE_URL, DEFAULTS } from './config.js'
 import { ERROR_STATUS, type ErrorCode } from './errors.js'
 import { type Call, send, type Transport } from './http.js'
 import { base64Size, type ImageInput, imageBytes, toBase64 } from './image.js'
-import {
-  type AltTextResponse,
-  type BatchItem,
-  type BatchResponse,
-  type Credits,
-  LIMITS,
-  type ModelList,
-  type PackList,
-  type UsagePage,
-  type User,
+import { LIMITS } from './limits.js'
+import type {
+  AltTextResponse,
+  BatchItem,
+  BatchResponse,
+  Credits,
+  ModelList,
+  PackList,
+  UsagePage,
+  User,
 } from './wire.js'
 
 /** Options of `createClient`. */
