@@ -1,0 +1,56 @@
+// Shared helpers of the benchmarks: timing, percentiles, one-line reports.
+import os from 'node:os'
+
+/** Milliseconds since an arbitrary origin, with sub-millisecond resolution. */
+export const now = () => performance.now()
+
+/** The p-th percentile (0–100) of a list of numbers. */
+export function percentile(values, p) {
+  if (values.length === 0) return Number.NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  return sorted[index]
+}
+
+/**
+ * Runs `count` calls of `task` with at most `concurrency` in flight; returns latencies (ms) and
+ * the wall time.
+ */
+export async function load(task, { count, concurrency }) {
+  const latencies = []
+  let next = 0
+  const start = now()
+  const worker = async () => {
+    while (next < count) {
+      const i = next++
+      const t0 = now()
+      await task(i)
+      latencies.push(now() - t0)
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  return { latencies, wallMs: now() - start }
+}
+
+/** The results printed by `pnpm bench`: one line per figure, beside its target. */
+export const results = []
+
+/**
+ * Records and prints one figure.
+ * @param {string} name
+ * @param {string} value human-readable figure
+ * @param {string} target human-readable target ('' when there is none)
+ * @param {boolean | undefined} ok whether the target is met (undefined: no target)
+ */
+export function report(name, value, target = '', ok = undefined) {
+  const verdict = ok === undefined ? '' : ok ? 'ok' : 'MISSED'
+  const line = `${name.padEnd(44)} ${value.padEnd(28)} ${target ? `target ${target}`.padEnd(34) : ''.padEnd(34)} ${verdict}`
+  results.push({ name, value, target, ok })
+  console.log(line.trimEnd())
+}
+
+/** A line describing this machine, for BENCHMARKS.md. */
+export function machine() {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
+  return `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`
+}
