@@ -1,0 +1,65 @@
+/**
+ * Throttling of failed logins (and other password guesses) per email and per client IP, on the
+ * fixed-window counters of `rate-limit.ts`. Counters are keyed by the email whether or not an
+ * account exists, so a throttled answer says nothing about existence.
+ */
+import type { Context } from 'hono'
+import { ApiError } from '../errors.js'
+import { hit, peek, reset } from './rate-limit.js'
+
+/** The window and limits (failures per window). */
+export const LOGIN_THROTTLE = {
+  windowMs: 15 * 60_000,
+  perEmail: 5,
+  perIp: 30,
+} as const
+
+/** The client address as Cloudflare reports it (`unknown` outside Cloudflare, e.g. in tests). */
+export function clientIp(c: Context): string {
+  return c.req.header('cf-connecting-ip')?.trim().slice(0, 64) || 'unknown'
+}
+
+const emailKey = (email: string) => `login:email:${email}`
+const ipKey = (ip: string) => `login:ip:${ip}`
+
+function throttled(retryAfter: number): ApiError {
+  return new ApiError(
+    'rate_limited',
+    `Too many failed attempts. Try again in ${retryAfter} seconds.`,
+    {
+      'retry-after': String(retryAfter),
+    },
+  )
+}
+
+/** Throws 429 `rate_limited` (with Retry-After) when the email or the IP has used up its failures. */
+export async function assertNotThrottled(
+  db: D1Database,
+  target: { email?: string; ip: string },
+): Promise<void> {
+  const checks = [peek(db, ipKey(target.ip), LOGIN_THROTTLE.perIp, LOGIN_THROTTLE.windowMs)]
+  if (target.email)
+    checks.push(peek(db, emailKey(target.email), LOGIN_THROTTLE.perEmail, LOGIN_THROTTLE.windowMs))
+  const results = await Promise.all(checks)
+  const blocked = results.filter((result) => !result.allowed)
+  if (blocked.length > 0) throw throttled(Math.max(...blocked.map((result) => result.retryAfter)))
+}
+
+/** Counts one failure against the IP and, when given, the email. */
+export async function recordFailure(
+  db: D1Database,
+  target: { email?: string; ip: string },
+): Promise<void> {
+  const hits = [hit(db, ipKey(target.ip), LOGIN_THROTTLE.perIp, LOGIN_THROTTLE.windowMs)]
+  if (target.email)
+    hits.push(hit(db, emailKey(target.email), LOGIN_THROTTLE.perEmail, LOGIN_THROTTLE.windowMs))
+  await Promise.all(hits)
+}
+
+/**
+ * Forgets the failures of an email after a successful login. The IP counter is kept: resetting it
+ * would let one valid account clear the way for guessing at others from the same address.
+ */
+export async function clearEmailFailures(db: D1Database, email: string): Promise<void> {
+  await reset(db, emailKey(email))
+}
