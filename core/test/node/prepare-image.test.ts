@@ -56,5 +56,9 @@ describe('prepareImage', () => {
       .toBuffer()
     const prepared = await prepareImage(new Uint8Array(stored))
     expect(prepared).toMatchObject({ resized: true, width: 512, height: 1024 })
+    // Re-encoded without metadata: no EXIF (location, camera) is uploaded.
+    const meta = await sharp(prepared.bytes).metadata()
+    expect(meta.exif).toBeUndefined()
+    expect(meta.orientation).toBeUndefined()
   })
 })
