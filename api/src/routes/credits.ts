@@ -1,9 +1,93 @@
+import { Credits, type Credits as CreditsBody, type LedgerEntry } from '@alttextapi/core'
 import { Hono } from 'hono'
+import { ApiError } from '../errors.js'
 import type { RouteDoc } from '../lib/route-doc.js'
+import { iso } from '../lib/users.js'
+import { requireAuth } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
 
-/** TODO: routes of this resource (being built). */
-export const credits = new Hono<AppEnv>()
+/** Most ledger entries one answer holds (and the default). */
+export const MAX_LEDGER_ENTRIES = 100
+
+interface LedgerRow {
+  id: string
+  delta: number
+  reason: LedgerEntry['reason']
+  reference: string | null
+  balance_after: number
+  created_at: number
+}
+
+/** A ledger row → the wire `LedgerEntry`. */
+export function ledgerJson(row: LedgerRow): LedgerEntry {
+  return {
+    id: row.id,
+    delta: row.delta,
+    reason: row.reason,
+    reference: row.reference,
+    balanceAfter: row.balance_after,
+    createdAt: iso(row.created_at),
+  }
+}
+
+function parseLimit(value: string | undefined): number {
+  if (value === undefined) return MAX_LEDGER_ENTRIES
+  if (!/^\d{1,4}$/.test(value) || Number(value) < 1 || Number(value) > MAX_LEDGER_ENTRIES) {
+    throw new ApiError(
+      'invalid_request',
+      `Invalid request: limit must be an integer from 1 to ${MAX_LEDGER_ENTRIES}.`,
+    )
+  }
+  return Number(value)
+}
+
+/** `/v1/credits`: the balance and the latest ledger entries. */
+export const credits = new Hono<AppEnv>().get('/', requireAuth('session', 'key'), async (c) => {
+  const limit = parseLimit(c.req.query('limit'))
+  const db = c.env.DB
+  const userId = c.var.user.id
+  // One batch, so the balance and the entries are read from the same state.
+  const [balance, ledger] = await db.batch([
+    db.prepare('SELECT credits AS balance FROM users WHERE id = ?').bind(userId),
+    db
+      .prepare(
+        `SELECT id, delta, reason, reference, balance_after, created_at FROM ledger
+         WHERE user_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+      )
+      .bind(userId, limit),
+  ])
+  const row = balance?.results[0] as { balance: number } | undefined
+  if (!row) throw new ApiError('unauthorized', 'The account no longer exists.')
+  return c.json<CreditsBody>({
+    balance: row.balance,
+    ledger: ((ledger?.results ?? []) as LedgerRow[]).map(ledgerJson),
+  })
+})
 
 /** OpenAPI description of the routes above. */
-export const creditsDocs: RouteDoc[] = []
+export const creditsDocs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/v1/credits',
+    summary: 'Credit balance and ledger',
+    description:
+      'The balance and the latest ledger entries, newest first. Every change of the balance has an entry; the entries ' +
+      'sum to the balance, and balanceAfter is the balance right after each one.',
+    tag: 'Credits',
+    auth: ['session', 'key'],
+    query: [
+      {
+        name: 'limit',
+        description: `How many entries (1–${MAX_LEDGER_ENTRIES}, default ${MAX_LEDGER_ENTRIES}).`,
+        schema: {
+          type: 'integer',
+          minimum: 1,
+          maximum: MAX_LEDGER_ENTRIES,
+          default: MAX_LEDGER_ENTRIES,
+        },
+      },
+    ],
+    response: { status: 200, schema: Credits },
+    errors: ['unauthorized'],
+  },
+]
