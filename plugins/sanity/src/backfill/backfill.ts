@@ -1,0 +1,226 @@
+/**
+ * The asset-library backfill: fills `altText` of every `sanity.imageAsset` lacking it, page by
+ * page, with limited concurrency, one transaction per page. Resumable by design: a new run simply
+ * queries the assets that still lack alt text. Runs in the Studio tool and in the CLI alike.
+ */
+import { createLimiter } from '@alttextapi/core'
+import type { SanityClient } from '@sanity/client'
+import type { Describer } from '../describe/describer.js'
+import { errorCode, errorMessage, isFatal, isRevisionConflict } from '../describe/errors.js'
+import { assetContext, assetLanguage } from './asset-context.js'
+import { type BackfillControl, createBackfillControl } from './control.js'
+import { type AssetRow, COUNT_MISSING_QUERY, PAGE_QUERY } from './query.js'
+
+/** What happened to one asset. */
+export interface AssetOutcome {
+  assetId: string
+  status: 'described' | 'failed' | 'skipped' | 'planned'
+  altText?: string
+  error?: { code: string; message: string }
+}
+
+/** Running totals, reported after every asset. */
+export interface BackfillProgress {
+  /** Assets lacking alt text when the run started. */
+  total: number
+  processed: number
+  written: number
+  failed: number
+  skipped: number
+  creditsUsed: number
+  creditsRemaining: number | undefined
+}
+
+/** Why the run ended. */
+export type BackfillEnd = 'done' | 'limit' | 'stopped' | 'fatal'
+
+/** What a run did. */
+export interface BackfillSummary extends BackfillProgress {
+  end: BackfillEnd
+  /** Failed assets (first 100). */
+  errors: Array<{ assetId: string; code: string; message: string }>
+  /** The error that ended the run (bad key, no credits). */
+  fatal?: { code: string; message: string }
+}
+
+/** Options of `backfillAssets`. */
+export interface BackfillOptions {
+  /** A client with a token that may write the dataset. */
+  client: SanityClient
+  describe: Describer
+  /** Assets per page and per transaction. Default 25. */
+  batchSize?: number
+  /** Parallel API calls. Default 4. */
+  concurrency?: number
+  /** Most assets to process in this run. Default: all. */
+  limit?: number
+  /** List what would be described; no API call, no write. */
+  dryRun?: boolean
+  /** Language for every asset; default the language of a document using it, else the API's. */
+  language?: string | undefined
+  control?: BackfillControl
+  onProgress?: (progress: BackfillProgress) => void
+  onAsset?: (outcome: AssetOutcome) => void
+}
+
+const MAX_ERRORS = 100
+
+/** Runs the backfill to the end, the limit, a stop or a fatal error. Never throws for one asset. */
+export async function backfillAssets(options: BackfillOptions): Promise<BackfillSummary> {
+  const control = options.control ?? createBackfillControl()
+  const batchSize = Math.max(1, Math.min(options.batchSize ?? 25, 100))
+  const limit = options.limit ?? Number.POSITIVE_INFINITY
+  const run = createLimiter(Math.max(1, options.concurrency ?? 4))
+  const total = await options.client.fetch<number>(COUNT_MISSING_QUERY)
+  const summary: BackfillSummary = {
+    total,
+    processed: 0,
+    written: 0,
+    failed: 0,
+    skipped: 0,
+    creditsUsed: 0,
+    creditsRemaining: undefined,
+    end: 'done',
+    errors: [],
+  }
+  const progress = () => {
+    const { end: _end, errors: _errors, fatal: _fatal, ...counts } = summary
+    options.onProgress?.(counts)
+  }
+  const outcome = (o: AssetOutcome) => {
+    if (o.status === 'failed') {
+      summary.failed++
+      if (summary.errors.length < MAX_ERRORS && o.error)
+        summary.errors.push({ assetId: o.assetId, ...o.error })
+    }
+    if (o.status === 'skipped') summary.skipped++
+    options.onAsset?.(o)
+  }
+
+  let after = ''
+  for (;;) {
+    await control.waitWhilePaused()
+    if (control.state === 'stopped') {
+      summary.end = 'stopped'
+      break
+    }
+    const size = Math.min(batchSize, limit - summary.processed)
+    if (size <= 0) {
+      summary.end = 'limit'
+      break
+    }
+    const rows = await options.client.fetch<AssetRow[]>(PAGE_QUERY, { after, size })
+    if (rows.length === 0) break
+    after = (rows[rows.length - 1] as AssetRow)._id
+
+    if (options.dryRun) {
+      for (const row of rows) {
+        summary.processed++
+        outcome({ assetId: row._id, status: 'planned' })
+        progress()
+      }
+      continue
+    }
+
+    const described = new Map<string, { rev: string; altText: string }>()
+    await Promise.all(
+      rows.map((row) =>
+        run(async () => {
+          await control.waitWhilePaused()
+          if (control.state === 'stopped' || summary.fatal) return
+          try {
+            const answer = await options.describe({
+              assetRef: row._id,
+              context: assetContext(row),
+              language: assetLanguage(row, options.language),
+              signal: control.signal,
+            })
+            described.set(row._id, { rev: row._rev, altText: answer.altText })
+            summary.creditsUsed += answer.creditsUsed
+            summary.creditsRemaining = answer.creditsRemaining
+          } catch (error) {
+            if (control.state === 'stopped') return
+            if (isFatal(error)) {
+              summary.fatal ??= { code: errorCode(error), message: errorMessage(error) }
+              return
+            }
+            summary.processed++
+            outcome({
+              assetId: row._id,
+              status: 'failed',
+              error: { code: errorCode(error), message: errorMessage(error) },
+            })
+            progress()
+          }
+        }),
+      ),
+    )
+
+    // What was paid for is saved even when the run is stopping.
+    if (described.size > 0) await save(options.client, described, summary, outcome)
+    progress()
+    if (summary.fatal) {
+      summary.end = 'fatal'
+      break
+    }
+    if (control.state === 'stopped') {
+      summary.end = 'stopped'
+      break
+    }
+  }
+  return summary
+}
+
+/** One transaction for the page; on a revision conflict, one per asset so only the changed lose. */
+async function save(
+  client: SanityClient,
+  described: Map<string, { rev: string; altText: string }>,
+  summary: BackfillSummary,
+  outcome: (o: AssetOutcome) => void,
+) {
+  const entries = [...described]
+  const transaction = (items: typeof entries) => {
+    const tx = client.transaction()
+    for (const [id, { rev, altText }] of items)
+      tx.patch(client.patch(id).ifRevisionId(rev).setIfMissing({ altText }))
+    return tx.commit({ visibility: 'async' })
+  }
+  const done = (id: string, altText: string) => {
+    summary.processed++
+    summary.written++
+    outcome({ assetId: id, status: 'described', altText })
+  }
+  try {
+    await transaction(entries)
+    for (const [id, { altText }] of entries) done(id, altText)
+    return
+  } catch (error) {
+    if (!isRevisionConflict(error)) {
+      for (const [id] of entries) {
+        summary.processed++
+        outcome({
+          assetId: id,
+          status: 'failed',
+          error: { code: 'sanity_error', message: errorMessage(error) },
+        })
+      }
+      return
+    }
+  }
+  for (const entry of entries) {
+    const [id, { altText }] = entry
+    try {
+      await transaction([entry])
+      done(id, altText)
+    } catch (error) {
+      summary.processed++
+      if (isRevisionConflict(error)) outcome({ assetId: id, status: 'skipped' })
+      else
+        outcome({
+          assetId: id,
+          status: 'failed',
+          error: { code: 'sanity_error', message: errorMessage(error) },
+        })
+    }
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * `alttext sanity`: the asset-library backfill from the command line, for libraries too large
+ * for a browser tab. Node only (reads the environment, installs a SIGINT handler).
+ */
+import { parseArgs } from 'node:util'
+import { createClient as createAltTextClient } from '@alttextapi/core'
+import { resolveConfig } from '@alttextapi/core/node'
+import { createClient as createSanityClient } from '@sanity/client'
+import { createDescriber } from '../describe/describer.js'
+import { backfillAssets } from './backfill.js'
+import { createBackfillControl } from './control.js'
+
+/** Where the command writes and what it reads; tests pass their own. */
+export interface CliIo {
+  stdout: (line: string) => void
+  stderr: (line: string) => void
+  env: Record<string, string | undefined>
+  /** Install a SIGINT handler that stops the run gracefully. Default false. */
+  handleSignals?: boolean
+  /** For the AltText API and image downloads (default the global fetch). */
+  fetch?: typeof fetch
+}
+
+/** The Sanity API version the backfill speaks. */
+export const SANITY_API_VERSION = '2025-02-19'
+
+/** Usage text of `alttext sanity`. */
+export const SANITY_USAGE = `Usage: alttext sanity --project <id> --dataset <name> [options]
+
+Fills the altText field of sanity.imageAsset documents that have none.
+Run it again to resume: it picks up the assets that still lack alt text.
+
+Options:
+  --project <id>         Sanity project id (or SANITY_PROJECT_ID)
+  --dataset <name>       Dataset (or SANITY_DATASET)
+  --token <token>        Sanity token with write access (or SANITY_TOKEN / SANITY_AUTH_TOKEN)
+  --api-host <url>       Sanity API host (default https://api.sanity.io)
+  --limit <n>            Describe at most n assets in this run
+  --dry-run              List the assets that would be described; no API call, no write
+  --concurrency <n>      Parallel AltText API calls (default 4)
+  --batch-size <n>       Assets per transaction (default 25)
+  --lang <tag>           Language (BCP 47) for every asset (default: of a document using it)
+  --model <id>           AltText model id (default: the API's default)
+  --upload               Send image bytes instead of the image URL (private datasets)
+  --image-base-url <url> Image CDN (default https://cdn.sanity.io)
+  --api-key <key>        AltText API key (or ALTTEXT_API_KEY)
+  --api-url <url>        AltText API base URL (or ALTTEXT_API_URL)
+  -h, --help             Show this help`
+
+const positiveInt = (name: string, value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer`)
+  return n
+}
+
+class UsageError extends Error {}
+
+/** Runs `alttext sanity` with `argv` (the arguments after `sanity`). Resolves the exit code. */
+export async function runSanityCli(argv: string[], io: CliIo): Promise<number> {
+  let values: ReturnType<typeof parse>
+  try {
+    values = parse(argv)
+  } catch (error) {
+    io.stderr(`${(error as Error).message}\n\n${SANITY_USAGE}`)
+    return 2
+  }
+  if (values.help) {
+    io.stdout(SANITY_USAGE)
+    return 0
+  }
+  const projectId = values.project ?? io.env.SANITY_PROJECT_ID
+  const dataset = values.dataset ?? io.env.SANITY_DATASET
+  const token = values.token ?? io.env.SANITY_TOKEN ?? io.env.SANITY_AUTH_TOKEN
+  let limit: number | undefined
+  let concurrency: number | undefined
+  let batchSize: number | undefined
+  try {
+    if (!projectId || !dataset) throw new UsageError('--project and --dataset are required')
+    if (!token) throw new UsageError('A Sanity token is required: --token or SANITY_TOKEN')
+    limit = positiveInt('limit', values.limit)
+    concurrency = positiveInt('concurrency', values.concurrency)
+    batchSize = positiveInt('batch-size', values['batch-size'])
+  } catch (error) {
+    io.stderr(`${(error as Error).message}\n\n${SANITY_USAGE}`)
+    return 2
+  }
+  const config = resolveConfig({ apiKey: values['api-key'], baseUrl: values['api-url'] }, io.env)
+  if (!config.apiKey && !values['dry-run']) {
+    io.stderr('An AltText API key is required: --api-key or ALTTEXT_API_KEY')
+    return 2
+  }
+
+  const client = createSanityClient({
+    projectId,
+    dataset,
+    token,
+    apiVersion: SANITY_API_VERSION,
+    useCdn: false,
+    ...(values['api-host'] ? { apiHost: values['api-host'], useProjectHostname: false } : {}),
+  })
+  const altClient = createAltTextClient({
+    apiKey: config.apiKey,
+    baseUrl: config.baseUrl,
+    fetch: io.fetch,
+    userAgent: 'alttextapi-sanity-cli',
+  })
+  const describe = createDescriber({
+    client: altClient,
+    projectId,
+    dataset,
+    imageBaseUrl: values['image-base-url'],
+    delivery: values.upload ? 'upload' : 'url',
+    model: values.model,
+    fetch: io.fetch,
+  })
+  const control = createBackfillControl()
+  const onSigint = () => {
+    if (control.state === 'stopped') process.exit(130)
+    io.stderr('Stopping after the images in flight (Ctrl+C again to quit at once)…')
+    control.stop()
+  }
+  if (io.handleSignals) process.on('SIGINT', onSigint)
+
+  let lastTotal = 0
+  try {
+    const summary = await backfillAssets({
+      client,
+      describe,
+      control,
+      limit,
+      concurrency,
+      batchSize,
+      dryRun: values['dry-run'],
+      language: values.lang,
+      onProgress: (p) => {
+        lastTotal = p.total
+      },
+      onAsset: (o) => {
+        const where = `${o.assetId}`
+        if (o.status === 'planned') io.stdout(`would describe ${where}`)
+        else if (o.status === 'described') io.stderr(`described ${where}: ${o.altText}`)
+        else if (o.status === 'skipped') io.stderr(`skipped ${where} (changed meanwhile)`)
+        else io.stderr(`failed ${where}: ${o.error?.message}`)
+      },
+    })
+    const verb = values['dry-run'] ? 'would describe' : 'described'
+    const count = values['dry-run'] ? summary.processed : summary.written
+    io.stdout(
+      `${count} ${verb}, ${summary.failed} failed, ${summary.skipped} skipped, ` +
+        `${summary.creditsUsed} credits used` +
+        (summary.creditsRemaining !== undefined ? `, ${summary.creditsRemaining} left` : '') +
+        ` (${summary.total || lastTotal} assets lacked alt text; ended: ${summary.end})`,
+    )
+    if (summary.fatal) io.stderr(`Stopped: ${summary.fatal.message}`)
+    return summary.fatal || summary.failed > 0 ? 1 : 0
+  } catch (error) {
+    io.stderr(`alttext sanity failed: ${(error as Error).message}`)
+    return 1
+  } finally {
+    if (io.handleSignals) process.off('SIGINT', onSigint)
+  }
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      project: { type: 'string' },
+      dataset: { type: 'string' },
+      token: { type: 'string' },
+      'api-host': { type: 'string' },
+      limit: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      concurrency: { type: 'string' },
+      'batch-size': { type: 'string' },
+      lang: { type: 'string' },
+      model: { type: 'string' },
+      upload: { type: 'boolean', default: false },
+      'image-base-url': { type: 'string' },
+      'api-key': { type: 'string' },
+      'api-url': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }).values
+}

@@ -1,0 +1,22 @@
+export {
+  blocksToText,
+  DEFAULT_LANGUAGE_FIELDS,
+  documentContext,
+  imageContext,
+  resolveLanguage,
+} from './context.js'
+export {
+  createDescriber,
+  type DescribeRequest,
+  type Described,
+  type Describer,
+  type DescriberOptions,
+  type ImageDelivery,
+} from './describer.js'
+export {
+  DEFAULT_IMAGE_BASE_URL,
+  type ImageRefParts,
+  type ImageUrlOptions,
+  imageUrl,
+  parseImageRef,
+} from './image-url.js'
