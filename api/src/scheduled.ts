@@ -1,4 +1,119 @@
+/**
+ * The retention job, run daily by the Cron Trigger (wrangler.jsonc `triggers.crons`).
+ *
+ * - usage rows and purchases older than 7 years: deleted (the privacy policy keeps usage records
+ *   7 years for billing law, then not longer);
+ * - ledger rows older than 7 years: deleted. A live account's ledger must keep summing to its
+ *   balance, so its old rows are first folded into one `adjustment` row (reference
+ *   `retention:carried-forward`, dated at the cut-off) carrying their sum; the balance itself never
+ *   changes. Detached rows of erased accounts are simply deleted;
+ * - abandoned checkouts (pending purchases older than 7 days; Stripe expires a session after 24 h);
+ * - expired sessions;
+ * - throttling counters whose window ended more than a day ago (the longest window in use is 1 h);
+ * - processed Stripe event ids older than 90 days (Stripe retries for 3 days; a later manual resend
+ *   still credits nothing because the purchase is no longer pending).
+ */
 import type { Env } from './env.js'
 
-/** TODO (billing/privacy issue): the retention job run by the Cron Trigger. */
-export async function runRetention(_env: Env, _now = Date.now()): Promise<void> {}
+const DAY_MS = 86_400_000
+
+/** How long each kind of row is kept. */
+export const RETENTION = {
+  billingYears: 7,
+  pendingPurchaseMs: 7 * DAY_MS,
+  rateLimitMs: DAY_MS,
+  stripeEventMs: 90 * DAY_MS,
+} as const
+
+/** Rows deleted per statement, so one run never holds the database for long. */
+const CHUNK = 1000
+
+/** How many rows each step removed (or folded). */
+export interface RetentionReport {
+  usage: number
+  ledger: number
+  ledgerCarriedForward: number
+  purchases: number
+  sessions: number
+  rateLimits: number
+  stripeEvents: number
+}
+
+/** The instant 7 calendar years before `now` (UTC). */
+export function billingCutoff(now: number): number {
+  const date = new Date(now)
+  date.setUTCFullYear(date.getUTCFullYear() - RETENTION.billingYears)
+  return date.getTime()
+}
+
+/** Deletes `table` rows matching `where` (bound to `params`) in chunks; returns how many went. */
+async function deleteInChunks(
+  db: D1Database,
+  table: string,
+  key: string,
+  where: string,
+  params: unknown[],
+): Promise<number> {
+  let total = 0
+  for (;;) {
+    const result = await db
+      .prepare(
+        `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${where} LIMIT ${CHUNK})`,
+      )
+      .bind(...params)
+      .run()
+    total += result.meta.changes
+    if (result.meta.changes < CHUNK) return total
+  }
+}
+
+/** Runs every retention step once; `now` is injectable for tests. */
+export async function runRetention(env: Env, now = Date.now()): Promise<RetentionReport> {
+  const db = env.DB
+  const cutoff = billingCutoff(now)
+
+  // Fold, then delete, in one atomic batch: the ledger never stops summing to the balance.
+  const [folded, removedLedger] = await db.batch([
+    db
+      .prepare(
+        `INSERT INTO ledger (id, user_id, delta, reason, reference, balance_after, created_at)
+         SELECT 'led_' || lower(hex(randomblob(12))), l.user_id, sum(l.delta), 'adjustment',
+                'retention:carried-forward',
+                (SELECT o.balance_after FROM ledger o WHERE o.user_id = l.user_id AND o.created_at < ?1
+                 ORDER BY o.created_at DESC, o.rowid DESC LIMIT 1),
+                ?1
+         FROM ledger l WHERE l.user_id IS NOT NULL AND l.created_at < ?1
+         GROUP BY l.user_id`,
+      )
+      .bind(cutoff),
+    db.prepare('DELETE FROM ledger WHERE created_at < ?').bind(cutoff),
+  ])
+
+  const usage = await deleteInChunks(db, 'usage', 'id', 'created_at < ?', [cutoff])
+  const purchases = await deleteInChunks(
+    db,
+    'purchases',
+    'id',
+    "created_at < ? OR (status = 'pending' AND created_at < ?)",
+    [cutoff, now - RETENTION.pendingPurchaseMs],
+  )
+  const sessions = await deleteInChunks(db, 'sessions', 'id', 'expires_at <= ?', [now])
+  const rateLimits = await deleteInChunks(db, 'rate_limits', 'key', 'window_start < ?', [
+    now - RETENTION.rateLimitMs,
+  ])
+  const stripeEvents = await deleteInChunks(db, 'stripe_events', 'id', 'received_at < ?', [
+    now - RETENTION.stripeEventMs,
+  ])
+
+  const report: RetentionReport = {
+    usage,
+    ledger: removedLedger?.meta.changes ?? 0,
+    ledgerCarriedForward: folded?.meta.changes ?? 0,
+    purchases,
+    sessions,
+    rateLimits,
+    stripeEvents,
+  }
+  console.log(JSON.stringify({ level: 'info', msg: 'retention', ...report }))
+  return report
+}

@@ -1,4 +1,5 @@
 export { startApi } from './api.js'
 export { startFakeModel } from './fake-model.js'
+export { decodeStripeForm, startFakeStripe } from './fake-stripe.js'
 export { freePort, listen, readBody, sendJson } from './http.js'
 export { imageSize, PNG_1x1, tinyPng } from './images.js'

@@ -13,22 +13,45 @@ export type LedgerReason = 'signup' | 'generation' | 'refund' | 'purchase' | 'ad
 /** The statements that change a balance, for callers that add more statements to the batch. */
 export function creditStatements(
   db: D1Database,
-  change: { userId: string; delta: number; reason: LedgerReason; reference?: string | null; ledgerId?: string; at?: number },
+  change: {
+    userId: string
+    delta: number
+    reason: LedgerReason
+    reference?: string | null
+    ledgerId?: string
+    at?: number
+    /**
+     * An extra SQL condition the change needs (evaluated inside the batch, e.g. "this purchase is
+     * still pending"). Its `?` placeholders take `params` (they are numbered after the six above).
+     */
+    onlyIf?: { sql: string; params: unknown[] }
+  },
 ): { ledgerId: string; statements: [D1PreparedStatement, D1PreparedStatement] } {
   if (!Number.isInteger(change.delta)) throw new Error('credit delta must be an integer')
   const ledgerId = change.ledgerId ?? newId('led')
   const at = change.at ?? Date.now()
+  const extra = change.onlyIf ? ` AND (${change.onlyIf.sql})` : ''
   return {
     ledgerId,
     statements: [
       db
         .prepare(
           `INSERT INTO ledger (id, user_id, delta, reason, reference, balance_after, created_at)
-           SELECT ?1, id, ?2, ?3, ?4, credits + ?2, ?5 FROM users WHERE id = ?6 AND credits + ?2 >= 0`,
+           SELECT ?1, id, ?2, ?3, ?4, credits + ?2, ?5 FROM users WHERE id = ?6 AND credits + ?2 >= 0${extra}`,
         )
-        .bind(ledgerId, change.delta, change.reason, change.reference ?? null, at, change.userId),
+        .bind(
+          ledgerId,
+          change.delta,
+          change.reason,
+          change.reference ?? null,
+          at,
+          change.userId,
+          ...(change.onlyIf?.params ?? []),
+        ),
       db
-        .prepare('UPDATE users SET credits = credits + ?1 WHERE id = ?2 AND EXISTS (SELECT 1 FROM ledger WHERE id = ?3)')
+        .prepare(
+          'UPDATE users SET credits = credits + ?1 WHERE id = ?2 AND EXISTS (SELECT 1 FROM ledger WHERE id = ?3)',
+        )
         .bind(change.delta, change.userId, ledgerId),
     ],
   }

@@ -1,9 +1,87 @@
+import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../types.js'
 
-/** TODO (billing/privacy issue): security headers and CORS. */
+/** The Content-Security-Policy of every HTML answer: nothing but our own origin, no framing. */
+export const HTML_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+/** Answers about one account: never stored by a browser or a shared cache. */
+const PRIVATE_PATH = /^\/v1\/(account|keys|usage|credits|billing\/checkout)(\/|$)/
+
+/**
+ * Routes a browser page elsewhere may call with an API key (bearer token, never cookies): the
+ * generation and read routes. Maps the path to the methods allowed cross-origin.
+ */
+function corsMethods(path: string): string | undefined {
+  if (/^\/v1\/alt-text(\/|$)/.test(path)) return 'POST'
+  if (/^\/v1\/(models|usage|credits)\/?$/.test(path)) return 'GET'
+  if (/^\/v1\/account\/?$/.test(path)) return 'GET'
+  return undefined
+}
+
+const CORS_MAX_AGE = '86400'
+
+/** Sets a header even when the answer came from `fetch()` (whose headers are immutable). */
+function setHeaders(c: Context<AppEnv>, headers: Record<string, string>): void {
+  try {
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value)
+  } catch {
+    const copy = new Response(c.res.body, c.res)
+    for (const [name, value] of Object.entries(headers)) copy.headers.set(name, value)
+    c.res = copy
+  }
+}
+
+/**
+ * Security headers on every answer, and CORS for the key-authenticated routes.
+ *
+ * - all: `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`;
+ * - private answers (any request with Authorization, the account, key, usage, credit and
+ *   checkout routes): `Cache-Control: no-store`;
+ * - HTML (the /docs page): a strict CSP and `X-Frame-Options: DENY`;
+ * - CORS: any origin may call the generation and read routes with `Authorization` and
+ *   `Content-Type` (keys are bearer tokens, so no credentials mode); preflights answer 204 at
+ *   once. Session routes get no CORS headers and stay same-origin (the dashboard).
+ */
 export function securityHeaders() {
-  return createMiddleware<AppEnv>(async function securityHeaders(_c, next) {
+  return createMiddleware<AppEnv>(async function securityHeaders(c, next) {
+    const path = new URL(c.req.url).pathname
+    const methods = corsMethods(path)
+    const preflight = c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')
+    if (preflight) {
+      const headers: Record<string, string> = {
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+      }
+      if (methods) {
+        Object.assign(headers, {
+          'access-control-allow-origin': '*',
+          'access-control-allow-methods': `${methods}, OPTIONS`,
+          'access-control-allow-headers': 'Authorization, Content-Type',
+          'access-control-max-age': CORS_MAX_AGE,
+        })
+      }
+      return c.body(null, 204, headers)
+    }
+
     await next()
+
+    const headers: Record<string, string> = {
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    }
+    if (c.req.header('authorization') || PRIVATE_PATH.test(path)) {
+      headers['cache-control'] = 'no-store'
+    }
+    if (/^text\/html\b/i.test(c.res.headers.get('content-type') ?? '')) {
+      headers['content-security-policy'] = HTML_CSP
+      headers['x-frame-options'] = 'DENY'
+    }
+    if (methods?.split(', ').includes(c.req.method)) {
+      headers['access-control-allow-origin'] = '*'
+      headers['access-control-expose-headers'] = 'Retry-After'
+    }
+    setHeaders(c, headers)
   })
 }

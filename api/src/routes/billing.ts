@@ -1,9 +1,152 @@
+import { CheckoutRequest, CheckoutResponse, PackList } from '@alttextapi/core'
 import { Hono } from 'hono'
+import Stripe from 'stripe'
+import { ApiError } from '../errors.js'
+import { readBytes, readJson } from '../lib/body.js'
+import { newId } from '../lib/crypto.js'
+import { fulfilCheckoutEvent } from '../lib/fulfilment.js'
+import { findPack, PACKS } from '../lib/packs.js'
+import { hit } from '../lib/rate-limit.js'
 import type { RouteDoc } from '../lib/route-doc.js'
+import { billingSettings, cryptoProvider, stripeClient } from '../lib/stripe.js'
+import { requireAuth } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
 
-/** TODO: routes of this resource (being built). */
+/** Stripe events are a few KB; anything much larger is not from Stripe. */
+const MAX_WEBHOOK_BYTES = 256 * 1024
+
+/** Checkout Sessions a user may open per hour (each one writes a pending purchase row). */
+const CHECKOUTS_PER_HOUR = 30
+
+/** `/v1/billing`: credit packs, Stripe Checkout, and the Stripe webhook. */
 export const billing = new Hono<AppEnv>()
+  .get('/packs', (c) => {
+    billingSettings(c.var.config)
+    return c.json({ packs: [...PACKS] } satisfies PackList)
+  })
+
+  .post('/checkout', requireAuth('session'), async (c) => {
+    const settings = billingSettings(c.var.config)
+    const { packId } = await readJson(c, CheckoutRequest)
+    const pack = findPack(packId)
+    if (!pack) {
+      throw new ApiError(
+        'invalid_request',
+        `Unknown pack "${packId.slice(0, 100)}". GET /v1/billing/packs lists them.`,
+      )
+    }
+    const user = c.var.user
+    const db = c.env.DB
+    const limit = await hit(db, `checkout:${user.id}`, CHECKOUTS_PER_HOUR, 3_600_000)
+    if (!limit.allowed) {
+      throw new ApiError(
+        'rate_limited',
+        `Too many checkouts started. Try again in ${limit.retryAfter} seconds.`,
+        { 'retry-after': String(limit.retryAfter) },
+      )
+    }
+    const base = c.var.config.appUrl ?? new URL(c.req.url).origin
+    const purchaseId = newId('pur')
+    const session = await stripeClient(settings).checkout.sessions.create(
+      {
+        mode: 'payment',
+        line_items: [
+          {
+            quantity: 1,
+            price_data: {
+              currency: pack.currency,
+              unit_amount: pack.amount,
+              product_data: { name: `${pack.credits.toLocaleString('en-US')} AltText API credits` },
+            },
+          },
+        ],
+        client_reference_id: user.id,
+        metadata: { userId: user.id, packId: pack.id, credits: String(pack.credits), purchaseId },
+        success_url: `${base}/billing/success?session_id={CHECKOUT_SESSION_ID}`,
+        cancel_url: `${base}/billing/cancel`,
+      },
+      // A retried request must not open a second session for the same purchase.
+      { idempotencyKey: purchaseId },
+    )
+    if (!session.url) throw new Error('Stripe returned a Checkout Session without a URL')
+    // The URL is handed out only once the pending row exists, so nobody can pay for a session
+    // the webhook would not recognise.
+    await db
+      .prepare(
+        `INSERT INTO purchases (id, user_id, stripe_session_id, pack_id, credits, amount, currency, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+      )
+      .bind(
+        purchaseId,
+        user.id,
+        session.id,
+        pack.id,
+        pack.credits,
+        pack.amount,
+        pack.currency,
+        Date.now(),
+      )
+      .run()
+    return c.json({ url: session.url, sessionId: session.id } satisfies CheckoutResponse)
+  })
+
+  .post('/webhook', async (c) => {
+    const settings = billingSettings(c.var.config)
+    const signature = c.req.header('stripe-signature')
+    if (!signature) throw new ApiError('invalid_request', 'Missing Stripe-Signature header.')
+    // The signature covers the exact bytes Stripe sent: read them before anything parses them.
+    const raw = new TextDecoder().decode(await readBytes(c, MAX_WEBHOOK_BYTES))
+    let event: Stripe.Event
+    try {
+      event = await Stripe.webhooks.constructEventAsync(
+        raw,
+        signature,
+        settings.webhookSecret,
+        undefined,
+        cryptoProvider,
+      )
+    } catch {
+      throw new ApiError('invalid_request', 'The Stripe signature is not valid for this body.')
+    }
+    const outcome = await fulfilCheckoutEvent(c.env.DB, event)
+    return c.json({ received: true, outcome })
+  })
 
 /** OpenAPI description of the routes above. */
-export const billingDocs: RouteDoc[] = []
+export const billingDocs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/v1/billing/packs',
+    summary: 'List the credit packs on sale',
+    description:
+      'Prices are in the smallest currency unit (cents). The smallest pack is the minimum purchase.',
+    tag: 'Billing',
+    auth: [],
+    response: { status: 200, schema: PackList },
+    errors: ['billing_not_configured'],
+  },
+  {
+    method: 'post',
+    path: '/v1/billing/checkout',
+    summary: 'Start buying a pack',
+    description:
+      'Creates a Stripe Checkout Session for the pack and answers its URL; send the browser there. Credits arrive when Stripe reports the payment to the webhook.',
+    tag: 'Billing',
+    auth: ['session'],
+    request: CheckoutRequest,
+    response: { status: 200, schema: CheckoutResponse },
+    errors: ['unauthorized', 'rate_limited', 'billing_not_configured'],
+  },
+  {
+    method: 'post',
+    path: '/v1/billing/webhook',
+    summary: 'Stripe webhook',
+    description:
+      'Receives Stripe events signed with STRIPE_WEBHOOK_SECRET. checkout.session.completed (when paid) and checkout.session.async_payment_succeeded credit the pack exactly once; other events are acknowledged and ignored.',
+    tag: 'Billing',
+    auth: ['stripe'],
+    requestNote: 'application/json: a Stripe event, verified by its Stripe-Signature header',
+    response: { status: 200, description: 'The event was received.' },
+    errors: ['billing_not_configured'],
+  },
+]

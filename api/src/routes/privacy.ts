@@ -1,9 +1,200 @@
+import {
+  AccountDeleteRequest,
+  AccountExport,
+  type LedgerEntry,
+  type Purchase,
+  type UsageRecord,
+} from '@alttextapi/core'
 import { Hono } from 'hono'
+import { ApiError } from '../errors.js'
+import { apiKeyJson } from '../lib/api-keys.js'
+import { readJson } from '../lib/body.js'
+import { eraseAccount } from '../lib/erasure.js'
+import { assertNotThrottled, clientIp, recordFailure } from '../lib/login-throttle.js'
+import { verifyPassword } from '../lib/password.js'
 import type { RouteDoc } from '../lib/route-doc.js'
+import { findUserById, iso, isoOrNull, userJson } from '../lib/users.js'
+import { requireAuth } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
 
-/** TODO: routes of this resource (being built). */
+interface KeyRow {
+  id: string
+  name: string
+  prefix: string
+  created_at: number
+  last_used_at: number | null
+  revoked_at: number | null
+}
+
+interface UsageRow {
+  id: string
+  created_at: number
+  endpoint: string
+  model: string
+  image_url: string | null
+  alt_text: string | null
+  language: string
+  credits_used: number
+  api_key_id: string | null
+}
+
+interface LedgerRow {
+  id: string
+  delta: number
+  reason: LedgerEntry['reason']
+  reference: string | null
+  balance_after: number
+  created_at: number
+}
+
+interface PurchaseRow {
+  id: string
+  pack_id: string
+  credits: number
+  amount: number
+  currency: string
+  status: Purchase['status']
+  created_at: number
+  paid_at: number | null
+}
+
+/** The rows of one batch result (an empty list when there is none). */
+const rows = <T>(result: D1Result | undefined): T[] => (result?.results ?? []) as T[]
+
+/**
+ * `/v1/account` (beside the account router): the data subject's rights of access and
+ * portability (`GET /export`) and erasure (`DELETE /`). Session only: an API key in a build
+ * script must not be able to download or delete the account.
+ */
 export const privacy = new Hono<AppEnv>()
+  .get('/export', requireAuth('session'), async (c) => {
+    const db = c.env.DB
+    const userId = c.var.user.id
+    const now = Date.now()
+    const [user, keys, sessions, usage, ledger, purchases] = await db.batch([
+      db
+        .prepare(
+          'SELECT id, email, name, credits, store_history, created_at FROM users WHERE id = ?',
+        )
+        .bind(userId),
+      db
+        .prepare(
+          'SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_keys WHERE user_id = ? ORDER BY created_at',
+        )
+        .bind(userId),
+      db
+        .prepare('SELECT count(*) AS active FROM sessions WHERE user_id = ? AND expires_at > ?')
+        .bind(userId, now),
+      db
+        .prepare(
+          `SELECT id, created_at, endpoint, model, image_url, alt_text, language, credits_used, api_key_id
+           FROM usage WHERE user_id = ? ORDER BY created_at, id`,
+        )
+        .bind(userId),
+      db
+        .prepare(
+          'SELECT id, delta, reason, reference, balance_after, created_at FROM ledger WHERE user_id = ? ORDER BY created_at, rowid',
+        )
+        .bind(userId),
+      db
+        .prepare(
+          `SELECT id, pack_id, credits, amount, currency, status, created_at, paid_at
+           FROM purchases WHERE user_id = ? ORDER BY created_at`,
+        )
+        .bind(userId),
+    ])
+    const account = user?.results[0] as Parameters<typeof userJson>[0] | undefined
+    if (!account) throw new ApiError('unauthorized', 'The account no longer exists.')
+    const body: AccountExport = {
+      exportedAt: iso(now),
+      account: userJson(account),
+      // Revoked keys are still stored (their usage points at them), so they are listed too.
+      apiKeys: rows<KeyRow>(keys).map((row) => ({
+        ...apiKeyJson(row),
+        revokedAt: isoOrNull(row.revoked_at),
+      })),
+      sessions: { active: (sessions?.results[0] as { active: number } | undefined)?.active ?? 0 },
+      usage: rows<UsageRow>(usage).map(
+        (row): UsageRecord => ({
+          id: row.id,
+          createdAt: iso(row.created_at),
+          endpoint: row.endpoint,
+          model: row.model,
+          imageUrl: row.image_url,
+          altText: row.alt_text,
+          language: row.language,
+          creditsUsed: row.credits_used,
+          apiKeyId: row.api_key_id,
+        }),
+      ),
+      ledger: rows<LedgerRow>(ledger).map(
+        (row): LedgerEntry => ({
+          id: row.id,
+          delta: row.delta,
+          reason: row.reason,
+          reference: row.reference,
+          balanceAfter: row.balance_after,
+          createdAt: iso(row.created_at),
+        }),
+      ),
+      purchases: rows<PurchaseRow>(purchases).map(
+        (row): Purchase => ({
+          id: row.id,
+          packId: row.pack_id,
+          credits: row.credits,
+          amount: row.amount,
+          currency: row.currency,
+          status: row.status,
+          createdAt: iso(row.created_at),
+          paidAt: isoOrNull(row.paid_at),
+        }),
+      ),
+    }
+    const date = iso(now).slice(0, 10)
+    return c.json(body, 200, {
+      'content-disposition': `attachment; filename="alttextapi-export-${date}.json"`,
+    })
+  })
+
+  .delete('/', requireAuth('session'), async (c) => {
+    const { password } = await readJson(c, AccountDeleteRequest)
+    const db = c.env.DB
+    const record = await findUserById(db, c.var.user.id)
+    if (!record) throw new ApiError('unauthorized', 'The account no longer exists.')
+    // A stolen session must not be able to guess the password here faster than at login.
+    const target = { email: record.email, ip: clientIp(c) }
+    await assertNotThrottled(db, target)
+    if (!(await verifyPassword(password, record.password_hash, c.var.config.bcryptRounds))) {
+      await recordFailure(db, target)
+      throw new ApiError('forbidden', 'The password is not correct. Nothing was deleted.')
+    }
+    await eraseAccount(db, { id: record.id, email: record.email })
+    return c.body(null, 204)
+  })
 
 /** OpenAPI description of the routes above. */
-export const privacyDocs: RouteDoc[] = []
+export const privacyDocs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/v1/account/export',
+    summary: 'Download everything stored about you',
+    description:
+      'One JSON document (a download: Content-Disposition attachment) with the account, API keys (never their hashes), the number of active sessions, every usage record, the credit ledger and purchases.',
+    tag: 'Privacy',
+    auth: ['session'],
+    response: { status: 200, schema: AccountExport },
+    errors: ['unauthorized'],
+  },
+  {
+    method: 'delete',
+    path: '/v1/account',
+    summary: 'Delete your account',
+    description:
+      'Needs the password. Deletes the account, its keys and sessions at once. Usage, ledger and purchase rows that billing law keeps for 7 years stay without any personal data (no email, name, image URLs or alt text) and without a link to you. The email can sign up again as a new account.',
+    tag: 'Privacy',
+    auth: ['session'],
+    request: AccountDeleteRequest,
+    response: { status: 204, description: 'The account is gone.' },
+    errors: ['unauthorized', 'forbidden', 'rate_limited'],
+  },
+]
