@@ -1,0 +1,108 @@
+/** The options of the rehype plugin (shared by the Vite plugin and the CLI), with their defaults. */
+import type { AltTextCache, AltTextClient } from '@alttextapi/core'
+import type { VFile } from 'vfile'
+import type { AltTextRun } from './run.js'
+
+/** What is known about an image's surroundings; given to a `context` function. */
+export interface ImageContext {
+  /** `<title>` of the page. */
+  title?: string | undefined
+  /** Text of the nearest heading before the image. */
+  heading?: string | undefined
+  /** Text of the `<figcaption>` of the image's `<figure>`. */
+  caption?: string | undefined
+  /** Text of the nearest block around the image (trimmed to ~300 characters). */
+  text?: string | undefined
+  /** True when the image is the only content of a link. */
+  linkOnly: boolean
+  /** The `href` of that link. */
+  href?: string | undefined
+  /** The image source as written in the HTML. */
+  src: string
+}
+
+/** Which images to describe, by their source as written (`src` or the chosen `srcset` entry). */
+export type ImageFilter = string | RegExp | ((src: string, file: VFile) => boolean)
+
+/** Options of `rehypeAltText` (every field optional). */
+export interface Options {
+  /** API key. Default: `ALTTEXT_API_KEY` from the environment. */
+  apiKey?: string | undefined
+  /** API base URL. Default: `ALTTEXT_API_URL`, else `https://api.alttextapi.com`. */
+  baseUrl?: string | undefined
+  /** A ready client (then `apiKey`/`baseUrl` are not used). */
+  client?: AltTextClient | undefined
+  /**
+   * Language (BCP 47) when the page names none: a `lang` on the image or an ancestor (usually
+   * `<html lang>`) wins. Default `'en'`.
+   */
+  language?: string | undefined
+  /** Folder that root-relative sources (`/img/a.png`) are read from. Default `process.cwd()`. */
+  publicDir?: string | undefined
+  /** URL path the site is served under (`/blog/`): stripped from root-relative sources. Default `/`. */
+  basePath?: string | undefined
+  /** Replace existing, non-empty alt text. Default `false`. */
+  overwrite?: boolean | undefined
+  /** Describe images marked decorative (`alt=""`). Default `false`: they are left alone. */
+  describeDecorative?: boolean | undefined
+  /**
+   * Where descriptions are kept between runs; `false` for none. Default: a `FileCache` in
+   * `cacheDir`.
+   */
+  cache?: AltTextCache | false | undefined
+  /** Folder of the default file cache. Default `node_modules/.cache/alttextapi` under the cwd. */
+  cacheDir?: string | undefined
+  /** API calls at once. Default 4. */
+  concurrency?: number | undefined
+  /** Most images sent to the API in one run; the rest are skipped (reported). Default unlimited. */
+  maxImages?: number | undefined
+  /** Most credits spent in one run; the rest are skipped (reported). Default unlimited. */
+  maxCredits?: number | undefined
+  /** Find and report, but call nothing and change nothing. Default `false`. */
+  dryRun?: boolean | undefined
+  /** Turn problems into a failed file (`file.fail`). Default `false`: the image is left as it was. */
+  failOnError?: boolean | undefined
+  /** Model id (see `client.models()`). Default: the API's default model. */
+  model?: string | undefined
+  /** Longest alt text in characters. Default: the API's (125). */
+  maxLength?: number | undefined
+  /** Send context (title, heading, caption, nearby text, link). Default `true`. */
+  context?: boolean | ((context: ImageContext, file: VFile) => string | undefined) | undefined
+  /** Only images whose source matches (substring, RegExp or function). Default: all. */
+  include?: ImageFilter | ImageFilter[] | undefined
+  /** Not images whose source matches. Default: none. */
+  exclude?: ImageFilter | ImageFilter[] | undefined
+  /**
+   * http(s) images: `'download'` (default) fetches them here (timeout and size cap) and sends the
+   * bytes, so the content-hash cache works and the URL is not stored by the API; `'url'` sends the
+   * URL for the API to fetch (must be public; cached by URL); `'skip'` leaves them alone.
+   */
+  remoteImages?: 'download' | 'url' | 'skip' | undefined
+  /** Timeout of one image download in ms. Default 15000. */
+  fetchTimeoutMs?: number | undefined
+  /** Largest image read or downloaded, in bytes. Default 25 MB (downscaled before upload). */
+  maxImageBytes?: number | undefined
+  /** Longest side of an uploaded image; larger ones are downscaled with sharp. Default 1024. */
+  maxSide?: number | undefined
+  /**
+   * Finds an image's bytes before the built-in lookup (the Vite plugin reads its bundle here).
+   * Return undefined to fall through.
+   */
+  resolveImage?:
+    | ((src: string, file: VFile) => Promise<Uint8Array | undefined> | Uint8Array | undefined)
+    | undefined
+  /** The fetch used for downloads. Default the global one. */
+  fetch?: typeof fetch | undefined
+  /** Share one run (dedupe, budget, stats) between processors; see `createAltTextRun`. */
+  run?: AltTextRun | undefined
+}
+
+/** Defaults, in one place for the README and the code. */
+export const DEFAULTS = {
+  language: 'en',
+  concurrency: 4,
+  remoteImages: 'download',
+  fetchTimeoutMs: 15_000,
+  maxImageBytes: 25 * 1024 * 1024,
+  maxSide: 1024,
+} as const

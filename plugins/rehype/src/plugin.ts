@@ -1,0 +1,165 @@
+/** `rehypeAltText`: the unified attacher, and `processTree`, the transform itself. */
+import type { Element, Root } from 'hast'
+import type { VFile } from 'vfile'
+import { contextString, languageOf } from './context.js'
+import { type FoundImage, findImages } from './find-images.js'
+import { DEFAULTS, type ImageFilter, type Options } from './options.js'
+import { type AltTextRun, createAltTextRun } from './run.js'
+import { ImageLoadError, loadImage } from './source.js'
+import { type AltTextStats, emptyStats } from './stats.js'
+
+/** What happened to one image of a file (in `file.data.altText.images`). */
+export interface ImageResult {
+  node: Element
+  src: string
+  status: 'described' | 'cached' | 'skipped' | 'failed'
+  altText?: string | undefined
+  reason?: string | undefined
+}
+
+/** `file.data.altText`: the file's counters and per-image results. */
+export interface FileAltText {
+  stats: AltTextStats
+  images: ImageResult[]
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    altText: FileAltText
+  }
+}
+
+const SOURCE = 'alttextapi'
+
+function matches(filter: ImageFilter | ImageFilter[], src: string, file: VFile): boolean {
+  const list = Array.isArray(filter) ? filter : [filter]
+  return list.some((f) =>
+    typeof f === 'string' ? src.includes(f) : f instanceof RegExp ? f.test(src) : f(src, file),
+  )
+}
+
+/** True when the image needs describing under the options. */
+function wanted(image: FoundImage, options: Options): boolean {
+  if (image.alt === 'missing') return true
+  if (image.alt === 'decorative') return options.describeDecorative === true
+  return options.overwrite === true
+}
+
+/** Describes one image and sets its alt; returns the result (never throws). */
+async function handle(
+  image: FoundImage,
+  run: AltTextRun,
+  file: VFile,
+  fallbackLanguage: string,
+): Promise<ImageResult> {
+  const { options } = run
+  const { node, src } = image
+  const base = { node, src }
+  if (options.include !== undefined && !matches(options.include, src, file))
+    return { ...base, status: 'skipped', reason: 'not included' }
+  if (options.exclude !== undefined && matches(options.exclude, src, file))
+    return { ...base, status: 'skipped', reason: 'excluded' }
+  let loaded: Awaited<ReturnType<typeof loadImage>>
+  try {
+    loaded = await run.io(() =>
+      loadImage(src, file, {
+        publicDir: options.publicDir ?? process.cwd(),
+        basePath: options.basePath ?? '/',
+        remoteImages: options.remoteImages ?? DEFAULTS.remoteImages,
+        fetchTimeoutMs: options.fetchTimeoutMs ?? DEFAULTS.fetchTimeoutMs,
+        maxImageBytes: options.maxImageBytes ?? DEFAULTS.maxImageBytes,
+        fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+        resolveImage: options.resolveImage,
+      }),
+    )
+  } catch (error) {
+    const reason =
+      error instanceof ImageLoadError ? error.message : `Could not read image: ${error}`
+    return { ...base, status: 'failed', reason }
+  }
+  if (loaded.kind === 'skip') return { ...base, status: 'skipped', reason: loaded.reason }
+  const contextOption = options.context ?? true
+  const context =
+    contextOption === false
+      ? undefined
+      : typeof contextOption === 'function'
+        ? contextOption(image.context, file)
+        : contextString(image.context)
+  const outcome = await run.describe({
+    bytes: loaded.kind === 'bytes' ? loaded.bytes : undefined,
+    url: loaded.kind === 'url' ? loaded.url : undefined,
+    language: languageOf(image.lang, fallbackLanguage),
+    context,
+  })
+  if (outcome.status === 'described' || outcome.status === 'cached') {
+    node.properties.alt = outcome.altText
+    return { ...base, status: outcome.status, altText: outcome.altText }
+  }
+  return {
+    ...base,
+    status: outcome.status,
+    reason: 'reason' in outcome ? outcome.reason : undefined,
+  }
+}
+
+/**
+ * Fills missing alt text in `tree` (see `Options`), reports on `file`, and returns what happened
+ * to each image. With `failOnError`, throws the first failure as a `file.fail` message.
+ */
+export async function processTree(tree: Root, file: VFile, run: AltTextRun): Promise<FileAltText> {
+  const { options } = run
+  const fallback = languageOf(options.language, DEFAULTS.language)
+  const images = findImages(tree).filter((image) => wanted(image, options))
+  const stats = emptyStats()
+  const results = await Promise.all(images.map((image) => handle(image, run, file, fallback)))
+  for (const result of results) {
+    stats.images++
+    run.stats.images++
+    stats[result.status]++
+    run.stats[result.status]++
+    const label = result.src ? ` (${result.src.slice(0, 120)})` : ''
+    const place = { place: result.node.position, source: SOURCE }
+    if (result.status === 'failed') {
+      file.message(`Could not describe image${label}: ${result.reason}`, {
+        ...place,
+        ruleId: 'failed',
+      })
+    } else if (result.status === 'skipped' && result.reason === 'dry run') {
+      file.info(`Image without alt text${label}: would be described`, {
+        ...place,
+        ruleId: 'dry-run',
+      })
+    } else if (
+      result.status === 'skipped' &&
+      !/^(not included|excluded)$/.test(result.reason ?? '')
+    ) {
+      file.message(`Image left without alt text${label}: ${result.reason}`, {
+        ...place,
+        ruleId: 'skipped',
+      })
+    }
+  }
+  const data: FileAltText = { stats, images: results }
+  file.data.altText = data
+  const failure = results.find((r) => r.status === 'failed')
+  if (options.failOnError && failure) {
+    file.fail(`Could not describe image (${failure.src}): ${failure.reason}`, {
+      place: failure.node.position,
+      source: SOURCE,
+      ruleId: 'failed',
+    })
+  }
+  return data
+}
+
+/**
+ * rehype plugin: gives every `<img>` without `alt` a description from the AltText API. Images
+ * with `alt=""` (decorative) and with alt text are left alone unless the options say otherwise.
+ * Problems are reported with `file.message` and leave the image as it was.
+ */
+export default function rehypeAltText(options: Options = {}) {
+  const run = options.run ?? createAltTextRun(options)
+  return async (tree: Root, file: VFile): Promise<undefined> => {
+    await processTree(tree, file, run)
+  }
+}

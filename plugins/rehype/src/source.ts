@@ -1,0 +1,147 @@
+/**
+ * Reading an image given its `src`: an http(s) URL (downloaded with a timeout and a size cap, or
+ * passed on as a URL), a root-relative path under the public folder, a path relative to the file,
+ * or a `data:` URL.
+ */
+import { readFile, stat } from 'node:fs/promises'
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
+import type { VFile } from 'vfile'
+
+/** An image's bytes, or a URL for the API to fetch; `skip` is a deliberate no. */
+export type LoadedImage =
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'url'; url: string }
+  | { kind: 'skip'; reason: string }
+
+/** What `loadImage` needs from the options. */
+export interface LoadOptions {
+  publicDir: string
+  basePath: string
+  remoteImages: 'download' | 'url' | 'skip'
+  fetchTimeoutMs: number
+  maxImageBytes: number
+  fetch: typeof fetch
+  resolveImage?:
+    | ((src: string, file: VFile) => Promise<Uint8Array | undefined> | Uint8Array | undefined)
+    | undefined
+}
+
+/** A problem reading an image: reported on the image, never thrown out of the plugin. */
+export class ImageLoadError extends Error {
+  override name = 'ImageLoadError'
+}
+
+/** Decodes a `data:` URL (base64 or percent-encoded). */
+export function decodeDataUrl(url: string): Uint8Array {
+  const comma = url.indexOf(',')
+  if (comma === -1) throw new ImageLoadError('Malformed data: URL')
+  const meta = url.slice(5, comma)
+  const data = url.slice(comma + 1)
+  if (/;base64$/i.test(meta)) return new Uint8Array(Buffer.from(data.replace(/\s+/g, ''), 'base64'))
+  return new Uint8Array(Buffer.from(decodeURIComponent(data), 'latin1'))
+}
+
+/** The path part of a local source, without query and fragment, percent-decoded. */
+function localPath(src: string): string {
+  const path = src.replace(/[?#].*$/s, '')
+  try {
+    return decodeURIComponent(path)
+  } catch {
+    return path
+  }
+}
+
+async function readLocal(file: string, max: number): Promise<Uint8Array> {
+  let info: Awaited<ReturnType<typeof stat>>
+  try {
+    info = await stat(file)
+  } catch {
+    throw new ImageLoadError(`Image file not found: ${file}`)
+  }
+  if (!info.isFile()) throw new ImageLoadError(`Not a file: ${file}`)
+  if (info.size > max) throw new ImageLoadError(`Image is larger than ${max} bytes: ${file}`)
+  return new Uint8Array(await readFile(file))
+}
+
+/** Downloads `url` with a timeout, refusing bodies over `max` bytes (read as a stream). */
+async function download(url: string, options: LoadOptions): Promise<Uint8Array> {
+  let response: Response
+  try {
+    response = await options.fetch(url, {
+      signal: AbortSignal.timeout(options.fetchTimeoutMs),
+      redirect: 'follow',
+    })
+  } catch (error) {
+    const reason = (error as Error).name === 'TimeoutError' ? 'timed out' : (error as Error).message
+    throw new ImageLoadError(`Could not download ${url}: ${reason}`)
+  }
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => undefined)
+    throw new ImageLoadError(`Could not download ${url}: HTTP ${response.status}`)
+  }
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN)
+  if (declared > options.maxImageBytes) {
+    await response.body?.cancel().catch(() => undefined)
+    throw new ImageLoadError(`Image is larger than ${options.maxImageBytes} bytes: ${url}`)
+  }
+  const chunks: Uint8Array[] = []
+  let size = 0
+  const reader = response.body?.getReader()
+  if (!reader) return new Uint8Array(await response.arrayBuffer())
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      size += value.byteLength
+      if (size > options.maxImageBytes) {
+        await reader.cancel().catch(() => undefined)
+        throw new ImageLoadError(`Image is larger than ${options.maxImageBytes} bytes: ${url}`)
+      }
+      chunks.push(value)
+    }
+  } catch (error) {
+    if (error instanceof ImageLoadError) throw error
+    throw new ImageLoadError(`Could not download ${url}: ${(error as Error).message}`)
+  }
+  return new Uint8Array(Buffer.concat(chunks))
+}
+
+/** True when `child` is `parent` or inside it. */
+function inside(parent: string, child: string): boolean {
+  const rel = relative(parent, child)
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))
+}
+
+/** Loads the image `src` of `file` (see the module comment). Throws `ImageLoadError`. */
+export async function loadImage(
+  src: string,
+  file: VFile,
+  options: LoadOptions,
+): Promise<LoadedImage> {
+  if (!src) throw new ImageLoadError('The image has no src')
+  const custom = await options.resolveImage?.(src, file)
+  if (custom) return { kind: 'bytes', bytes: custom }
+  if (/^data:/i.test(src)) return { kind: 'bytes', bytes: decodeDataUrl(src) }
+  const absolute = src.startsWith('//') ? `https:${src}` : src
+  if (/^https?:\/\//i.test(absolute)) {
+    if (options.remoteImages === 'skip')
+      return { kind: 'skip', reason: 'remote images are skipped' }
+    if (options.remoteImages === 'url') return { kind: 'url', url: absolute }
+    return { kind: 'bytes', bytes: await download(absolute, options) }
+  }
+  if (/^[a-z][a-z0-9+.-]*:/i.test(src)) throw new ImageLoadError(`Unsupported image URL: ${src}`)
+  const path = localPath(src)
+  if (path.startsWith('/')) {
+    const base = options.basePath.endsWith('/') ? options.basePath : `${options.basePath}/`
+    const withinBase = path.startsWith(base) ? path.slice(base.length - 1) : path
+    const target = resolve(options.publicDir, `.${withinBase}`)
+    if (!inside(resolve(options.publicDir), target))
+      throw new ImageLoadError(`Image path leaves the public folder: ${src}`)
+    return { kind: 'bytes', bytes: await readLocal(target, options.maxImageBytes) }
+  }
+  if (!file.path) throw new ImageLoadError(`Relative image path without a file path: ${src}`)
+  return {
+    kind: 'bytes',
+    bytes: await readLocal(resolve(dirname(file.path), path), options.maxImageBytes),
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Fixture-driven tests: each folder of `fixtures/` has `input.html`, the expected `output.html`
+ * (after rehype-parse → rehypeAltText → rehype-stringify) and optional `options.json`. The pages
+ * read images from a temp site where `/img/n.png` is testkit's `tinyPng(n)`, which the fake API
+ * describes as `Image n`. Set UPDATE_FIXTURES=1 to rewrite the expected outputs (then review them).
+ */
+import { existsSync } from 'node:fs'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import rehypeParse from 'rehype-parse'
+import rehypeStringify from 'rehype-stringify'
+import { unified } from 'unified'
+import { VFile } from 'vfile'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import rehypeAltText from '../src/index.js'
+import { type FakeApi, startFakeAltTextApi, tempSite, tinyPng } from './helpers.js'
+
+const fixtures = join(import.meta.dirname, 'fixtures')
+let api: FakeApi
+let site: Awaited<ReturnType<typeof tempSite>>
+
+beforeAll(async () => {
+  api = await startFakeAltTextApi()
+  const files: Record<string, Uint8Array> = {}
+  for (let n = 1; n <= 8; n++) files[`img/${n}.png`] = tinyPng(n)
+  files['vendor/7.png'] = tinyPng(7)
+  files['page/local/8.png'] = tinyPng(8)
+  site = await tempSite(files)
+})
+afterAll(async () => {
+  await api.close()
+  await site.remove()
+})
+
+const cases = (await readdir(fixtures)).sort()
+
+describe('fixtures', () => {
+  it.each(cases)('%s', async (name) => {
+    const dir = join(fixtures, name)
+    const input = await readFile(join(dir, 'input.html'), 'utf8')
+    const optionsFile = join(dir, 'options.json')
+    const extra = existsSync(optionsFile) ? JSON.parse(await readFile(optionsFile, 'utf8')) : {}
+    const file = new VFile({ value: input, path: join(site.dir, 'page', 'index.html') })
+    const result = await unified()
+      .use(rehypeParse)
+      .use(rehypeAltText, {
+        apiKey: 'atk_test',
+        baseUrl: api.url,
+        publicDir: site.dir,
+        cache: false,
+        ...extra,
+      })
+      .use(rehypeStringify)
+      .process(file)
+    const expectedFile = join(dir, 'output.html')
+    if (process.env.UPDATE_FIXTURES) await writeFile(expectedFile, String(result))
+    expect(String(result)).toBe(await readFile(expectedFile, 'utf8'))
+    // No fixture has a failing image: every message is informational or a deliberate skip.
+    expect(result.messages.filter((m) => m.ruleId === 'failed')).toEqual([])
+  })
+})

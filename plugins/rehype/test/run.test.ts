@@ -1,0 +1,281 @@
+/** Behaviour across files of a run: dedupe, cache, concurrency, budget, dry run, errors, context. */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { MemoryCache } from '@alttextapi/core'
+import { FileCache } from '@alttextapi/core/node'
+import rehypeParse from 'rehype-parse'
+import rehypeStringify from 'rehype-stringify'
+import { unified } from 'unified'
+import { VFile } from 'vfile'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import rehypeAltText, { type AltTextRun, createAltTextRun, type Options } from '../src/index.js'
+import { type FakeApi, seedOf, startFakeAltTextApi, tempSite, tinyPng } from './helpers.js'
+
+let api: FakeApi
+let site: Awaited<ReturnType<typeof tempSite>>
+
+beforeAll(async () => {
+  api = await startFakeAltTextApi()
+  const files: Record<string, Uint8Array> = {}
+  for (let n = 1; n <= 12; n++) files[`img/${n}.png`] = tinyPng(n)
+  files['img/copy-of-1.png'] = tinyPng(1)
+  files['img/not-an-image.png'] = new TextEncoder().encode('hello')
+  site = await tempSite(files)
+})
+afterAll(async () => {
+  await api.close()
+  await site.remove()
+})
+beforeEach(() => {
+  api.requests.length = 0
+  api.failSeeds.clear()
+})
+
+const page = (body: string, head = '<title>T</title>') =>
+  `<!doctype html><html lang="en"><head>${head}</head><body>${body}</body></html>`
+
+async function process(html: string, options: Options, path = join(site.dir, 'index.html')) {
+  const file = new VFile({ value: html, path })
+  const out = await unified()
+    .use(rehypeParse)
+    .use(rehypeAltText, options)
+    .use(rehypeStringify)
+    .process(file)
+  return out
+}
+
+const base = (): Options => ({
+  apiKey: 'atk_test',
+  baseUrl: `${api.url}`,
+  publicDir: site.dir,
+  cache: false,
+})
+
+describe('one run', () => {
+  it('describes identical images once across files and stores each occurrence', async () => {
+    const cache = new MemoryCache()
+    const run = createAltTextRun({ ...base(), cache })
+    const a = await process(page('<p>One <img src="/img/1.png"></p>'), { run })
+    const b = await process(page('<p>Two <img src="/img/copy-of-1.png"></p>'), { run })
+    expect(api.requests).toHaveLength(1)
+    expect(String(a)).toContain('alt="Image 1"')
+    expect(String(b)).toContain('alt="Image 1"')
+    expect(run.stats).toMatchObject({ images: 2, described: 1, cached: 1, creditsUsed: 1 })
+    // Both occurrences (different context, so different keys) are cached for the next run.
+    expect(cache.size).toBe(2)
+    expect(a.data.altText?.stats).toMatchObject({ described: 1 })
+    expect(b.data.altText?.stats).toMatchObject({ cached: 1 })
+  })
+
+  it('a rebuild with the file cache makes no call', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'alttext-cache-'))
+    try {
+      const html = page('<h2>Gallery</h2><img src="/img/2.png"><img src="/img/3.png">')
+      const first = createAltTextRun({ ...base(), cache: new FileCache({ dir }) })
+      await process(html, { run: first })
+      expect(api.requests).toHaveLength(2)
+      const second = createAltTextRun({ ...base(), cacheDir: dir, cache: undefined })
+      const out = await process(html, { run: second })
+      expect(api.requests).toHaveLength(2)
+      expect(second.stats).toMatchObject({ described: 0, cached: 2, creditsUsed: 0 })
+      expect(String(out)).toContain('alt="Image 3"')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('keeps to the concurrency limit', async () => {
+    const slow = await startFakeAltTextApi({ latencyMs: 60 })
+    try {
+      const imgs = [1, 2, 3, 4, 5, 6, 7].map((n) => `<img src="/img/${n}.png">`).join('')
+      const out = await process(page(imgs), { ...base(), baseUrl: slow.url, concurrency: 2 })
+      expect(slow.requests).toHaveLength(7)
+      expect(slow.maxActive).toBe(2)
+      expect(out.data.altText?.stats.described).toBe(7)
+    } finally {
+      await slow.close()
+    }
+  })
+
+  it('stops at maxImages and reports the rest with positions', async () => {
+    const html = page('\n<img src="/img/1.png">\n<img src="/img/2.png">\n<img src="/img/3.png">')
+    const out = await process(html, { ...base(), maxImages: 2, concurrency: 1 })
+    expect(api.requests).toHaveLength(2)
+    expect(out.data.altText?.stats).toMatchObject({ described: 2, skipped: 1 })
+    const skipped = out.messages.filter((m) => m.ruleId === 'skipped')
+    expect(skipped).toHaveLength(1)
+    expect(skipped[0]?.reason).toMatch(/budget of 2 images/)
+    expect(skipped[0]?.line).toBe(4)
+    expect(skipped[0]?.column).toBe(1)
+  })
+
+  it('stops at maxCredits, counting the model price', async () => {
+    const pricey = await startFakeAltTextApi({ price: 2 })
+    try {
+      const imgs = [1, 2, 3, 4].map((n) => `<img src="/img/${n}.png">`).join('')
+      const run = createAltTextRun({ ...base(), baseUrl: pricey.url, maxCredits: 5 })
+      await process(page(imgs), { run })
+      expect(pricey.requests).toHaveLength(2)
+      expect(run.stats).toMatchObject({ described: 2, skipped: 2, creditsUsed: 4 })
+    } finally {
+      await pricey.close()
+    }
+  })
+
+  it('dry run calls nothing, changes nothing and counts distinct images', async () => {
+    const html = page('<img src="/img/1.png"><img src="/img/copy-of-1.png"><img src="/img/2.png">')
+    const run = createAltTextRun({ ...base(), dryRun: true })
+    const out = await process(html, { run })
+    expect(api.requests).toHaveLength(0)
+    expect(String(out)).not.toContain('alt=')
+    expect(run.stats).toMatchObject({ images: 3, skipped: 3, planned: 2, described: 0 })
+    expect(out.messages.filter((m) => m.ruleId === 'dry-run')).toHaveLength(3)
+  })
+})
+
+describe('problems', () => {
+  it('a missing file or unreadable image is reported and the image left alone', async () => {
+    const html = page('<img src="/img/nope.png">\n  <img src="/img/not-an-image.png">')
+    const out = await process(html, base())
+    expect(String(out)).not.toContain('alt=')
+    const failed = out.messages.filter((m) => m.ruleId === 'failed')
+    expect(failed.map((m) => m.reason)).toEqual([
+      expect.stringMatching(/not found/),
+      expect.stringMatching(/Not an image format/),
+    ])
+    expect(failed[1]?.line).toBe(2)
+    expect(failed[1]?.column).toBe(3)
+    expect(failed[0]?.source).toBe('alttextapi')
+    expect(out.data.altText?.stats.failed).toBe(2)
+  })
+
+  it('an API error fails that image only', async () => {
+    api.failSeeds.set('2', { status: 422, code: 'image_fetch_failed' })
+    const out = await process(page('<img src="/img/1.png"><img src="/img/2.png">'), base())
+    expect(String(out)).toContain('alt="Image 1"')
+    expect(String(out)).toMatch(/<img src="\/img\/2.png">/)
+    expect(out.data.altText?.stats).toMatchObject({ described: 1, failed: 1 })
+  })
+
+  it('failOnError turns a failure into a fatal file message', async () => {
+    const run = process(page('<img src="/img/nope.png">'), { ...base(), failOnError: true })
+    await expect(run).rejects.toMatchObject({ fatal: true, ruleId: 'failed', line: 1 })
+  })
+
+  it('a wrong key stops calling after the first refusal', async () => {
+    const imgs = [1, 2, 3, 4].map((n) => `<img src="/img/${n}.png">`).join('')
+    const out = await process(page(imgs), { ...base(), apiKey: 'atk_wrong', concurrency: 1 })
+    expect(api.requests).toHaveLength(1)
+    expect(out.data.altText?.stats.failed).toBe(4)
+  })
+
+  it('no key at all is a reported failure, not a crash', async () => {
+    const saved = globalThis.process.env.ALTTEXT_API_KEY
+    delete globalThis.process.env.ALTTEXT_API_KEY
+    try {
+      const out = await process(page('<img src="/img/1.png">'), { ...base(), apiKey: undefined })
+      expect(out.messages[0]?.reason).toMatch(/ALTTEXT_API_KEY/)
+      expect(api.requests).toHaveLength(0)
+    } finally {
+      if (saved !== undefined) globalThis.process.env.ALTTEXT_API_KEY = saved
+    }
+  })
+
+  it('refuses root-relative paths that leave the public folder', async () => {
+    const out = await process(page('<img src="/img/%2e%2e/%2e%2e/etc/passwd">'), base())
+    expect(out.messages[0]?.reason).toMatch(/leaves the public folder|not found/)
+    expect(api.requests).toHaveLength(0)
+  })
+})
+
+describe('what is sent', () => {
+  it('sends page language, title, heading, caption, nearby text and link purpose', async () => {
+    const html = `<!doctype html><html lang="de-CH"><head><title>Velos</title></head><body>
+      <h1>Start</h1><h2>Unsere Flotte</h2>
+      <figure><img src="/img/1.png"><figcaption>Das rote Velo</figcaption></figure>
+      <p>Ein Text daneben <img src="/img/2.png"> und mehr.</p>
+      <a href="/shop"><img src="/img/3.png"></a>
+    </body></html>`
+    await process(html, { ...base(), concurrency: 1, maxLength: 80, model: 'fake/model' })
+    const bySeed = new Map(api.requests.map((r) => [seedOf(r.bytes as Buffer), r]))
+    const one = bySeed.get('1')
+    expect(one?.language).toBe('de-CH')
+    expect(one?.maxLength).toBe(80)
+    expect(one?.model).toBe('fake/model')
+    expect(one?.context).toContain('Page title: Velos')
+    expect(one?.context).toContain('Section heading: Unsere Flotte')
+    expect(one?.context).toContain('Figure caption: Das rote Velo')
+    expect(bySeed.get('2')?.context).toContain('Nearby text: Ein Text daneben und mehr.')
+    expect(bySeed.get('2')?.context).not.toContain('link')
+    expect(bySeed.get('3')?.context).toMatch(/only content of a link to \/shop/)
+  })
+
+  it('context: false sends none; a function decides', async () => {
+    await process(page('<p>x <img src="/img/1.png"></p>'), { ...base(), context: false })
+    expect(api.requests[0]?.context).toBeUndefined()
+    await process(page('<p>x <img src="/img/2.png"></p>'), {
+      ...base(),
+      context: (c) => `custom ${c.src}`,
+    })
+    expect(api.requests[1]?.context).toBe('custom /img/2.png')
+  })
+})
+
+describe('remote images', () => {
+  let images: Awaited<ReturnType<typeof import('@alttextapi/testkit').listen>>
+  let hits = 0
+  beforeAll(async () => {
+    const { listen } = await import('@alttextapi/testkit')
+    images = await listen((req, res) => {
+      hits++
+      if (req.url === '/slow.png') return // never answers: the download times out
+      if (req.url === '/big.png') {
+        res.writeHead(200, { 'content-type': 'image/png' })
+        return res.end(Buffer.alloc(5000, 1))
+      }
+      const seed = /\/(\d+)\.png/.exec(req.url ?? '')?.[1]
+      if (!seed) return res.writeHead(404).end()
+      res.writeHead(200, { 'content-type': 'image/png' })
+      res.end(tinyPng(Number(seed)))
+    })
+  })
+  afterAll(() => images.close())
+
+  it('downloads http(s) images and describes their bytes', async () => {
+    const out = await process(page(`<img src="${images.url}/11.png">`), base())
+    expect(String(out)).toContain('alt="Image 11"')
+    expect(api.requests[0]?.imageUrl).toBeUndefined()
+  })
+
+  it('reports download failures: status, timeout, size cap', async () => {
+    const html = page(
+      `<img src="${images.url}/missing.png"><img src="${images.url}/slow.png"><img src="${images.url}/big.png">`,
+    )
+    const out = await process(html, { ...base(), fetchTimeoutMs: 300, maxImageBytes: 1000 })
+    const reasons = out.messages.map((m) => m.reason)
+    expect(reasons).toEqual([
+      expect.stringMatching(/HTTP 404/),
+      expect.stringMatching(/timed out/),
+      expect.stringMatching(/larger than 1000 bytes/),
+    ])
+    expect(api.requests).toHaveLength(0)
+  })
+
+  it("remoteImages: 'url' sends the URL for the API to fetch", async () => {
+    hits = 0
+    const url = `${images.url}/12.png`
+    const out = await process(page(`<img src="${url}">`), { ...base(), remoteImages: 'url' })
+    expect(hits).toBe(0)
+    expect(api.requests[0]?.imageUrl).toBe(url)
+    expect(String(out)).toContain(`alt="Image at ${url}"`)
+  })
+})
+
+describe('runs are independent', () => {
+  it('each processor without a run gets its own', async () => {
+    const runs: AltTextRun[] = [createAltTextRun(base()), createAltTextRun(base())]
+    for (const run of runs) await process(page('<img src="/img/4.png">'), { run })
+    expect(api.requests).toHaveLength(2)
+  })
+})
