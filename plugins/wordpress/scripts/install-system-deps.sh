@@ -19,6 +19,7 @@ fi
 
 packages=(php-cli php-mysql php-xml php-gd php-curl php-mbstring php-zip mariadb-server
   mariadb-client chromium zip unzip ca-certificates)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -42,30 +43,33 @@ echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror%/}
 opts=(-o "Dir::Etc::sourcelist=$CACHE/apt/trixie.list" -o Dir::Etc::sourceparts=- -o "Dir::State::Lists=$CACHE/apt/lists"
   -o APT::Get::List-Cleanup=0)
 apt-get "${APT_LOCK[@]}" "${opts[@]}" update
-# WordPress and the JavaScript/PHP libraries Debian unbundled from it (its tree symlinks to them).
-(cd "$CACHE/debs" && apt-get "${opts[@]}" download wordpress libjs-cropper libjs-jquery \
-  libjs-jquery-ui libjs-mediaelement libjs-underscore libjs-backbone libjs-jquery-jcrop \
-  libjs-jquery-ui-touch-punch libjs-imagesloaded libjs-masonry libjs-twemoji php-getid3 \
-  php-phpmailer php-simplepie php-wpdb 2>&1 | grep -v '^W:' || true)
+# WordPress, its default theme, and the libraries Debian unbundled from it (its tree symlinks to them).
+(cd "$CACHE/debs" && apt-get "${APT_LOCK[@]}" "${opts[@]}" -o Dir::State::status=/dev/null download \
+  wordpress wordpress-theme-twentytwentyfive libjs-cropper libjs-lodash libjs-underscore php-getid3)
 ls "$CACHE"/debs/wordpress_*.deb >/dev/null
 rm -rf "$CACHE/root"
 mkdir -p "$CACHE/root"
 for deb in "$CACHE"/debs/*.deb; do dpkg-deb -x "$deb" "$CACHE/root"; done
 
-# Copy the tree with absolute symlinks into /usr/share or /etc resolved inside the unpacked root.
-rm -rf "$CACHE/wordpress"
-cp -a "$CACHE/root/usr/share/wordpress" "$CACHE/wordpress"
-find "$CACHE/wordpress" -type l | while read -r link; do
+# Copy the tree, replacing each symlink by what it points at inside the unpacked root (or, for
+# /etc/ssl, on this machine).
+rm -rf "$CACHE/wordpress.tmp"
+cp -a "$CACHE/root/usr/share/wordpress" "$CACHE/wordpress.tmp"
+find "$CACHE/root/usr/share/wordpress" -type l | while read -r link; do
+  rel="${link#"$CACHE/root"}"
   target="$(readlink "$link")"
   case "$target" in
-  /*)
-    rm "$link"
-    if [ -e "$CACHE/root$target" ]; then
-      cp -a -L "$CACHE/root$target" "$link"
-    elif [ -e "$target" ]; then
-      cp -a -L "$target" "$link"
-    fi
-    ;;
+  /*) resolved="$target" ;;
+  *) resolved="$(realpath -m "$(dirname "$rel")/$target")" ;;
   esac
+  dest="$CACHE/wordpress.tmp${rel#/usr/share/wordpress}"
+  rm -f "$dest"
+  if [ -e "$CACHE/root$resolved" ]; then
+    cp -a -L "$CACHE/root$resolved" "$dest"
+  elif [ -e "$resolved" ]; then
+    cp -a -L "$resolved" "$dest"
+  fi
 done
+rm -f "$CACHE/wordpress.tmp/wp-config.php" "$CACHE/wordpress.tmp/.htaccess"
+mv "$CACHE/wordpress.tmp" "$CACHE/wordpress"
 echo "WordPress $(grep -oE "wp_version = '[^']+'" "$CACHE/wordpress/wp-includes/version.php") unpacked in $CACHE/wordpress"

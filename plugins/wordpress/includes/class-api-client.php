@@ -1,0 +1,189 @@
+<?php
+/**
+ * Talks to the AltText API over HTTP (wp_remote_request, Bearer key, JSON) and turns its errors
+ * into WP_Error objects with messages a site editor can act on.
+ *
+ * @package AltTextAPI
+ */
+
+namespace AltTextAPI;
+
+use WP_Error;
+
+defined( 'ABSPATH' ) || exit;
+
+/** HTTP client for the AltText API v1. */
+final class Api_Client {
+
+	/** @var string */
+	private $base_url;
+
+	/** @var string */
+	private $key;
+
+	/**
+	 * @param string $base_url API base URL without trailing slash.
+	 * @param string $key      API key (may be empty: calls that need it fail with alttextapi_no_key).
+	 */
+	public function __construct( $base_url, $key ) {
+		$this->base_url = untrailingslashit( $base_url );
+		$this->key      = (string) $key;
+	}
+
+	/** @return bool Whether a key is set. */
+	public function has_key() {
+		return '' !== $this->key;
+	}
+
+	/**
+	 * POST /v1/alt-text.
+	 *
+	 * @param array $body {image|imageUrl, language?, model?, context?, maxLength?}.
+	 * @return array|WP_Error {id, altText, language, model, creditsUsed, creditsRemaining}.
+	 */
+	public function alt_text( array $body ) {
+		$result = $this->request( 'POST', '/v1/alt-text', $body, true, 90 );
+		if ( ! is_wp_error( $result ) && ( ! isset( $result['altText'] ) || ! is_string( $result['altText'] ) ) ) {
+			return self::error( 'alttextapi_bad_response', __( 'The AltText API sent an answer this plugin does not understand.', 'alttextapi' ), 502 );
+		}
+		return $result;
+	}
+
+	/**
+	 * POST /v1/alt-text/batch.
+	 *
+	 * @param array $body {images: [...], language?, model?}.
+	 * @return array|WP_Error {results, creditsUsed, creditsRemaining}.
+	 */
+	public function batch( array $body ) {
+		$result = $this->request( 'POST', '/v1/alt-text/batch', $body, true, 180 );
+		if ( ! is_wp_error( $result ) && ( ! isset( $result['results'] ) || ! is_array( $result['results'] ) ) ) {
+			return self::error( 'alttextapi_bad_response', __( 'The AltText API sent an answer this plugin does not understand.', 'alttextapi' ), 502 );
+		}
+		return $result;
+	}
+
+	/**
+	 * GET /v1/account: checks the key and reads the balance.
+	 *
+	 * @return array|WP_Error The user object (credits, email…).
+	 */
+	public function account() {
+		return $this->request( 'GET', '/v1/account', null, true, 15 );
+	}
+
+	/**
+	 * GET /v1/models (no key needed).
+	 *
+	 * @return array|WP_Error List of {id, name, credits, default}.
+	 */
+	public function models() {
+		$result = $this->request( 'GET', '/v1/models', null, false, 15 );
+		if ( is_wp_error( $result ) ) {
+			return $result;
+		}
+		return isset( $result['models'] ) && is_array( $result['models'] ) ? $result['models'] : array();
+	}
+
+	/**
+	 * One request.
+	 *
+	 * @param string     $method  HTTP method.
+	 * @param string     $path    Path under the base URL.
+	 * @param array|null $body    JSON body.
+	 * @param bool       $auth    Whether the key is needed.
+	 * @param int        $timeout Seconds.
+	 * @return array|WP_Error Decoded JSON.
+	 */
+	private function request( $method, $path, $body, $auth, $timeout ) {
+		if ( $auth && ! $this->has_key() ) {
+			return self::error(
+				'alttextapi_no_key',
+				__( 'No AltText API key is set. Add one under Settings → AltText API.', 'alttextapi' ),
+				400
+			);
+		}
+		$headers = array(
+			'Accept'     => 'application/json',
+			'User-Agent' => 'alttextapi-wordpress/' . ALTTEXTAPI_VERSION . '; WordPress/' . get_bloginfo( 'version' ),
+		);
+		if ( $auth ) {
+			$headers['Authorization'] = 'Bearer ' . $this->key;
+		}
+		$args = array(
+			'method'  => $method,
+			'timeout' => $timeout,
+			'headers' => $headers,
+		);
+		if ( null !== $body ) {
+			$args['headers']['Content-Type'] = 'application/json';
+			$args['body']                    = wp_json_encode( $body );
+		}
+		$response = wp_remote_request( $this->base_url . $path, $args );
+		if ( is_wp_error( $response ) ) {
+			return self::error(
+				'alttextapi_unreachable',
+				__( 'The AltText API could not be reached. Try again in a few minutes.', 'alttextapi' ),
+				503
+			);
+		}
+		$status = (int) wp_remote_retrieve_response_code( $response );
+		$json   = json_decode( (string) wp_remote_retrieve_body( $response ), true );
+		if ( $status >= 200 && $status < 300 ) {
+			return is_array( $json ) ? $json : array();
+		}
+		$code    = isset( $json['error']['code'] ) ? (string) $json['error']['code'] : '';
+		$message = isset( $json['error']['message'] ) ? wp_strip_all_tags( (string) $json['error']['message'] ) : '';
+		return self::map_error( $status, $code, $message, wp_remote_retrieve_header( $response, 'retry-after' ) );
+	}
+
+	/**
+	 * Maps an API error answer to a WP_Error whose message tells the editor what to do.
+	 *
+	 * @param int    $status      HTTP status.
+	 * @param string $code        API error code.
+	 * @param string $message     API error message.
+	 * @param mixed  $retry_after Retry-After header.
+	 * @return WP_Error
+	 */
+	public static function map_error( $status, $code, $message, $retry_after = '' ) {
+		switch ( true ) {
+			case 401 === $status:
+				return self::error( 'alttextapi_key_rejected', __( 'The AltText API rejected the API key. Check it under Settings → AltText API.', 'alttextapi' ), 401 );
+			case 402 === $status:
+				return self::error( 'alttextapi_no_credits', __( 'Your AltText API account has no credits left. Buy more credits in your AltText API dashboard.', 'alttextapi' ), 402 );
+			case 429 === $status:
+				$seconds = is_numeric( $retry_after ) ? max( 1, (int) $retry_after ) : 60;
+				return self::error(
+					'alttextapi_rate_limited',
+					/* translators: %d: seconds to wait */
+					sprintf( _n( 'Too many requests to the AltText API. Try again in %d second.', 'Too many requests to the AltText API. Try again in %d seconds.', $seconds, 'alttextapi' ), $seconds ),
+					429,
+					array( 'retry_after' => $seconds )
+				);
+			case $status >= 500:
+				$text = __( 'The AltText API is unavailable right now. Try again in a few minutes.', 'alttextapi' );
+				if ( 'model_not_configured' === $code && '' !== $message ) {
+					$text .= ' (' . $message . ')';
+				}
+				return self::error( 'alttextapi_unavailable', $text, 503, array( 'api_code' => $code ) );
+			default:
+				/* translators: %s: the API's error message */
+				$text = '' !== $message ? sprintf( __( 'The AltText API refused the image: %s', 'alttextapi' ), $message ) : __( 'The AltText API refused the request.', 'alttextapi' );
+				return self::error( 'alttextapi_api_error', $text, 422, array( 'api_code' => $code ) );
+		}
+	}
+
+	/**
+	 * A WP_Error with a REST status.
+	 *
+	 * @param string $code    Error code.
+	 * @param string $message Message.
+	 * @param int    $status  HTTP status for REST answers.
+	 * @param array  $extra   Extra data.
+	 * @return WP_Error
+	 */
+	public static function error( $code, $message, $status, array $extra = array() ) {
+		return new WP_Error( $code, $message, array_merge( array( 'status' => $status ), $extra ) );
+	}
+}

@@ -1,0 +1,202 @@
+<?php
+/**
+ * Describes one image: applies the decorative and overwrite rules, builds the language and
+ * context, calls the API and writes the attachment's alt text.
+ *
+ * @package AltTextAPI
+ */
+
+namespace AltTextAPI;
+
+use WP_Error;
+
+defined( 'ABSPATH' ) || exit;
+
+/** Generation of alt text for attachments and images. */
+final class Generator {
+	const ALT_META        = '_wp_attachment_image_alt';
+	const DECORATIVE_META = '_alttextapi_decorative';
+	const MAX_CONTEXT     = 2000;
+
+	/**
+	 * Whether an editor marked the attachment as decorative (it then never gets alt text).
+	 *
+	 * @param int $attachment_id Attachment id.
+	 * @return bool
+	 */
+	public static function is_decorative( $attachment_id ) {
+		return '1' === (string) get_post_meta( $attachment_id, self::DECORATIVE_META, true );
+	}
+
+	/**
+	 * The attachment's current alt text.
+	 *
+	 * @param int $attachment_id Attachment id.
+	 * @return string
+	 */
+	public static function current_alt( $attachment_id ) {
+		return trim( (string) get_post_meta( $attachment_id, self::ALT_META, true ) );
+	}
+
+	/**
+	 * Why an attachment is skipped in unattended work (bulk, upload, CLI), or '' to process it.
+	 *
+	 * @param int  $attachment_id Attachment id.
+	 * @param bool $missing_only  Only images without alt, whatever the policy.
+	 * @return string 'not_image', 'decorative', 'has_alt' or ''.
+	 */
+	public static function skip_reason( $attachment_id, $missing_only = false ) {
+		if ( 'attachment' !== get_post_type( $attachment_id ) || ! wp_attachment_is_image( $attachment_id ) ) {
+			return 'not_image';
+		}
+		if ( self::is_decorative( $attachment_id ) ) {
+			return 'decorative';
+		}
+		$replace = ! $missing_only && 'always' === Settings::get( 'overwrite' );
+		if ( '' !== self::current_alt( $attachment_id ) && ! $replace ) {
+			return 'has_alt';
+		}
+		return '';
+	}
+
+	/**
+	 * Context text sent with an image: page title, caption, nearby text; cut to the API's limit.
+	 *
+	 * @param array $parts Labelled parts: title, caption, text.
+	 * @return string
+	 */
+	public static function build_context( array $parts ) {
+		$labels = array(
+			'title'   => 'Page title',
+			'caption' => 'Caption',
+			'text'    => 'Nearby text',
+		);
+		$lines  = array();
+		foreach ( $labels as $key => $label ) {
+			$value = isset( $parts[ $key ] ) ? trim( preg_replace( '/\s+/u', ' ', wp_strip_all_tags( (string) $parts[ $key ] ) ) ) : '';
+			if ( '' !== $value ) {
+				$lines[] = $label . ': ' . $value;
+			}
+		}
+		$context = implode( "\n", $lines );
+		return function_exists( 'mb_substr' ) ? mb_substr( $context, 0, self::MAX_CONTEXT ) : substr( $context, 0, self::MAX_CONTEXT );
+	}
+
+	/**
+	 * Context for an attachment on its own: the title of the post it is attached to (or the given
+	 * post) and its caption.
+	 *
+	 * @param int $attachment_id Attachment id.
+	 * @param int $post_id       Post it is shown in, 0 for its parent.
+	 * @return string
+	 */
+	public static function attachment_context( $attachment_id, $post_id = 0 ) {
+		$post_id = $post_id ? $post_id : (int) wp_get_post_parent_id( $attachment_id );
+		return self::build_context(
+			array(
+				'title'   => $post_id ? get_the_title( $post_id ) : '',
+				'caption' => wp_get_attachment_caption( $attachment_id ),
+			)
+		);
+	}
+
+	/**
+	 * Request body fields shared by single and batch calls.
+	 *
+	 * @param int    $post_id Post for the language.
+	 * @param string $context Context text.
+	 * @return array
+	 */
+	public static function options( $post_id, $context ) {
+		$body = array( 'language' => Language::for_post( $post_id ) );
+		$model = (string) Settings::get( 'model' );
+		if ( '' !== $model ) {
+			$body['model'] = $model;
+		}
+		if ( '' !== $context ) {
+			$body['context'] = $context;
+		}
+		return $body;
+	}
+
+	/**
+	 * Describes an image (an attachment, or a URL) and, for an attachment without alt text, stores
+	 * the result on it.
+	 *
+	 * @param array $args {
+	 *     @type int    $attachment_id    Attachment id, 0 when unknown.
+	 *     @type string $url              Image URL when there is no attachment id.
+	 *     @type int    $post_id          Post the image is shown in (language, context).
+	 *     @type string $context          Context from the editor; built from the attachment if empty.
+	 *     @type bool   $write_attachment Whether the alt may be stored on the attachment.
+	 *     @type bool   $replace          Whether existing attachment alt may be replaced.
+	 * }
+	 * @return array|WP_Error {altText, creditsRemaining, attachmentUpdated}
+	 */
+	public static function generate( array $args ) {
+		$args = array_merge(
+			array(
+				'attachment_id'    => 0,
+				'url'              => '',
+				'post_id'          => 0,
+				'context'          => '',
+				'write_attachment' => true,
+				'replace'          => false,
+			),
+			$args
+		);
+		$id   = (int) $args['attachment_id'];
+		if ( $id && self::is_decorative( $id ) ) {
+			return Api_Client::error( 'alttextapi_decorative', __( 'This image is marked as decorative, so it keeps an empty alt text.', 'alttextapi' ), 409 );
+		}
+		$client = Settings::client();
+		if ( ! $client->has_key() ) {
+			return $client->alt_text( array() );
+		}
+		$image = $id ? Image_Source::for_attachment( $id ) : Image_Source::for_url( (string) $args['url'] );
+		if ( is_wp_error( $image ) ) {
+			return $image;
+		}
+		$post_id = (int) $args['post_id'];
+		$context = '' !== (string) $args['context'] ? (string) $args['context'] : ( $id ? self::attachment_context( $id, $post_id ) : '' );
+		$result  = $client->alt_text( array_merge( $image, self::options( $post_id ? $post_id : ( $id ? $id : 0 ), $context ) ) );
+		if ( is_wp_error( $result ) ) {
+			return $result;
+		}
+		$alt     = self::clean( $result['altText'] );
+		$updated = false;
+		if ( $id && $args['write_attachment'] && ( $args['replace'] || '' === self::current_alt( $id ) ) ) {
+			$updated = self::write_alt( $id, $alt );
+		}
+		return array(
+			'altText'           => $alt,
+			'creditsRemaining'  => isset( $result['creditsRemaining'] ) ? (int) $result['creditsRemaining'] : null,
+			'attachmentUpdated' => $updated,
+		);
+	}
+
+	/**
+	 * Model output is untrusted: plain text only, one line.
+	 *
+	 * @param string $text Alt text from the API.
+	 * @return string
+	 */
+	public static function clean( $text ) {
+		return trim( sanitize_text_field( (string) $text ) );
+	}
+
+	/**
+	 * Stores alt text on an attachment.
+	 *
+	 * @param int    $attachment_id Attachment id.
+	 * @param string $alt           Alt text.
+	 * @return bool
+	 */
+	public static function write_alt( $attachment_id, $alt ) {
+		if ( '' === $alt ) {
+			return false;
+		}
+		update_post_meta( $attachment_id, self::ALT_META, wp_slash( $alt ) );
+		return true;
+	}
+}

@@ -1,0 +1,3 @@
+/** Block-editor entry: the inspector controls and the document panel. */
+import './block-controls'
+import './images-panel'

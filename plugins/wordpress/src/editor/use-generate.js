@@ -1,0 +1,47 @@
+/**
+ * Hook shared by the inspector button and the document panel: generates alt text for one image
+ * block and writes it into the block, reporting errors as editor notices (never throwing).
+ */
+import { useDispatch, useSelect } from '@wordpress/data'
+import { useCallback } from '@wordpress/element'
+import { __ } from '@wordpress/i18n'
+import { errorMessage, requestAltText } from './api'
+import { buildContext } from './context'
+import { altAttributes } from './image-blocks'
+
+/** @returns {(image: {clientId: string, name: string, attachmentId: number, url: string}) => Promise<{ok: boolean, code?: string}>} */
+export function useGenerate() {
+  const { postId, title } = useSelect((select) => {
+    const editor = select('core/editor')
+    return { postId: editor.getCurrentPostId(), title: editor.getEditedPostAttribute('title') }
+  }, [])
+  const { updateBlockAttributes } = useDispatch('core/block-editor')
+  const { createErrorNotice } = useDispatch('core/notices')
+  const getBlocks = useSelect((select) => select('core/block-editor').getBlocks, [])
+
+  return useCallback(
+    async (image) => {
+      try {
+        const context = buildContext({ title, blocks: getBlocks(), clientId: image.clientId })
+        const result = await requestAltText({
+          attachmentId: image.attachmentId,
+          url: image.url,
+          postId: typeof postId === 'number' ? postId : 0,
+          context,
+        })
+        updateBlockAttributes(image.clientId, altAttributes(image.name, result.altText))
+        return { ok: true }
+      } catch (error) {
+        createErrorNotice(errorMessage(error), {
+          id: 'alttextapi-error',
+          type: 'snackbar',
+          explicitDismiss: false,
+        })
+        return { ok: false, code: error?.code }
+      }
+    },
+    [postId, title, getBlocks, updateBlockAttributes, createErrorNotice],
+  )
+}
+
+export const LABEL_GENERATE = () => __('Generate alt text', 'alttextapi')

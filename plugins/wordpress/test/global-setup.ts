@@ -1,0 +1,49 @@
+/**
+ * Starts once for all WordPress tests: checks the system packages (failing with a clear message),
+ * builds the plugin and its zip, starts the fake API and a WordPress with the plugin active, and
+ * creates the fixtures. Everything is stopped in teardown.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { TestProject } from 'vitest/node'
+import { FAKE_KEY, startFakeApi } from './fake-api.mjs'
+import { buildPluginZip, checkSystemDeps, PLUGIN_DIR, startWordPress } from './wordpress.mjs'
+
+export interface Fixtures {
+  users: { editor: number; author: number; contributor: number }
+  big: number
+  small: number
+  with_alt: number
+  decorative: number
+  media_text: number
+  post: number
+  other: number
+  own: number
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    wpUrl: string
+    wpRoot: string
+    fakeUrl: string
+    fixtures: Fixtures
+  }
+}
+
+export default async function setup(project: TestProject) {
+  checkSystemDeps()
+  const zip = buildPluginZip()
+  const fake = await startFakeApi()
+  const wp = await startWordPress({ apiUrl: fake.url, zip, apiKey: FAKE_KEY, systemCron: true })
+  const fixtures = JSON.parse(
+    wp.php(readFileSync(join(PLUGIN_DIR, 'test/fixtures.php'), 'utf8')),
+  ) as Fixtures
+  project.provide('wpUrl', wp.url)
+  project.provide('wpRoot', wp.root)
+  project.provide('fakeUrl', fake.url)
+  project.provide('fixtures', fixtures)
+  return async () => {
+    await wp.stop()
+    await fake.close()
+  }
+}

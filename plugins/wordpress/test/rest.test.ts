@@ -1,0 +1,294 @@
+/**
+ * The plugin's REST routes against a real WordPress and the fake API: permissions, nonces, the
+ * request sent to the API, error mapping, and writes of _wp_attachment_image_alt.
+ */
+import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
+import { FAKE_KEY } from './fake-api.mjs'
+import { fakeError, fakeRequests, login, resetFake, type Session, wpPhp } from './session'
+
+const fx = inject('fixtures')
+const alt = (id: number) => wpPhp(`echo get_post_meta(${id}, '_wp_attachment_image_alt', true);`)
+let admin: Session
+let editor: Session
+let author: Session
+let contributor: Session
+
+beforeAll(async () => {
+  admin = await login('admin', 'admin-password-123')
+  editor = await login('editor', 'editor-password-123')
+  author = await login('author', 'author-password-123')
+  contributor = await login('contributor', 'contributor-password-123')
+})
+afterEach(resetFake)
+
+describe('POST alttextapi/v1/generate', () => {
+  it('refuses a logged-in cookie without the REST nonce', async () => {
+    const r = await editor.rest('/alttextapi/v1/generate', {
+      method: 'POST',
+      body: { attachmentId: fx.small },
+      nonce: null,
+    })
+    expect(r.status).toBe(401)
+    expect(await fakeRequests()).toHaveLength(0)
+  })
+
+  it('refuses a bad nonce', async () => {
+    const r = await editor.rest('/alttextapi/v1/generate', {
+      method: 'POST',
+      body: { attachmentId: fx.small },
+      nonce: 'abc123',
+    })
+    expect(r.status).toBe(403)
+    expect(r.json.code).toBe('rest_cookie_invalid_nonce')
+  })
+
+  it('needs edit_post on the post, or upload_files without one', async () => {
+    const noUpload = await contributor.rest('/alttextapi/v1/generate', {
+      method: 'POST',
+      body: { attachmentId: fx.small },
+    })
+    expect(noUpload.status).toBe(403)
+    const others = await contributor.rest('/alttextapi/v1/generate', {
+      method: 'POST',
+      body: { attachmentId: fx.small, postId: fx.post },
+    })
+    expect(others.status).toBe(403)
+    expect(await fakeRequests()).toHaveLength(0)
+    // A contributor may describe an image for their own draft, but not write the attachment.
+    const own = await contributor.rest('/alttextapi/v1/generate', {
+      method: 'POST',
+      body: { attachmentId: fx.small, postId: fx.own },
+    })
+    expect(own.status).toBe(200)
+    expect(own.json.attachmentUpdated).toBe(false)
+    expect(alt(fx.small)).toBe('')
+  })
+
+  it('sends a base64 image of at most 1024 px with language and context, and writes the attachment alt', async () => {
+    const r = await editor.rest('/alttextapi/v1/generate', {
+      method: 'POST',
+      body: {
+        attachmentId: fx.big,
+        postId: fx.post,
+        context: 'Page title: New bakery on Main Street',
+      },
+    })
+    expect(r.status).toBe(200)
+    expect(r.json.altText).toMatch(/^A red test square number \d+ \(en-US\)$/)
+    expect(r.json.attachmentUpdated).toBe(true)
+    expect(Object.keys(r.json).sort()).toEqual(['altText', 'attachmentUpdated', 'creditsRemaining'])
+    expect(alt(fx.big)).toBe(r.json.altText)
+    const [req] = await fakeRequests()
+    expect(req?.path).toBe('/v1/alt-text')
+    expect(req?.authorization).toBe(`Bearer ${FAKE_KEY}`)
+    expect(req?.body.imageUrl).toBeUndefined()
+    expect(req?.body.language).toBe('en-US')
+    expect(req?.body.context).toBe('Page title: New bakery on Main Street')
+    const size = JSON.parse(
+      wpPhp(`echo json_encode(getimagesizefromstring(base64_decode('${req?.body.image}')));`),
+    )
+    expect(Math.max(size[0], size[1])).toBeLessThanOrEqual(1024)
+    expect(Math.max(size[0], size[1])).toBeGreaterThanOrEqual(512)
+    expect(size.mime).toBe('image/jpeg')
+  })
+
+  it('never replaces existing attachment alt from the editor route', async () => {
+    const r = await editor.rest('/alttextapi/v1/generate', {
+      method: 'POST',
+      body: { attachmentId: fx.with_alt, postId: fx.post },
+    })
+    expect(r.status).toBe(200)
+    expect(r.json.attachmentUpdated).toBe(false)
+    expect(alt(fx.with_alt)).toBe('An existing description')
+  })
+
+  it('leaves decorative images alone', async () => {
+    const r = await editor.rest('/alttextapi/v1/generate', {
+      method: 'POST',
+      body: { attachmentId: fx.decorative, postId: fx.post },
+    })
+    expect(r.status).toBe(409)
+    expect(r.json.code).toBe('alttextapi_decorative')
+    expect(await fakeRequests()).toHaveLength(0)
+  })
+
+  it.each([
+    [401, 'unauthorized', 401, 'alttextapi_key_rejected', /rejected the API key/],
+    [402, 'insufficient_credits', 402, 'alttextapi_no_credits', /no credits left/],
+    [429, 'rate_limited', 429, 'alttextapi_rate_limited', /Try again in 7 seconds/],
+    [503, 'model_not_configured', 503, 'alttextapi_unavailable', /unavailable right now/],
+  ])('maps an API %i to a clear message', async (status, code, wpStatus, wpCode, message) => {
+    await fakeError({ status, code, retryAfter: 7 })
+    const r = await editor.rest('/alttextapi/v1/generate', {
+      method: 'POST',
+      body: { attachmentId: fx.small, postId: fx.post },
+    })
+    expect(r.status).toBe(wpStatus)
+    expect(r.json.code).toBe(wpCode)
+    expect(r.json.message).toMatch(message)
+    expect(alt(fx.small)).toBe('')
+  })
+
+  it('reports an unreachable API and a missing key', async () => {
+    wpPhp(`update_option('alttextapi_api_key', 'x'); update_option('alttextapi_api_key', '');`)
+    wpPhp(`delete_option('alttextapi_api_key');`)
+    const none = await editor.rest('/alttextapi/v1/generate', {
+      method: 'POST',
+      body: { attachmentId: fx.small, postId: fx.post },
+    })
+    expect(none.status).toBe(400)
+    expect(none.json.code).toBe('alttextapi_no_key')
+    expect(none.json.message).toMatch(/No AltText API key is set/)
+    wpPhp(`add_option('alttextapi_api_key', '${FAKE_KEY}', '', false);`)
+    expect(await fakeRequests()).toHaveLength(0)
+  })
+})
+
+describe('POST alttextapi/v1/attachments/:id/generate', () => {
+  it('keeps existing alt under the default policy and fills missing alt', async () => {
+    const kept = await editor.rest(`/alttextapi/v1/attachments/${fx.with_alt}/generate`, {
+      method: 'POST',
+    })
+    expect(kept.status).toBe(409)
+    expect(kept.json.code).toBe('alttextapi_has_alt')
+    const r = await editor.rest(`/alttextapi/v1/attachments/${fx.media_text}/generate`, {
+      method: 'POST',
+    })
+    expect(r.status).toBe(200)
+    expect(alt(fx.media_text)).toBe(r.json.altText)
+    wpPhp(`delete_post_meta(${fx.media_text}, '_wp_attachment_image_alt');`)
+  })
+
+  it('replaces existing alt when the policy allows an explicit request', async () => {
+    wpPhp(
+      `update_option('alttextapi_settings', array_merge(AltTextAPI\\Settings::all(), ['overwrite' => 'explicit']));`,
+    )
+    try {
+      const r = await editor.rest(`/alttextapi/v1/attachments/${fx.with_alt}/generate`, {
+        method: 'POST',
+      })
+      expect(r.status).toBe(200)
+      expect(alt(fx.with_alt)).toBe(r.json.altText)
+    } finally {
+      wpPhp(
+        `update_option('alttextapi_settings', AltTextAPI\\Settings::defaults()); update_post_meta(${fx.with_alt}, '_wp_attachment_image_alt', 'An existing description');`,
+      )
+    }
+  })
+
+  it('needs upload_files and edit_post on the attachment', async () => {
+    const r = await contributor.rest(`/alttextapi/v1/attachments/${fx.small}/generate`, {
+      method: 'POST',
+    })
+    expect(r.status).toBe(403)
+    const a = await author.rest(`/alttextapi/v1/attachments/${fx.small}/generate`, {
+      method: 'POST',
+    })
+    expect(a.status).toBe(403)
+  })
+})
+
+describe('account and key handling', () => {
+  it('answers the balance only to administrators and never the key', async () => {
+    expect((await editor.rest('/alttextapi/v1/account')).status).toBe(403)
+    const r = await admin.rest('/alttextapi/v1/account')
+    expect(r.status).toBe(200)
+    expect(r.json).toEqual({ credits: expect.any(Number) })
+  })
+
+  it('shows only a masked key on the settings page, and an empty submit keeps it', async () => {
+    const page = await (
+      await fetch(`${inject('wpUrl')}/wp-admin/options-general.php?page=alttextapi`, {
+        headers: { cookie: admin.cookie },
+      })
+    ).text()
+    expect(page).not.toContain(FAKE_KEY)
+    expect(page).toContain('atk_te…cdef')
+    expect(page).toMatch(/Credit balance: \d/)
+    const nonce = /name="_wpnonce" value="([^"]+)"/.exec(page)?.[1] ?? ''
+    const save = await fetch(`${inject('wpUrl')}/wp-admin/options.php`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: admin.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        option_page: 'alttextapi',
+        action: 'update',
+        _wpnonce: nonce,
+        _wp_http_referer: '/wp-admin/options-general.php?page=alttextapi',
+        alttextapi_api_key: '',
+        'alttextapi_settings[language]': 'de-CH',
+        'alttextapi_settings[overwrite]': 'never',
+        'alttextapi_settings[on_upload]': '1',
+      }),
+    })
+    expect(save.status).toBe(302)
+    expect(wpPhp(`echo get_option('alttextapi_api_key');`)).toBe(FAKE_KEY)
+    expect(wpPhp(`echo AltTextAPI\\Language::for_post(0);`)).toBe('de-CH')
+    wpPhp(`update_option('alttextapi_settings', AltTextAPI\\Settings::defaults());`)
+  })
+
+  it('keeps the key out of the block editor page', async () => {
+    const page = await (
+      await fetch(`${inject('wpUrl')}/wp-admin/post.php?post=${fx.post}&action=edit`, {
+        headers: { cookie: editor.cookie },
+      })
+    ).text()
+    expect(page).toContain('alttextapiConfig')
+    expect(page).not.toContain(FAKE_KEY)
+  })
+})
+
+describe('bulk background job', () => {
+  it('is for editors only', async () => {
+    expect(
+      (await author.rest('/alttextapi/v1/bulk', { method: 'POST', body: { missing: true } }))
+        .status,
+    ).toBe(403)
+  })
+
+  it('describes every image missing alt in the background, skipping decorative and described ones', async () => {
+    const start = await editor.rest('/alttextapi/v1/bulk', {
+      method: 'POST',
+      body: { missing: true },
+    })
+    expect(start.status).toBe(200)
+    expect(start.json.state).toBe('running')
+    expect(start.json.total).toBeGreaterThanOrEqual(1)
+    // WP-Cron runs the queue; call it the way a system cron would.
+    let status = start.json
+    for (let i = 0; i < 50 && status.state === 'running'; i++) {
+      await fetch(`${inject('wpUrl')}/wp-cron.php`)
+      await new Promise((r) => setTimeout(r, 200))
+      status = (await editor.rest('/alttextapi/v1/bulk')).json
+    }
+    expect(status.state).toBe('done')
+    expect(status.failed).toBe(0)
+    expect(status.done + status.skipped).toBe(status.total)
+    expect(status.done).toBeGreaterThanOrEqual(1)
+    expect(alt(fx.small)).toMatch(/^A red test square/)
+    expect(alt(fx.decorative)).toBe('')
+    expect(alt(fx.with_alt)).toBe('An existing description')
+    const requests = await fakeRequests()
+    expect(requests.every((r) => r.path === '/v1/alt-text/batch')).toBe(true)
+    expect(
+      requests.flatMap((r) => r.body.images).every((i: any) => typeof i.image === 'string'),
+    ).toBe(true)
+  })
+
+  it('pauses on no credits and resumes where it stopped', async () => {
+    wpPhp(`delete_post_meta(${fx.small}, '_wp_attachment_image_alt');`)
+    await fakeError({ status: 402, code: 'insufficient_credits' })
+    await editor.rest('/alttextapi/v1/bulk', { method: 'POST', body: { ids: [fx.small] } })
+    await fetch(`${inject('wpUrl')}/wp-cron.php`)
+    let status = (await editor.rest('/alttextapi/v1/bulk')).json
+    expect(status.state).toBe('paused')
+    expect(status.message).toMatch(/no credits left/)
+    expect(status.remaining).toBe(1)
+    await fakeError(null)
+    await editor.rest('/alttextapi/v1/bulk', { method: 'POST', body: { resume: true } })
+    await fetch(`${inject('wpUrl')}/wp-cron.php`)
+    status = (await editor.rest('/alttextapi/v1/bulk')).json
+    expect(status.state).toBe('done')
+    expect(alt(fx.small)).toMatch(/^A red test square/)
+  })
+})

@@ -1,0 +1,88 @@
+/**
+ * Test helpers: a logged-in WordPress session (cookies + REST nonce, as the block editor has),
+ * the fake API's control routes, and PHP run against the test site.
+ */
+
+import { join } from 'node:path'
+import { inject } from 'vitest'
+import { phpRunner } from './wordpress.mjs'
+
+/** Runs PHP with the test site loaded. */
+export function wpPhp(code: string): string {
+  const url = new URL(inject('wpUrl'))
+  return phpRunner(inject('wpRoot'), join(inject('wpRoot'), 'wordpress'), url.host)(code)
+}
+
+/** A logged-in user. */
+export interface Session {
+  cookie: string
+  nonce: string
+  rest: (
+    route: string,
+    init?: { method?: string; body?: unknown; nonce?: string | null },
+  ) => Promise<{ status: number; json: any }>
+}
+
+/** Logs in through wp-login.php and fetches a REST nonce like the editor does. */
+export async function login(user: string, password: string): Promise<Session> {
+  const base = inject('wpUrl')
+  const res = await fetch(`${base}/wp-login.php`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie: 'wordpress_test_cookie=WP%20Cookie%20check',
+    },
+    body: new URLSearchParams({ log: user, pwd: password, testcookie: '1', 'wp-submit': 'Log In' }),
+  })
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .filter((c) => c?.includes('wordpress_logged_in') || c?.includes('wordpress_'))
+    .join('; ')
+  if (!cookie.includes('wordpress_logged_in'))
+    throw new Error(`login failed for ${user}: ${res.status}`)
+  const nonce = await (
+    await fetch(`${base}/wp-admin/admin-ajax.php?action=rest-nonce`, { headers: { cookie } })
+  ).text()
+  const rest: Session['rest'] = async (route, init = {}) => {
+    const headers: Record<string, string> = { cookie }
+    const useNonce = init.nonce === undefined ? nonce : init.nonce
+    if (useNonce) headers['x-wp-nonce'] = useNonce
+    if (init.body !== undefined) headers['content-type'] = 'application/json'
+    const r = await fetch(`${base}/?rest_route=${encodeURIComponent(route)}`, {
+      method: init.method ?? 'GET',
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    })
+    const text = await r.text()
+    let json: any = null
+    try {
+      json = JSON.parse(text)
+    } catch {
+      json = text
+    }
+    return { status: r.status, json }
+  }
+  return { cookie, nonce, rest }
+}
+
+/** Switches the fake API to an error (or back, with null). */
+export async function fakeError(
+  error: { status: number; code: string; retryAfter?: number } | null,
+) {
+  await fetch(`${inject('fakeUrl')}/__control`, { method: 'POST', body: JSON.stringify({ error }) })
+}
+
+/** Requests the fake API received since the last reset. */
+export async function fakeRequests(): Promise<
+  Array<{ method: string; path: string; authorization: string; body: any }>
+> {
+  return (await (await fetch(`${inject('fakeUrl')}/__control/requests`)).json()).requests
+}
+
+/** Forgets recorded requests. */
+export async function resetFake() {
+  await fetch(`${inject('fakeUrl')}/__control/requests`, { method: 'DELETE' })
+  await fakeError(null)
+}
