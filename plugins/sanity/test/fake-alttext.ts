@@ -75,7 +75,8 @@ export async function startFakeAltText(): Promise<FakeAltText> {
         storeHistory: true,
         createdAt: '2026-01-01T00:00:00.000Z',
       })
-    if (path !== '/v1/alt-text') return send(res, 404, { error: { code: 'not_found', message: 'no' } })
+    if (path !== '/v1/alt-text')
+      return send(res, 404, { error: { code: 'not_found', message: 'no' } })
     const call = JSON.parse(Buffer.concat(chunks).toString('utf8')) as AltCall
     fake.calls.push(call)
     fake.onCall?.(call)
@@ -85,7 +86,9 @@ export async function startFakeAltText(): Promise<FakeAltText> {
     inFlight--
     for (const [needle, failure] of fake.failFor)
       if (call.imageUrl?.includes(needle))
-        return send(res, failure.status, { error: { code: failure.code, message: `${failure.code} for test` } })
+        return send(res, failure.status, {
+          error: { code: failure.code, message: `${failure.code} for test` },
+        })
     if (fake.credits < 1)
       return send(res, 402, { error: { code: 'insufficient_credits', message: 'No credits left' } })
     fake.credits--

@@ -112,7 +112,11 @@ export async function startFakeSanity(
       const [kind, body] = Object.entries(mutation)[0] as [string, Record<string, unknown>]
       const id = (body._id ?? body.id) as string
       const existing = working.get(id)
-      if (kind === 'patch' && body.ifRevisionID !== undefined && existing?._rev !== body.ifRevisionID)
+      if (
+        kind === 'patch' &&
+        body.ifRevisionID !== undefined &&
+        existing?._rev !== body.ifRevisionID
+      )
         throw new MutationFailure(409, `Document "${id}" has unexpected revision ID`)
       if (kind === 'patch' && !existing)
         throw new MutationFailure(404, `Document "${id}" not found`)
@@ -149,7 +153,13 @@ export async function startFakeSanity(
       const type = String(req.headers['content-type'] ?? '')
       if (raw.length && type.includes('json')) body = JSON.parse(raw.toString('utf8'))
       else body = raw.length ? raw : undefined
-      seen.push({ method: req.method ?? 'GET', path: url.pathname, search: url.searchParams, authorized, body })
+      seen.push({
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        search: url.searchParams,
+        authorized,
+        body,
+      })
       const parts = url.pathname.split('/').filter(Boolean)
 
       if (parts[0] === 'images') {

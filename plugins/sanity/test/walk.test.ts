@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { findImages, findImagesMissingAlt, getAtPath, type SchemaNode, toPathString } from '../src/walk/index.js'
+import {
+  findImages,
+  findImagesMissingAlt,
+  getAtPath,
+  type SchemaNode,
+  toPathString,
+} from '../src/walk/index.js'
 
 const img = (id: string, extra: Record<string, unknown> = {}) => ({
   _type: 'image',
@@ -23,7 +29,12 @@ const doc = {
   unkeyed: [img('u0'), img('u1')],
   seo: { _type: 'seo', og: { _type: 'ogImage', image: img('og') } },
   body: [
-    { _type: 'block', _key: 'b1', children: [{ _type: 'span', _key: 's1', text: 'Hello' }], markDefs: [] },
+    {
+      _type: 'block',
+      _key: 'b1',
+      children: [{ _type: 'span', _key: 's1', text: 'Hello' }],
+      markDefs: [],
+    },
     { _type: 'image', _key: 'pt1', asset: { _ref: 'image-pt1-10x10-png' } },
     {
       _type: 'block',
@@ -64,7 +75,10 @@ describe('findImages (heuristics, no schema)', () => {
     expect(byRef.get('image-hero-800x600-jpg')?.state).toBe('missing')
     expect(byRef.get('image-nullalt-800x600-jpg')?.state).toBe('missing')
     expect(byRef.get('image-deco-800x600-jpg')?.state).toBe('decorative')
-    expect(byRef.get('image-cover-800x600-jpg')).toMatchObject({ state: 'present', alt: 'A written alt' })
+    expect(byRef.get('image-cover-800x600-jpg')).toMatchObject({
+      state: 'present',
+      alt: 'A written alt',
+    })
   })
 
   it('skips images without an asset, references, and files', () => {
@@ -133,7 +147,10 @@ describe('findImages with schema types', () => {
     name: 'block',
     jsonType: 'object',
     fields: [
-      { name: 'children', type: { name: 'array', jsonType: 'array', of: [{ name: 'span' }, figure] } },
+      {
+        name: 'children',
+        type: { name: 'array', jsonType: 'array', of: [{ name: 'span' }, figure] },
+      },
     ],
   }
   const post: SchemaNode = {
@@ -153,7 +170,11 @@ describe('findImages with schema types', () => {
     body: [
       { _type: 'figure', _key: 'f', asset: { _ref: 'image-fig-1x1-png' } },
       { _type: 'image', _key: 'i', asset: { _ref: 'image-plain-1x1-png' } },
-      { _type: 'block', _key: 'b', children: [{ _type: 'figure', _key: 'c', asset: { _ref: 'image-inl-1x1-png' } }] },
+      {
+        _type: 'block',
+        _key: 'b',
+        children: [{ _type: 'figure', _key: 'c', asset: { _ref: 'image-inl-1x1-png' } }],
+      },
     ],
     // The schema says this is a plain object: the asset-looking value is not an image field.
     logo: { asset: { _ref: 'image-logo-1x1-png' } },

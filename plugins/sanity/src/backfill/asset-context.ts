@@ -22,5 +22,7 @@ export function assetContext(asset: AssetRow): string | undefined {
 export function assetLanguage(asset: AssetRow, language: string | undefined): string | undefined {
   if (language) return resolveLanguage(undefined, { language })
   const used = asset.usedIn?.find((doc) => doc.language)
-  return used ? resolveLanguage({ language: used.language }, { languageField: 'language' }) : undefined
+  return used
+    ? resolveLanguage({ language: used.language }, { languageField: 'language' })
+    : undefined
 }

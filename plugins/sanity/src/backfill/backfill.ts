@@ -71,6 +71,8 @@ export async function backfillAssets(options: BackfillOptions): Promise<Backfill
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 25, 100))
   const limit = options.limit ?? Number.POSITIVE_INFINITY
   const run = createLimiter(Math.max(1, options.concurrency ?? 4))
+  // A function, not a narrowed property read: the state changes while the run awaits.
+  const stopped = () => control.state === 'stopped'
   const total = await options.client.fetch<number>(COUNT_MISSING_QUERY)
   const summary: BackfillSummary = {
     total,
@@ -100,7 +102,7 @@ export async function backfillAssets(options: BackfillOptions): Promise<Backfill
   let after = ''
   for (;;) {
     await control.waitWhilePaused()
-    if (control.state === 'stopped') {
+    if (stopped()) {
       summary.end = 'stopped'
       break
     }
@@ -127,7 +129,7 @@ export async function backfillAssets(options: BackfillOptions): Promise<Backfill
       rows.map((row) =>
         run(async () => {
           await control.waitWhilePaused()
-          if (control.state === 'stopped' || summary.fatal) return
+          if (stopped() || summary.fatal) return
           try {
             const answer = await options.describe({
               assetRef: row._id,
@@ -139,7 +141,7 @@ export async function backfillAssets(options: BackfillOptions): Promise<Backfill
             summary.creditsUsed += answer.creditsUsed
             summary.creditsRemaining = answer.creditsRemaining
           } catch (error) {
-            if (control.state === 'stopped') return
+            if (stopped()) return
             if (isFatal(error)) {
               summary.fatal ??= { code: errorCode(error), message: errorMessage(error) }
               return
@@ -163,7 +165,7 @@ export async function backfillAssets(options: BackfillOptions): Promise<Backfill
       summary.end = 'fatal'
       break
     }
-    if (control.state === 'stopped') {
+    if (stopped()) {
       summary.end = 'stopped'
       break
     }

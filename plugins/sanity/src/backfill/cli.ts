@@ -116,7 +116,10 @@ export async function runSanityCli(argv: string[], io: CliIo): Promise<number> {
   })
   const control = createBackfillControl()
   const onSigint = () => {
-    if (control.state === 'stopped') process.exit(130)
+    if (control.state === 'stopped') {
+      control.abort()
+      process.exit(130)
+    }
     io.stderr('Stopping after the images in flight (Ctrl+C again to quit at once)…')
     control.stop()
   }

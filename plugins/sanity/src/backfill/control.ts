@@ -6,11 +6,14 @@ export type ControlState = 'running' | 'paused' | 'stopped'
 /** Handed to `backfillAssets`; checked before every image. */
 export interface BackfillControl {
   readonly state: ControlState
-  /** Aborted on `stop()`: cancels calls in flight. */
+  /** Aborted on `abort()`: cancels calls in flight. */
   readonly signal: AbortSignal
   pause(): void
   resume(): void
+  /** Starts no new image; calls in flight finish and their (paid) texts are saved. */
   stop(): void
+  /** Stops and cancels calls in flight (their texts are lost). */
+  abort(): void
   /** Resolves at once when running, when resumed or stopped otherwise. */
   waitWhilePaused(): Promise<void>
   /** Called on every change of state. */
@@ -27,7 +30,6 @@ export function createBackfillControl(): BackfillControl {
     if (state === 'stopped' || state === next) return
     state = next
     if (next !== 'paused') for (const wake of waiting.splice(0)) wake()
-    if (next === 'stopped') abort.abort()
     for (const listener of listeners) listener(state)
   }
   return {
@@ -38,8 +40,14 @@ export function createBackfillControl(): BackfillControl {
     pause: () => set('paused'),
     resume: () => set('running'),
     stop: () => set('stopped'),
+    abort: () => {
+      set('stopped')
+      abort.abort()
+    },
     waitWhilePaused: () =>
-      state === 'paused' ? new Promise<void>((resolve) => waiting.push(resolve)) : Promise.resolve(),
+      state === 'paused'
+        ? new Promise<void>((resolve) => waiting.push(resolve))
+        : Promise.resolve(),
     onChange(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)

@@ -1,4 +1,6 @@
 /** `@alttextapi/sanity-plugin/backfill`: the asset-library backfill for Node (CLI, scripts). */
+
+export * from '../describe/index.js'
 export {
   type AssetOutcome,
   type BackfillEnd,
@@ -11,4 +13,3 @@ export { type CliIo, runSanityCli, SANITY_API_VERSION, SANITY_USAGE } from './cl
 export { type BackfillControl, type ControlState, createBackfillControl } from './control.js'
 export { type BackfillEstimate, estimateBackfill } from './estimate.js'
 export { COUNT_MISSING_QUERY, MISSING_ALT_FILTER } from './query.js'
-export * from '../describe/index.js'

@@ -1,5 +1,5 @@
 /** Describing one Sanity image asset through @alttextapi/core. */
-import { AltTextError, type AltTextClient } from '@alttextapi/core'
+import { type AltTextClient, AltTextError } from '@alttextapi/core'
 import { imageUrl } from './image-url.js'
 
 /** How the image reaches the API. */
@@ -71,7 +71,8 @@ export function createDescriber(options: DescriberOptions): Describer {
       if (!response.ok) throw new Error(`HTTP ${response.status}`)
       bytes = new Uint8Array(await response.arrayBuffer())
     } catch (error) {
-      if (request.signal?.aborted) throw new AltTextError({ code: 'aborted', status: 0, detail: 'Aborted' })
+      if (request.signal?.aborted)
+        throw new AltTextError({ code: 'aborted', status: 0, detail: 'Aborted' })
       throw new AltTextError({
         code: 'image_fetch_failed',
         status: 0,

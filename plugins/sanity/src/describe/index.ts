@@ -7,8 +7,8 @@ export {
 } from './context.js'
 export {
   createDescriber,
-  type DescribeRequest,
   type Described,
+  type DescribeRequest,
   type Describer,
   type DescriberOptions,
   type ImageDelivery,

@@ -9,12 +9,7 @@ import { createLimiter } from '@alttextapi/core'
 import type { SanityClient, SanityDocument } from '@sanity/client'
 import { documentContext, imageContext, resolveLanguage } from '../describe/context.js'
 import type { Describer } from '../describe/describer.js'
-import {
-  errorCode,
-  errorMessage,
-  isFatal,
-  isRevisionConflict,
-} from '../describe/errors.js'
+import { errorCode, errorMessage, isFatal, isRevisionConflict } from '../describe/errors.js'
 import { type FoundImage, findImagesMissingAlt } from '../walk/find-images.js'
 import { getAtPath, isRecord } from '../walk/path.js'
 import type { SchemaNode } from '../walk/schema.js'
@@ -117,7 +112,8 @@ export async function fillDocumentAlt(options: FillDocumentOptions): Promise<Fil
   const language = resolveLanguage(doc, options)
   const docContext = documentContext(doc)
   const byAsset = new Map<string, FoundImage[]>()
-  for (const image of images) byAsset.set(image.assetRef, [...(byAsset.get(image.assetRef) ?? []), image])
+  for (const image of images)
+    byAsset.set(image.assetRef, [...(byAsset.get(image.assetRef) ?? []), image])
   const texts = new Map<string, string>()
   const limit = createLimiter(options.concurrency ?? 4)
   const abort = new AbortController()
@@ -214,7 +210,8 @@ export async function fillDocumentAlt(options: FillDocumentOptions): Promise<Fil
 /** The image at `image.path` still shows the same asset and still lacks alt. */
 function stillMissing(doc: SanityDocument, image: FoundImage, altField: string): boolean {
   const value = getAtPath(doc, image.path)
-  if (!isRecord(value) || !isRecord(value.asset) || value.asset._ref !== image.assetRef) return false
+  if (!isRecord(value) || !isRecord(value.asset) || value.asset._ref !== image.assetRef)
+    return false
   return value[altField] === undefined || value[altField] === null
 }
 

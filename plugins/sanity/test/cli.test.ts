@@ -1,0 +1,76 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { runSanityCli } from '../src/backfill/index.js'
+import { DATASET, type Env, PROJECT, startEnv } from './helpers.js'
+
+let env: Env
+beforeAll(async () => {
+  env = await startEnv()
+})
+afterAll(() => env.close())
+afterEach(() => {
+  env.sanity.docs.clear()
+  env.alt.calls.length = 0
+})
+
+async function run(args: string[], extraEnv: Record<string, string> = {}) {
+  const out: string[] = []
+  const err: string[] = []
+  const code = await runSanityCli(args, {
+    stdout: (l) => out.push(l),
+    stderr: (l) => err.push(l),
+    env: { ALTTEXT_API_KEY: env.alt.key, ALTTEXT_API_URL: env.alt.url, ...extraEnv },
+  })
+  return { code, out: out.join('\n'), err: err.join('\n') }
+}
+
+const base = () => [
+  '--project',
+  PROJECT,
+  '--dataset',
+  DATASET,
+  '--api-host',
+  env.sanity.url,
+  '--image-base-url',
+  env.sanity.url,
+]
+
+describe('alttext sanity', () => {
+  it('fills the library with the token from SANITY_TOKEN and prints a summary', async () => {
+    env.sanity.put(
+      { _id: 'image-aaa-10x10-png', _type: 'sanity.imageAsset' },
+      { _id: 'image-bbb-10x10-png', _type: 'sanity.imageAsset' },
+    )
+    const result = await run([...base(), '--lang', 'de', '--concurrency', '2'], {
+      SANITY_TOKEN: env.sanity.token,
+    })
+    expect(result.code).toBe(0)
+    expect(result.out).toMatch(/^2 described, 0 failed, 0 skipped, 2 credits used, \d+ left/)
+    expect(result.err).toContain('described image-aaa-10x10-png: Alt for aaa [de]')
+    expect(env.sanity.docs.get('image-bbb-10x10-png')?.altText).toBe('Alt for bbb [de]')
+  })
+
+  it('--dry-run lists and writes nothing', async () => {
+    env.sanity.put({ _id: 'image-aaa-10x10-png', _type: 'sanity.imageAsset' })
+    const result = await run([...base(), '--token', env.sanity.token, '--dry-run', '--limit', '5'])
+    expect(result.code).toBe(0)
+    expect(result.out).toContain('would describe image-aaa-10x10-png')
+    expect(result.out).toContain('1 would describe')
+    expect(env.alt.calls).toHaveLength(0)
+  })
+
+  it('exits 1 when images fail and 2 on usage errors', async () => {
+    env.sanity.put({ _id: 'image-aaa-10x10-png', _type: 'sanity.imageAsset' })
+    const bad = await run([...base(), '--token', env.sanity.token], {
+      ALTTEXT_API_KEY: 'atk_wrong_key_000000000000000000000000',
+    })
+    expect(bad.code).toBe(1)
+    expect(bad.err).toMatch(/Stopped: .*API key/i)
+    expect((await run(['--dataset', 'x', '--token', 't'])).code).toBe(2)
+    expect((await run([...base()])).err).toContain('SANITY_TOKEN')
+    expect((await run([...base(), '--token', 't', '--limit', '0'])).code).toBe(2)
+    expect((await run(['--bogus'])).code).toBe(2)
+    const help = await run(['--help'])
+    expect(help.code).toBe(0)
+    expect(help.out).toContain('Usage: alttext sanity')
+  })
+})

@@ -1,0 +1,239 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { fillDocumentAlt } from '../src/fill/index.js'
+import { getAtPath } from '../src/walk/index.js'
+import { describer, type Env, image, startEnv } from './helpers.js'
+
+let env: Env
+beforeAll(async () => {
+  env = await startEnv()
+})
+afterAll(() => env.close())
+afterEach(() => {
+  env.sanity.docs.clear()
+  env.sanity.beforeMutate = undefined
+  env.sanity.seen.length = 0
+  env.alt.calls.length = 0
+  env.alt.failFor.clear()
+  env.alt.credits = 100
+  env.alt.delayMs = 0
+})
+
+const post = () => ({
+  _id: 'drafts.post-1',
+  _type: 'post',
+  title: 'Spring in the park',
+  language: 'de',
+  hero: image('hero'),
+  cover: image('cover', { alt: 'Written by an editor' }),
+  deco: image('deco', { alt: '' }),
+  gallery: [
+    { _key: 'g1', ...image('g1') },
+    { _key: 'g2', ...image('hero') },
+  ],
+  body: [
+    {
+      _type: 'block',
+      _key: 'b1',
+      children: [{ _type: 'span', _key: 's', text: 'Tulips everywhere.' }],
+      markDefs: [],
+    },
+    { _key: 'pt', ...image('pt', { caption: 'Red tulips' }) },
+  ],
+  nested: { _type: 'card', media: { figure: image('deep') } },
+})
+
+const alt = (id: string) => (env.sanity.docs.get(id) as Record<string, unknown>) ?? {}
+
+describe('fillDocumentAlt', () => {
+  it('fills every missing alt in one transaction, keeps written and decorative alt', async () => {
+    env.sanity.put(post())
+    const progress: string[] = []
+    const summary = await fillDocumentAlt({
+      client: env.client,
+      documentId: 'post-1',
+      describe: describer(env),
+      onProgress: (p) => progress.push(`${p.phase}:${p.done}/${p.total}`),
+    })
+    const doc = alt('drafts.post-1')
+    expect(getAtPath(doc, ['hero', 'alt'])).toBe('Alt for hero [de]')
+    expect(getAtPath(doc, ['gallery', { _key: 'g1' }, 'alt'])).toBe('Alt for g1 [de]')
+    expect(getAtPath(doc, ['gallery', { _key: 'g2' }, 'alt'])).toBe('Alt for hero [de]')
+    expect(getAtPath(doc, ['body', { _key: 'pt' }, 'alt'])).toBe('Alt for pt [de]')
+    expect(getAtPath(doc, ['nested', 'media', 'figure', 'alt'])).toBe('Alt for deep [de]')
+    expect(getAtPath(doc, ['cover', 'alt'])).toBe('Written by an editor')
+    expect(getAtPath(doc, ['deco', 'alt'])).toBe('')
+    // The same asset twice is described once: 4 distinct assets for 5 images.
+    expect(env.alt.calls).toHaveLength(4)
+    expect(summary).toMatchObject({
+      missing: 5,
+      written: 5,
+      skipped: 0,
+      failed: [],
+      creditsUsed: 4,
+    })
+    expect(summary.creditsRemaining).toBe(96)
+    const mutates = env.sanity.seen.filter((r) => r.path.includes('/data/mutate/'))
+    expect(mutates).toHaveLength(1)
+    const body = mutates[0]?.body as { mutations: Array<{ patch: Record<string, unknown> }> }
+    const mutations = body.mutations
+    expect(mutations).toHaveLength(1)
+    expect(mutations[0]?.patch.ifRevisionID).toBeTypeOf('string')
+    expect(Object.keys(mutations[0]?.patch.setIfMissing as object)).toHaveLength(5)
+    expect(progress.at(0)).toBe('describing:0/5')
+    expect(progress.at(-1)).toBe('done:5/5')
+    expect(progress).toContain('saving:5/5')
+  })
+
+  it('sends the pipeline URL at reduced size, the language and the context', async () => {
+    env.sanity.put(post())
+    await fillDocumentAlt({
+      client: env.client,
+      documentId: 'drafts.post-1',
+      describe: describer(env),
+    })
+    const pt = env.alt.calls.find((c) => c.imageUrl?.includes('/pt-'))
+    expect(pt?.imageUrl).toBe(
+      `${env.sanity.url}/images/testproj/production/pt-800x600.jpg?w=1024&h=1024&fit=max&fm=jpg&q=80`,
+    )
+    expect(pt?.language).toBe('de')
+    expect(pt?.context).toContain('Caption: Red tulips')
+    expect(pt?.context).toContain('Page title: Spring in the park')
+    expect(pt?.context).toContain('Tulips everywhere.')
+  })
+
+  it('creates the draft from the published document instead of patching what is live', async () => {
+    const published = { ...post(), _id: 'post-1' }
+    env.sanity.put(published)
+    const summary = await fillDocumentAlt({
+      client: env.client,
+      documentId: 'post-1',
+      describe: describer(env),
+    })
+    expect(summary.written).toBe(5)
+    expect(getAtPath(alt('drafts.post-1'), ['hero', 'alt'])).toBe('Alt for hero [de]')
+    expect(getAtPath(alt('post-1'), ['hero', 'alt'])).toBeUndefined()
+  })
+
+  it('patches a live-edit document directly', async () => {
+    env.sanity.put({ ...post(), _id: 'post-1' })
+    await fillDocumentAlt({
+      client: env.client,
+      documentId: 'post-1',
+      describe: describer(env),
+      schemaType: { name: 'post', liveEdit: true },
+    })
+    expect(getAtPath(alt('post-1'), ['hero', 'alt'])).toBe('Alt for hero [de]')
+    expect(env.sanity.docs.has('drafts.post-1')).toBe(false)
+  })
+
+  it('never overwrites alt an editor typed while the run was describing', async () => {
+    env.sanity.put(post())
+    env.alt.onCall = (call) => {
+      if (call.imageUrl?.includes('/g1-'))
+        env.sanity.edit('drafts.post-1', (d) => {
+          ;(d.gallery as Array<Record<string, unknown>>)[0] = {
+            ...(d.gallery as Array<Record<string, unknown>>)[0],
+            alt: 'Typed meanwhile',
+          }
+          ;(d.hero as Record<string, unknown>).asset = { _ref: 'image-swapped-1x1-png' }
+        })
+    }
+    const summary = await fillDocumentAlt({
+      client: env.client,
+      documentId: 'post-1',
+      describe: describer(env),
+    })
+    env.alt.onCall = undefined
+    const doc = alt('drafts.post-1')
+    expect(getAtPath(doc, ['gallery', { _key: 'g1' }, 'alt'])).toBe('Typed meanwhile')
+    // The hero's image was replaced: the text written for the old image must not land on it.
+    expect(getAtPath(doc, ['hero', 'alt'])).toBeUndefined()
+    expect(getAtPath(doc, ['body', { _key: 'pt' }, 'alt'])).toBe('Alt for pt [de]')
+    expect(summary).toMatchObject({ written: 3, skipped: 2 })
+  })
+
+  it('retries on a revision conflict and keeps setIfMissing on the second try', async () => {
+    env.sanity.put(post())
+    let first = true
+    env.sanity.beforeMutate = () => {
+      if (!first) return
+      first = false
+      env.sanity.edit('drafts.post-1', (d) => {
+        d.title = 'Renamed meanwhile'
+      })
+    }
+    const summary = await fillDocumentAlt({
+      client: env.client,
+      documentId: 'post-1',
+      describe: describer(env),
+    })
+    expect(summary.written).toBe(5)
+    expect(alt('drafts.post-1').title).toBe('Renamed meanwhile')
+    expect(env.sanity.seen.filter((r) => r.path.includes('/data/mutate/')).length).toBe(2)
+  })
+
+  it('reports failed images and still saves the others', async () => {
+    env.sanity.put(post())
+    env.alt.failFor.set('/g1-', { status: 422, code: 'image_fetch_failed' })
+    const summary = await fillDocumentAlt({
+      client: env.client,
+      documentId: 'post-1',
+      describe: describer(env),
+    })
+    expect(summary.failed).toEqual([
+      expect.objectContaining({ path: 'gallery[_key=="g1"].alt', code: 'image_fetch_failed' }),
+    ])
+    expect(summary.written).toBe(4)
+    expect(getAtPath(alt('drafts.post-1'), ['gallery', { _key: 'g1' }, 'alt'])).toBeUndefined()
+  })
+
+  it('stops on a fatal error but saves what was already paid for', async () => {
+    env.sanity.put(post())
+    env.alt.credits = 2
+    const error = await fillDocumentAlt({
+      client: env.client,
+      documentId: 'post-1',
+      describe: describer(env),
+      concurrency: 1,
+    }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'insufficient_credits', summary: { written: 3 } })
+    expect(getAtPath(alt('drafts.post-1'), ['hero', 'alt'])).toBe('Alt for hero [de]')
+  })
+
+  it('limits concurrency', async () => {
+    env.sanity.put(post())
+    env.alt.delayMs = 30
+    env.alt.maxInFlight = 0
+    await fillDocumentAlt({
+      client: env.client,
+      documentId: 'post-1',
+      describe: describer(env),
+      concurrency: 2,
+    })
+    expect(env.alt.maxInFlight).toBe(2)
+  })
+
+  it('uploads bytes from the image pipeline in upload mode', async () => {
+    env.sanity.put(post())
+    await fillDocumentAlt({
+      client: env.client,
+      documentId: 'post-1',
+      describe: describer(env, { delivery: 'upload' }),
+    })
+    expect(env.alt.calls.every((c) => typeof c.image === 'string' && !c.imageUrl)).toBe(true)
+    const cdn = env.sanity.seen.filter((r) => r.path.startsWith('/images/'))
+    expect(cdn).toHaveLength(4)
+    expect(cdn[0]?.search.get('w')).toBe('1024')
+  })
+
+  it('does nothing for a document without missing alt', async () => {
+    env.sanity.put({ _id: 'x', _type: 'post', hero: image('a', { alt: 'ok' }) })
+    const summary = await fillDocumentAlt({
+      client: env.client,
+      documentId: 'x',
+      describe: describer(env),
+    })
+    expect(summary).toMatchObject({ missing: 0, written: 0 })
+    expect(env.alt.calls).toHaveLength(0)
+  })
+})
