@@ -112,7 +112,13 @@ export function operationId(method: string, path: string): string {
 }
 
 function errorResponses(doc: RouteDoc): Record<string, JsonSchema> {
-  const codes = new Set<string>(['invalid_request', ...(doc.errors ?? []), 'internal_error'])
+  // A route that reads no input cannot answer invalid_request unless it says so.
+  const takesInput = Boolean(doc.request || doc.query?.length || doc.path.includes('{'))
+  const codes = new Set<string>([
+    ...(takesInput ? ['invalid_request'] : []),
+    ...(doc.errors ?? []),
+    'internal_error',
+  ])
   const byStatus = new Map<number, string[]>()
   for (const code of codes) {
     const status = ERROR_STATUS[code as keyof typeof ERROR_STATUS]

@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono'
 import { ApiError } from '../errors.js'
+import { sha256Hex } from './crypto.js'
 import { hit, peek, reset } from './rate-limit.js'
 
 /** The window and limits (failures per window). */
@@ -19,8 +20,13 @@ export function clientIp(c: Context): string {
   return c.req.header('cf-connecting-ip')?.trim().slice(0, 64) || 'unknown'
 }
 
-const emailKey = (email: string) => `login:email:${email}`
-const ipKey = (ip: string) => `login:ip:${ip}`
+/**
+ * Counter keys hold a SHA-256 of the email or IP, never the address itself: the privacy policy
+ * lists what we store, and raw addresses in a throttle table are not on it. Stale rows are
+ * deleted by the daily retention job.
+ */
+const emailKey = async (email: string) => `login:email:${await sha256Hex(email)}`
+const ipKey = async (ip: string) => `login:ip:${await sha256Hex(ip)}`
 
 function throttled(retryAfter: number): ApiError {
   return new ApiError(
@@ -37,9 +43,11 @@ export async function assertNotThrottled(
   db: D1Database,
   target: { email?: string; ip: string },
 ): Promise<void> {
-  const checks = [peek(db, ipKey(target.ip), LOGIN_THROTTLE.perIp, LOGIN_THROTTLE.windowMs)]
+  const checks = [peek(db, await ipKey(target.ip), LOGIN_THROTTLE.perIp, LOGIN_THROTTLE.windowMs)]
   if (target.email)
-    checks.push(peek(db, emailKey(target.email), LOGIN_THROTTLE.perEmail, LOGIN_THROTTLE.windowMs))
+    checks.push(
+      peek(db, await emailKey(target.email), LOGIN_THROTTLE.perEmail, LOGIN_THROTTLE.windowMs),
+    )
   const results = await Promise.all(checks)
   const blocked = results.filter((result) => !result.allowed)
   if (blocked.length > 0) throw throttled(Math.max(...blocked.map((result) => result.retryAfter)))
@@ -50,9 +58,11 @@ export async function recordFailure(
   db: D1Database,
   target: { email?: string; ip: string },
 ): Promise<void> {
-  const hits = [hit(db, ipKey(target.ip), LOGIN_THROTTLE.perIp, LOGIN_THROTTLE.windowMs)]
+  const hits = [hit(db, await ipKey(target.ip), LOGIN_THROTTLE.perIp, LOGIN_THROTTLE.windowMs)]
   if (target.email)
-    hits.push(hit(db, emailKey(target.email), LOGIN_THROTTLE.perEmail, LOGIN_THROTTLE.windowMs))
+    hits.push(
+      hit(db, await emailKey(target.email), LOGIN_THROTTLE.perEmail, LOGIN_THROTTLE.windowMs),
+    )
   await Promise.all(hits)
 }
 
@@ -61,5 +71,5 @@ export async function recordFailure(
  * would let one valid account clear the way for guessing at others from the same address.
  */
 export async function clearEmailFailures(db: D1Database, email: string): Promise<void> {
-  await reset(db, emailKey(email))
+  await reset(db, await emailKey(email))
 }

@@ -245,6 +245,12 @@ describe('POST /v1/auth/login', () => {
     const retryAfter = Number(blocked.headers.get('retry-after'))
     expect(retryAfter).toBeGreaterThan(0)
     expect(retryAfter).toBeLessThanOrEqual(15 * 60)
+    // The counters keep a hash, never the address itself.
+    const { results } = await env.DB.prepare('SELECT key FROM rate_limits').all<{ key: string }>()
+    expect(results.some((row) => row.key.startsWith('login:email:'))).toBe(true)
+    expect(results.some((row) => row.key.includes('@') || /\d+\.\d+\.\d+\.\d+/.test(row.key))).toBe(
+      false,
+    )
 
     // An unknown email is throttled the same way, so 429 tells nothing about existence.
     const nobody = uniqueEmail('nobody')
