@@ -1,0 +1,124 @@
+/**
+ * End to end in headless Chromium against the real WordPress: open a post whose images lack alt,
+ * click "Generate alt text" on the image block, use "Generate all" for the rest, save, and find
+ * the alt in the stored post and on the attachments; then upload an image and find its alt set by
+ * the background queue.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, inject, it } from 'vitest'
+import { wpPhp } from './session'
+import { CHROMIUM } from './wordpress.mjs'
+
+const fx = inject('fixtures')
+const base = inject('wpUrl')
+let context: BrowserContext
+let page: Page
+let profile: string
+
+beforeAll(async () => {
+  profile = mkdtempSync(join(tmpdir(), 'alttextapi-chromium-'))
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+  })
+  page = context.pages()[0] ?? (await context.newPage())
+  await page.goto(`${base}/wp-login.php`)
+  await page.fill('#user_login', 'editor')
+  await page.fill('#user_pass', 'editor-password-123')
+  await Promise.all([page.waitForURL(/wp-admin/), page.click('#wp-submit')])
+})
+
+afterAll(async () => {
+  await context?.close()
+  rmSync(profile, { recursive: true, force: true })
+})
+
+it('generates alt text in the block editor and saves it to the post and the attachments', async () => {
+  wpPhp(
+    `delete_post_meta(${fx.big}, '_wp_attachment_image_alt'); delete_post_meta(${fx.media_text}, '_wp_attachment_image_alt');`,
+  )
+  await page.goto(`${base}/wp-admin/post.php?post=${fx.post}&action=edit`)
+  await page.waitForFunction(
+    () => (window as any).wp?.data?.select('core/block-editor')?.getBlocks().length > 0,
+    null,
+    { timeout: 60_000 },
+  )
+  await page.evaluate(() => {
+    const wp = (window as any).wp
+    wp.data.dispatch('core/preferences').set('core/edit-post', 'welcomeGuide', false)
+    const image = wp.data
+      .select('core/block-editor')
+      .getBlocks()
+      .find((b: any) => b.name === 'core/image')
+    wp.data.dispatch('core/block-editor').selectBlock(image.clientId)
+  })
+  await page.getByRole('button', { name: 'Generate alt text' }).click()
+  await page.waitForFunction(() => {
+    const blocks = (window as any).wp.data.select('core/block-editor').getBlocks()
+    return blocks.find((b: any) => b.name === 'core/image')?.attributes.alt !== ''
+  })
+
+  // The document panel lists the media-text image, still without alt, and generates it.
+  await page.evaluate(() =>
+    (window as any).wp.data.dispatch('core/block-editor').clearSelectedBlock(),
+  )
+  const panelToggle = page.getByRole('button', { name: 'Alt text', exact: true })
+  if ((await panelToggle.getAttribute('aria-expanded')) === 'false') await panelToggle.click()
+  await expect
+    .poll(() => page.locator('.alttextapi-panel').textContent())
+    .toContain('1 image without alt text')
+  await page.getByRole('button', { name: 'Generate all' }).click()
+  await expect
+    .poll(() => page.locator('.alttextapi-panel').textContent())
+    .toContain('Every image in this post has alt text')
+
+  await page.evaluate(() => (window as any).wp.data.dispatch('core/editor').savePost())
+  await page.waitForFunction(() => {
+    const editor = (window as any).wp.data.select('core/editor')
+    return !editor.isSavingPost() && !editor.isEditedPostDirty()
+  })
+  const content = wpPhp(`echo get_post_field('post_content', ${fx.post});`)
+  expect(content).toMatch(
+    /<img src="[^"]+" alt="A red test square number \d+ \(en-US\)" class="wp-image-\d+"/,
+  )
+  expect(content).toMatch(
+    /wp-block-media-text__media"><img src="[^"]+" alt="A red test square number \d+ \(en-US\)"/,
+  )
+  const alts = JSON.parse(
+    wpPhp(
+      `echo json_encode([get_post_meta(${fx.big}, '_wp_attachment_image_alt', true), get_post_meta(${fx.media_text}, '_wp_attachment_image_alt', true)]);`,
+    ),
+  )
+  expect(alts[0]).toMatch(/^A red test square number \d+/)
+  expect(alts[1]).toMatch(/^A red test square number \d+/)
+})
+
+it('writes alt text for an uploaded image in the background', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'alttextapi-upload-'))
+  const file = join(dir, 'uploaded-photo.png')
+  wpPhp(
+    `$i = imagecreatetruecolor(640, 480); imagefill($i, 0, 0, imagecolorallocate($i, 200, 0, 0)); imagepng($i, '${file}');`,
+  )
+  await page.goto(`${base}/wp-admin/media-new.php?browser-uploader`)
+  await page.setInputFiles('#async-upload', file)
+  await Promise.all([page.waitForURL(/upload\.php/), page.click('#html-upload')])
+  rmSync(dir, { recursive: true, force: true })
+  const id = Number(
+    wpPhp(
+      `echo (int) (get_posts(['post_type' => 'attachment', 'title' => 'uploaded-photo', 'fields' => 'ids', 'post_status' => 'inherit'])[0] ?? 0);`,
+    ),
+  )
+  expect(id).toBeGreaterThan(0)
+  // The upload itself did not describe the image: the queue does, when cron runs.
+  let alt = ''
+  for (let i = 0; i < 30 && !alt; i++) {
+    await fetch(`${base}/wp-cron.php`)
+    alt = wpPhp(`echo get_post_meta(${id}, '_wp_attachment_image_alt', true);`)
+    if (!alt) await new Promise((r) => setTimeout(r, 300))
+  }
+  expect(alt).toMatch(/^A red test square number \d+ \(en-US\)$/)
+})
