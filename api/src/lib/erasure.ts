@@ -3,24 +3,26 @@
  *
  * Deleted: the user row, its API keys and sessions (also removed by the foreign keys' cascade;
  * deleted explicitly so the result does not depend on that pragma), and throttling counters keyed
- * by the email, the user id or a key id. Kept, because billing law requires it (7 years, then the
+ * by the email (raw or hashed), the user id or a key id. Kept, because billing law requires it (7 years, then the
  * retention job deletes them), but stripped of personal data and detached from the person: usage
  * rows (no image URL, no alt text, no user, no key), ledger rows (no user; a reference stays only
  * when it points at another kept billing row) and purchases (no user).
  */
+import { sha256Hex } from './crypto.js'
 
 /** The statements that erase `user` (run them in one `db.batch`). */
 export function erasureStatements(
   db: D1Database,
-  user: { id: string; email: string },
+  user: { id: string; email: string; emailHash: string },
 ): D1PreparedStatement[] {
   return [
+    // Counters are keyed by the email's hash (login throttling), the user id or a key id.
     db
       .prepare(
-        `DELETE FROM rate_limits WHERE instr(key, ?1) > 0 OR instr(key, ?2) > 0
-           OR EXISTS (SELECT 1 FROM api_keys k WHERE k.user_id = ?2 AND instr(rate_limits.key, k.id) > 0)`,
+        `DELETE FROM rate_limits WHERE instr(key, ?1) > 0 OR instr(key, ?2) > 0 OR instr(key, ?3) > 0
+           OR EXISTS (SELECT 1 FROM api_keys k WHERE k.user_id = ?3 AND instr(rate_limits.key, k.id) > 0)`,
       )
-      .bind(user.email, user.id),
+      .bind(user.email, user.emailHash, user.id),
     db
       .prepare(
         `UPDATE usage SET image_url = NULL, alt_text = NULL, api_key_id = NULL, user_id = NULL
@@ -49,5 +51,6 @@ export async function eraseAccount(
   db: D1Database,
   user: { id: string; email: string },
 ): Promise<void> {
-  await db.batch(erasureStatements(db, user))
+  const emailHash = await sha256Hex(user.email)
+  await db.batch(erasureStatements(db, { ...user, emailHash }))
 }
