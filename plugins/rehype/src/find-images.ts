@@ -88,16 +88,38 @@ function captionOf(ancestors: Parents[]): string | undefined {
   return undefined
 }
 
-/** Text around the image: the closest block with some text, up to three blocks up. */
+/** Text of the element siblings just before and after `block` (headings are sent apart). */
+function siblingText(parent: Parents | undefined, block: Parents): string {
+  if (!parent) return ''
+  const elements = parent.children.filter(
+    (c): c is Element => c.type === 'element' && !HEADING.test(c.tagName),
+  )
+  const at = elements.indexOf(block as Element)
+  if (at === -1) return ''
+  const around = [elements[at - 1], elements[at + 1]].filter((e): e is Element => e !== undefined)
+  return around
+    .map((e) => textOf(e))
+    .filter(Boolean)
+    .join(' ')
+}
+
+/**
+ * Text around the image: the closest block with some text, up to three blocks up; when the
+ * image's own block has none (an image alone in a paragraph), the blocks beside it.
+ */
 function nearbyText(ancestors: Parents[], caption: string | undefined): string | undefined {
   let tries = 0
   for (let i = ancestors.length - 1; i >= 0 && tries < 3; i--) {
     const a = ancestors[i]
-    if (a?.type !== 'element' || !BLOCKS.has(a.tagName)) continue
+    if (!a || (a.type === 'element' && !BLOCKS.has(a.tagName))) continue
     tries++
     let text = textOf(a)
     if (caption) text = text.replace(caption, '').trim()
     if (text) return clip(text, 300)
+    if (a.type === 'element') {
+      const beside = siblingText(ancestors[i - 1], a)
+      if (beside) return clip(beside, 300)
+    }
   }
   return undefined
 }

@@ -91,6 +91,8 @@ async function handle(
     language: languageOf(image.lang, fallbackLanguage),
     context,
   })
+  // A dry run changes nothing, not even with answers the cache already holds.
+  if (outcome.status === 'cached' && run.dryRun) return { ...base, status: 'cached' }
   if (outcome.status === 'described' || outcome.status === 'cached') {
     node.properties.alt = outcome.altText
     return { ...base, status: outcome.status, altText: outcome.altText }

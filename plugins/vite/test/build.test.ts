@@ -1,0 +1,145 @@
+/**
+ * Vite builds with the plugin, against a fake AltText API over HTTP: pages Vite builds (assets in
+ * the bundle, public files, inlined data: URLs), HTML emitted by another plugin, the summary line,
+ * byte-for-byte output apart from alt, and a second build answered from the cache.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { build, createLogger, type Plugin } from 'vite'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { type FakeApi, startFakeAltTextApi, tinyPng } from '../../rehype/test/helpers.js'
+import { altText } from '../src/index.js'
+
+let api: FakeApi
+let root: string
+
+const page = `<!doctype html>
+<html lang="fr">
+  <head><title>Accueil</title></head>
+  <body>
+    <h1>Bienvenue</h1>
+    <IMG src="./img/1.png"  class=hero>
+    <img src="./img/2.png" alt="">
+    <img src="/public-3.png"/>
+    <img src="./img/4.png" alt="Déjà décrit">
+    <script type="module" src="./main.js"></script>
+  </body>
+</html>
+`
+
+/** Emits an extra page into the bundle, as a static-site plugin would. */
+const emitter: Plugin = {
+  name: 'emit-extra-page',
+  generateBundle() {
+    this.emitFile({
+      type: 'asset',
+      fileName: 'extra/page.html',
+      source:
+        '<!doctype html><html lang="en"><body><p><img src="../public-3.png"></p></body></html>',
+    })
+  },
+}
+
+async function runBuild(options: Parameters<typeof altText>[0] = {}) {
+  const lines: string[] = []
+  const logger = createLogger('info')
+  logger.info = (msg) => void lines.push(msg)
+  logger.warn = (msg) => void lines.push(`WARN ${msg}`)
+  await build({
+    root,
+    logLevel: 'info',
+    customLogger: logger,
+    configFile: false,
+    build: { outDir: join(root, 'dist'), emptyOutDir: true, assetsInlineLimit: 0 },
+    plugins: [
+      emitter,
+      altText({
+        apiKey: 'atk_test',
+        baseUrl: api.url,
+        cacheDir: join(root, 'cache'),
+        ...options,
+      }),
+    ],
+  })
+  return lines
+}
+
+beforeAll(async () => {
+  api = await startFakeAltTextApi()
+  root = await mkdtemp(join(tmpdir(), 'alttext-vite-'))
+  await mkdir(join(root, 'img'))
+  await mkdir(join(root, 'public'))
+  await writeFile(join(root, 'index.html'), page)
+  await writeFile(join(root, 'main.js'), 'console.log(1)\n')
+  for (const n of [1, 2, 4]) await writeFile(join(root, 'img', `${n}.png`), tinyPng(n))
+  await writeFile(join(root, 'public', 'public-3.png'), tinyPng(3))
+})
+afterAll(async () => {
+  await api.close()
+  await rm(root, { recursive: true, force: true })
+})
+beforeEach(() => {
+  api.requests.length = 0
+})
+
+describe('vite build', () => {
+  it('fills missing alt in built pages and emitted HTML, and prints one summary line', async () => {
+    const lines = await runBuild()
+    const html = await readFile(join(root, 'dist', 'index.html'), 'utf8')
+    expect(html).toMatch(/<IMG src="\/assets\/1-[\w-]+\.png" {2}class=hero alt="Image 1 \(fr\)">/)
+    expect(html).toMatch(/<img src="\/assets\/2-[\w-]+\.png" alt="">/)
+    expect(html).toContain('<img src="/public-3.png" alt="Image 3 (fr)"/>')
+    expect(html).toContain('alt="Déjà décrit"')
+    const extra = await readFile(join(root, 'dist', 'extra', 'page.html'), 'utf8')
+    expect(extra).toContain('<img src="../public-3.png" alt="Image 3">')
+    // Images 1 and 3 (fr), and 3 again in English: three calls.
+    expect(api.requests).toHaveLength(3)
+    expect(
+      api.requests.every((r) => r.context?.includes('Page title: Accueil') || r.language === 'en'),
+    ).toBe(true)
+    const summary = lines.filter((l) => l.includes('[alttextapi]'))
+    expect(summary).toEqual([
+      '[alttextapi] 3 described, 0 cached, 0 skipped, 0 failed, 3 credits used',
+    ])
+  })
+
+  it('changes nothing but the alt attributes', async () => {
+    await runBuild({ dryRun: true })
+    const plain = await readFile(join(root, 'dist', 'index.html'), 'utf8')
+    expect(api.requests).toHaveLength(0)
+    await runBuild()
+    const filled = await readFile(join(root, 'dist', 'index.html'), 'utf8')
+    expect(filled.replace(/ alt="Image \d \(fr\)"/g, '')).toBe(plain)
+  })
+
+  it('a second build is answered from the cache', async () => {
+    await runBuild()
+    api.requests.length = 0
+    const lines = await runBuild()
+    expect(api.requests).toHaveLength(0)
+    expect(lines).toContain(
+      '[alttextapi] 0 described, 3 cached, 0 skipped, 0 failed, 0 credits used',
+    )
+  })
+
+  it('reports problems with file and position and still builds', async () => {
+    const lines = await runBuild({ baseUrl: 'http://127.0.0.1:9', cache: false, concurrency: 1 })
+    const html = await readFile(join(root, 'dist', 'index.html'), 'utf8')
+    expect(html).not.toContain('alt="Image')
+    expect(
+      lines.some((l) =>
+        /^WARN \[alttextapi\] index\.html:\d+:5: Could not describe image \(\/assets\/1-/.test(l),
+      ),
+    ).toBe(true)
+    expect(lines).toContain(
+      '[alttextapi] 0 described, 0 cached, 0 skipped, 3 failed, 0 credits used',
+    )
+  })
+
+  it('failOnError fails the build', async () => {
+    await expect(
+      runBuild({ baseUrl: 'http://127.0.0.1:9', cache: false, failOnError: true }),
+    ).rejects.toThrow(/Could not describe image/)
+  })
+})
