@@ -12,19 +12,19 @@ const env = {
   CLOUDFLARE_CF_FETCH_ENABLED: 'false',
   WRANGLER_HIDE_BANNER: 'true',
 }
-const run = (command, args, cwd = apiDir) => {
-  const result = spawnSync(command, args, { cwd, env, stdio: 'inherit' })
+const run = (command, args, cwd = apiDir, extraEnv = {}) => {
+  const result = spawnSync(command, args, { cwd, env: { ...env, ...extraEnv }, stdio: 'inherit' })
   if (result.status !== 0) process.exit(result.status ?? 1)
 }
 
 run('pnpm', ['--filter', '@alttextapi/core', 'build'], join(apiDir, '..'))
-if (existsSync(join(apiDir, 'dashboard', 'package.json')) || existsSync(join(apiDir, 'dashboard', 'build.mjs'))) {
-  run('pnpm', ['run', '--if-present', 'build:dashboard'])
-}
+// The dashboard is static files the Worker serves from dashboard/dist (wrangler needs the folder).
+run('pnpm', ['run', '--if-present', 'build:dashboard'])
 mkdirSync(join(apiDir, 'dashboard', 'dist'), { recursive: true })
 if (!existsSync(join(apiDir, '.dev.vars'))) {
   console.log('No api/.dev.vars: generation answers 503 model_not_configured and billing 503 billing_not_configured.')
   console.log('Copy api/.dev.vars.example to api/.dev.vars and fill in what you need.')
 }
-run('pnpm', ['exec', 'wrangler', 'd1', 'migrations', 'apply', 'DB', '--local'])
+// CI=true: apply without the "continue?" prompt (the local database is the developer's own).
+run('pnpm', ['exec', 'wrangler', 'd1', 'migrations', 'apply', 'DB', '--local'], apiDir, { CI: 'true' })
 run('pnpm', ['exec', 'wrangler', 'dev', '--ip', '127.0.0.1', '--port', process.env.PORT ?? '8787', ...process.argv.slice(2)])
