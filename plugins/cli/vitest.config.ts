@@ -1,9 +1,16 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
+  // Test against the rehype plugin's source, so a change there needs no rebuild to be tested here.
+  resolve: {
+    alias: {
+      '@alttextapi/rehype': fileURLToPath(new URL('../rehype/src/index.ts', import.meta.url)),
+    },
+  },
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 120_000,
   },
 })

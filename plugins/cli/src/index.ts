@@ -1,1 +1,5 @@
-export {}
+export { commands } from './commands/index.js'
+export { findHtmlFiles, writeAtomic } from './files.js'
+export type { Command, CommandIO } from './io.js'
+export { main } from './main.js'
+export { createProgress, type Out, type Progress } from './progress.js'

@@ -1,0 +1,53 @@
+/** `alttext check <dir>`: lists images without alt text; exit 1 when there is any (for CI). */
+import { readFile } from 'node:fs/promises'
+import { relative, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { findImages } from '@alttextapi/rehype'
+import type { Root } from 'hast'
+import rehypeParse from 'rehype-parse'
+import { unified } from 'unified'
+import { findHtmlFiles } from '../files.js'
+import type { Command } from '../io.js'
+
+const parser = unified().use(rehypeParse)
+
+export const check: Command = {
+  summary: 'List images without alt text in built HTML; exit 1 if there is any',
+  help: `Usage: alttext check <dir>
+
+Lists every <img> without an alt attribute as file:line:column src.
+alt="" (decorative) and role="presentation"/"none" count as answered.
+Exit code: 0 when every image has alt, 1 when some do not, 2 on usage errors.
+`,
+  async run(args, io) {
+    const { positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {} })
+    const dir = positionals[0]
+    if (!dir || positionals.length > 1) {
+      io.stderr.write(this.help)
+      return 2
+    }
+    const root = resolve(io.cwd, dir)
+    const files = await findHtmlFiles(root)
+    let missing = 0
+    let pages = 0
+    for (const file of files) {
+      const tree = parser.parse(await readFile(file, 'utf8')) as Root
+      const images = findImages(tree).filter((image) => image.alt === 'missing')
+      if (images.length > 0) pages++
+      for (const image of images) {
+        missing++
+        const start = image.node.position?.start
+        const name = relative(io.cwd, file) || file
+        io.stdout.write(
+          `${name}:${start?.line ?? 0}:${start?.column ?? 0} ${image.src || '(no src)'}\n`,
+        )
+      }
+    }
+    io.stderr.write(
+      missing === 0
+        ? `alttext: every image has alt text (${files.length} files)\n`
+        : `alttext: ${missing} ${missing === 1 ? 'image' : 'images'} without alt text in ${pages} of ${files.length} files\n`,
+    )
+    return missing === 0 ? 0 : 1
+  },
+}

@@ -1,0 +1,154 @@
+/** `alttext fix <dir>`: fills missing alt text in built HTML files, in place. */
+import { readFile } from 'node:fs/promises'
+import { relative, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { createLimiter, readConfig } from '@alttextapi/core'
+import { createAltTextRun, fillAltText, formatStats, type Options } from '@alttextapi/rehype'
+import { findHtmlFiles, writeAtomic } from '../files.js'
+import type { Command } from '../io.js'
+import { createProgress } from '../progress.js'
+
+const HELP = `Usage: alttext fix <dir> [options]
+
+Fills missing alt text in every .html file under <dir> (any static site generator's output),
+in place. Only the added alt attributes change; every other byte of a file stays as it was.
+
+Options:
+  --lang <tag>           language when a page has no <html lang> (default en)
+  --concurrency <n>      API calls at once (default 4)
+  --dry-run              report what would be described; call nothing, write nothing
+  --max-credits <n>      spend at most n credits in this run
+  --max-images <n>       describe at most n images in this run
+  --cache <dir>          cache folder (default node_modules/.cache/alttextapi under the cwd)
+  --no-cache             no cache: every image is described again
+  --model <id>           model id (default: the API's default)
+  --max-length <n>       longest alt text in characters (default 125)
+  --base <path>          URL path the site is served under, e.g. /blog/ (default /)
+  --remote <mode>        http(s) images: download (default), url (the API fetches), skip
+  --overwrite            also replace existing alt text
+  --fail-on-error        exit 1 when an image could not be described
+  --api-url <url>        API base URL (default ALTTEXT_API_URL or the hosted API)
+
+The API key is read from ALTTEXT_API_KEY.
+Exit code: 0 when done (failures are reported), 1 with --fail-on-error and failures, 2 on usage errors.
+`
+
+const positiveInt = (value: string | undefined, name: string): number | undefined => {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number`)
+  return n
+}
+
+export const fix: Command = {
+  summary: 'Fill missing alt text in built HTML files, in place',
+  help: HELP,
+  async run(args, io) {
+    let parsed: ReturnType<typeof parseFixArgs>
+    try {
+      parsed = parseFixArgs(args)
+    } catch (error) {
+      io.stderr.write(`alttext fix: ${(error as Error).message}\n\n${HELP}`)
+      return 2
+    }
+    const { dir, values } = parsed
+    const config = readConfig({ baseUrl: values['api-url'] }, io.env)
+    if (!config.apiKey && !values['dry-run']) {
+      io.stderr.write('alttext fix: no API key: set ALTTEXT_API_KEY (or use --dry-run)\n')
+      return 2
+    }
+    const root = resolve(io.cwd, dir)
+    const options: Options = {
+      apiKey: config.apiKey,
+      baseUrl: config.baseUrl,
+      language: values.lang,
+      publicDir: root,
+      basePath: values.base,
+      concurrency: positiveInt(values.concurrency, 'concurrency'),
+      maxCredits: positiveInt(values['max-credits'], 'max-credits'),
+      maxImages: positiveInt(values['max-images'], 'max-images'),
+      maxLength: positiveInt(values['max-length'], 'max-length'),
+      model: values.model,
+      dryRun: values['dry-run'],
+      overwrite: values.overwrite,
+      remoteImages: values.remote as Options['remoteImages'],
+      cache: values['no-cache'] ? false : undefined,
+      cacheDir: values.cache
+        ? resolve(io.cwd, values.cache)
+        : resolve(io.cwd, 'node_modules', '.cache', 'alttextapi'),
+    }
+    const run = createAltTextRun(options)
+    const files = await findHtmlFiles(root)
+    const progress = createProgress(io.stderr, files.length)
+    const limit = createLimiter(4)
+    let written = 0
+    const status = () =>
+      `${run.stats.described} described · ${run.stats.cached} cached · ${run.stats.failed} failed`
+    await Promise.all(
+      files.map((path) =>
+        limit(async () => {
+          const name = relative(io.cwd, path) || path
+          const bytes = await readFile(path)
+          const text = bytes.toString('utf8')
+          // Only valid UTF-8 round-trips exactly; anything else is left alone rather than damaged.
+          if (!Buffer.from(text, 'utf8').equals(bytes)) {
+            progress.log(`${name}: skipped: not UTF-8`)
+            progress.tick(undefined, status())
+            return
+          }
+          const result = await fillAltText(text, { run, path })
+          for (const message of result.file.messages) {
+            progress.log(`${name}:${message.line ?? 0}:${message.column ?? 0}: ${message.reason}`)
+          }
+          if (result.changed > 0 && !run.dryRun) {
+            await writeAtomic(path, result.html)
+            written++
+          }
+          const s = result.result.stats
+          progress.tick(
+            s.images > 0
+              ? `${name}: ${s.described + s.cached} alt added, ${s.failed} failed`
+              : undefined,
+            status(),
+          )
+        }),
+      ),
+    )
+    progress.end()
+    const prefix = run.dryRun ? 'alttext (dry run)' : 'alttext'
+    io.stdout.write(
+      `${prefix}: ${files.length} files, ${written} rewritten, ${run.stats.images} images without alt: ${formatStats(run.stats, run.dryRun)}\n`,
+    )
+    return values['fail-on-error'] && run.stats.failed > 0 ? 1 : 0
+  },
+}
+
+function parseFixArgs(args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      lang: { type: 'string' },
+      concurrency: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      'max-credits': { type: 'string' },
+      'max-images': { type: 'string' },
+      'max-length': { type: 'string' },
+      cache: { type: 'string' },
+      'no-cache': { type: 'boolean' },
+      model: { type: 'string' },
+      base: { type: 'string' },
+      remote: { type: 'string' },
+      overwrite: { type: 'boolean' },
+      'fail-on-error': { type: 'boolean' },
+      'api-url': { type: 'string' },
+    },
+  })
+  if (positionals.length !== 1) throw new Error('give exactly one folder')
+  if (values.remote !== undefined && !['download', 'url', 'skip'].includes(values.remote))
+    throw new Error('--remote must be download, url or skip')
+  if (values.concurrency !== undefined && !(Number(values.concurrency) >= 1))
+    throw new Error('--concurrency must be at least 1')
+  return { dir: positionals[0] as string, values }
+}

@@ -1,0 +1,19 @@
+/** What a command gets from the outside world (injected so tests run commands in-process). */
+import type { Out } from './progress.js'
+
+export interface CommandIO {
+  stdout: Out
+  stderr: Out
+  env: Record<string, string | undefined>
+  cwd: string
+}
+
+/** A subcommand of `alttext`. */
+export interface Command {
+  /** One line for the help text. */
+  summary: string
+  /** Usage and options, shown by `alttext <command> --help`. */
+  help: string
+  /** Runs with the arguments after the command name; resolves to the exit code. */
+  run(args: string[], io: CommandIO): Promise<number>
+}

@@ -1,0 +1,172 @@
+/** The `alttext` CLI against a fake AltText API over HTTP: fix, check, dry run, exit codes, output. */
+import { spawnSync } from 'node:child_process'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { type FakeApi, startFakeAltTextApi, tinyPng } from '../../rehype/test/helpers.js'
+import { main } from '../src/index.js'
+
+let api: FakeApi
+let dir: string
+
+const home = [
+  '<!DOCTYPE html>\r\n<html lang="en"><head><title>Home</title></head><body>',
+  '<img src="/img/1.png">',
+  '<img src=img/2.png alt="">',
+  '<IMG SRC="/img/3.png"/>',
+  '</body></html>\r\n',
+].join('\r\n')
+const about =
+  '<!doctype html><html lang="de"><body>\n  <p>Team <img src="../img/1.png" class=x></p>\n</body></html>'
+
+function io(tty = false) {
+  const out: string[] = []
+  const err: string[] = []
+  return {
+    out,
+    err,
+    io: {
+      stdout: { write: (t: string) => out.push(t) },
+      stderr: { write: (t: string) => err.push(t), isTTY: tty, columns: 120 },
+      env: { ALTTEXT_API_KEY: 'atk_test', ALTTEXT_API_URL: api.url },
+      cwd: dir,
+    },
+  }
+}
+
+beforeAll(async () => {
+  api = await startFakeAltTextApi()
+})
+afterAll(() => api.close())
+beforeEach(async () => {
+  api.requests.length = 0
+  dir = await mkdtemp(join(tmpdir(), 'alttext-cli-'))
+  await mkdir(join(dir, 'site', 'img'), { recursive: true })
+  await mkdir(join(dir, 'site', 'about'), { recursive: true })
+  for (const n of [1, 2, 3]) await writeFile(join(dir, 'site', 'img', `${n}.png`), tinyPng(n))
+  await writeFile(join(dir, 'site', 'index.html'), home)
+  await writeFile(join(dir, 'site', 'about', 'index.html'), about)
+})
+afterEach(() => rm(dir, { recursive: true, force: true }))
+
+describe('alttext check', () => {
+  it('lists images without alt as file:line:col src and exits 1', async () => {
+    const t = io()
+    expect(await main(['check', 'site'], t.io)).toBe(1)
+    expect(t.out.join('')).toBe(
+      'site/about/index.html:2:11 ../img/1.png\nsite/index.html:2:1 /img/1.png\nsite/index.html:4:1 /img/3.png\n',
+    )
+    expect(t.err.join('')).toContain('3 images without alt text in 2 of 2 files')
+  })
+})
+
+describe('alttext fix', () => {
+  it('adds only alt attributes, writes atomically, prints a summary; check then passes', async () => {
+    const t = io()
+    expect(await main(['fix', 'site', '--cache', 'cache'], t.io)).toBe(0)
+    const fixed = await readFile(join(dir, 'site', 'index.html'), 'utf8')
+    expect(fixed).toBe(
+      home
+        .replace('<img src="/img/1.png">', '<img src="/img/1.png" alt="Image 1">')
+        .replace('<IMG SRC="/img/3.png"/>', '<IMG SRC="/img/3.png" alt="Image 3"/>'),
+    )
+    expect(await readFile(join(dir, 'site', 'about', 'index.html'), 'utf8')).toBe(
+      about.replace('class=x>', 'class=x alt="Image 1 (de)">'),
+    )
+    expect(await readdir(join(dir, 'site'))).toEqual(['about', 'img', 'index.html'])
+    expect(t.out.join('')).toBe(
+      'alttext: 2 files, 2 rewritten, 3 images without alt: 3 described, 0 cached, 0 skipped, 0 failed, 3 credits used\n',
+    )
+    // Plain progress lines on a non-terminal.
+    expect(t.err.join('')).toContain('site/index.html: 2 alt added, 0 failed\n')
+    const c = io()
+    expect(await main(['check', 'site'], c.io)).toBe(0)
+    // A second run finds nothing to do and calls nothing.
+    const again = io()
+    await main(['fix', 'site', '--cache', 'cache'], again.io)
+    expect(api.requests).toHaveLength(3)
+  })
+
+  it('a rebuilt site is fixed from the cache without calls', async () => {
+    await main(['fix', 'site', '--cache', 'cache'], io().io)
+    await writeFile(join(dir, 'site', 'index.html'), home)
+    await writeFile(join(dir, 'site', 'about', 'index.html'), about)
+    const t = io()
+    await main(['fix', 'site', '--cache', 'cache'], t.io)
+    expect(api.requests).toHaveLength(3)
+    expect(t.out.join('')).toContain('0 described, 3 cached')
+  })
+
+  it('--dry-run writes nothing and calls nothing', async () => {
+    const t = io()
+    expect(await main(['fix', 'site', '--dry-run', '--no-cache'], t.io)).toBe(0)
+    expect(await readFile(join(dir, 'site', 'index.html'), 'utf8')).toBe(home)
+    expect(api.requests).toHaveLength(0)
+    expect(t.out.join('')).toContain('dry run: 3 would be described')
+  })
+
+  it('--max-images, --lang, --concurrency reach the run', async () => {
+    await writeFile(join(dir, 'site', 'nolang.html'), '<p><img src="img/2.png"></p>')
+    const t = io()
+    await main(
+      ['fix', 'site', '--no-cache', '--max-images', '1', '--lang', 'fr', '--concurrency', '1'],
+      t.io,
+    )
+    expect(api.requests).toHaveLength(1)
+    expect(t.out.join('')).toMatch(/1 described, 0 cached, \d skipped/)
+    await main(['fix', 'site', '--no-cache'], io().io)
+    expect(await readFile(join(dir, 'site', 'nolang.html'), 'utf8')).toMatch(
+      /alt="Image 2( \(fr\))?"/,
+    )
+  })
+
+  it('--fail-on-error exits 1 when an image fails; without it 0', async () => {
+    await writeFile(join(dir, 'site', 'broken.html'), '<img src="/img/missing.png">')
+    const soft = io()
+    expect(await main(['fix', 'site', '--no-cache'], soft.io)).toBe(0)
+    expect(soft.err.join('')).toContain('site/broken.html:1:1: Could not describe image')
+    expect(await main(['fix', 'site', '--no-cache', '--fail-on-error'], io().io)).toBe(1)
+  })
+
+  it('leaves non-UTF-8 files alone', async () => {
+    const latin1 = Buffer.from('<p>caf\xe9 <img src="img/1.png"></p>', 'latin1')
+    await writeFile(join(dir, 'site', 'old.html'), latin1)
+    const t = io()
+    await main(['fix', 'site', '--no-cache'], t.io)
+    expect(await readFile(join(dir, 'site', 'old.html'))).toEqual(latin1)
+    expect(t.err.join('')).toContain('old.html: skipped: not UTF-8')
+  })
+
+  it('draws a progress bar on a terminal', async () => {
+    const t = io(true)
+    await main(['fix', 'site', '--no-cache'], t.io)
+    expect(t.err.join('')).toContain('2/2 files')
+    expect(t.err.join('')).toContain('\r\x1b[2K')
+  })
+
+  it('usage errors exit 2', async () => {
+    const noKey = io()
+    noKey.io.env = {} as typeof noKey.io.env
+    expect(await main(['fix', 'site'], noKey.io)).toBe(2)
+    expect(noKey.err.join('')).toContain('ALTTEXT_API_KEY')
+    expect(await main(['fix'], io().io)).toBe(2)
+    expect(await main(['fix', 'site', '--bogus'], io().io)).toBe(2)
+    expect(await main(['nope'], io().io)).toBe(2)
+    const s = io()
+    expect(await main(['sanity'], s.io)).toBe(2)
+    expect(s.err.join('')).toContain('not available yet')
+  })
+})
+
+describe('the executable', () => {
+  it('runs from dist with a shebang and exit codes', () => {
+    const bin = join(import.meta.dirname, '..', 'dist', 'cli.js')
+    const result = spawnSync(bin, ['check', join(dir, 'site')], { encoding: 'utf8' })
+    expect(result.status).toBe(1)
+    expect(result.stdout).toContain('/img/3.png')
+    const help = spawnSync(bin, ['--help'], { encoding: 'utf8' })
+    expect(help.status).toBe(0)
+    expect(help.stdout).toContain('fix ')
+  })
+})
