@@ -330,6 +330,39 @@ describe('POST /v1/auth/login', () => {
   })
 })
 
+describe('passwords', () => {
+  it('accepts long and non-ASCII passwords up to the limit and refuses longer ones', async () => {
+    for (const password of [
+      'ü'.repeat(256),
+      'パスワード🔑🔑🔑🔑🔑🔑',
+      `${'x'.repeat(100)} spaces `,
+    ]) {
+      const account = await signup({ password })
+      const res = await api('/v1/auth/login', {
+        json: { email: account.email, password },
+        ip: uniqueIp(),
+      })
+      expect(res.status).toBe(200)
+    }
+    await expectError(
+      await api('/v1/auth/signup', {
+        json: { email: uniqueEmail(), password: 'x'.repeat(257) },
+        ip: uniqueIp(),
+      }),
+      400,
+      'invalid_request',
+    )
+    await expectError(
+      await api('/v1/auth/login', {
+        json: { email: uniqueEmail(), password: 'x'.repeat(257) },
+        ip: uniqueIp(),
+      }),
+      400,
+      'invalid_request',
+    )
+  })
+})
+
 describe('POST /v1/auth/logout', () => {
   it('ends the session at once and leaves other sessions alone', async () => {
     const account = await signup()
