@@ -17,17 +17,22 @@ const client = () => createClient({ apiKey: KEY, baseUrl: api.url, maxRetries: 0
 describe('createDescriber', () => {
   it('describes identical images once, batches the rest, and serves a rerun from the cache', async () => {
     const cache = new MemoryCache()
-    api.script(
-      json(200, {
-        results: [
-          { id: '1', altText: 'First', language: 'de', model: 'm', creditsUsed: 1 },
-          { id: '2', altText: 'Second', language: 'de', model: 'm', creditsUsed: 1 },
-        ],
-        creditsUsed: 2,
-        creditsRemaining: 8,
-      }),
-    )
-    const run = createDescriber({ client: client(), cache })
+    // Answers by image (hashing may reorder which image reaches the batch first).
+    const names = ['zero', 'First', 'Second']
+    api.script((_req, res, body) => {
+      const images = (body as { images: { image: string }[] }).images
+      const results = images.map(({ image }) => {
+        const n = Buffer.from(image, 'base64')[4] ?? 0
+        return { id: `${n}`, altText: names[n], language: 'de', model: 'm', creditsUsed: 1 }
+      })
+      json(200, { results, creditsUsed: 2, creditsRemaining: 8 })(_req, res, body)
+    })
+    // The batch goes when its second image arrives, however slow hashing is on a busy machine.
+    const run = createDescriber({
+      client: client(),
+      cache,
+      batch: { maxBatchSize: 2, maxWaitMs: 10_000 },
+    })
     const answers = await Promise.all(
       [1, 2, 1].map((n) => run.describe({ bytes: image(n), language: 'de', context: 'Page' })),
     )

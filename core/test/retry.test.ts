@@ -123,12 +123,12 @@ describe('retried', () => {
 
   it('a request that hangs times out per attempt and is retried', async () => {
     api.script(hang, altText())
-    await client({ timeoutMs: 150 }).generate(IMAGE)
+    await client({ timeoutMs: 300 }).generate(IMAGE)
     expect(api.seen).toHaveLength(2)
 
     api.seen.length = 0
     api.script(hang, stallBody)
-    const error = await failure(client({ timeoutMs: 150, maxRetries: 1 }).generate(IMAGE))
+    const error = await failure(client({ timeoutMs: 300, maxRetries: 1 }).generate(IMAGE))
     expect(error).toMatchObject({ code: 'timeout', status: 0 })
     expect(error.message).toContain('timeoutMs')
     expect(api.seen).toHaveLength(2)
@@ -195,9 +195,10 @@ describe('abort', () => {
   })
 
   it('aborting during the backoff wait stops the retries', async () => {
-    api.script(apiError(500, 'internal_error'))
+    // Retry-After makes the wait long for sure (the jittered backoff alone might be ~0).
+    api.script(apiError(500, 'internal_error', 'Boom', { 'retry-after': '10' }))
     const controller = new AbortController()
-    const pending = client({ retryBaseMs: 10_000, maxRetryDelayMs: 10_000 }).generate({
+    const pending = client().generate({
       ...IMAGE,
       signal: controller.signal,
     })
