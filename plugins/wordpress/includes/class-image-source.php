@@ -20,6 +20,9 @@ final class Image_Source {
 	const MAX_BYTES = 10485760;
 	const TYPES     = array( 'image/jpeg', 'image/png', 'image/gif', 'image/webp' );
 
+	/** @var string[] Resized copies made by this request, deleted once encoded. */
+	private static $temp_files = array();
+
 	/**
 	 * Payload for an attachment.
 	 *
@@ -121,6 +124,7 @@ final class Image_Source {
 		if ( is_wp_error( $saved ) ) {
 			return null;
 		}
+		self::$temp_files[] = $saved['path'];
 		return $saved['path'];
 	}
 
@@ -131,7 +135,7 @@ final class Image_Source {
 	 * @return array|WP_Error ['image' => base64]
 	 */
 	private static function encode_file( $path ) {
-		$temp  = 0 === strpos( $path, get_temp_dir() );
+		$temp  = in_array( $path, self::$temp_files, true );
 		$info  = function_exists( 'wp_get_image_mime' ) ? wp_get_image_mime( $path ) : '';
 		$bytes = filesize( $path );
 		if ( ! in_array( $info, self::TYPES, true ) ) {
