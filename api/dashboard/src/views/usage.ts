@@ -62,8 +62,8 @@ export const usage: Route = {
     const periodRange = () => {
       const start = new Date(`${from.input.value}T00:00:00`)
       const end = new Date(`${to.input.value}T00:00:00`)
-      end.setDate(end.getDate() + 1) // through the end of the "to" day
-      return { from: start.toISOString(), to: end.toISOString() }
+      end.setDate(end.getDate() + 1) // through the end of the "to" day (the API's `to` is inclusive)
+      return { from: start.toISOString(), to: new Date(end.getTime() - 1).toISOString() }
     }
 
     const drawPage = async (focusTable = false) => {
