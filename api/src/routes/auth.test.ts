@@ -176,6 +176,25 @@ describe('POST /v1/auth/signup', () => {
     expect(await expectLedgerInvariant(account.user.id)).toBe(10)
   })
 
+  it('lets only one of two simultaneous signups for one email through', async () => {
+    const email = uniqueEmail('race')
+    const attempts = await Promise.all(
+      ['first password!', 'second password!', 'third password!'].map((password) =>
+        api('/v1/auth/signup', { json: { email, password }, ip: uniqueIp() }),
+      ),
+    )
+    const statuses = attempts.map((res) => res.status).sort()
+    expect(statuses).toEqual([201, 400, 400])
+    for (const res of attempts.filter((r) => r.status === 400)) {
+      await expectError(res, 400, 'invalid_request')
+    }
+    const users = await env.DB.prepare('SELECT id FROM users WHERE email = ?')
+      .bind(email)
+      .all<{ id: string }>()
+    expect(users.results).toHaveLength(1)
+    expect(await expectLedgerInvariant(users.results[0]?.id ?? '')).toBe(10)
+  })
+
   it('counts signups against a taken email toward the throttle', async () => {
     const account = await signup()
     const ip = uniqueIp()
