@@ -16,6 +16,10 @@ export interface Env {
   RATE_LIMIT_PER_MINUTE?: string
   /** Session lifetime in hours (default 720 = 30 days). */
   SESSION_TTL_HOURS?: string
+  /** Timeout of one chat-completions call in ms (default 30000). */
+  MODEL_TIMEOUT_MS?: string
+  /** Deadline for fetching an image URL, redirects included, in ms (default 10000). */
+  IMAGE_FETCH_TIMEOUT_MS?: string
 }
 
 /** Settings with defaults applied; read once per request from the bindings. */
@@ -32,6 +36,8 @@ export interface Config {
   allowPrivateImageUrls: boolean
   rateLimitPerMinute: number
   sessionTtlMs: number
+  modelTimeoutMs: number
+  imageFetchTimeoutMs: number
 }
 
 const nonEmpty = (value: string | undefined) => (value?.trim() ? value.trim() : undefined)
@@ -46,7 +52,9 @@ function integer(value: string | undefined, fallback: number, min: number, max: 
 export function readConfig(env: Env): Config {
   return {
     openrouterApiKey: nonEmpty(env.OPENROUTER_API_KEY),
-    openrouterBaseUrl: (nonEmpty(env.OPENROUTER_BASE_URL) ?? 'https://openrouter.ai/api/v1').replace(/\/+$/, ''),
+    openrouterBaseUrl: (
+      nonEmpty(env.OPENROUTER_BASE_URL) ?? 'https://openrouter.ai/api/v1'
+    ).replace(/\/+$/, ''),
     defaultModel: nonEmpty(env.DEFAULT_MODEL),
     stripeSecretKey: nonEmpty(env.STRIPE_SECRET_KEY),
     stripeWebhookSecret: nonEmpty(env.STRIPE_WEBHOOK_SECRET),
@@ -57,5 +65,7 @@ export function readConfig(env: Env): Config {
     allowPrivateImageUrls: env.ALLOW_PRIVATE_IMAGE_URLS === 'true',
     rateLimitPerMinute: integer(env.RATE_LIMIT_PER_MINUTE, 120, 1, 100_000),
     sessionTtlMs: integer(env.SESSION_TTL_HOURS, 720, 1, 24 * 365) * 3_600_000,
+    modelTimeoutMs: integer(env.MODEL_TIMEOUT_MS, 30_000, 100, 120_000),
+    imageFetchTimeoutMs: integer(env.IMAGE_FETCH_TIMEOUT_MS, 10_000, 100, 60_000),
   }
 }

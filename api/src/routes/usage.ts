@@ -1,9 +1,115 @@
+import {
+  LIMITS,
+  type UsagePage,
+  UsagePage as UsagePageSchema,
+  type UsageRecord,
+} from '@alttextapi/core'
 import { Hono } from 'hono'
+import { ApiError } from '../errors.js'
 import type { RouteDoc } from '../lib/route-doc.js'
+import { decodeCursor, encodeCursor, parseDate, parseLimit } from '../lib/usage-query.js'
+import { requireAuth } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
 
-/** TODO: routes of this resource (being built). */
+/** The usage history: one record per described image, newest first. */
 export const usage = new Hono<AppEnv>()
 
+usage.use('*', requireAuth('session', 'key'))
+
+interface UsageRow {
+  id: string
+  created_at: number
+  endpoint: string
+  model: string
+  image_url: string | null
+  alt_text: string | null
+  language: string
+  credits_used: number
+  api_key_id: string | null
+}
+
+usage.get('/', async (c) => {
+  const limit = parseLimit(c.req.query('limit'))
+  const cursorParam = c.req.query('cursor')
+  const cursor = cursorParam ? decodeCursor(cursorParam) : undefined
+  const from = parseDate(c.req.query('from'), 'from')
+  const to = parseDate(c.req.query('to'), 'to')
+  if (from !== undefined && to !== undefined && from > to)
+    throw new ApiError('invalid_request', 'from must not be after to.')
+  const where = ['user_id = ?']
+  const params: Array<string | number> = [c.var.user.id]
+  if (from !== undefined) {
+    where.push('created_at >= ?')
+    params.push(from)
+  }
+  if (to !== undefined) {
+    where.push('created_at <= ?')
+    params.push(to)
+  }
+  if (cursor) {
+    where.push('(created_at < ? OR (created_at = ? AND id < ?))')
+    params.push(cursor.createdAt, cursor.createdAt, cursor.id)
+  }
+  const { results } = await c.env.DB.prepare(
+    `SELECT id, created_at, endpoint, model, image_url, alt_text, language, credits_used, api_key_id
+     FROM usage WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`,
+  )
+    .bind(...params, limit + 1)
+    .all<UsageRow>()
+  const page = results.slice(0, limit)
+  const last = page.at(-1)
+  const records: UsageRecord[] = page.map((row) => ({
+    id: row.id,
+    createdAt: new Date(row.created_at).toISOString(),
+    endpoint: row.endpoint,
+    model: row.model,
+    imageUrl: row.image_url,
+    altText: row.alt_text,
+    language: row.language,
+    creditsUsed: row.credits_used,
+    apiKeyId: row.api_key_id,
+  }))
+  const nextCursor =
+    results.length > limit && last
+      ? encodeCursor({ createdAt: last.created_at, id: last.id })
+      : null
+  return c.json({ records, nextCursor } satisfies UsagePage)
+})
+
 /** OpenAPI description of the routes above. */
-export const usageDocs: RouteDoc[] = []
+export const usageDocs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/v1/usage',
+    summary: 'List usage records, newest first',
+    description:
+      'One record per described image. With storeHistory off, imageUrl and altText are null. Page with `nextCursor`; filter with `from`/`to` (ISO 8601 dates or date-times, both inclusive).',
+    tag: 'Usage',
+    auth: ['session', 'key'],
+    query: [
+      {
+        name: 'limit',
+        description: `Records per page (1–${LIMITS.maxUsagePageSize}, default 50)`,
+        schema: { type: 'integer', minimum: 1, maximum: LIMITS.maxUsagePageSize },
+      },
+      {
+        name: 'cursor',
+        description: 'nextCursor of the previous page',
+        schema: { type: 'string' },
+      },
+      {
+        name: 'from',
+        description: 'Earliest createdAt (inclusive), ISO 8601',
+        schema: { type: 'string', format: 'date-time' },
+      },
+      {
+        name: 'to',
+        description:
+          'Latest createdAt (inclusive), ISO 8601; a bare date means the end of that day (UTC)',
+        schema: { type: 'string', format: 'date-time' },
+      },
+    ],
+    response: { status: 200, schema: UsagePageSchema },
+    errors: ['unauthorized'],
+  },
+]

@@ -1,0 +1,218 @@
+/**
+ * Post-processing of model output into alt text. Model output is untrusted text: whatever it
+ * says, what leaves here is one line of plain text with no markup, no surrounding quotes, no
+ * "image of" preamble, and at most `maxLength` characters (Unicode code points) cut at a word.
+ * A pure function, so it can be tested exhaustively.
+ */
+
+/** Options of `finishAltText`. */
+export interface FinishOptions {
+  /** Most characters (code points) of the result. */
+  maxLength: number
+  /** BCP 47 tag of the requested language; English gets a few extra clean-ups. */
+  language?: string
+}
+
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  '#39': "'",
+}
+
+/** Opening → closing quote pairs a model may wrap its answer in. */
+const QUOTE_PAIRS: Array<[string, string]> = [
+  ['"', '"'],
+  ["'", "'"],
+  ['`', '`'],
+  ['“', '”'],
+  ['”', '”'],
+  ['‘', '’'],
+  ['«', '»'],
+  ['»', '«'],
+  ['„', '“'],
+  ['‚', '‘'],
+  ['「', '」'],
+  ['『', '』'],
+]
+
+// "Alt text:", "Description:", "Caption:" — labels some models put before the answer.
+const LABEL = /^(?:alt(?:ernative)?[\s-]*text|alt|description|caption|answer|output)\s*[:：-]\s*/i
+
+const NOUN = '(?:image|photo|photograph|picture|pic|snapshot)'
+const VERB = '(?:of|showing|shows|depicting|depicts|featuring|that shows|which shows|with)'
+// Generic medium preambles, in English and a few common languages. Media that carry meaning
+// ("Screenshot of", "Painting of", "Logo of") are kept on purpose.
+const PREAMBLES: RegExp[] = [
+  new RegExp(
+    `^(?:here is |here's |this is |it is |it's )?(?:a |an |the |this )?(?:(?:close-up|closeup|black[- ]and[- ]white|colou?r|digital|stock)\\s+)?${NOUN}\\s+${VERB}\\s+`,
+    'i',
+  ),
+  new RegExp(
+    `^(?:in )?(?:the|this) ${NOUN}(?: above)?,?\\s+(?:we see|there is|there are|shows|depicts|features|contains|displays)\\s+`,
+    'i',
+  ),
+  new RegExp(`^(?:in )?(?:the|this) ${NOUN}(?: above)?,\\s+`, 'i'),
+  // German
+  /^(?:ein(?:e)?\s+|das\s+|dieses\s+)?(?:bild|foto|fotografie|aufnahme)\s+(?:von|zeigt|mit)\s+/i,
+  // French
+  /^(?:une?\s+|l[’']|cette\s+)?(?:image|photo|photographie)\s+(?:de|d[’']|montrant|montre|représentant)\s*/i,
+  // Spanish / Portuguese / Italian
+  /^(?:una?\s+|la\s+|esta\s+|uma\s+|a\s+|un[’']|l[’'])?(?:imagen|imagem|immagine|foto|fotografía|fotografia)\s+(?:de|del|da|do|di|della|que muestra|muestra|mostra|mostrando|che mostra)\s+/i,
+  // Dutch
+  /^(?:een\s+|de\s+)?(?:afbeelding|foto)\s+(?:van|toont|met)\s+/i,
+]
+
+const TRAILING_FRAGMENT = /[\s,;:\-–—([{/&+*"'“‘«„]+$/u
+const ENGLISH_DANGLING =
+  /\s+(?:a|an|the|and|or|but|of|with|in|on|at|to|for|from|by|as|into|onto|near|while|its|their|his|her|is|are)$/i
+const SENTENCE_END = /[.!?…。！？]$/u
+
+const codePoints = (text: string) => Array.from(text)
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]+|#39);/gi, (whole, name: string) => {
+    const lower = name.toLowerCase()
+    if (lower.startsWith('#x')) return safeChar(Number.parseInt(lower.slice(2), 16)) ?? whole
+    if (lower.startsWith('#')) return safeChar(Number.parseInt(lower.slice(1), 10)) ?? whole
+    return ENTITIES[lower] ?? whole
+  })
+}
+
+function safeChar(code: number): string | undefined {
+  if (!Number.isFinite(code) || code < 32 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
+    return undefined
+  return String.fromCodePoint(code)
+}
+
+/** Removes HTML and Markdown, leaving the words. */
+function stripMarkup(input: string): string {
+  let text = input
+  // Reasoning blocks some models emit before the answer.
+  text = text.replace(/<think>[\s\S]*?<\/think>/gi, ' ')
+  // Script and style bodies are code, not words.
+  text = text.replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
+  // Code fences: keep their content, drop the fence and language tag.
+  text = text.replace(/```[a-z0-9_-]*\s*/gi, ' ')
+  // Markdown images and links keep their text.
+  text = text.replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+  text = text.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+  // Tags twice: entity-encoded markup must not come back as markup after decoding.
+  text = text.replace(/<\/?[a-z!?][^>]*>/gi, ' ')
+  text = decodeEntities(text)
+  text = text.replace(/<\/?[a-z!?][^>]*>/gi, ' ')
+  // Whatever angle brackets are left cannot be markup any more.
+  text = text.replace(/[<>]/g, ' ')
+  // Line-leading Markdown: headings, quotes, bullets, numbered lists.
+  text = text.replace(/^[ \t]*(?:#{1,6}[ \t]+|>+[ \t]*|[-*+•][ \t]+|\d{1,3}[.)][ \t]+)/gm, '')
+  // Emphasis and inline code markers.
+  text = text.replace(/(\*\*|__|~~)(?=\S)([\s\S]*?\S)\1/g, '$2')
+  text = text.replace(/(^|[\s(])[*_](?=\S)([^*_]*?\S)[*_](?=$|[\s).,;:!?])/g, '$1$2')
+  text = text.replace(/`+/g, '')
+  text = text.replace(/\*{2,}|_{2,}/g, '')
+  return text
+}
+
+/** One line: control characters and any run of white space become a single space. */
+function oneLine(text: string): string {
+  // Cc: control characters; Cf: invisible format characters (zero-width, bidi overrides, BOM).
+  return text
+    .replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
+function stripQuotes(text: string): string {
+  let out = text
+  for (let changed = true; changed; ) {
+    changed = false
+    for (const [open, close] of QUOTE_PAIRS) {
+      if (out.length >= 2 && out.startsWith(open) && out.endsWith(close)) {
+        const inner = out.slice(open.length, out.length - close.length)
+        // "Stop" sign says "Stop" — inner quotes of the same kind mean the outer ones are not a wrapper.
+        if (open === close && inner.includes(open)) continue
+        out = inner.trim()
+        changed = true
+      }
+    }
+  }
+  return out
+}
+
+function stripPreamble(text: string): string {
+  let out = text
+  for (let i = 0; i < 3; i++) {
+    const before = out
+    out = out.replace(LABEL, '')
+    out = stripQuotes(out)
+    for (const pattern of PREAMBLES) out = out.replace(pattern, '')
+    if (out === before) break
+  }
+  return out
+}
+
+function capitalise(text: string): string {
+  const [first = '', ...rest] = codePoints(text)
+  return first.toLocaleUpperCase() + rest.join('')
+}
+
+function trimFragment(text: string, english: boolean): string {
+  let out = text
+  for (let i = 0; i < 4; i++) {
+    const before = out
+    out = out.replace(TRAILING_FRAGMENT, '')
+    if (english) out = out.replace(ENGLISH_DANGLING, '')
+    if (out === before) break
+  }
+  return out
+}
+
+/** Cuts to at most `max` code points at a word boundary (whole sentences when that keeps enough). */
+function cut(text: string, max: number, english: boolean): string {
+  const chars = codePoints(text)
+  if (chars.length <= max) return text
+  const head = chars.slice(0, max)
+  const headText = head.join('')
+  // A whole sentence that uses at least half the budget reads better than a cut one.
+  const sentenceEnd = Math.max(
+    ...['. ', '! ', '? ', '。', '！', '？'].map((end) =>
+      chars
+        .slice(0, max + 1)
+        .join('')
+        .lastIndexOf(end),
+    ),
+  )
+  if (sentenceEnd > 0 && codePoints(headText.slice(0, sentenceEnd + 1)).length >= max / 2) {
+    return headText.slice(0, sentenceEnd + 1).trim()
+  }
+  // Break at the last space within the budget when the next character starts a new word.
+  const nextIsSpace = /\s/.test(chars[max] ?? ' ')
+  let body = headText
+  if (!nextIsSpace) {
+    const space = headText.lastIndexOf(' ')
+    body = space > 0 ? headText.slice(0, space) : headText
+  }
+  body = trimFragment(body.trim(), english)
+  if (!body) body = trimFragment(headText.trim(), false)
+  if (body && !SENTENCE_END.test(body) && codePoints(body).length + 1 <= max) body += '.'
+  return body
+}
+
+/**
+ * Turns raw model output into alt text, or returns `''` when nothing usable is left (the caller
+ * treats that as a model error: fall back or refund).
+ */
+export function finishAltText(raw: string, options: FinishOptions): string {
+  const max = Math.max(1, Math.floor(options.maxLength))
+  const english = !options.language || /^en\b/i.test(options.language)
+  let text = oneLine(stripMarkup(String(raw ?? '')))
+  text = stripPreamble(text)
+  text = oneLine(text)
+  if (!/[\p{L}\p{N}]/u.test(text)) return ''
+  text = capitalise(text)
+  text = cut(text, max, english)
+  return text.trim()
+}

@@ -1,0 +1,206 @@
+/**
+ * One described image, charged exactly: the price is deducted (atomically, guarded against
+ * overspending) before the model is called, refunded on any failure, and a usage record is
+ * written for each success. Image bytes live only in memory for the duration of the call.
+ */
+import type { Config } from '../env.js'
+import { ApiError } from '../errors.js'
+import { finishAltText } from './alt-text.js'
+import { type ChatSettings, complete, ModelFailure } from './chat-client.js'
+import { changeCredits } from './credits.js'
+import { newId } from './crypto.js'
+import type { Image } from './image.js'
+import { fallbackChain, type ModelEntry } from './models.js'
+import { systemPrompt, userPrompt } from './prompt.js'
+
+/** The product's public URL, sent as HTTP-Referer when APP_URL is not set. */
+export const PRODUCT_URL = 'https://alttextapi.com'
+
+/** What to describe and how. */
+export interface DescribeInput {
+  image: Image
+  language: string
+  maxLength: number
+  context?: string
+}
+
+/** The generic answer for any provider failure: details go to the log, not to the client. */
+export const modelError = () =>
+  new ApiError(
+    'model_error',
+    'The vision model could not describe this image right now. Nothing was charged; please try again.',
+  )
+
+/** Fails with 503 when no provider key is configured (checked before anything is charged). */
+export function requireModelConfigured(config: Config): string {
+  if (!config.openrouterApiKey) {
+    throw new ApiError(
+      'model_not_configured',
+      'Generation is not configured on this server: set OPENROUTER_API_KEY (and optionally OPENROUTER_BASE_URL and DEFAULT_MODEL).',
+    )
+  }
+  return config.openrouterApiKey
+}
+
+function log(fields: Record<string, unknown>) {
+  // Metadata only: never prompts, images, context or alt text.
+  console.warn(JSON.stringify({ level: 'warn', area: 'model', ...fields }))
+}
+
+/**
+ * Asks the requested model, then its fallbacks, until one gives usable alt text.
+ * Throws `model_error` when none does.
+ */
+export async function describe(
+  config: Config,
+  requested: ModelEntry,
+  input: DescribeInput,
+): Promise<{ altText: string; model: string }> {
+  const settings: ChatSettings = {
+    baseUrl: config.openrouterBaseUrl,
+    apiKey: requireModelConfigured(config),
+    referer: config.appUrl ?? PRODUCT_URL,
+    timeoutMs: config.modelTimeoutMs,
+  }
+  const prompt = { language: input.language, maxLength: input.maxLength, context: input.context }
+  const system = systemPrompt(prompt)
+  const user = userPrompt(prompt)
+  // Tokens: ~4 characters each in English, fewer in other scripts; leave room for both.
+  const maxTokens = Math.min(1024, Math.ceil(input.maxLength / 2) + 64)
+  for (const model of fallbackChain(config, requested)) {
+    const started = Date.now()
+    try {
+      const answer = await complete(settings, {
+        model: model.id,
+        system,
+        user,
+        image: input.image,
+        maxTokens,
+      })
+      const altText = finishAltText(answer.text, {
+        maxLength: input.maxLength,
+        language: input.language,
+      })
+      if (!altText) throw new ModelFailure('no usable text after clean-up')
+      console.log(
+        JSON.stringify({
+          level: 'info',
+          area: 'model',
+          model: model.id,
+          ms: Date.now() - started,
+          promptTokens: answer.usage?.promptTokens,
+          completionTokens: answer.usage?.completionTokens,
+        }),
+      )
+      return { altText, model: model.id }
+    } catch (error) {
+      const failure = error instanceof ModelFailure ? error : new ModelFailure('unexpected error')
+      log({ model: model.id, failure: failure.message, ms: Date.now() - started })
+      if (failure.fatal) break
+    }
+  }
+  throw modelError()
+}
+
+/** Who is asking, for charging and the usage record. */
+export interface Caller {
+  userId: string
+  apiKeyId: string | null
+}
+
+/** One successful, charged description. */
+export interface Described {
+  id: string
+  altText: string
+  language: string
+  model: string
+  creditsUsed: number
+  /** Balance right after this image's charge. */
+  creditsRemaining: number
+}
+
+const insufficient = (price: number) =>
+  new ApiError(
+    'insufficient_credits',
+    `This image costs ${price} credit${price === 1 ? '' : 's'} and the balance is too low. Buy credits in the dashboard.`,
+  )
+
+/**
+ * Reserves the price, describes the image, refunds on any failure, and records the usage.
+ * The usage id is the ledger reference and the answer's `id`.
+ */
+export async function chargeAndDescribe(
+  db: D1Database,
+  config: Config,
+  caller: Caller,
+  request: DescribeInput & { model: ModelEntry; endpoint: string; imageUrl: string | null },
+): Promise<Described> {
+  const price = request.model.credits
+  const id = newId('use')
+  const remaining = await changeCredits(db, {
+    userId: caller.userId,
+    delta: -price,
+    reason: 'generation',
+    reference: id,
+  })
+  if (remaining === null) throw insufficient(price)
+  const refund = async () => {
+    await changeCredits(db, {
+      userId: caller.userId,
+      delta: price,
+      reason: 'refund',
+      reference: id,
+    })
+  }
+  let result: { altText: string; model: string }
+  try {
+    result = await describe(config, request.model, request)
+  } catch (error) {
+    await refund()
+    throw error
+  }
+  try {
+    // store_history is read in the same statement, so an objection made a moment ago is honoured.
+    await db
+      .prepare(
+        `INSERT INTO usage (id, user_id, api_key_id, endpoint, model, image_url, alt_text, language, credits_used, created_at)
+         SELECT ?1, id, ?2, ?3, ?4, CASE WHEN store_history = 1 THEN ?5 END, CASE WHEN store_history = 1 THEN ?6 END, ?7, ?8, ?9
+         FROM users WHERE id = ?10`,
+      )
+      .bind(
+        id,
+        caller.apiKeyId,
+        request.endpoint,
+        result.model,
+        request.imageUrl,
+        result.altText,
+        request.language,
+        price,
+        Date.now(),
+        caller.userId,
+      )
+      .run()
+  } catch (error) {
+    await refund()
+    throw error
+  }
+  return {
+    id,
+    altText: result.altText,
+    language: request.language,
+    model: result.model,
+    creditsUsed: price,
+    creditsRemaining: remaining,
+  }
+}
+
+/** The current balance (for batch answers, after all items settled). */
+export async function balance(db: D1Database, userId: string): Promise<number> {
+  const row = await db
+    .prepare('SELECT credits FROM users WHERE id = ?')
+    .bind(userId)
+    .first<{ credits: number }>()
+  return row?.credits ?? 0
+}
+
+export { insufficient }
