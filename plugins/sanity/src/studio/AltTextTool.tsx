@@ -19,19 +19,7 @@ import { type ResolvedPluginConfig, STUDIO_API_VERSION } from '../config.js'
 import { errorMessage } from '../describe/errors.js'
 import { studioAltClient, studioDescriber } from '../studio-client.js'
 import { ApiKeySettings } from './ApiKeySettings.js'
-
-/** "12 of 340 (3 failed)". */
-export function progressText(p: BackfillProgress): string {
-  return `${p.processed} of ${p.total}${p.failed ? ` (${p.failed} failed)` : ''}`
-}
-
-/** Whether the balance covers the estimate (unknown balance: let the user decide). */
-export function estimateWarning(estimate: BackfillEstimate): string | undefined {
-  if (estimate.balance === undefined) return 'The balance could not be read.'
-  if (estimate.balance < estimate.estimatedCredits)
-    return `The balance (${estimate.balance}) covers ${Math.floor(estimate.balance / estimate.creditsPerImage)} images; the run stops when it is spent.`
-  return undefined
-}
+import { estimateWarning, progressText } from './format.js'
 
 /** Creates the tool component for the given config. */
 export function createAltTextTool(config: ResolvedPluginConfig) {

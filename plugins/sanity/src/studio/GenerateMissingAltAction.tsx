@@ -9,29 +9,13 @@ import { type FillProgress, type FillSummary, fillDocumentAlt } from '../fill/fi
 import { studioDescriber } from '../studio-client.js'
 import { findImagesMissingAlt } from '../walk/find-images.js'
 import type { SchemaNode } from '../walk/schema.js'
+import { progressLabel, summaryText } from './format.js'
 
 type RunState =
   | { status: 'idle' }
   | { status: 'running'; progress?: FillProgress }
   | { status: 'done'; summary: FillSummary }
   | { status: 'error'; message: string; summary?: FillSummary }
-
-/** The label shown while running: "Generating alt text 3/7". */
-export function progressLabel(progress: FillProgress | undefined): string {
-  if (!progress || progress.total === 0) return 'Generating alt text…'
-  if (progress.phase === 'saving') return 'Saving alt text…'
-  return `Generating alt text ${progress.done}/${progress.total}`
-}
-
-/** One-line summary of a fill for the dialog. */
-export function summaryText(summary: FillSummary): string {
-  const parts = [`${summary.written} alt text${summary.written === 1 ? '' : 's'} written`]
-  if (summary.failed.length) parts.push(`${summary.failed.length} failed`)
-  if (summary.skipped) parts.push(`${summary.skipped} skipped (edited meanwhile)`)
-  parts.push(`${summary.creditsUsed} credit${summary.creditsUsed === 1 ? '' : 's'} used`)
-  if (summary.creditsRemaining !== undefined) parts.push(`${summary.creditsRemaining} left`)
-  return `${parts.join(', ')}.`
-}
 
 /** Creates the action for the given config. */
 export function createGenerateMissingAltAction(config: ResolvedPluginConfig) {

@@ -1,0 +1,133 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { resolvePluginConfig } from '../src/config.js'
+import { documentContext, imageUrl, parseImageRef, resolveLanguage } from '../src/describe/index.js'
+import { keyHint, readApiKey, saveApiKey } from '../src/secrets.js'
+import { estimateWarning, progressLabel, progressText, summaryText } from '../src/studio/format.js'
+import { MissingKeyError, studioAltClient, studioDescriber } from '../src/studio-client.js'
+import { type Env, startEnv } from './helpers.js'
+
+let env: Env
+beforeAll(async () => {
+  env = await startEnv()
+})
+afterAll(() => env.close())
+afterEach(() => {
+  env.sanity.docs.clear()
+  env.alt.calls.length = 0
+  env.sanity.seen.length = 0
+})
+
+describe('API key in a private document', () => {
+  const config = resolvePluginConfig({})
+
+  it('stores the key where only authenticated members can read it', async () => {
+    await saveApiKey(env.client, config.secretId, env.alt.key)
+    expect(await readApiKey(env.client, config.secretId)).toBe(env.alt.key)
+    expect(await readApiKey(env.anonymous, config.secretId)).toBeUndefined()
+    expect(env.sanity.docs.get('secrets.alttextapi')).toMatchObject({ _type: 'alttextapi.secret' })
+    expect(keyHint(env.alt.key)).toBe('atk_test…')
+  })
+
+  it('refuses what is not a key and removes the key when emptied', async () => {
+    await expect(saveApiKey(env.client, config.secretId, 'hello')).rejects.toThrow(/atk_/)
+    await saveApiKey(env.client, config.secretId, env.alt.key)
+    await saveApiKey(env.client, config.secretId, '  ')
+    expect(env.sanity.docs.has('secrets.alttextapi')).toBe(false)
+  })
+
+  it('builds the API client from the stored key, or says none is set', async () => {
+    const withUrl = resolvePluginConfig({ apiUrl: env.alt.url, imageBaseUrl: env.sanity.url })
+    await expect(studioAltClient(env.client, withUrl)).rejects.toBeInstanceOf(MissingKeyError)
+    await saveApiKey(env.client, withUrl.secretId, env.alt.key)
+    const describe = await studioDescriber(env.client, withUrl)
+    const answer = await describe({ assetRef: 'image-abc-10x20-png' })
+    expect(answer.altText).toBe('Alt for abc')
+    expect(env.alt.calls[0]?.imageUrl).toContain('/images/testproj/production/abc-10x20.png?w=1024')
+  })
+
+  it('in proxy mode sends no key and reads no secret', async () => {
+    const config = resolvePluginConfig({ proxyUrl: env.alt.url })
+    const seen: Array<RequestInit | undefined> = []
+    const client = await studioAltClient(env.client, config, (input, init) => {
+      seen.push(init)
+      return fetch(input, init)
+    })
+    const models = await client.models()
+    expect(models.models.length).toBeGreaterThan(0)
+    expect(seen[0]?.credentials).toBe('include')
+    expect(new Headers(seen[0]?.headers).get('authorization')).toBeNull()
+    expect(env.sanity.seen.some((r) => r.path.includes('/data/query/'))).toBe(false)
+  })
+})
+
+describe('describe helpers', () => {
+  it('parses asset refs and builds reduced pipeline URLs', () => {
+    expect(parseImageRef('image-Tb9Ew8CXIwaY6R1kjMvI0uRR-2000x3000-jpg')).toEqual({
+      id: 'Tb9Ew8CXIwaY6R1kjMvI0uRR',
+      width: 2000,
+      height: 3000,
+      format: 'jpg',
+    })
+    expect(parseImageRef('file-abc-pdf')).toBeUndefined()
+    expect(imageUrl('image-abc-2000x3000-svg', { projectId: 'p', dataset: 'd', width: 512 })).toBe(
+      'https://cdn.sanity.io/images/p/d/abc-2000x3000.svg?w=512&h=512&fit=max&fm=jpg&q=80',
+    )
+    expect(() => imageUrl('nope', { projectId: 'p', dataset: 'd' })).toThrow()
+  })
+
+  it('takes the language from the document, then the config', () => {
+    expect(resolveLanguage({ language: 'de_CH' }, { language: 'fr' })).toBe('de-CH')
+    expect(resolveLanguage({ __i18n_lang: 'nl' }, {})).toBe('nl')
+    expect(resolveLanguage({ language: 'not a tag!' }, { language: 'fr' })).toBe('fr')
+    expect(resolveLanguage({ locale: 'it' }, { languageField: 'locale' })).toBe('it')
+    expect(resolveLanguage({ language: 'de' }, { languageField: false, language: 'fr' })).toBe('fr')
+    expect(resolveLanguage({}, {})).toBeUndefined()
+  })
+
+  it('builds a short context from title, text fields and Portable Text', () => {
+    const body = [{ _type: 'block', children: [{ _type: 'span', text: 'word '.repeat(400) }] }]
+    const context = documentContext({ title: 'Harbour', excerpt: 'Boats at dusk', body })
+    expect(context?.startsWith('Page title: Harbour\nBoats at dusk\nword')).toBe(true)
+    expect(context?.length).toBeLessThanOrEqual(601)
+    expect(documentContext({ _id: 'x' })).toBeUndefined()
+  })
+})
+
+describe('texts shown in the Studio', () => {
+  it('progress and summary', () => {
+    expect(progressLabel({ phase: 'describing', done: 3, total: 7, failed: 0 })).toBe(
+      'Generating alt text 3/7',
+    )
+    expect(progressLabel({ phase: 'saving', done: 7, total: 7, failed: 0 })).toBe(
+      'Saving alt text…',
+    )
+    expect(
+      summaryText({
+        missing: 3,
+        written: 2,
+        failed: [{ path: 'a', assetRef: 'x', code: 'model_error', message: 'm' }],
+        skipped: 0,
+        creditsUsed: 2,
+        creditsRemaining: 8,
+        transactionId: 't',
+      }),
+    ).toBe('2 alt texts written, 1 failed, 2 credits used, 8 left.')
+    const p = {
+      total: 10,
+      processed: 4,
+      written: 3,
+      failed: 1,
+      skipped: 0,
+      creditsUsed: 3,
+      creditsRemaining: 5,
+    }
+    expect(progressText(p)).toBe('4 of 10 (1 failed)')
+  })
+
+  it('warns when the balance does not cover the estimate', () => {
+    const e = { missing: 10, creditsPerImage: 2, estimatedCredits: 20, model: 'm' }
+    expect(estimateWarning({ ...e, balance: 30 })).toBeUndefined()
+    expect(estimateWarning({ ...e, balance: 9 })).toMatch(/covers 4 images/)
+    expect(estimateWarning({ ...e, balance: undefined })).toMatch(/could not be read/)
+  })
+})
