@@ -59,7 +59,11 @@ async function call<T>(method: string, path: string, options: Options = {}): Pro
   const headers: Record<string, string> = { accept: 'application/json' }
   const credential = options.credential ?? 'session'
   const token =
-    credential === 'session' ? store.session : credential === 'key' ? (options.key ?? store.apiKey) : null
+    credential === 'session'
+      ? store.session
+      : credential === 'key'
+        ? (options.key ?? store.apiKey)
+        : null
   if (token) headers.authorization = `Bearer ${token}`
   if (options.body !== undefined) headers['content-type'] = 'application/json'
   let res: Response
@@ -87,7 +91,12 @@ async function call<T>(method: string, path: string, options: Options = {}): Pro
     const code = typeof error?.code === 'string' ? (error.code as ErrorCode) : 'unknown_error'
     const message = typeof error?.message === 'string' ? error.message : `HTTP ${res.status}`
     const retry = Number.parseInt(res.headers.get('retry-after') ?? '', 10)
-    const apiError = new ApiError(code, message, res.status, Number.isFinite(retry) ? retry : undefined)
+    const apiError = new ApiError(
+      code,
+      message,
+      res.status,
+      Number.isFinite(retry) ? retry : undefined,
+    )
     if (res.status === 401 && credential === 'session' && !options.passwordCheck && store.session) {
       onSessionEnded(message)
     }
@@ -114,7 +123,11 @@ export const api = {
   revokeKey: (id: string) => call<void>('DELETE', `/v1/keys/${encodeURIComponent(id)}`),
   models: () => call<ModelList>('GET', '/v1/models', { credential: 'none' }),
   altText: (body: AltTextRequest, key?: string) =>
-    call<AltTextResponse>('POST', '/v1/alt-text', { body, credential: 'key', ...(key ? { key } : {}) }),
+    call<AltTextResponse>('POST', '/v1/alt-text', {
+      body,
+      credential: 'key',
+      ...(key ? { key } : {}),
+    }),
   usage: (query: { limit?: number; cursor?: string; from?: string; to?: string }) => {
     const params = new URLSearchParams()
     for (const [name, value] of Object.entries(query)) {

@@ -1,7 +1,10 @@
 /** Display formats: dates, credits, prices. */
 
 /** A `<time>` element for an ISO date (or epoch ms), in the reader's locale. */
-export function time(value: string | number | null | undefined, withTime = true): HTMLElement | Text {
+export function time(
+  value: string | number | null | undefined,
+  withTime = true,
+): HTMLElement | Text {
   if (value === null || value === undefined || value === '') return document.createTextNode('Never')
   const date = new Date(value)
   if (Number.isNaN(date.getTime())) return document.createTextNode(String(value))
@@ -19,10 +22,21 @@ export function credits(n: number): string {
 }
 
 /** A price in the smallest currency unit, e.g. (500, 'usd') → "$5.00". */
-export function money(amount: number, currency: string): string {
+export function money(amount: number, currency: string, extraDigits = 0): string {
   try {
-    const format = new Intl.NumberFormat(undefined, { style: 'currency', currency: currency.toUpperCase() })
-    const digits = format.resolvedOptions().maximumFractionDigits ?? 2
+    const base = new Intl.NumberFormat(undefined, {
+      style: 'currency',
+      currency: currency.toUpperCase(),
+    })
+    const digits = base.resolvedOptions().maximumFractionDigits ?? 2
+    const format = extraDigits
+      ? new Intl.NumberFormat(undefined, {
+          style: 'currency',
+          currency: currency.toUpperCase(),
+          minimumFractionDigits: digits,
+          maximumFractionDigits: digits + extraDigits,
+        })
+      : base
     return format.format(amount / 10 ** digits)
   } catch {
     return `${(amount / 100).toFixed(2)} ${currency.toUpperCase()}`

@@ -24,11 +24,14 @@ const ADVICE: Record<string, string> = {
 }
 
 /** A full, user-facing message for an error thrown by `api`. */
-export function errorMessage(error: unknown): string {
+export function errorMessage(
+  error: unknown,
+  overrides: Partial<Record<string, string>> = {},
+): string {
   const e = error as Partial<ApiError> | undefined
   const code = typeof e?.code === 'string' ? e.code : 'unknown_error'
   const base = typeof e?.message === 'string' && e.message ? e.message : 'Something went wrong.'
-  let advice = ADVICE[code] ?? ADVICE.unknown_error
+  let advice = overrides[code] ?? ADVICE[code] ?? ADVICE.unknown_error
   if (code === 'rate_limited' && e?.retryAfter) {
     advice = `Wait ${e.retryAfter} second${e.retryAfter === 1 ? '' : 's'}, then try again.`
   }

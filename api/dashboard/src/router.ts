@@ -68,7 +68,16 @@ async function render(): Promise<void> {
   try {
     content = await route.render({ path, query: url.searchParams })
   } catch (error) {
-    content = h('div', null, h('h1', { tabindex: -1 }, route.title), h('p', { class: 'message message-error', role: 'alert' }, `This page could not be shown: ${String((error as Error)?.message ?? error)}. Reload the page to try again.`))
+    content = h(
+      'div',
+      null,
+      h('h1', { tabindex: -1 }, route.title),
+      h(
+        'p',
+        { class: 'message message-error', role: 'alert' },
+        `This page could not be shown: ${String((error as Error)?.message ?? error)}. Reload the page to try again.`,
+      ),
+    )
   }
   if (current !== renderCount) return // a newer navigation won
   const box = flash ? messageBox() : null
@@ -87,7 +96,11 @@ async function render(): Promise<void> {
 }
 
 /** Starts routing: renders the current URL and takes over same-origin `data-link` clicks. */
-export function startRouter(table: Record<string, Route>, fallback: Route, onRender: (path: string) => void): void {
+export function startRouter(
+  table: Record<string, Route>,
+  fallback: Route,
+  onRender: (path: string) => void,
+): void {
   routes = table
   notFound = fallback
   afterRender = onRender
@@ -104,6 +117,10 @@ export function startRouter(table: Record<string, Route>, fallback: Route, onRen
 }
 
 /** A same-origin link handled by the router. */
-export function link(href: string, text: Child, attrs: Record<string, string> = {}): HTMLAnchorElement {
+export function link(
+  href: string,
+  text: Child,
+  attrs: Record<string, string> = {},
+): HTMLAnchorElement {
   return h('a', { href, 'data-link': true, ...attrs }, text)
 }

@@ -48,7 +48,10 @@ export async function logout(): Promise<void> {
   }
   store.clear()
   setUser(null)
-  navigate('/login', { flash: 'You are logged out. This browser no longer holds your session or API key.', flashKind: 'success' })
+  navigate('/login', {
+    flash: 'You are logged out. This browser no longer holds your session or API key.',
+    flashKind: 'success',
+  })
   announce('Logged out.')
 }
 
@@ -64,7 +67,8 @@ const APP_LINKS: [string, string][] = [
 export function renderNav(path = currentPath): void {
   currentPath = path
   const nav = byId('nav')
-  const current = (href: string): Record<string, string> => (href === path ? { 'aria-current': 'page' } : {})
+  const current = (href: string): Record<string, string> =>
+    href === path ? { 'aria-current': 'page' } : {}
   if (!store.session) {
     replace(
       nav,
@@ -86,7 +90,15 @@ export function renderNav(path = currentPath): void {
         { class: 'nav-balance' },
         user ? h('span', { id: 'balance' }, 'Balance: ', credits(user.credits)) : null,
       ),
-      h('li', null, h('button', { type: 'button', class: 'button-link', onclick: () => void logout() }, 'Log out')),
+      h(
+        'li',
+        null,
+        h(
+          'button',
+          { type: 'button', class: 'button-link', onclick: () => void logout() },
+          'Log out',
+        ),
+      ),
     ),
   )
 }

@@ -19,7 +19,11 @@ const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
 const AXE_PATH = '/__test__/axe.min.js'
 
 /** Launches Chromium with a throwaway profile; fails loudly when Chromium is not installed. */
-export async function launch(): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
+export async function launch(): Promise<{
+  context: BrowserContext
+  page: Page
+  close: () => Promise<void>
+}> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `Chromium is missing at ${CHROMIUM}. The dashboard journey needs it: install it with\n` +
@@ -60,15 +64,34 @@ export async function axeViolations(page: Page): Promise<string[]> {
     // The page's CSP (script-src 'self') rightly refuses an inline script tag, so axe is served
     // from a same-origin URL that the test answers itself: the CSP stays on and checked.
     const url = new URL(AXE_PATH, page.url()).href
-    await page.route(url, (route) => route.fulfill({ body: AXE_SOURCE, contentType: 'text/javascript' }))
+    await page.route(url, (route) =>
+      route.fulfill({ body: AXE_SOURCE, contentType: 'text/javascript' }),
+    )
     await page.addScriptTag({ url })
   }
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: Document,
+            opts: object,
+          ) => Promise<{
+            violations: {
+              id: string
+              impact: string
+              help: string
+              nodes: { target: string[] }[]
+            }[]
+          }>
+        }
+      }
+    ).axe
     return axe.run(document, { resultTypes: ['violations'] })
   })
   return result.violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
   )
 }
 
@@ -81,8 +104,11 @@ export async function audit(page: Page, name: string): Promise<string[]> {
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 900 })
     // No sideways scrolling of the page itself at phone width (tables scroll inside their box).
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
-    if (overflow > 1) problems.push(`${name} @${width}px: page is ${overflow}px wider than the screen`)
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    )
+    if (overflow > 1)
+      problems.push(`${name} @${width}px: page is ${overflow}px wider than the screen`)
     for (const v of await axeViolations(page)) problems.push(`${name} @${width}px: ${v}`)
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true })
   }

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs'
 import { startApi, startFakeModel, startFakeStripe, tinyPng } from '@alttextapi/testkit'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { audit, launch } from './browser.js'
+import { audit, axeViolations, launch } from './browser.js'
 
 const WEBHOOK_SECRET = 'whsec_dashboard_test'
 const EMAIL = 'ada@example.com'
@@ -105,7 +105,9 @@ describe('dashboard journey', () => {
     await page.getByLabel('Email').fill('not-an-email')
     await page.getByLabel('Password').fill('short')
     await page.getByRole('button', { name: 'Create account' }).click()
-    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('correct the fields')
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent())
+      .toContain('correct the fields')
     expect(await page.getByLabel('Email').getAttribute('aria-invalid')).toBe('true')
     await check('02-signup-errors')
 
@@ -119,7 +121,9 @@ describe('dashboard journey', () => {
     expect(await page.evaluate(() => localStorage.getItem('alttextapi.apiKey'))).toBe(key)
     expect(await page.evaluate(() => document.cookie)).toBe('')
     await page.getByRole('button', { name: 'Copy API key' }).click()
-    await expect.poll(() => page.locator('#announcer').textContent()).toContain('Copied the API key')
+    await expect
+      .poll(() => page.locator('#announcer').textContent())
+      .toContain('Copied the API key')
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key)
     await check('03-welcome-key')
 
@@ -136,17 +140,25 @@ describe('dashboard journey', () => {
 
     // Submitting with nothing chosen says what to do.
     await page.getByRole('button', { name: 'Write alt text' }).click()
-    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('Choose an image file')
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent())
+      .toContain('Choose an image file')
 
-    await page.getByLabel('Image file').setInputFiles({ name: 'bike.png', mimeType: 'image/png', buffer: Buffer.from(tinyPng(1)) })
+    await page
+      .getByLabel('Image file')
+      .setInputFiles({ name: 'bike.png', mimeType: 'image/png', buffer: Buffer.from(tinyPng(1)) })
     await page.getByLabel('Language').selectOption('de')
     await page.getByRole('button', { name: 'Write alt text' }).click()
     await page.locator('#alt-output').waitFor()
     expect(await page.locator('#alt-output').textContent()).toBe(REPLY)
     const account = await apiAs<{ credits: number }>('/v1/account')
     expect(account.credits).toBeLessThan(10)
-    expect(await page.locator('#result-balance').textContent()).toBe(`${account.credits} credit${account.credits === 1 ? '' : 's'}`)
-    expect(await page.locator('#result-cost').textContent()).toBe(`${10 - account.credits} credit${10 - account.credits === 1 ? '' : 's'}`)
+    expect(await page.locator('#result-balance').textContent()).toBe(
+      `${account.credits} credit${account.credits === 1 ? '' : 's'}`,
+    )
+    expect(await page.locator('#result-cost').textContent()).toBe(
+      `${10 - account.credits} credit${10 - account.credits === 1 ? '' : 's'}`,
+    )
     expect(await page.locator('#balance').textContent()).toContain(`${account.credits}`)
     expect(model.requests.at(-1)?.images.length).toBe(1)
     await page.getByRole('button', { name: 'Copy alt text' }).click()
@@ -158,14 +170,18 @@ describe('dashboard journey', () => {
     await page.getByRole('button', { name: 'Write alt text' }).click()
     await expect.poll(() => page.locator('#alt-output').textContent()).toContain('asleep')
     expect(await page.locator('#alt-output *').count()).toBe(0)
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
+    expect(
+      await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
+    ).toBeUndefined()
     model.setReply(() => REPLY)
 
     // A model failure costs nothing and the message says what to do.
     const before = (await apiAs<{ credits: number }>('/v1/account')).credits
     model.failNext(10, { status: 500 })
     await page.getByRole('button', { name: 'Write alt text' }).click()
-    await expect.poll(() => page.getByRole('alert').first().textContent(), { timeout: 30_000 }).toMatch(/Nothing was charged|Try again/)
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent(), { timeout: 30_000 })
+      .toMatch(/Nothing was charged|Try again/)
     expect((await apiAs<{ credits: number }>('/v1/account')).credits).toBe(before)
     model.reset()
     await check('06-try-error')
@@ -199,7 +215,9 @@ describe('dashboard journey', () => {
     await revoke.click()
     await page.getByRole('button', { name: 'Revoke key', exact: true }).click()
     await expect.poll(() => page.locator('table tbody tr').count()).toBe(1)
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Revoked the key' }).count()).toBe(1)
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Revoked the key' }).count())
+      .toBe(1)
     const keys = await apiAs<{ keys: { name: string }[] }>('/v1/keys')
     expect(keys.keys.map((k) => k.name)).not.toContain('CI build')
   })
@@ -225,17 +243,26 @@ describe('dashboard journey', () => {
     // Success return before the webhook: the page waits.
     const successUrl = (session?.success_url ?? '').replace('{CHECKOUT_SESSION_ID}', sessionId)
     await page.goto(successUrl)
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Waiting for Stripe' }).count()).toBe(1)
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Waiting for Stripe' }).count())
+      .toBe(1)
     await check('12-billing-success-waiting')
 
     const payload = JSON.stringify(stripe.event('checkout.session.completed', sessionId))
     const res = await fetch(`${api.url}/v1/billing/webhook`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'stripe-signature': stripeSignature(payload, WEBHOOK_SECRET) },
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': stripeSignature(payload, WEBHOOK_SECRET),
+      },
       body: payload,
     })
     expect(res.status).toBe(200)
-    await expect.poll(() => page.getByText('Payment confirmed: 500 credits added').count(), { timeout: 15_000 }).toBe(1)
+    await expect
+      .poll(() => page.getByText('Payment confirmed: 500 credits added').count(), {
+        timeout: 15_000,
+      })
+      .toBe(1)
     await expect.poll(() => page.getByText(`New balance: ${before + 500} credits`).count()).toBe(1)
     await check('13-billing-success')
   })
@@ -247,7 +274,9 @@ describe('dashboard journey', () => {
     const rows = page.getByRole('region', { name: 'Generations, page 1' }).locator('tbody tr')
     expect(await rows.count()).toBe(2)
     expect(await rows.last().textContent()).toContain(REPLY)
-    const ledger = page.getByRole('region', { name: 'Credit ledger, newest first' }).locator('tbody tr')
+    const ledger = page
+      .getByRole('region', { name: 'Credit ledger, newest first' })
+      .locator('tbody tr')
     expect(await ledger.first().textContent()).toContain('Credit pack bought')
     expect(await ledger.last().textContent()).toContain('Free credits at sign-up')
     await check('14-usage')
@@ -326,12 +355,24 @@ describe('dashboard journey', () => {
     await page.getByRole('link', { name: 'Privacy policy' }).click()
     await page.getByRole('heading', { level: 1, name: 'Privacy Policy' }).waitFor()
     expect(await page.getByText('Last updated:').count()).toBe(1)
-    expect(await page.getByRole('link', { name: 'API documentation' }).first().getAttribute('href')).toBe('/docs')
+    expect(
+      await page.getByRole('link', { name: 'API documentation' }).first().getAttribute('href'),
+    ).toBe('/docs')
     await check('20-privacy')
 
     await page.goto(`${api.url}/no/such/page`)
     await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor()
     await check('21-not-found')
+  })
+
+  it('has an axe check that does catch a violation (so the clean results mean something)', async () => {
+    await page.evaluate(() => {
+      const input = document.createElement('input')
+      input.type = 'text'
+      document.querySelector('main')?.append(input)
+    })
+    const found = await axeViolations(page)
+    expect(found.some((v) => v.startsWith('label '))).toBe(true)
   })
 
   it('had no accessibility violations, page overflow or console errors on any page', () => {

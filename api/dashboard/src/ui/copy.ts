@@ -24,7 +24,11 @@ export function copyButton(text: () => string, what: string): HTMLButtonElement 
   let timer: ReturnType<typeof setTimeout> | undefined
   button.addEventListener('click', async () => {
     const ok = await writeClipboard(text())
-    announce(ok ? `Copied the ${what} to the clipboard.` : `Could not copy. Select the ${what} and copy it by hand.`)
+    announce(
+      ok
+        ? `Copied the ${what} to the clipboard.`
+        : `Could not copy. Select the ${what} and copy it by hand.`,
+    )
     if (ok) {
       button.textContent = 'Copied'
       clearTimeout(timer)

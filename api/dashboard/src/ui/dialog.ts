@@ -13,8 +13,16 @@ export function confirmDialog(options: ConfirmOptions): Promise<boolean> {
   const returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : null
   const titleId = uid('dialog-title')
   const bodyId = uid('dialog-body')
-  const cancel = h('button', { type: 'button', class: 'button button-secondary' }, options.cancelLabel ?? 'Cancel')
-  const confirm = h('button', { type: 'button', class: 'button button-danger' }, options.confirmLabel)
+  const cancel = h(
+    'button',
+    { type: 'button', class: 'button button-secondary' },
+    options.cancelLabel ?? 'Cancel',
+  )
+  const confirm = h(
+    'button',
+    { type: 'button', class: 'button button-danger' },
+    options.confirmLabel,
+  )
   const dialog = h(
     'dialog',
     { class: 'dialog', 'aria-labelledby': titleId, 'aria-describedby': bodyId },

@@ -68,13 +68,17 @@ export function selectField(
   const select = h(
     'select',
     { ...options.attrs },
-    options.choices.map(([value, text]) => h('option', { value, selected: value === options.value }, text)),
+    options.choices.map(([value, text]) =>
+      h('option', { value, selected: value === options.value }, text),
+    ),
   )
   return wire(select, options)
 }
 
 /** A checkbox with its label after it. */
-export function checkboxField(options: FieldOptions & { checked: boolean }): Field<HTMLInputElement> {
+export function checkboxField(
+  options: FieldOptions & { checked: boolean },
+): Field<HTMLInputElement> {
   const input = h('input', { type: 'checkbox', ...options.attrs })
   input.checked = options.checked
   input.id = uid(`f-${options.name}`)
@@ -82,6 +86,8 @@ export function checkboxField(options: FieldOptions & { checked: boolean }): Fie
   const field = wire(input, options, label)
   // Checkbox first, label after: the usual reading order for a check box.
   field.wrap.classList.add('field-checkbox')
-  field.wrap.replaceChildren(...[input, label, ...Array.from(field.wrap.children).filter((c) => c !== input && c !== label)])
+  field.wrap.replaceChildren(
+    ...[input, label, ...Array.from(field.wrap.children).filter((c) => c !== input && c !== label)],
+  )
   return field
 }

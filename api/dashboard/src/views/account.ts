@@ -73,7 +73,11 @@ async function download(): Promise<void> {
   const data = await api.exportAccount()
   const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' })
   const url = URL.createObjectURL(blob)
-  const a = h('a', { href: url, download: `alttextapi-export-${data.exportedAt.slice(0, 10)}.json`, class: 'offscreen' })
+  const a = h('a', {
+    href: url,
+    download: `alttextapi-export-${data.exportedAt.slice(0, 10)}.json`,
+    class: 'offscreen',
+  })
   document.body.append(a)
   a.click()
   a.remove()
@@ -88,36 +92,77 @@ export const account: Route = {
     const user = await loadUser(true)
     if (!user) throw new Error('the account could not be loaded')
 
-    const name = inputField({ label: 'Name', name: 'name', hint: 'Optional. Leave empty to remove it.', attrs: { autocomplete: 'name', maxlength: 100, value: user.name ?? '' } })
-    const email = inputField({ label: 'Email', name: 'email', type: 'email', attrs: { autocomplete: 'email', required: true, maxlength: 254, value: user.email } })
-    const profile = section('profile-title', 'Name and email', null, [name.wrap, email.wrap], currentPasswordField('change your name or email'), 'Save name and email', () => {
-      const value = email.input.value.trim()
-      const ok = /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)
-      email.setError(ok ? null : 'Enter an email address like name@example.com.')
-      if (!ok) {
-        email.input.focus()
-        return null
-      }
-      return { name: name.input.value.trim() || null, email: value }
-    }, () => 'Saved your name and email.')
-
-    const newPassword = inputField({ label: 'New password', name: 'newPassword', type: 'password', hint: `At least ${MIN_PASSWORD} characters. Your other sessions are logged out.`, attrs: { autocomplete: 'new-password', minlength: MIN_PASSWORD, maxlength: 256 } })
-    const confirmPassword = inputField({ label: 'Repeat the new password', name: 'confirmPassword', type: 'password', attrs: { autocomplete: 'new-password' } })
-    const passwordForm = section('password-title', 'Password', null, [newPassword.wrap, confirmPassword.wrap], currentPasswordField('set a new one'), 'Change password', () => {
-      const short = newPassword.input.value.length < MIN_PASSWORD
-      const differs = newPassword.input.value !== confirmPassword.input.value
-      newPassword.setError(short ? `Choose at least ${MIN_PASSWORD} characters.` : null)
-      confirmPassword.setError(!short && differs ? 'The two new passwords are not the same.' : null)
-      if (short || differs) {
-        ;(short ? newPassword : confirmPassword).input.focus()
-        return null
-      }
-      return { newPassword: newPassword.input.value }
-    }, () => {
-      newPassword.input.value = ''
-      confirmPassword.input.value = ''
-      return 'Changed your password. Other browsers and devices are logged out.'
+    const name = inputField({
+      label: 'Name',
+      name: 'name',
+      hint: 'Optional. Leave empty to remove it.',
+      attrs: { autocomplete: 'name', maxlength: 100, value: user.name ?? '' },
     })
+    const email = inputField({
+      label: 'Email',
+      name: 'email',
+      type: 'email',
+      attrs: { autocomplete: 'email', required: true, maxlength: 254, value: user.email },
+    })
+    const profile = section(
+      'profile-title',
+      'Name and email',
+      null,
+      [name.wrap, email.wrap],
+      currentPasswordField('change your name or email'),
+      'Save name and email',
+      () => {
+        const value = email.input.value.trim()
+        const ok = /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)
+        email.setError(ok ? null : 'Enter an email address like name@example.com.')
+        if (!ok) {
+          email.input.focus()
+          return null
+        }
+        return { name: name.input.value.trim() || null, email: value }
+      },
+      () => 'Saved your name and email.',
+    )
+
+    const newPassword = inputField({
+      label: 'New password',
+      name: 'newPassword',
+      type: 'password',
+      hint: `At least ${MIN_PASSWORD} characters. Your other sessions are logged out.`,
+      attrs: { autocomplete: 'new-password', minlength: MIN_PASSWORD, maxlength: 256 },
+    })
+    const confirmPassword = inputField({
+      label: 'Repeat the new password',
+      name: 'confirmPassword',
+      type: 'password',
+      attrs: { autocomplete: 'new-password' },
+    })
+    const passwordForm = section(
+      'password-title',
+      'Password',
+      null,
+      [newPassword.wrap, confirmPassword.wrap],
+      currentPasswordField('set a new one'),
+      'Change password',
+      () => {
+        const short = newPassword.input.value.length < MIN_PASSWORD
+        const differs = newPassword.input.value !== confirmPassword.input.value
+        newPassword.setError(short ? `Choose at least ${MIN_PASSWORD} characters.` : null)
+        confirmPassword.setError(
+          !short && differs ? 'The two new passwords are not the same.' : null,
+        )
+        if (short || differs) {
+          ;(short ? newPassword : confirmPassword).input.focus()
+          return null
+        }
+        return { newPassword: newPassword.input.value }
+      },
+      () => {
+        newPassword.input.value = ''
+        confirmPassword.input.value = ''
+        return 'Changed your password. Other browsers and devices are logged out.'
+      },
+    )
 
     const history = checkboxField({
       label: 'Keep the history of image URLs and alt text',
@@ -125,12 +170,26 @@ export const account: Route = {
       checked: user.storeHistory,
       hint: 'Turn it off to object to this storage: from then on each request keeps only what billing needs (date, key, endpoint, model, language, credits). Records already stored stay until you delete your account or they reach 7 years.',
     })
-    const historyForm = section('history-title', 'Usage history', null, [history.wrap], currentPasswordField('change this setting'), 'Save history setting', () => ({ storeHistory: history.input.checked }), (u) =>
-      u.storeHistory ? 'History is on: image URLs and alt text are kept with your usage.' : 'History is off: image URLs and alt text of new requests are not kept.',
+    const historyForm = section(
+      'history-title',
+      'Usage history',
+      null,
+      [history.wrap],
+      currentPasswordField('change this setting'),
+      'Save history setting',
+      () => ({ storeHistory: history.input.checked }),
+      (u) =>
+        u.storeHistory
+          ? 'History is on: image URLs and alt text are kept with your usage.'
+          : 'History is off: image URLs and alt text of new requests are not kept.',
     )
 
     const exportBox = messageBox()
-    const exportButton = h('button', { type: 'button', class: 'button button-secondary' }, 'Download my data')
+    const exportButton = h(
+      'button',
+      { type: 'button', class: 'button button-secondary' },
+      'Download my data',
+    )
     exportButton.addEventListener('click', async () => {
       exportBox.clear()
       try {
@@ -142,17 +201,36 @@ export const account: Route = {
     })
 
     const deleteBox = messageBox()
-    const typed = inputField({ label: 'Type your email address to confirm', name: 'confirmEmail', type: 'email', hint: user.email, attrs: { autocomplete: 'off', spellcheck: 'false' } })
-    const deletePassword = inputField({ label: 'Password', name: 'deletePassword', type: 'password', attrs: { autocomplete: 'current-password' } })
+    const typed = inputField({
+      label: 'Type your email address to confirm',
+      name: 'confirmEmail',
+      type: 'email',
+      hint: user.email,
+      attrs: { autocomplete: 'off', spellcheck: 'false' },
+    })
+    const deletePassword = inputField({
+      label: 'Password',
+      name: 'deletePassword',
+      type: 'password',
+      attrs: { autocomplete: 'current-password' },
+    })
     const deleteForm = h(
       'form',
       { class: 'card danger-zone', 'aria-labelledby': 'delete-title' },
       h('h2', { id: 'delete-title' }, 'Delete my account'),
-      h('p', null, 'This deletes your account, API keys and sessions at once and cannot be undone. Unused credits are lost. Billing law makes us keep usage and payment records for up to 7 years: they are kept without your email, name, image URLs or alt text.'),
+      h(
+        'p',
+        null,
+        'This deletes your account, API keys and sessions at once and cannot be undone. Unused credits are lost. Billing law makes us keep usage and payment records for up to 7 years: they are kept without your email, name, image URLs or alt text.',
+      ),
       deleteBox.el,
       typed.wrap,
       deletePassword.wrap,
-      h('button', { type: 'submit', class: 'button button-danger' }, 'Delete my account permanently'),
+      h(
+        'button',
+        { type: 'submit', class: 'button button-danger' },
+        'Delete my account permanently',
+      ),
     )
     onSubmit(deleteForm, deleteBox, async () => {
       const matches = typed.input.value.trim().toLowerCase() === user.email.toLowerCase()
@@ -174,7 +252,10 @@ export const account: Route = {
       store.clear()
       setUser(null)
       announce('Your account was deleted.')
-      navigate('/', { flash: 'Your account was deleted, and this browser forgot your session and API key.', flashKind: 'success' })
+      navigate('/', {
+        flash: 'Your account was deleted, and this browser forgot your session and API key.',
+        flashKind: 'success',
+      })
     })
 
     return h(
@@ -183,7 +264,7 @@ export const account: Route = {
       h('h1', null, 'Account'),
       h(
         'dl',
-        { class: 'facts card' },
+        { class: 'facts account-facts card' },
         h('div', null, h('dt', null, 'Email'), h('dd', null, user.email)),
         h('div', null, h('dt', null, 'Balance'), h('dd', null, credits(user.credits))),
         h('div', null, h('dt', null, 'Member since'), h('dd', null, time(user.createdAt, false))),
@@ -195,7 +276,11 @@ export const account: Route = {
         'section',
         { class: 'card', 'aria-labelledby': 'export-title' },
         h('h2', { id: 'export-title' }, 'Your data'),
-        h('p', null, 'Download everything we store about you (account, API keys without their secrets, usage, credit ledger and purchases) as one JSON file.'),
+        h(
+          'p',
+          null,
+          'Download everything we store about you (account, API keys without their secrets, usage, credit ledger and purchases) as one JSON file.',
+        ),
         exportBox.el,
         exportButton,
       ),

@@ -28,14 +28,28 @@ export const landing: Route = {
   access: 'guest',
   render() {
     const box = messageBox()
-    const name = inputField({ label: 'Name (optional)', name: 'name', attrs: { autocomplete: 'name', maxlength: 100 } })
-    const email = inputField({ label: 'Email', name: 'email', type: 'email', attrs: { autocomplete: 'email', required: true, maxlength: 254 } })
+    const name = inputField({
+      label: 'Name (optional)',
+      name: 'name',
+      attrs: { autocomplete: 'name', maxlength: 100 },
+    })
+    const email = inputField({
+      label: 'Email',
+      name: 'email',
+      type: 'email',
+      attrs: { autocomplete: 'email', required: true, maxlength: 254 },
+    })
     const password = inputField({
       label: 'Password',
       name: 'password',
       type: 'password',
       hint: `At least ${MIN_PASSWORD} characters.`,
-      attrs: { autocomplete: 'new-password', required: true, minlength: MIN_PASSWORD, maxlength: 256 },
+      attrs: {
+        autocomplete: 'new-password',
+        required: true,
+        minlength: MIN_PASSWORD,
+        maxlength: 256,
+      },
     })
     const form = h(
       'form',
@@ -52,7 +66,9 @@ export const landing: Route = {
       const emailValue = email.input.value.trim()
       const emailProblem = checkEmail(emailValue)
       const passwordProblem =
-        password.input.value.length < MIN_PASSWORD ? `Choose a password of at least ${MIN_PASSWORD} characters.` : null
+        password.input.value.length < MIN_PASSWORD
+          ? `Choose a password of at least ${MIN_PASSWORD} characters.`
+          : null
       email.setError(emailProblem)
       password.setError(passwordProblem)
       if (emailProblem || passwordProblem) {
@@ -87,9 +103,23 @@ export const landing: Route = {
         h(
           'ul',
           { class: 'points' },
-          h('li', null, 'Free credits to start; each image costs a few credits, and a failed one costs nothing.'),
-          h('li', null, 'Images are never stored: they are held in memory while the model reads them.'),
-          h('li', null, 'No cookies, no tracking. ', link('/privacy', 'Read the privacy policy'), '.'),
+          h(
+            'li',
+            null,
+            'Free credits to start; each image costs a few credits, and a failed one costs nothing.',
+          ),
+          h(
+            'li',
+            null,
+            'Images are never stored: they are held in memory while the model reads them.',
+          ),
+          h(
+            'li',
+            null,
+            'No cookies, no tracking. ',
+            link('/privacy', 'Read the privacy policy'),
+            '.',
+          ),
         ),
         h('p', null, h('a', { href: '/docs' }, 'Read the API documentation')),
       ),
@@ -104,9 +134,19 @@ export const login: Route = {
   access: 'guest',
   render({ query }) {
     const box = messageBox()
-    const email = inputField({ label: 'Email', name: 'email', type: 'email', attrs: { autocomplete: 'email', required: true } })
+    const email = inputField({
+      label: 'Email',
+      name: 'email',
+      type: 'email',
+      attrs: { autocomplete: 'email', required: true },
+    })
     email.input.value = store.email ?? ''
-    const password = inputField({ label: 'Password', name: 'password', type: 'password', attrs: { autocomplete: 'current-password', required: true } })
+    const password = inputField({
+      label: 'Password',
+      name: 'password',
+      type: 'password',
+      attrs: { autocomplete: 'current-password', required: true },
+    })
     const form = h(
       'form',
       { class: 'card narrow', 'aria-labelledby': 'login-title' },
@@ -117,23 +157,28 @@ export const login: Route = {
       h('button', { type: 'submit', class: 'button' }, 'Log in'),
       h('p', null, 'New here? ', link('/', 'Create an account')),
     )
-    onSubmit(form, box, async () => {
-      const emailValue = email.input.value.trim()
-      const problem = checkEmail(emailValue)
-      email.setError(problem)
-      password.setError(password.input.value ? null : 'Enter your password.')
-      if (problem || !password.input.value) {
-        box.error('Please correct the fields marked below.')
-        ;(problem ? email : password).input.focus()
-        return
-      }
-      const result = await api.login({ email: emailValue, password: password.input.value })
-      store.session = result.token
-      setUser(result.user)
-      const next = query.get('next')
-      // Only same-site paths: an open redirect would let a link send people elsewhere after login.
-      navigate(next?.startsWith('/') && !next.startsWith('//') ? next : HOME.user)
-    })
+    onSubmit(
+      form,
+      box,
+      async () => {
+        const emailValue = email.input.value.trim()
+        const problem = checkEmail(emailValue)
+        email.setError(problem)
+        password.setError(password.input.value ? null : 'Enter your password.')
+        if (problem || !password.input.value) {
+          box.error('Please correct the fields marked below.')
+          ;(problem ? email : password).input.focus()
+          return
+        }
+        const result = await api.login({ email: emailValue, password: password.input.value })
+        store.session = result.token
+        setUser(result.user)
+        const next = query.get('next')
+        // Only same-site paths: an open redirect would let a link send people elsewhere after login.
+        navigate(next?.startsWith('/') && !next.startsWith('//') ? next : HOME.user)
+      },
+      { unauthorized: 'Check the email address and the password, then try again.' },
+    )
     return form
   },
 }
@@ -149,15 +194,39 @@ export const welcome: Route = {
       queueMicrotask(() => navigate(HOME.user, { replace: true }))
       return h('p', null, 'Loading…')
     }
-    const keyInput = h('input', { type: 'text', readonly: true, class: 'mono key-value', id: 'new-key', spellcheck: 'false' })
+    const keyInput = h('input', {
+      type: 'text',
+      readonly: true,
+      class: 'mono key-value',
+      id: 'new-key',
+      spellcheck: 'false',
+    })
     keyInput.value = key.key
     return h(
       'section',
       { class: 'card', 'aria-labelledby': 'welcome-title' },
       h('h1', { id: 'welcome-title' }, 'Your account is ready'),
-      h('p', null, 'This is your first API key. It is shown only this once: copy it now and keep it somewhere safe, such as a password manager or the ALTTEXT_API_KEY setting of your project.'),
-      h('div', { class: 'field' }, h('label', { for: 'new-key' }, `API key “${key.name}”`), h('div', { class: 'inline' }, keyInput, copyButton(() => key.key, 'API key'))),
-      h('p', { class: 'hint' }, 'This browser also keeps the key in its local storage so that the Try it page works. Logging out removes it.'),
+      h(
+        'p',
+        null,
+        'This is your first API key. It is shown only this once: copy it now and keep it somewhere safe, such as a password manager or the ALTTEXT_API_KEY setting of your project.',
+      ),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'new-key' }, `API key “${key.name}”`),
+        h(
+          'div',
+          { class: 'inline' },
+          keyInput,
+          copyButton(() => key.key, 'API key'),
+        ),
+      ),
+      h(
+        'p',
+        { class: 'hint' },
+        'This browser also keeps the key in its local storage so that the Try it page works. Logging out removes it.',
+      ),
       h('p', null, link('/app/try', 'Continue to Try it', { class: 'button' })),
     )
   },

@@ -37,13 +37,18 @@ export const buy: Route = {
       }
     }
     const smallest = packs[0]
-    const perCredit = (pack: Pack) => money(Math.round((pack.amount / pack.credits) * 100) / 100, pack.currency)
+    // Fractions of a cent: a discount would vanish if rounded to whole cents.
+    const perCredit = (pack: Pack) => money(pack.amount / pack.credits, pack.currency, 2)
     return h(
       'div',
       null,
       h('h1', null, 'Buy credits'),
       user ? h('p', { class: 'balance-big' }, `Balance: ${credits(user.credits)}`) : null,
-      h('p', { class: 'lead' }, 'One credit describes one image with the default model; some models cost more (see Try it). Credits do not expire. You pay on Stripe: we never see your card.'),
+      h(
+        'p',
+        { class: 'lead' },
+        'One credit describes one image with the default model; some models cost more (see Try it). You pay on the Stripe checkout page: we never see your card.',
+      ),
       box.el,
       h(
         'ul',
@@ -53,15 +58,23 @@ export const buy: Route = {
           const button = h('button', { type: 'button', class: 'button' }, label)
           button.addEventListener('click', () => void buyPack(pack, button))
           const saving =
-            smallest && pack !== smallest && pack.amount / pack.credits < smallest.amount / smallest.credits
-              ? Math.round((1 - pack.amount / pack.credits / (smallest.amount / smallest.credits)) * 100)
+            smallest &&
+            pack !== smallest &&
+            pack.amount / pack.credits < smallest.amount / smallest.credits
+              ? Math.round(
+                  (1 - pack.amount / pack.credits / (smallest.amount / smallest.credits)) * 100,
+                )
               : 0
           return h(
             'li',
             { class: 'card pack' },
             h('h2', null, credits(pack.credits)),
             h('p', { class: 'price' }, money(pack.amount, pack.currency)),
-            h('p', { class: 'muted' }, `${perCredit(pack)} per credit${saving > 0 ? ` · save ${saving}%` : ''}`),
+            h(
+              'p',
+              { class: 'muted' },
+              `${perCredit(pack)} per credit${saving > 0 ? ` · save ${saving}%` : ''}`,
+            ),
             button,
           )
         }),
@@ -83,7 +96,11 @@ export const success: Route = {
   title: 'Payment received',
   access: 'user',
   async render() {
-    const status = h('p', { class: 'message message-info', role: 'status' }, 'Waiting for Stripe to confirm the payment…')
+    const status = h(
+      'p',
+      { class: 'message message-info', role: 'status' },
+      'Waiting for Stripe to confirm the payment…',
+    )
     const balance = h('p', { class: 'balance-big', 'aria-live': 'polite' })
     const wrap = h(
       'div',
@@ -91,7 +108,13 @@ export const success: Route = {
       h('h1', null, 'Thank you for your purchase'),
       status,
       balance,
-      h('p', null, link('/app/try', 'Try it'), ' · ', link('/app/usage', 'See usage and the credit ledger')),
+      h(
+        'p',
+        null,
+        link('/app/try', 'Try it'),
+        ' · ',
+        link('/app/usage', 'See usage and the credit ledger'),
+      ),
     )
     const started = Date.now()
     const check = async (): Promise<boolean> => {
@@ -116,7 +139,8 @@ export const success: Route = {
         return
       }
       if (Date.now() - started > POLL_LIMIT_MS) {
-        status.textContent = 'Stripe has not confirmed the payment yet. This can take a few minutes: reload this page later, or check the credit ledger on the Usage page. You will not be charged twice.'
+        status.textContent =
+          'Stripe has not confirmed the payment yet. This can take a few minutes: reload this page later, or check the credit ledger on the Usage page. You will not be charged twice.'
         return
       }
       // Stop when the user has moved on to another page.
@@ -139,7 +163,9 @@ export const cancel: Route = {
       null,
       h('h1', null, 'Checkout cancelled'),
       h('p', null, 'No payment was taken and nothing changed on your account.'),
-      user ? h('p', { class: 'balance-big' }, `Your balance is still ${credits(user.credits)}.`) : null,
+      user
+        ? h('p', { class: 'balance-big' }, `Your balance is still ${credits(user.credits)}.`)
+        : null,
       h('p', null, link('/app/billing', 'Choose a pack again', { class: 'button' })),
     )
   },

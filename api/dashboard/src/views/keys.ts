@@ -14,14 +14,34 @@ import { announce, messageBox } from '../ui/status.js'
 import { dataTable } from '../ui/table.js'
 
 function createdPanel(key: CreatedApiKey): HTMLElement {
-  const input = h('input', { type: 'text', readonly: true, class: 'mono key-value', id: 'created-key', spellcheck: 'false' })
+  const input = h('input', {
+    type: 'text',
+    readonly: true,
+    class: 'mono key-value',
+    id: 'created-key',
+    spellcheck: 'false',
+  })
   input.value = key.key
   return h(
     'section',
     { class: 'card highlight', 'aria-labelledby': 'created-title' },
     h('h2', { id: 'created-title', tabindex: -1 }, `New key “${key.name}”`),
-    h('p', null, 'Copy the key now: it is shown only this once. We keep only a fingerprint of it and cannot show it again.'),
-    h('div', { class: 'field' }, h('label', { for: 'created-key' }, 'API key'), h('div', { class: 'inline' }, input, copyButton(() => key.key, 'API key'))),
+    h(
+      'p',
+      null,
+      'Copy the key now: it is shown only this once. We keep only a fingerprint of it and cannot show it again.',
+    ),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'created-key' }, 'API key'),
+      h(
+        'div',
+        { class: 'inline' },
+        input,
+        copyButton(() => key.key, 'API key'),
+      ),
+    ),
   )
 }
 
@@ -49,12 +69,16 @@ export const keys: Route = {
             h('code', null, `${key.prefix}…`),
             time(key.createdAt),
             time(key.lastUsedAt),
-            h('button', {
-              type: 'button',
-              class: 'button button-small button-danger-outline',
-              'aria-label': `Revoke key “${key.name}”`,
-              onclick: () => void revoke(key),
-            }, 'Revoke'),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'button button-small button-danger-outline',
+                'aria-label': `Revoke key “${key.name}”`,
+                onclick: () => void revoke(key),
+              },
+              'Revoke',
+            ),
           ]),
           true,
         ),
@@ -88,7 +112,12 @@ export const keys: Route = {
       }
     }
 
-    const name = inputField({ label: 'Key name', name: 'name', hint: 'Where you will use it, e.g. “Blog build” or “WordPress”.', attrs: { maxlength: 100, required: true, autocomplete: 'off' } })
+    const name = inputField({
+      label: 'Key name',
+      name: 'name',
+      hint: 'Where you will use it, e.g. “Blog build” or “WordPress”.',
+      attrs: { maxlength: 100, required: true, autocomplete: 'off' },
+    })
     const createBox = messageBox()
     const form = h(
       'form',
@@ -118,7 +147,11 @@ export const keys: Route = {
       'div',
       null,
       h('h1', { id: 'keys-title', tabindex: -1 }, 'API keys'),
-      h('p', { class: 'lead' }, 'Keys let your programs and plugins call the API. Give each place its own key, so you can revoke one without touching the others.'),
+      h(
+        'p',
+        { class: 'lead' },
+        'Keys let your programs and plugins call the API. Give each place its own key, so you can revoke one without touching the others.',
+      ),
       box.el,
       listArea,
       createdArea,

@@ -11,8 +11,20 @@ export const notFound: Route = {
       'div',
       null,
       h('h1', null, 'Page not found'),
-      h('p', null, 'There is no page at ', h('code', null, path), '. Check the address, or go on from here:'),
-      h('ul', null, h('li', null, link('/', 'Home')), h('li', null, link('/app/try', 'Try it')), h('li', null, h('a', { href: '/docs' }, 'API documentation'))),
+      h(
+        'p',
+        null,
+        'There is no page at ',
+        h('code', null, path),
+        '. Check the address, or go on from here:',
+      ),
+      h(
+        'ul',
+        null,
+        h('li', null, link('/', 'Home')),
+        h('li', null, link('/app/try', 'Try it')),
+        h('li', null, h('a', { href: '/docs' }, 'API documentation')),
+      ),
     )
   },
 }

@@ -59,22 +59,42 @@ function keyPanel(onChange: () => void): HTMLElement {
         panel,
         h('h2', { id: 'key-title' }, 'API key for this page'),
         box.el,
-        h('p', null, 'Using the key starting ', h('code', null, `${key.slice(0, 12)}…`), ', kept in this browser.'),
-        h('button', {
-          type: 'button',
-          class: 'button button-secondary',
-          onclick: () => {
-            store.apiKey = null
-            announce('This browser forgot the API key.')
-            draw()
-            onChange()
+        h(
+          'p',
+          null,
+          'Using the key starting ',
+          h('code', null, `${key.slice(0, 12)}…`),
+          ', kept in this browser.',
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button-secondary',
+            onclick: () => {
+              store.apiKey = null
+              announce('This browser forgot the API key.')
+              draw()
+              onChange()
+            },
           },
-        }, 'Forget this key'),
+          'Forget this key',
+        ),
       )
       return
     }
-    const pasted = inputField({ label: 'Paste an API key', name: 'apiKey', hint: 'Starts with atk_. It stays in this browser only.', attrs: { autocomplete: 'off', spellcheck: 'false', class: 'mono' } })
-    const pasteForm = h('form', { class: 'inline-form' }, pasted.wrap, h('button', { type: 'submit', class: 'button button-secondary' }, 'Use this key'))
+    const pasted = inputField({
+      label: 'Paste an API key',
+      name: 'apiKey',
+      hint: 'Starts with atk_. It stays in this browser only.',
+      attrs: { autocomplete: 'off', spellcheck: 'false', class: 'mono' },
+    })
+    const pasteForm = h(
+      'form',
+      { class: 'inline-form' },
+      pasted.wrap,
+      h('button', { type: 'submit', class: 'button button-secondary' }, 'Use this key'),
+    )
     onSubmit(pasteForm, box, async () => {
       const value = pasted.input.value.trim()
       if (!/^atk_\S{8,}$/.test(value)) {
@@ -105,7 +125,11 @@ function keyPanel(onChange: () => void): HTMLElement {
       panel,
       h('h2', { id: 'key-title' }, 'API key for this page'),
       box.el,
-      h('p', null, 'Trying the API needs an API key, and this browser has none (keys are shown only once, when created). Create one for this browser, or paste one you saved.'),
+      h(
+        'p',
+        null,
+        'Trying the API needs an API key, and this browser has none (keys are shown only once, when created). Create one for this browser, or paste one you saved.',
+      ),
       create,
       pasteForm,
     )
@@ -117,21 +141,44 @@ function keyPanel(onChange: () => void): HTMLElement {
 function resultView(result: AltTextResponse, models: Model[]): HTMLElement {
   const modelName = models.find((m) => m.id === result.model)?.name ?? result.model
   // textContent only: model output is untrusted text and must never become markup.
-  const text = h('p', { class: 'alt-output', id: 'alt-output', lang: result.language }, result.altText)
+  const text = h(
+    'p',
+    { class: 'alt-output', id: 'alt-output', lang: result.language },
+    result.altText,
+  )
   return h(
     'div',
     { class: 'result' },
     h('h3', null, 'Alt text'),
     text,
-    h('div', { class: 'actions' }, copyButton(() => result.altText, 'alt text')),
+    h(
+      'div',
+      { class: 'actions' },
+      copyButton(() => result.altText, 'alt text'),
+    ),
     h(
       'dl',
       { class: 'facts' },
-      h('div', null, h('dt', null, 'Cost'), h('dd', { id: 'result-cost' }, credits(result.creditsUsed))),
-      h('div', null, h('dt', null, 'Balance left'), h('dd', { id: 'result-balance' }, credits(result.creditsRemaining))),
+      h(
+        'div',
+        null,
+        h('dt', null, 'Cost'),
+        h('dd', { id: 'result-cost' }, credits(result.creditsUsed)),
+      ),
+      h(
+        'div',
+        null,
+        h('dt', null, 'Balance left'),
+        h('dd', { id: 'result-balance' }, credits(result.creditsRemaining)),
+      ),
       h('div', null, h('dt', null, 'Model'), h('dd', null, modelName)),
       h('div', null, h('dt', null, 'Language'), h('dd', null, result.language)),
-      h('div', null, h('dt', null, 'Characters'), h('dd', null, String([...result.altText].length))),
+      h(
+        'div',
+        null,
+        h('dt', null, 'Characters'),
+        h('dd', null, String([...result.altText].length)),
+      ),
     ),
   )
 }
@@ -149,22 +196,58 @@ export const tryIt: Route = {
       box.error(`The model list could not be loaded. ${errorMessage(error)}`)
     }
     const sourceName = 'source'
-    const fileRadio = h('input', { type: 'radio', name: sourceName, value: 'file', id: 'source-file', checked: true })
+    const fileRadio = h('input', {
+      type: 'radio',
+      name: sourceName,
+      value: 'file',
+      id: 'source-file',
+      checked: true,
+    })
     const urlRadio = h('input', { type: 'radio', name: sourceName, value: 'url', id: 'source-url' })
-    const file = inputField({ label: 'Image file', name: 'image', type: 'file', hint: 'JPEG, PNG, GIF or WebP, up to 10 MB. It is not stored.', attrs: { accept: IMAGE_TYPES.join(',') } })
-    const url = inputField({ label: 'Image URL', name: 'imageUrl', type: 'url', hint: 'A public http(s) address that points straight at the image.', attrs: { placeholder: 'https://example.com/photo.jpg', inputmode: 'url', autocomplete: 'url' } })
+    const file = inputField({
+      label: 'Image file',
+      name: 'image',
+      type: 'file',
+      hint: 'JPEG, PNG, GIF or WebP, up to 10 MB. It is not stored.',
+      attrs: { accept: IMAGE_TYPES.join(',') },
+    })
+    const url = inputField({
+      label: 'Image URL',
+      name: 'imageUrl',
+      type: 'url',
+      hint: 'A public http(s) address that points straight at the image.',
+      attrs: {
+        placeholder: 'https://example.com/photo.jpg',
+        inputmode: 'url',
+        autocomplete: 'url',
+      },
+    })
     url.wrap.hidden = true
     const preview = h('img', { class: 'preview', alt: '', hidden: true })
-    const language = selectField({ label: 'Language', name: 'language', choices: LANGUAGES, value: 'en' })
+    const language = selectField({
+      label: 'Language',
+      name: 'language',
+      choices: LANGUAGES,
+      value: 'en',
+    })
     const model = selectField({
       label: 'Model',
       name: 'model',
       choices: models.map((m) => [m.id, `${m.name} (${credits(m.credits)} per image)`]),
       value: models.find((m) => m.default)?.id ?? models[0]?.id ?? '',
     })
-    const context = textareaField({ label: 'Context (optional)', name: 'context', hint: 'The page title or nearby text helps the model say what matters.', attrs: { maxlength: 2000 } })
+    const context = textareaField({
+      label: 'Context (optional)',
+      name: 'context',
+      hint: 'The page title or nearby text helps the model say what matters.',
+      attrs: { maxlength: 2000 },
+    })
     const progress = h('p', { class: 'progress', role: 'status' })
-    const resultRegion = h('section', { class: 'card', 'aria-labelledby': 'result-title', hidden: true }, h('h2', { id: 'result-title', tabindex: -1 }, 'Result'))
+    const resultRegion = h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'result-title', hidden: true },
+      h('h2', { id: 'result-title', tabindex: -1 }, 'Result'),
+    )
     const submit = h('button', { type: 'submit', class: 'button' }, 'Write alt text')
 
     const showSource = () => {
@@ -195,7 +278,12 @@ export const tryIt: Route = {
         'fieldset',
         { class: 'choice' },
         h('legend', null, 'Image source'),
-        h('div', { class: 'radio' }, fileRadio, h('label', { for: 'source-file' }, 'Upload a file')),
+        h(
+          'div',
+          { class: 'radio' },
+          fileRadio,
+          h('label', { for: 'source-file' }, 'Upload a file'),
+        ),
         h('div', { class: 'radio' }, urlRadio, h('label', { for: 'source-url' }, 'Image URL')),
       ),
       file.wrap,
@@ -208,12 +296,20 @@ export const tryIt: Route = {
     )
     onSubmit(form, box, async () => {
       if (!store.apiKey) {
-        box.error('This browser has no API key yet. Create one or paste one in the “API key for this page” box above.')
+        box.error(
+          'This browser has no API key yet. Create one or paste one in the “API key for this page” box above.',
+        )
         return
       }
       file.setError(null)
       url.setError(null)
-      const body: { image?: string; imageUrl?: string; language: string; model?: string; context?: string } = {
+      const body: {
+        image?: string
+        imageUrl?: string
+        language: string
+        model?: string
+        context?: string
+      } = {
         language: language.input.value,
       }
       if (model.input.value) body.model = model.input.value
@@ -249,14 +345,20 @@ export const tryIt: Route = {
         const result = await api.altText(body)
         setBalance(result.creditsRemaining)
         preview.alt = result.altText
-        replace(resultRegion, h('h2', { id: 'result-title', tabindex: -1 }, 'Result'), resultView(result, models))
+        replace(
+          resultRegion,
+          h('h2', { id: 'result-title', tabindex: -1 }, 'Result'),
+          resultView(result, models),
+        )
         resultRegion.hidden = false
         progress.textContent = `Alt text ready: ${result.altText} (cost ${credits(result.creditsUsed)}, ${credits(result.creditsRemaining)} left)`
       } catch (error) {
         progress.textContent = ''
         if ((error as { code?: string }).code === 'insufficient_credits') {
           box.error(errorMessage(error))
-          form.querySelector('.messages [role="alert"]')?.append(h('p', null, link('/app/billing', 'Buy credits now')))
+          form
+            .querySelector('.messages [role="alert"]')
+            ?.append(h('p', null, link('/app/billing', 'Buy credits now')))
           return
         }
         throw error
@@ -267,7 +369,11 @@ export const tryIt: Route = {
       'div',
       null,
       h('h1', null, 'Try it'),
-      h('p', { class: 'lead' }, 'Upload an image or give its address, choose a language and a model, and read the alt text the API writes. Each call is charged like an API call and shows up in Usage.'),
+      h(
+        'p',
+        { class: 'lead' },
+        'Upload an image or give its address, choose a language and a model, and read the alt text the API writes. Each call is charged like an API call and shows up in Usage.',
+      ),
       keyPanel(() => {}),
       form,
       resultRegion,

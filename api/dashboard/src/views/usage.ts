@@ -46,8 +46,18 @@ export const usage: Route = {
     const box = messageBox()
     const today = new Date()
     const monthAgo = new Date(today.getTime() - 29 * 86_400_000)
-    const from = inputField({ label: 'From', name: 'from', type: 'date', attrs: { value: isoDay(monthAgo), required: true } })
-    const to = inputField({ label: 'To (inclusive)', name: 'to', type: 'date', attrs: { value: isoDay(today), required: true } })
+    const from = inputField({
+      label: 'From',
+      name: 'from',
+      type: 'date',
+      attrs: { value: isoDay(monthAgo), required: true },
+    })
+    const to = inputField({
+      label: 'To (inclusive)',
+      name: 'to',
+      type: 'date',
+      attrs: { value: isoDay(today), required: true },
+    })
     const totals = h('p', { class: 'totals', role: 'status' })
     const tableArea = h('div')
     const pager = h('nav', { class: 'pager', 'aria-label': 'Usage pages' })
@@ -70,7 +80,14 @@ export const usage: Route = {
       const result = await api.usage({ limit: PAGE_SIZE, cursor: cursors[page], ...range })
       cursors[page + 1] = result.nextCursor ?? undefined
       if (result.records.length === 0) {
-        replace(tableArea, h('p', null, page === 0 ? 'No images were described in this period.' : 'No more records.'))
+        replace(
+          tableArea,
+          h(
+            'p',
+            null,
+            page === 0 ? 'No images were described in this period.' : 'No more records.',
+          ),
+        )
       } else {
         replace(
           tableArea,
@@ -81,8 +98,16 @@ export const usage: Route = {
           ),
         )
       }
-      const prev = h('button', { type: 'button', class: 'button button-secondary', disabled: page === 0 }, 'Previous page')
-      const next = h('button', { type: 'button', class: 'button button-secondary', disabled: !result.nextCursor }, 'Next page')
+      const prev = h(
+        'button',
+        { type: 'button', class: 'button button-secondary', disabled: page === 0 },
+        'Previous page',
+      )
+      const next = h(
+        'button',
+        { type: 'button', class: 'button button-secondary', disabled: !result.nextCursor },
+        'Next page',
+      )
       prev.addEventListener('click', () => {
         page = Math.max(0, page - 1)
         void drawPage(true).catch((error) => box.error(errorMessage(error)))
@@ -91,6 +116,8 @@ export const usage: Route = {
         page += 1
         void drawPage(true).catch((error) => box.error(errorMessage(error)))
       })
+      // One page only: no pager at all rather than two buttons that do nothing.
+      pager.hidden = page === 0 && !result.nextCursor
       replace(pager, prev, h('span', { class: 'page-no' }, `Page ${page + 1}`), next)
       if (focusTable) tableArea.querySelector<HTMLElement>('.table-wrap')?.focus()
     }
@@ -126,7 +153,11 @@ export const usage: Route = {
               result.ledger.map((entry) => [
                 time(entry.createdAt),
                 REASONS[entry.reason] ?? entry.reason,
-                h('span', { class: 'num' }, entry.delta > 0 ? `+${entry.delta}` : String(entry.delta)),
+                h(
+                  'span',
+                  { class: 'num' },
+                  entry.delta > 0 ? `+${entry.delta}` : String(entry.delta),
+                ),
                 h('span', { class: 'num' }, String(entry.balanceAfter)),
                 entry.reference ? h('code', null, entry.reference) : '',
               ]),
@@ -151,20 +182,50 @@ export const usage: Route = {
       'form',
       { class: 'card period', 'aria-labelledby': 'period-title' },
       h('h2', { id: 'period-title' }, 'Period'),
-      h('div', { class: 'grid-3' }, from.wrap, to.wrap, h('div', { class: 'field field-button' }, h('button', { type: 'submit', class: 'button' }, 'Show'))),
+      h(
+        'div',
+        { class: 'grid-3' },
+        from.wrap,
+        to.wrap,
+        h(
+          'div',
+          { class: 'field field-button' },
+          h('button', { type: 'submit', class: 'button' }, 'Show'),
+        ),
+      ),
     )
     onSubmit(form, box, () => load(true))
 
-    await Promise.all([load().catch((error) => box.error(errorMessage(error))), drawLedger().catch((error) => box.error(errorMessage(error)))])
+    await Promise.all([
+      load().catch((error) => box.error(errorMessage(error))),
+      drawLedger().catch((error) => box.error(errorMessage(error))),
+    ])
     return h(
       'div',
       null,
       h('h1', null, 'Usage'),
-      h('p', { class: 'lead' }, 'Every image described with your keys or on the Try it page. Images you uploaded have no URL; with history turned off (Account page) the alt text and URL are not kept.'),
+      h(
+        'p',
+        { class: 'lead' },
+        'Every image described with your keys or on the Try it page. Images you uploaded have no URL; with history turned off (Account page) the alt text and URL are not kept.',
+      ),
       box.el,
       form,
-      h('section', { 'aria-labelledby': 'gen-title' }, h('h2', { id: 'gen-title' }, 'Generations'), totals, tableArea, pager),
-      h('section', { 'aria-labelledby': 'credits-title' }, h('h2', { id: 'credits-title' }, 'Credits'), balance, ledgerArea),
+      h(
+        'section',
+        { 'aria-labelledby': 'gen-title' },
+        h('h2', { id: 'gen-title' }, 'Generations'),
+        totals,
+        tableArea,
+        pager,
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'credits-title' },
+        h('h2', { id: 'credits-title' }, 'Credits'),
+        balance,
+        ledgerArea,
+      ),
     )
   },
 }
