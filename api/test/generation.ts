@@ -33,6 +33,8 @@ export interface FakeModel {
   url: string
   failNext(count: number, fault: Fault): Promise<void>
   reply(text: string): Promise<void>
+  latency(ms: number): Promise<void>
+  stats(): Promise<{ calls: number; maxInFlight: number }>
   requests(): Promise<SeenRequest[]>
 }
 
@@ -56,6 +58,15 @@ export async function fakeModel(): Promise<FakeModel> {
     },
     async reply(text) {
       await control(`/models/${id}/reply`, { text })
+    },
+    async latency(ms) {
+      await control(`/models/${id}/latency`, { ms })
+    },
+    async stats() {
+      return (await (await control(`/models/${id}/stats`, {})).json()) as {
+        calls: number
+        maxInFlight: number
+      }
     },
     async requests() {
       return (await (await control(`/models/${id}/requests`)).json()) as SeenRequest[]

@@ -11,6 +11,7 @@ import { startImageServer } from './image-server.js'
  *   POST /models/:id/latency {ms}
  *   POST /models/:id/reply {text}                     answer with `text`
  *   GET  /models/:id/requests          → [{ model, prompt, headers, images: [{bytes, length}] , promptTokens }]
+ *   POST /models/:id/stats             → { calls, maxInFlight }
  *   GET  /images                       → { url }      the shared image server
  */
 export async function startFakeControl() {
@@ -37,7 +38,9 @@ export async function startFakeControl() {
       const action = match[2]
       if (action === 'fail') model.failNext(Number(body.count ?? 1), body.fault)
       else if (action === 'latency') model.setLatency(Number(body.ms ?? 0))
-      else if (action === 'reply') model.setReply(() => String(body.text ?? ''))
+      else if (action === 'stats') {
+        // answered below
+      } else if (action === 'reply') model.setReply(() => String(body.text ?? ''))
       else if (action === 'requests') {
         return sendJson(
           res,
@@ -54,7 +57,7 @@ export async function startFakeControl() {
           })),
         )
       } else return sendJson(res, 404, { error: 'unknown action' })
-      sendJson(res, 200, { ok: true, calls: model.calls })
+      sendJson(res, 200, { ok: true, calls: model.calls, maxInFlight: model.maxInFlight })
     } catch (error) {
       sendJson(res, 500, { error: String(error) })
     }

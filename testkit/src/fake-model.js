@@ -1,5 +1,5 @@
-import { imageSize } from './images.js'
 import { listen, readBody, sendJson } from './http.js'
+import { imageSize } from './images.js'
 
 /**
  * @typedef {{ status: number, body?: unknown, headers?: Record<string, string> }
@@ -34,12 +34,23 @@ export async function startFakeModel(options = {}) {
   let latencyMs = options.latencyMs ?? 0
   let reply = options.reply ?? (() => 'A red bicycle leaning against a brick wall in the sun.')
   let calls = 0
+  let inFlight = 0
+  let maxInFlight = 0
 
   const server = await listen(async (req, res) => {
     if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
       return sendJson(res, 404, { error: { message: 'not found', code: 404 } })
     }
     calls++
+    inFlight++
+    maxInFlight = Math.max(maxInFlight, inFlight)
+    let counted = true
+    const done = () => {
+      if (counted) inFlight--
+      counted = false
+    }
+    res.on('close', done)
+    res.on('finish', done)
     if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
       return sendJson(res, 401, { error: { message: 'No auth credentials found', code: 401 } })
     }
@@ -54,7 +65,10 @@ export async function startFakeModel(options = {}) {
     /** @type {Uint8Array[]} */
     const images = []
     for (const message of messages) {
-      const parts = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content ?? []
+      const parts =
+        typeof message.content === 'string'
+          ? [{ type: 'text', text: message.content }]
+          : (message.content ?? [])
       for (const part of parts) {
         if (part.type === 'text') texts.push(String(part.text))
         if (part.type === 'image_url') {
@@ -74,18 +88,38 @@ export async function startFakeModel(options = {}) {
     const seen = { model: body.model, messages, headers: req.headers, prompt, images, promptTokens }
     requests.push(seen)
 
-    const fault = queue.shift() ?? (failRate > 0 && Math.random() < failRate ? randomFaults[Math.floor(Math.random() * randomFaults.length)] : undefined)
+    const fault =
+      queue.shift() ??
+      (failRate > 0 && Math.random() < failRate
+        ? randomFaults[Math.floor(Math.random() * randomFaults.length)]
+        : undefined)
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs))
     if (fault === 'timeout') return // never answer; the client must time out
     if (fault === 'reset') return req.socket.destroy()
     if (fault === 'error-body') {
-      return sendJson(res, 200, { error: { message: 'Provider returned error', code: 502, metadata: { raw: 'upstream secret detail' } } })
+      return sendJson(res, 200, {
+        error: {
+          message: 'Provider returned error',
+          code: 502,
+          metadata: { raw: 'upstream secret detail' },
+        },
+      })
     }
     if (fault === 'empty') {
-      return sendJson(res, 200, { id: 'gen-empty', object: 'chat.completion', model: body.model, choices: [{ index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'stop' }] })
+      return sendJson(res, 200, {
+        id: 'gen-empty',
+        object: 'chat.completion',
+        model: body.model,
+        choices: [{ index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'stop' }],
+      })
     }
     if (fault && typeof fault === 'object') {
-      return sendJson(res, fault.status, fault.body ?? { error: { message: `fake failure ${fault.status}`, code: fault.status } }, fault.headers)
+      return sendJson(
+        res,
+        fault.status,
+        fault.body ?? { error: { message: `fake failure ${fault.status}`, code: fault.status } },
+        fault.headers,
+      )
     }
     const content = reply(seen)
     const completionTokens = Math.ceil(content.length / 4)
@@ -96,7 +130,11 @@ export async function startFakeModel(options = {}) {
       model: body.model,
       provider: 'Fake',
       choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+      },
     })
   })
 
@@ -107,6 +145,10 @@ export async function startFakeModel(options = {}) {
     /** How many chat-completions calls arrived (including failed ones). */
     get calls() {
       return calls
+    },
+    /** The most calls that were open at the same time. */
+    get maxInFlight() {
+      return maxInFlight
     },
     /** The next `count` calls fail with `fault`. @param {number} count @param {Fault} fault */
     failNext(count, fault) {
@@ -131,6 +173,7 @@ export async function startFakeModel(options = {}) {
       queue = []
       failRate = 0
       calls = 0
+      maxInFlight = 0
     },
     close: server.close,
   }
