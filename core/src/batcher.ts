@@ -19,6 +19,11 @@ export interface BatcherOptions {
   maxWaitMs?: number
   /** Batch requests in flight at once. Default 2. */
   concurrency?: number
+  /**
+   * Send an item that failed in a batch with a passing error (`model_error`, `internal_error`,
+   * `rate_limited`) again on its own, with the client's retries. Default true.
+   */
+  retryFailedItems?: boolean
 }
 
 /** A batcher: `generate` has the signature and answer of `client.generate`. */
@@ -36,6 +41,13 @@ interface Pending {
   reject: (error: unknown) => void
 }
 
+/** Images waiting to be sent together, and one abort listener per distinct signal among them. */
+interface Group {
+  items: Pending[]
+  timer?: ReturnType<typeof setTimeout>
+  listeners: Map<AbortSignal, () => void>
+}
+
 const aborted = () => new AltTextError({ code: 'aborted', status: 0, detail: 'Aborted' })
 
 /** Creates a batcher on `client`. Images are grouped by model (a batch has one model). */
@@ -43,7 +55,8 @@ export function createBatcher(client: AltTextClient, options: BatcherOptions = {
   const maxBatchSize = Math.min(LIMITS.maxBatchItems, Math.max(1, options.maxBatchSize ?? 10))
   const maxWaitMs = Math.max(0, options.maxWaitMs ?? 25)
   const limit = createLimiter(Math.max(1, options.concurrency ?? 2))
-  const groups = new Map<string, { items: Pending[]; timer?: ReturnType<typeof setTimeout> }>()
+  const retryItems = options.retryFailedItems ?? true
+  const groups = new Map<string, Group>()
 
   const send = async (model: string | undefined, items: Pending[]): Promise<void> => {
     // Callers that gave up while queued are answered now and not sent.
@@ -58,16 +71,21 @@ export function createBatcher(client: AltTextClient, options: BatcherOptions = {
       await limit(() => client.generate(only.input)).then(only.resolve, only.reject)
       return
     }
-    // The request is aborted only when every caller in it has aborted.
+    // The request is aborted only when every caller in it has aborted. One listener per
+    // distinct signal: a build often passes one signal to every image.
     const controller = new AbortController()
     let remaining = live.length
-    const detach: Array<() => void> = []
+    const bySignal = new Map<AbortSignal, Pending[]>()
     for (const item of live) {
       const signal = item.input.signal
-      if (!signal) continue
+      if (signal) bySignal.set(signal, [...(bySignal.get(signal) ?? []), item])
+    }
+    const detach: Array<() => void> = []
+    for (const [signal, items] of bySignal) {
       const onAbort = () => {
-        item.reject(aborted())
-        if (--remaining === 0) controller.abort()
+        for (const item of items) item.reject(aborted())
+        remaining -= items.length
+        if (remaining === 0) controller.abort()
       }
       signal.addEventListener('abort', onAbort, { once: true })
       detach.push(() => signal.removeEventListener('abort', onAbort))
@@ -92,13 +110,16 @@ export function createBatcher(client: AltTextClient, options: BatcherOptions = {
       live.forEach((item, index) => {
         const result = answer.results[index]
         if (result && 'error' in result) {
-          item.reject(
-            new AltTextError({
-              code: result.error.code,
-              status: ERROR_STATUS[result.error.code] ?? 0,
-              detail: result.error.message,
-            }),
-          )
+          const error = new AltTextError({
+            code: result.error.code,
+            status: ERROR_STATUS[result.error.code] ?? 0,
+            detail: result.error.message,
+          })
+          // A failed item cost nothing; one that may work a moment later gets a single call of
+          // its own, with the client's retries (a 5xx of a single call would be retried too).
+          if (error.retryable && retryItems && !item.input.signal?.aborted)
+            void limit(() => client.generate(item.input)).then(item.resolve, item.reject)
+          else item.reject(error)
         } else if (result) {
           item.resolve({ ...result, creditsRemaining: answer.creditsRemaining })
         }
@@ -115,6 +136,7 @@ export function createBatcher(client: AltTextClient, options: BatcherOptions = {
     if (!group) return
     groups.delete(key)
     if (group.timer !== undefined) clearTimeout(group.timer)
+    for (const [signal, onAbort] of group.listeners) signal.removeEventListener('abort', onAbort)
     void send(group.items[0]?.input.model, group.items)
   }
 
@@ -125,24 +147,24 @@ export function createBatcher(client: AltTextClient, options: BatcherOptions = {
         const key = input.model ?? ''
         let group = groups.get(key)
         if (!group) {
-          group = { items: [] }
+          group = { items: [], listeners: new Map() }
           groups.set(key, group)
         }
-        const pending: Pending = { input, resolve, reject }
-        group.items.push(pending)
-        // A caller that aborts while queued is answered at once and leaves the queue.
-        input.signal?.addEventListener(
-          'abort',
-          () => {
-            const current = groups.get(key)
-            const index = current?.items.indexOf(pending) ?? -1
-            if (current && index >= 0) {
-              current.items.splice(index, 1)
-              reject(aborted())
-            }
-          },
-          { once: true },
-        )
+        const current = group
+        current.items.push({ input, resolve, reject })
+        // Callers that abort while queued are answered at once and leave the queue. One listener
+        // per signal, not per image: a build often passes one signal to every image.
+        const signal = input.signal
+        if (signal && !current.listeners.has(signal)) {
+          const onAbort = () => {
+            current.listeners.delete(signal)
+            const gone = current.items.filter((item) => item.input.signal === signal)
+            current.items = current.items.filter((item) => item.input.signal !== signal)
+            for (const item of gone) item.reject(aborted())
+          }
+          signal.addEventListener('abort', onAbort, { once: true })
+          current.listeners.set(signal, onAbort)
+        }
         if (group.items.length >= maxBatchSize) flushGroup(key)
         else if (group.timer === undefined)
           group.timer = setTimeout(() => flushGroup(key), maxWaitMs)

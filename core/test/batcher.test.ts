@@ -73,6 +73,37 @@ describe('createBatcher', () => {
     expect(error.message).toContain('Buy more credits')
   })
 
+  it('sends an item that failed with a passing error again on its own', async () => {
+    api.script(
+      json(200, {
+        results: [ok('fine'), { error: { code: 'model_error', message: 'The model failed' } }],
+        creditsUsed: 1,
+        creditsRemaining: 5,
+      }),
+      altText('second try'),
+    )
+    const batcher = createBatcher(client())
+    const answers = await Promise.all([batcher.generate(url(0)), batcher.generate(url(1))])
+    expect(answers.map((a) => a.altText)).toEqual(['fine', 'second try'])
+    expect(api.seen.map((s) => s.path)).toEqual(['/v1/alt-text/batch', '/v1/alt-text'])
+    expect(api.seen[1]?.body).toEqual(url(1))
+
+    api.script(
+      json(200, {
+        results: [ok('fine'), { error: { code: 'model_error', message: 'The model failed' } }],
+        creditsUsed: 1,
+        creditsRemaining: 5,
+      }),
+    )
+    const strict = createBatcher(client(), { retryFailedItems: false })
+    const [, failed] = await Promise.allSettled([strict.generate(url(0)), strict.generate(url(1))])
+    expect(failed).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'model_error', status: 502 },
+    })
+    expect(api.seen).toHaveLength(3)
+  })
+
   it('sends a lone call as a plain generate', async () => {
     api.script(altText('alone'))
     const answer = await createBatcher(client(), { maxWaitMs: 1 }).generate(url(0))
@@ -145,5 +176,32 @@ describe('createBatcher', () => {
     for (const call of calls) await expect(call).rejects.toMatchObject({ code: 'aborted' })
     while (!closed) await new Promise((r) => setTimeout(r, 5))
     expect(closed).toBe(true)
+  })
+})
+
+describe('createBatcher with one signal for a whole build', () => {
+  it('keeps the listeners on a shared signal few (no MaxListeners warning)', async () => {
+    const warnings: string[] = []
+    const onWarning = (warning: Error) => warnings.push(warning.name)
+    process.on('warning', onWarning)
+    try {
+      const results = (n: number) =>
+        json(200, {
+          results: Array.from({ length: n }, (_, i) => ok(`${i}`)),
+          creditsUsed: n,
+          creditsRemaining: 100,
+        })
+      api.script(results(10), results(10), results(10))
+      const batcher = createBatcher(client(), { maxBatchSize: 10, concurrency: 3 })
+      const signal = new AbortController().signal
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, (_, n) => batcher.generate({ ...url(n), signal })),
+      )
+      expect(answers).toHaveLength(30)
+      await new Promise((r) => setImmediate(r))
+      expect(warnings).toEqual([])
+    } finally {
+      process.off('warning', onWarning)
+    }
   })
 })
