@@ -22,9 +22,22 @@ run('pnpm', ['--filter', '@alttextapi/core', 'build'], join(apiDir, '..'))
 run('pnpm', ['run', '--if-present', 'build:dashboard'])
 mkdirSync(join(apiDir, 'dashboard', 'dist'), { recursive: true })
 if (!existsSync(join(apiDir, '.dev.vars'))) {
-  console.log('No api/.dev.vars: generation answers 503 model_not_configured and billing 503 billing_not_configured.')
+  console.log(
+    'No api/.dev.vars: generation answers 503 model_not_configured and billing 503 billing_not_configured.',
+  )
   console.log('Copy api/.dev.vars.example to api/.dev.vars and fill in what you need.')
 }
 // CI=true: apply without the "continue?" prompt (the local database is the developer's own).
-run('pnpm', ['exec', 'wrangler', 'd1', 'migrations', 'apply', 'DB', '--local'], apiDir, { CI: 'true' })
-run('pnpm', ['exec', 'wrangler', 'dev', '--ip', '127.0.0.1', '--port', process.env.PORT ?? '8787', ...process.argv.slice(2)])
+run('pnpm', ['exec', 'wrangler', 'd1', 'migrations', 'apply', 'DB', '--local'], apiDir, {
+  CI: 'true',
+})
+run('pnpm', [
+  'exec',
+  'wrangler',
+  'dev',
+  '--ip',
+  '127.0.0.1',
+  '--port',
+  process.env.PORT ?? '8787',
+  ...process.argv.slice(2),
+])
