@@ -7,8 +7,9 @@ import { expectError, expectLedgerInvariant } from '../../test/helpers.js'
 
 const images = env.IMAGE_SERVER_URL
 const local = { ALLOW_PRIVATE_IMAGE_URLS: 'true' }
-type ItemError = { error: { code: string; message: string } }
-const isError = (result: BatchResponse['results'][number]): result is ItemError => 'error' in result
+type Result = BatchResponse['results'][number]
+type ItemError = Extract<Result, { error: unknown }>
+const isError = (result: Result): result is ItemError => 'error' in result
 
 describe('POST /v1/alt-text/batch', () => {
   it('answers in order; a bad image fails alone and costs nothing', async () => {
