@@ -1,3 +1,10 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { build } from 'esbuild'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { prepareImage, sniffImageType } from '../../src/node/index.js'
@@ -67,5 +74,37 @@ describe('prepareImage', () => {
     const meta = await sharp(prepared.bytes).metadata()
     expect(meta.exif).toBeUndefined()
     expect(meta.orientation).toBeUndefined()
+  })
+
+  it('without sharp installed, sends every image as it is', async () => {
+    // Bundled into a temp folder outside the workspace, where `import('sharp')` finds nothing.
+    const dir = await mkdtemp(join(tmpdir(), 'alttext-nosharp-'))
+    try {
+      await build({
+        entryPoints: [fileURLToPath(new URL('../../src/node/prepare-image.ts', import.meta.url))],
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        outfile: join(dir, 'prepare.mjs'),
+        logLevel: 'silent',
+      })
+      const big = await photo(2000, 1500, 'jpeg')
+      await writeFile(join(dir, 'big.jpg'), big)
+      await writeFile(
+        join(dir, 'run.mjs'),
+        `import { readFileSync } from 'node:fs'
+import { prepareImage } from './prepare.mjs'
+const bytes = new Uint8Array(readFileSync(new URL('./big.jpg', import.meta.url)))
+const out = await prepareImage(bytes)
+console.log(JSON.stringify({ same: out.bytes === bytes, resized: out.resized, mime: out.mime }))
+`,
+      )
+      const { stdout } = await promisify(execFile)(process.execPath, [join(dir, 'run.mjs')], {
+        cwd: dir,
+      })
+      expect(JSON.parse(stdout)).toEqual({ same: true, resized: false, mime: 'image/jpeg' })
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })
