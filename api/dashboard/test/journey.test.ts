@@ -185,6 +185,15 @@ describe('dashboard journey', () => {
     expect((await apiAs<{ credits: number }>('/v1/account')).credits).toBe(before)
     model.reset()
     await check('06-try-error')
+
+    // An image URL the API will not fetch (loopback) gets a message that says what to do.
+    await page.getByRole('radio', { name: 'From a URL' }).check()
+    await page.getByLabel('Image URL').fill('http://127.0.0.1:9/photo.png')
+    await page.getByRole('button', { name: 'Write alt text' }).click()
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent(), { timeout: 20_000 })
+      .toMatch(/public|http/)
+    expect((await apiAs<{ credits: number }>('/v1/account')).credits).toBe(before)
   })
 
   it('creates a key (shown once) and revokes one after confirmation', async () => {
@@ -334,7 +343,9 @@ describe('dashboard journey', () => {
     await form.getByLabel('Type your email address to confirm').fill(EMAIL)
     await form.getByRole('button', { name: 'Delete my account permanently' }).click()
     await page.waitForURL(`${api.url}/`)
-    await expect.poll(() => page.getByText('Your account was deleted').count()).toBe(1)
+    await expect
+      .poll(() => page.getByRole('main').getByText('Your account was deleted').count())
+      .toBe(1)
     expect(await page.evaluate(() => ({ ...localStorage }))).toEqual({})
     await check('18-deleted')
 

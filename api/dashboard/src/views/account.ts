@@ -9,7 +9,7 @@ import { loadUser, setUser } from '../session.js'
 import { store } from '../store.js'
 import { checkboxField, type Field, inputField } from '../ui/field.js'
 import { onSubmit } from '../ui/form.js'
-import { announce, messageBox } from '../ui/status.js'
+import { messageBox } from '../ui/status.js'
 
 const MIN_PASSWORD = 10
 
@@ -251,7 +251,6 @@ export const account: Route = {
       }
       store.clear()
       setUser(null)
-      announce('Your account was deleted.')
       navigate('/', {
         flash: 'Your account was deleted, and this browser forgot your session and API key.',
         flashKind: 'success',

@@ -284,7 +284,7 @@ export const tryIt: Route = {
           fileRadio,
           h('label', { for: 'source-file' }, 'Upload a file'),
         ),
-        h('div', { class: 'radio' }, urlRadio, h('label', { for: 'source-url' }, 'Image URL')),
+        h('div', { class: 'radio' }, urlRadio, h('label', { for: 'source-url' }, 'From a URL')),
       ),
       file.wrap,
       url.wrap,
