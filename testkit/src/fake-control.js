@@ -13,6 +13,7 @@ import { startImageServer } from './image-server.js'
  *   GET  /models/:id/requests          → [{ model, prompt, headers, images: [{bytes, length}] , promptTokens }]
  *   POST /models/:id/stats             → { calls, maxInFlight }
  *   GET  /images                       → { url }      the shared image server
+ *   GET  /images/hits                  → { [path]: count } requests the image server answered
  */
 export async function startFakeControl() {
   const images = await startImageServer()
@@ -26,6 +27,8 @@ export async function startFakeControl() {
         req.method === 'POST' ? JSON.parse((await readBody(req)).toString('utf8') || '{}') : {}
       if (req.method === 'GET' && url.pathname === '/images')
         return sendJson(res, 200, { url: images.url })
+      if (req.method === 'GET' && url.pathname === '/images/hits')
+        return sendJson(res, 200, Object.fromEntries(images.hits))
       if (req.method === 'POST' && url.pathname === '/models') {
         const id = String(++next)
         const model = await startFakeModel()

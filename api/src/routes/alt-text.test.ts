@@ -367,7 +367,8 @@ describe('POST /v1/alt-text: SSRF', () => {
   it('checks every redirect hop and never contacts a refused target', async () => {
     const model = await fakeModel()
     const { key } = await account(2)
-    const target = `http://127.0.0.1:${port}/png?ssrf-${crypto.randomUUID()}`
+    const path = `/never-${crypto.randomUUID()}`
+    const target = `http://127.0.0.1:${port}${path}`
     const res = await call('/v1/alt-text', {
       key,
       json: { imageUrl: `http://${PUBLIC_IMAGE_HOST}/redirect?to=${encodeURIComponent(target)}` },
@@ -384,6 +385,12 @@ describe('POST /v1/alt-text: SSRF', () => {
     })
     await expectError(metadata, 422, 'image_fetch_failed')
     expect(await model.requests()).toHaveLength(0)
+    const hits = (await (await fetch(`${env.FAKE_CONTROL_URL}/images/hits`)).json()) as Record<
+      string,
+      number
+    >
+    expect(hits['/redirect']).toBeGreaterThanOrEqual(2)
+    expect(hits[path]).toBeUndefined()
   })
 })
 
