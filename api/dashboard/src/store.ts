@@ -1,7 +1,8 @@
 /**
- * What the dashboard keeps in the browser, all in localStorage (no cookies), as the privacy policy
- * says: the session token, the API key used by "Try it", and the account email. Logging out or
- * deleting the account removes all three.
+ * What the dashboard keeps in the browser, and no cookies. The privacy policy promises that
+ * localStorage holds the API key (used by "Try it") and the account email — so those two live
+ * there. The session token is kept in sessionStorage instead: it lasts as long as the tab, and
+ * closing the tab logs out. Logging out or deleting the account removes all three.
  */
 
 const KEYS = {
@@ -12,9 +13,11 @@ const KEYS = {
 
 type Name = keyof typeof KEYS
 
+const storage = (name: Name): Storage => (name === 'session' ? sessionStorage : localStorage)
+
 function read(name: Name): string | null {
   try {
-    return localStorage.getItem(KEYS[name])
+    return storage(name).getItem(KEYS[name])
   } catch {
     // Storage can be disabled (private modes, policies): behave as logged out.
     return null
@@ -23,8 +26,8 @@ function read(name: Name): string | null {
 
 function write(name: Name, value: string | null): void {
   try {
-    if (value === null) localStorage.removeItem(KEYS[name])
-    else localStorage.setItem(KEYS[name], value)
+    if (value === null) storage(name).removeItem(KEYS[name])
+    else storage(name).setItem(KEYS[name], value)
   } catch {
     // Nothing to do: the session then lasts only as long as the page.
   }

@@ -43,7 +43,7 @@ async function check(name: string): Promise<void> {
 
 /** The session token the dashboard keeps, to ask the API what the page should show. */
 async function apiAs<T>(path: string): Promise<T> {
-  const token = await page.evaluate(() => localStorage.getItem('alttextapi.session'))
+  const token = await page.evaluate(() => sessionStorage.getItem('alttextapi.session'))
   const res = await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${token}` } })
   expect(res.status, `${path} answers`).toBe(200)
   return (await res.json()) as T
@@ -347,6 +347,7 @@ describe('dashboard journey', () => {
       .poll(() => page.getByRole('main').getByText('Your account was deleted').count())
       .toBe(1)
     expect(await page.evaluate(() => ({ ...localStorage }))).toEqual({})
+    expect(await page.evaluate(() => ({ ...sessionStorage }))).toEqual({})
     await check('18-deleted')
 
     // The old login no longer works, and the message says what to do.
