@@ -16,6 +16,8 @@ export interface ChatSettings {
   timeoutMs: number
   /** Retries on 429/5xx/network errors for the same model. */
   retries?: number
+  /** Epoch ms after which no new attempt starts and running ones are cut short. */
+  deadline?: number
   retryBaseMs?: number
   retryCapMs?: number
 }
@@ -100,7 +102,11 @@ async function attempt(settings: ChatSettings, request: ChatRequest): Promise<Ch
     provider: { data_collection: 'deny' },
   }
   const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(new Error('timeout')), settings.timeoutMs)
+  const budget = Math.min(
+    settings.timeoutMs,
+    (settings.deadline ?? Number.POSITIVE_INFINITY) - Date.now(),
+  )
+  const timer = setTimeout(() => controller.abort(new Error('timeout')), Math.max(0, budget))
   let response: Response
   let raw: string
   try {
@@ -179,7 +185,9 @@ export async function complete(settings: ChatSettings, request: ChatRequest): Pr
       if (!failure.retryable || i >= retries) throw failure
       const jitter = backoffDelay(i, settings.retryBaseMs ?? 250, settings.retryCapMs ?? 2000)
       // Honour Retry-After, within reason: the client is waiting on this request.
-      await sleep(Math.min(5000, Math.max(jitter, failure.retryAfterMs ?? 0)))
+      const wait = Math.min(5000, Math.max(jitter, failure.retryAfterMs ?? 0))
+      if (Date.now() + wait >= (settings.deadline ?? Number.POSITIVE_INFINITY)) throw failure
+      await sleep(wait)
     }
   }
 }

@@ -55,12 +55,15 @@ export async function describe(
   config: Config,
   requested: ModelEntry,
   input: DescribeInput,
+  health: ModelHealth = new ModelHealth(),
 ): Promise<{ altText: string; model: string }> {
   const settings: ChatSettings = {
     baseUrl: config.openrouterBaseUrl,
     apiKey: requireModelConfigured(config),
     referer: config.appUrl ?? PRODUCT_URL,
     timeoutMs: config.modelTimeoutMs,
+    // One image never waits on the provider for more than two model timeouts in all.
+    deadline: Date.now() + 2 * config.modelTimeoutMs,
   }
   const prompt = { language: input.language, maxLength: input.maxLength, context: input.context }
   const system = systemPrompt(prompt)
@@ -68,6 +71,8 @@ export async function describe(
   // Tokens: ~4 characters each in English, fewer in other scripts; leave room for both.
   const maxTokens = Math.min(1024, Math.ceil(input.maxLength / 2) + 64)
   for (const model of fallbackChain(config, requested)) {
+    if (health.stopped || !health.usable(model.id) || Date.now() >= (settings.deadline ?? 0))
+      continue
     const started = Date.now()
     try {
       const answer = await complete(settings, {
@@ -96,10 +101,37 @@ export async function describe(
     } catch (error) {
       const failure = error instanceof ModelFailure ? error : new ModelFailure('unexpected error')
       log({ model: model.id, failure: failure.message, ms: Date.now() - started })
+      health.failed(model.id, failure.fatal)
       if (failure.fatal) break
     }
   }
   throw modelError()
+}
+
+/**
+ * What one request has learnt about the models, shared by the items of a batch: a model that
+ * failed for two images is skipped for the rest, and a fatal failure (our provider key or
+ * account) stops all of them, so an outage costs seconds rather than minutes.
+ */
+export class ModelHealth {
+  #failures = new Map<string, number>()
+  #stopped = false
+
+  /** True after a fatal failure. */
+  get stopped(): boolean {
+    return this.#stopped
+  }
+
+  /** Whether `id` is still worth asking. */
+  usable(id: string): boolean {
+    return (this.#failures.get(id) ?? 0) < 2
+  }
+
+  /** Records a failure of `id`. */
+  failed(id: string, fatal: boolean): void {
+    this.#failures.set(id, (this.#failures.get(id) ?? 0) + 1)
+    if (fatal) this.#stopped = true
+  }
 }
 
 /** Who is asking, for charging and the usage record. */
@@ -134,6 +166,7 @@ export async function chargeAndDescribe(
   config: Config,
   caller: Caller,
   request: DescribeInput & { model: ModelEntry; endpoint: string; imageUrl: string | null },
+  health?: ModelHealth,
 ): Promise<Described> {
   const price = request.model.credits
   const id = newId('use')
@@ -154,7 +187,7 @@ export async function chargeAndDescribe(
   }
   let result: { altText: string; model: string }
   try {
-    result = await describe(config, request.model, request)
+    result = await describe(config, request.model, request, health)
   } catch (error) {
     await refund()
     throw error

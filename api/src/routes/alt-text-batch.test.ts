@@ -101,6 +101,34 @@ describe('POST /v1/alt-text/batch', () => {
     expect(await expectLedgerInvariant(user.id)).toBe(4)
   })
 
+  it('stops asking models that keep failing, so an outage fails fast and costs nothing', async () => {
+    const model = await fakeModel()
+    await model.failNext(100, { status: 500 })
+    const { key, user } = await account(20)
+    const images = Array.from({ length: 12 }, (_, i) => ({ image: b64(pngFile(1, 1, 400 + i)) }))
+    const res = await call('/v1/alt-text/batch', { key, json: { images }, vars: varsFor(model) })
+    const body = await res.json<BatchResponse>()
+    for (const result of body.results)
+      expect(result).toMatchObject({ error: { code: 'model_error' } })
+    expect(body).toMatchObject({ creditsUsed: 0, creditsRemaining: 20 })
+    // Without the shared health, 12 items × 2 models × 3 attempts = 72 calls. With it, the first
+    // four items (in flight together) and a few that started before both models were written off.
+    expect((await model.stats()).calls).toBeLessThanOrEqual(36)
+    expect(await expectLedgerInvariant(user.id)).toBe(20)
+  })
+
+  it('stops the whole batch when the provider account is out of credit', async () => {
+    const model = await fakeModel()
+    await model.failNext(100, { status: 402 })
+    const { key } = await account(20)
+    const images = Array.from({ length: 10 }, (_, i) => ({ image: b64(pngFile(1, 1, 500 + i)) }))
+    const body = await (
+      await call('/v1/alt-text/batch', { key, json: { images }, vars: varsFor(model) })
+    ).json<BatchResponse>()
+    expect(body.results.every((r) => isError(r) && r.error.code === 'model_error')).toBe(true)
+    expect((await model.stats()).calls).toBeLessThanOrEqual(4)
+  })
+
   it('refuses a malformed batch as a whole', async () => {
     const model = await fakeModel()
     const { key, user } = await account(5)

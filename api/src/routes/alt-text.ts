@@ -15,6 +15,7 @@ import {
   balance,
   chargeAndDescribe,
   insufficient,
+  ModelHealth,
   requireModelConfigured,
 } from '../lib/generate.js'
 import {
@@ -78,6 +79,7 @@ altText.post('/batch', async (c) => {
   if (user.credits < model.credits) throw insufficient(model.credits)
   const caller = { userId: user.id, apiKeyId: apiKeyIdOf(c.var.credential) }
   const limit = createLimiter(BATCH_CONCURRENCY)
+  const health = new ModelHealth()
   const results = await Promise.all(
     body.images.map((item) =>
       limit(async (): Promise<BatchResult> => {
@@ -100,6 +102,7 @@ altText.post('/batch', async (c) => {
               endpoint: '/v1/alt-text/batch',
               imageUrl: item.imageUrl ?? null,
             },
+            health,
           )
           return done
         } catch (error) {
