@@ -6,7 +6,7 @@
 import type { Context } from 'hono'
 import { ApiError } from '../errors.js'
 import { sha256Hex } from './crypto.js'
-import { hit, peek, reset } from './rate-limit.js'
+import { hit, peek, release, reset } from './rate-limit.js'
 
 /** The window and limits (failures per window). */
 export const LOGIN_THROTTLE = {
@@ -53,23 +53,40 @@ export async function assertNotThrottled(
   if (blocked.length > 0) throw throttled(Math.max(...blocked.map((result) => result.retryAfter)))
 }
 
-/** Counts one failure against the IP and, when given, the email. */
-export async function recordFailure(
+/**
+ * Takes one attempt from the failure budgets of the IP and the email *before* the password is
+ * checked, and answers 429 when either budget is used up. Counting first is what holds
+ * simultaneous guesses to the limit: each request takes its slot in one atomic upsert, so twenty
+ * requests sent at once cannot all pass a check made before any of them was counted (a refused
+ * attempt gives its slots back). The slot stays taken when the password is wrong, so a failure
+ * needs no further write; call `passwordAccepted` when it was right.
+ */
+export async function beginPasswordAttempt(
   db: D1Database,
-  target: { email?: string; ip: string },
+  target: { email: string; ip: string },
 ): Promise<void> {
-  const hits = [hit(db, await ipKey(target.ip), LOGIN_THROTTLE.perIp, LOGIN_THROTTLE.windowMs)]
-  if (target.email)
-    hits.push(
-      hit(db, await emailKey(target.email), LOGIN_THROTTLE.perEmail, LOGIN_THROTTLE.windowMs),
-    )
-  await Promise.all(hits)
+  const ip = await ipKey(target.ip)
+  const email = await emailKey(target.email)
+  const results = await Promise.all([
+    hit(db, ip, LOGIN_THROTTLE.perIp, LOGIN_THROTTLE.windowMs),
+    hit(db, email, LOGIN_THROTTLE.perEmail, LOGIN_THROTTLE.windowMs),
+  ])
+  const blocked = results.filter((result) => !result.allowed)
+  if (blocked.length > 0) {
+    await Promise.all([release(db, ip), release(db, email)])
+    throw throttled(Math.max(...blocked.map((result) => result.retryAfter)))
+  }
 }
 
 /**
- * Forgets the failures of an email after a successful login. The IP counter is kept: resetting it
- * would let one valid account clear the way for guessing at others from the same address.
+ * The password of an attempt begun with `beginPasswordAttempt` was right: the email's failures are
+ * forgotten, and the IP gets its slot back (a success is not a failure). The IP's earlier
+ * failures are kept: resetting them would let one valid account clear the way for guessing at
+ * others from the same address.
  */
-export async function clearEmailFailures(db: D1Database, email: string): Promise<void> {
-  await reset(db, await emailKey(email))
+export async function passwordAccepted(
+  db: D1Database,
+  target: { email: string; ip: string },
+): Promise<void> {
+  await Promise.all([reset(db, await emailKey(target.email)), release(db, await ipKey(target.ip))])
 }

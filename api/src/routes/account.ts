@@ -7,12 +7,7 @@ import {
 import { Hono } from 'hono'
 import { ApiError } from '../errors.js'
 import { readJson } from '../lib/body.js'
-import {
-  assertNotThrottled,
-  clearEmailFailures,
-  clientIp,
-  recordFailure,
-} from '../lib/login-throttle.js'
+import { beginPasswordAttempt, clientIp, passwordAccepted } from '../lib/login-throttle.js'
 import { hashPassword, verifyPassword } from '../lib/password.js'
 import type { RouteDoc } from '../lib/route-doc.js'
 import { endOtherSessions } from '../lib/sessions.js'
@@ -45,13 +40,12 @@ export const account = new Hono<AppEnv>()
     }
 
     // The current password guards every change; wrong guesses count like failed logins.
-    const ip = clientIp(c)
-    await assertNotThrottled(db, { email: current.email, ip })
+    const attempt = { email: current.email, ip: clientIp(c) }
+    await beginPasswordAttempt(db, attempt)
     if (!(await verifyPassword(body.currentPassword, current.password_hash, config.bcryptRounds))) {
-      await recordFailure(db, { email: current.email, ip })
       throw new ApiError('forbidden', 'The current password is not correct.')
     }
-    await clearEmailFailures(db, current.email)
+    await passwordAccepted(db, attempt)
 
     const sets: string[] = []
     const values: unknown[] = []

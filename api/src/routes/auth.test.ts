@@ -331,6 +331,80 @@ describe('POST /v1/auth/login', () => {
     expect(other.status).toBe(201)
   })
 
+  it('holds simultaneous guesses to the per-email budget (no check-then-count race)', async () => {
+    const account = await signup()
+    // 20 wrong guesses at once, each from its own address: only the email budget applies.
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        api('/v1/auth/login', {
+          json: { email: account.email, password: `parallel guess ${i}` },
+          ip: uniqueIp(),
+        }).then((res) => res.status),
+      ),
+    )
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(5)
+    expect(statuses.filter((status) => status !== 401).every((status) => status === 429)).toBe(true)
+    // The same race on the other password checks: sign-up with a taken email, PATCH, DELETE.
+    const other = await signup()
+    const mixed = await Promise.all([
+      ...Array.from({ length: 6 }, (_, i) =>
+        api('/v1/auth/signup', {
+          json: { email: other.email, password: `parallel signup ${i}` },
+          ip: uniqueIp(),
+        }),
+      ),
+      ...Array.from({ length: 6 }, (_, i) =>
+        api('/v1/account', {
+          method: 'PATCH',
+          json: { currentPassword: `parallel patch ${i}`, name: 'x' },
+          token: other.token,
+          ip: uniqueIp(),
+        }),
+      ),
+      ...Array.from({ length: 6 }, (_, i) =>
+        api('/v1/account', {
+          method: 'DELETE',
+          json: { password: `parallel delete ${i}` },
+          token: other.token,
+          ip: uniqueIp(),
+        }),
+      ),
+    ])
+    const refused = mixed.filter((res) => res.status === 400 || res.status === 403).length
+    expect(refused).toBeLessThanOrEqual(5)
+    expect(mixed.filter((res) => res.status === 429).length).toBe(18 - refused)
+  })
+
+  it('still lets the right password in after a few failures, and counts IP failures only', async () => {
+    const account = await signup()
+    const ip = uniqueIp()
+    for (let i = 0; i < 29; i++) {
+      const res = await api('/v1/auth/login', {
+        json: { email: uniqueEmail('spray'), password: 'password123' },
+        ip,
+      })
+      expect(res.status).toBe(401)
+    }
+    // Successful logins from that address do not use up its failure budget.
+    for (let i = 0; i < 3; i++) {
+      const ok = await api('/v1/auth/login', {
+        json: { email: account.email, password: account.password },
+        ip,
+      })
+      expect(ok.status).toBe(200)
+    }
+    await expectError(
+      await api('/v1/auth/login', { json: { email: uniqueEmail('spray'), password: 'x' }, ip }),
+      401,
+      'unauthorized',
+    )
+    await expectError(
+      await api('/v1/auth/login', { json: { email: uniqueEmail('spray'), password: 'x' }, ip }),
+      429,
+      'rate_limited',
+    )
+  })
+
   it('rehashes a password stored at another bcrypt cost', async () => {
     const account = await signup()
     const bcrypt = (await import('bcryptjs')).default

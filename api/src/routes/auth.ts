@@ -15,9 +15,9 @@ import { creditStatements } from '../lib/credits.js'
 import { newId } from '../lib/crypto.js'
 import {
   assertNotThrottled,
-  clearEmailFailures,
+  beginPasswordAttempt,
   clientIp,
-  recordFailure,
+  passwordAccepted,
 } from '../lib/login-throttle.js'
 import { hashPassword, needsRehash, verifyPassword } from '../lib/password.js'
 import type { RouteDoc } from '../lib/route-doc.js'
@@ -85,11 +85,11 @@ export const auth = new Hono<AppEnv>()
     if (existing) {
       // The owner signing up again with the right password just logs in; anyone else gets the
       // generic answer, and the attempt counts as a failed password guess.
+      await beginPasswordAttempt(db, { email, ip })
       if (await verifyPassword(body.password, existing.password_hash, config.bcryptRounds)) {
-        await clearEmailFailures(db, email)
+        await passwordAccepted(db, { email, ip })
         return c.json<LoginResponseBody>(await logIn(db, config, existing, body.password), 200)
       }
-      await recordFailure(db, { email, ip })
       throw unusableSignup()
     }
 
@@ -139,15 +139,14 @@ export const auth = new Hono<AppEnv>()
     const config = c.var.config
     const ip = clientIp(c)
     const email = normaliseEmail(body.email)
-    await assertNotThrottled(db, { email, ip })
+    // Counted before the password is checked (unknown emails too), so simultaneous guesses
+    // cannot get past the limit; a right password gives the slot back.
+    await beginPasswordAttempt(db, { email, ip })
     const user = await findUserByEmail(db, email)
     // Unknown emails are compared against a dummy hash, so both failures take the same time.
     const ok = await verifyPassword(body.password, user?.password_hash, config.bcryptRounds)
-    if (!user || !ok) {
-      await recordFailure(db, { email, ip })
-      throw badLogin()
-    }
-    await clearEmailFailures(db, email)
+    if (!user || !ok) throw badLogin()
+    await passwordAccepted(db, { email, ip })
     return c.json<LoginResponseBody>(await logIn(db, config, user, body.password), 200)
   })
   .post('/logout', requireAuth('session'), async (c) => {

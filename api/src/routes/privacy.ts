@@ -10,7 +10,7 @@ import { ApiError } from '../errors.js'
 import { apiKeyJson } from '../lib/api-keys.js'
 import { readJson } from '../lib/body.js'
 import { eraseAccount } from '../lib/erasure.js'
-import { assertNotThrottled, clientIp, recordFailure } from '../lib/login-throttle.js'
+import { beginPasswordAttempt, clientIp, passwordAccepted } from '../lib/login-throttle.js'
 import { verifyPassword } from '../lib/password.js'
 import type { RouteDoc } from '../lib/route-doc.js'
 import { findUserById, iso, isoOrNull, userJson } from '../lib/users.js'
@@ -163,11 +163,11 @@ export const privacy = new Hono<AppEnv>()
     if (!record) throw new ApiError('unauthorized', 'The account no longer exists.')
     // A stolen session must not be able to guess the password here faster than at login.
     const target = { email: record.email, ip: clientIp(c) }
-    await assertNotThrottled(db, target)
+    await beginPasswordAttempt(db, target)
     if (!(await verifyPassword(password, record.password_hash, c.var.config.bcryptRounds))) {
-      await recordFailure(db, target)
       throw new ApiError('forbidden', 'The password is not correct. Nothing was deleted.')
     }
+    await passwordAccepted(db, target)
     await eraseAccount(db, { id: record.id, email: record.email })
     return c.body(null, 204)
   })
