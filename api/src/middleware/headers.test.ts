@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { api, signup } from '../../test/helpers.js'
+import { api, signup, uniqueEmail, uniqueIp } from '../../test/helpers.js'
 import { HTML_CSP } from './headers.js'
 
 const ORIGIN = 'https://blog.example.net'
@@ -28,6 +28,19 @@ describe('security headers', () => {
       await api('/v1/account/export', { token: account.token }),
     ]
     for (const res of privateAnswers) expect(res.headers.get('cache-control')).toBe('no-store')
+    // Answers that carry a new session token or API key are private too (they have no
+    // Authorization header, so only their path says so).
+    const login = await api('/v1/auth/login', {
+      json: { email: account.email, password: account.password },
+      ip: uniqueIp(),
+    })
+    expect(login.status).toBe(200)
+    const fresh = await api('/v1/auth/signup', {
+      json: { email: uniqueEmail(), password: 'a long enough password' },
+      ip: uniqueIp(),
+    })
+    expect(fresh.status).toBe(201)
+    for (const res of [login, fresh]) expect(res.headers.get('cache-control')).toBe('no-store')
     // A public answer without credentials is left to the route.
     expect((await api('/health')).headers.get('cache-control')).not.toBe('no-store')
   })

@@ -6,8 +6,11 @@ import type { AppEnv } from '../types.js'
 export const HTML_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
-/** Answers about one account: never stored by a browser or a shared cache. */
-const PRIVATE_PATH = /^\/v1\/(account|keys|usage|credits|billing\/checkout)(\/|$)/
+/**
+ * Answers about one account, or carrying a new session token or API key (sign-up, login): never
+ * stored by a browser or a shared cache.
+ */
+const PRIVATE_PATH = /^\/v1\/(auth|account|keys|usage|credits|billing\/checkout)(\/|$)/
 
 /**
  * Routes a browser page elsewhere may call with an API key (bearer token, never cookies): the
@@ -37,7 +40,7 @@ function setHeaders(c: Context<AppEnv>, headers: Record<string, string>): void {
  * Security headers on every answer, and CORS for the key-authenticated routes.
  *
  * - all: `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`;
- * - private answers (any request with Authorization, the account, key, usage, credit and
+ * - private answers (any request with Authorization, the auth, account, key, usage, credit and
  *   checkout routes): `Cache-Control: no-store`;
  * - HTML (the /docs page): a strict CSP and `X-Frame-Options: DENY`;
  * - CORS: any origin may call the generation and read routes with `Authorization` and
