@@ -1,5 +1,6 @@
 /** `rehypeAltText`: the unified attacher, and `processTree`, the transform itself. */
 import type { Element, Root } from 'hast'
+import type { Plugin } from 'unified'
 import type { VFile } from 'vfile'
 import { contextString, languageOf } from './context.js'
 import { type FoundImage, findImages } from './find-images.js'
@@ -159,9 +160,11 @@ export async function processTree(tree: Root, file: VFile, run: AltTextRun): Pro
  * with `alt=""` (decorative) and with alt text are left alone unless the options say otherwise.
  * Problems are reported with `file.message` and leave the image as it was.
  */
-export default function rehypeAltText(options: Options = {}) {
-  const run = options.run ?? createAltTextRun(options)
-  return async (tree: Root, file: VFile): Promise<undefined> => {
+const rehypeAltText: Plugin<[(Options | null | undefined)?], Root> = (options) => {
+  const run = options?.run ?? createAltTextRun(options ?? {})
+  return async (tree, file) => {
     await processTree(tree, file, run)
   }
 }
+
+export default rehypeAltText

@@ -12,7 +12,7 @@ import rehypeStringify from 'rehype-stringify'
 import { unified } from 'unified'
 import { VFile } from 'vfile'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import rehypeAltText from '../src/index.js'
+import rehypeAltText, { type Options } from '../src/index.js'
 import { type FakeApi, startFakeAltTextApi, tempSite, tinyPng } from './helpers.js'
 
 const fixtures = join(import.meta.dirname, 'fixtures')
@@ -41,15 +41,16 @@ describe('fixtures', () => {
     const optionsFile = join(dir, 'options.json')
     const extra = existsSync(optionsFile) ? JSON.parse(await readFile(optionsFile, 'utf8')) : {}
     const file = new VFile({ value: input, path: join(site.dir, 'page', 'index.html') })
+    const options: Options = {
+      apiKey: 'atk_test',
+      baseUrl: api.url,
+      publicDir: site.dir,
+      cache: false,
+      ...extra,
+    }
     const result = await unified()
       .use(rehypeParse)
-      .use(rehypeAltText, {
-        apiKey: 'atk_test',
-        baseUrl: api.url,
-        publicDir: site.dir,
-        cache: false,
-        ...extra,
-      })
+      .use(rehypeAltText, options)
       .use(rehypeStringify)
       .process(file)
     const expectedFile = join(dir, 'output.html')
