@@ -243,10 +243,17 @@ export const Purchase = s.object({
 })
 export type Purchase = s.Infer<typeof Purchase>
 
+/** A key in the export: revoked keys are listed too (usage records point at them). */
+export const ExportedApiKey = s.object({
+  ...ApiKey.shape,
+  revokedAt: s.nullable(isoDate),
+})
+export type ExportedApiKey = s.Infer<typeof ExportedApiKey>
+
 export const AccountExport = s.object({
   exportedAt: isoDate,
   account: User,
-  apiKeys: s.array(ApiKey),
+  apiKeys: s.array(ExportedApiKey),
   sessions: s.object({ active: s.number({ integer: true }) }),
   usage: s.array(UsageRecord),
   ledger: s.array(LedgerEntry),

@@ -1,5 +1,10 @@
 import { env } from 'cloudflare:workers'
-import type { AccountExport, CheckoutResponse, CreatedApiKey } from '@alttextapi/core'
+import {
+  type AccountExport,
+  AccountExport as AccountExportSchema,
+  type CheckoutResponse,
+  type CreatedApiKey,
+} from '@alttextapi/core'
 import Stripe from 'stripe'
 import { describe, expect, inject, it } from 'vitest'
 import {
@@ -161,6 +166,13 @@ describe('GET /v1/account/export', () => {
       expect(text).not.toContain(secret)
     }
     expect(text).not.toMatch(/hash/i)
+  })
+
+  it('answers exactly what the OpenAPI document promises (AccountExport)', async () => {
+    const { account } = await richAccount()
+    const body = await json(await api('/v1/account/export', { token: account.token }))
+    const result = AccountExportSchema.parse(body)
+    expect(result.ok, JSON.stringify(result.ok ? null : result.issues)).toBe(true)
   })
 
   it('is for sessions only', async () => {
