@@ -124,6 +124,37 @@ describe('finishAltText', () => {
     expect(finish('😀😀😀')).toBe('')
   })
 
+  it('never goes over the limit when a sentence ends exactly at it', () => {
+    const out = finish('日本語の文章です。次の文章はとても長いです', 9, 'ja')
+    expect(length(out)).toBeLessThanOrEqual(9)
+    expect(out).toBe('日本語の文章です。')
+  })
+
+  it('drops dangling punctuation even when nothing was cut', () => {
+    expect(finish('A cat on a mat -')).toBe('A cat on a mat')
+    expect(finish('A cat on a mat,')).toBe('A cat on a mat')
+    expect(finish('A sign reading "Open"')).toBe('A sign reading "Open"')
+  })
+
+  it('is idempotent', () => {
+    const samples = [
+      '- - item in a list',
+      '> > quoted',
+      '1. 2. numbered',
+      'Image of image of image of image of a cat',
+      'Alt text: Description: "A cat"',
+      'A very long description of a cat sitting on a mat, with, many, commas, and: colons',
+      '"Stop" sign reading "Stop" at a crossing',
+      '<b>bold</b> &amp; <i>italic</i> text',
+    ]
+    for (const raw of samples) {
+      for (const max of [20, 40, 125]) {
+        const once = finish(raw, max)
+        expect(finish(once, max)).toBe(once)
+      }
+    }
+  })
+
   it('returns empty for answers without words', () => {
     expect(finish('')).toBe('')
     expect(finish('   \n ')).toBe('')
@@ -146,6 +177,63 @@ describe('finishAltText', () => {
         expect(length(out)).toBeLessThanOrEqual(max)
         expect(out).not.toMatch(/[\n\r<>]/)
       }
+    }
+  })
+
+  it('holds its promises on generated junk (seeded, so any failure reproduces)', () => {
+    const pieces = [
+      'a',
+      'Image',
+      ' of ',
+      ' ',
+      '.',
+      ',',
+      '"',
+      "'",
+      '<',
+      '>',
+      '&lt;',
+      '&gt;',
+      '*',
+      '_',
+      '#',
+      '-',
+      '\n',
+      '。',
+      '“',
+      '”',
+      'the',
+      ' and ',
+      ':',
+      'Alt text:',
+      '`',
+      '[',
+      ']',
+      '(',
+      ')',
+      '😀',
+      '𝒜',
+      '\u200b',
+      '1.',
+      'photo',
+      ' showing ',
+    ]
+    let seed = 42
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed / 2147483648
+    }
+    for (let n = 0; n < 3000; n++) {
+      let raw = ''
+      const count = Math.floor(random() * 30)
+      for (let i = 0; i < count; i++) raw += pieces[Math.floor(random() * pieces.length)]
+      const max = 1 + Math.floor(random() * 60)
+      const once = finish(raw, max)
+      const context = `${JSON.stringify(raw)} max=${max} → ${JSON.stringify(once)}`
+      expect(length(once), context).toBeLessThanOrEqual(max)
+      expect(once, context).not.toMatch(/[<>\r\n]/)
+      expect(once, context).toBe(once.trim())
+      expect(finish(once, max), context).toBe(once)
     }
   })
 })

@@ -42,6 +42,9 @@ const QUOTE_PAIRS: Array<[string, string]> = [
 // "Alt text:", "Description:", "Caption:" — labels some models put before the answer.
 const LABEL = /^(?:alt(?:ernative)?[\s-]*text|alt|description|caption|answer|output)\s*[:：-]\s*/i
 
+// Markdown markers that only show up at the start once the answer is one line.
+const LEADING_MARKERS = /^(?:(?:#{1,6}|>+|[-*+•]|\d{1,3}[.)])(?:\s+|$))+/u
+
 const NOUN = '(?:image|photo|photograph|picture|pic|snapshot)'
 const VERB = '(?:of|showing|shows|depicting|depicts|featuring|that shows|which shows|with)'
 // Generic medium preambles, in English and a few common languages. Media that carry meaning
@@ -67,6 +70,8 @@ const PREAMBLES: RegExp[] = [
 ]
 
 const TRAILING_FRAGMENT = /[\s,;:\-–—([{/&+*"'“‘«„]+$/u
+// Punctuation that never ends alt text well, even when nothing was cut (quotes may close a phrase).
+const DANGLING_PUNCTUATION = /[\s,;:\-–—([{/&+]+$/u
 const ENGLISH_DANGLING =
   /\s+(?:a|an|the|and|or|but|of|with|in|on|at|to|for|from|by|as|into|onto|near|while|its|their|his|her|is|are)$/i
 const SENTENCE_END = /[.!?…。！？]$/u
@@ -107,8 +112,9 @@ function stripMarkup(input: string): string {
   // Whatever angle brackets are left cannot be markup any more.
   text = text.replace(/[<>]/g, ' ')
   // Line-leading Markdown: headings, quotes, bullets, numbered lists.
-  text = text.replace(/^[ \t]*(?:#{1,6}[ \t]+|>+[ \t]*|[-*+•][ \t]+|\d{1,3}[.)][ \t]+)/gm, '')
-  // Emphasis and inline code markers.
+  text = text.replace(/^[ \t]*(?:(?:#{1,6}[ \t]+|>+[ \t]*|[-*+•][ \t]+|\d{1,3}[.)][ \t]+))+/gm, '')
+  text = text.replace(/`+/g, '')
+  // Emphasis markers.
   text = text.replace(/(\*\*|__|~~)(?=\S)([\s\S]*?\S)\1/g, '$2')
   text = text.replace(/(^|[\s(])[*_](?=\S)([^*_]*?\S)[*_](?=$|[\s).,;:!?])/g, '$1$2')
   text = text.replace(/`+/g, '')
@@ -144,8 +150,9 @@ function stripQuotes(text: string): string {
 
 function stripPreamble(text: string): string {
   let out = text
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 50; i++) {
     const before = out
+    out = out.replace(LEADING_MARKERS, '')
     out = out.replace(LABEL, '')
     out = stripQuotes(out)
     for (const pattern of PREAMBLES) out = out.replace(pattern, '')
@@ -185,8 +192,10 @@ function cut(text: string, max: number, english: boolean): string {
         .lastIndexOf(end),
     ),
   )
-  if (sentenceEnd > 0 && codePoints(headText.slice(0, sentenceEnd + 1)).length >= max / 2) {
-    return headText.slice(0, sentenceEnd + 1).trim()
+  const sentence = sentenceEnd > 0 ? headText.slice(0, sentenceEnd + 1).trim() : ''
+  const whole = SENTENCE_END.test(sentence) && codePoints(sentence).length <= max
+  if (whole && codePoints(sentence).length >= max / 2) {
+    return sentence
   }
   // Break at the last space within the budget when the next character starts a new word.
   const nextIsSpace = /\s/.test(chars[max] ?? ' ')
@@ -201,18 +210,32 @@ function cut(text: string, max: number, english: boolean): string {
   return body
 }
 
+function onePass(raw: string, max: number, english: boolean): string {
+  let text = oneLine(stripMarkup(raw))
+  text = stripPreamble(text)
+  text = oneLine(text)
+  if (!/[\p{L}\p{N}]/u.test(text)) return ''
+  text = capitalise(text).replace(DANGLING_PUNCTUATION, '')
+  if (!/[\p{L}\p{N}]/u.test(text)) return ''
+  text = cut(text, max, english).trim()
+  // A cut that left only punctuation is no alt text.
+  return /[\p{L}\p{N}]/u.test(text) ? text : ''
+}
+
 /**
  * Turns raw model output into alt text, or returns `''` when nothing usable is left (the caller
- * treats that as a model error: fall back or refund).
+ * treats that as a model error: fall back or refund). Clean-ups can uncover one another (a marker
+ * that starts the text only once a tag is gone), so passes repeat until nothing changes: the
+ * result is stable, and cleaning it again gives the same text.
  */
 export function finishAltText(raw: string, options: FinishOptions): string {
   const max = Math.max(1, Math.floor(options.maxLength))
   const english = !options.language || /^en\b/i.test(options.language)
-  let text = oneLine(stripMarkup(String(raw ?? '')))
-  text = stripPreamble(text)
-  text = oneLine(text)
-  if (!/[\p{L}\p{N}]/u.test(text)) return ''
-  text = capitalise(text)
-  text = cut(text, max, english)
-  return text.trim()
+  let text = String(raw ?? '')
+  for (let pass = 0; pass < 10; pass++) {
+    const next = onePass(text, max, english)
+    if (next === text) break
+    text = next
+  }
+  return text
 }
