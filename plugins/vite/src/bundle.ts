@@ -17,7 +17,7 @@ export function assetReference(src: string): string | undefined {
 /** The asset `fileName` of `bundle` as bytes, if it is there. */
 export function assetBytes(bundle: OutputBundle, fileName: string): Uint8Array | undefined {
   const output = bundle[fileName]
-  if (!output || output.type !== 'asset') return undefined
+  if (output?.type !== 'asset') return undefined
   return typeof output.source === 'string'
     ? new TextEncoder().encode(output.source)
     : new Uint8Array(output.source)
