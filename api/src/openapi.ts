@@ -112,10 +112,13 @@ export function operationId(method: string, path: string): string {
 }
 
 function errorResponses(doc: RouteDoc): Record<string, JsonSchema> {
-  // A route that reads no input cannot answer invalid_request unless it says so.
-  const takesInput = Boolean(doc.request || doc.query?.length || doc.path.includes('{'))
+  // A route that reads no input cannot answer invalid_request unless it says so; one that reads
+  // a body answers 413 past its limit.
+  const takesBody = Boolean(doc.request || doc.requestNote)
+  const takesInput = Boolean(takesBody || doc.query?.length || doc.path.includes('{'))
   const codes = new Set<string>([
     ...(takesInput ? ['invalid_request'] : []),
+    ...(takesBody ? ['payload_too_large'] : []),
     ...(doc.errors ?? []),
     'internal_error',
   ])
@@ -191,10 +194,11 @@ export function buildOpenApi(docs: RouteDoc[] = allRouteDocs()): OpenApiDocument
       operation.requestBody = { required: true, content }
       if (doc.requestNote) operation.requestBody.description = doc.requestNote
     }
-    const success: JsonSchema = { description: doc.response.description ?? 'Success.' }
-    if (doc.response.schema)
-      success.content = { 'application/json': { schema: ref(doc.response.schema) } }
-    operation.responses[String(doc.response.status)] = success
+    for (const answer of [doc.response, ...(doc.alsoResponds ?? [])]) {
+      const success: JsonSchema = { description: answer.description ?? 'Success.' }
+      if (answer.schema) success.content = { 'application/json': { schema: ref(answer.schema) } }
+      operation.responses[String(answer.status)] = success
+    }
     Object.assign(operation.responses, errorResponses(doc))
     paths[doc.path] ??= {}
     const item = paths[doc.path] as Record<string, Operation>

@@ -183,18 +183,21 @@ function renderOperation(
     })
     .join('')
   parts.push(`<h4>Responses</h4><ul>${responses}</ul>`)
-  const success = Object.entries(operation.responses).find(([status]) => status.startsWith('2'))
-  const successSchema = (
-    success?.[1].content as Record<string, { schema: JsonSchema }> | undefined
-  )?.['application/json']?.schema
-  if (successSchema && fieldRows(successSchema, resolve).length > 0) {
-    parts.push(
-      fieldTable(
-        `Response ${success?.[0]} (${typeName(successSchema, resolve)})`,
-        successSchema,
-        resolve,
-      ),
-    )
+  for (const success of Object.entries(operation.responses).filter(([status]) =>
+    status.startsWith('2'),
+  )) {
+    const successSchema = (
+      success[1].content as Record<string, { schema: JsonSchema }> | undefined
+    )?.['application/json']?.schema
+    if (successSchema && fieldRows(successSchema, resolve).length > 0) {
+      parts.push(
+        fieldTable(
+          `Response ${success[0]} (${typeName(successSchema, resolve)})`,
+          successSchema,
+          resolve,
+        ),
+      )
+    }
   }
   parts.push('</section>')
   return parts.join('\n')

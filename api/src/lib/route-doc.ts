@@ -19,6 +19,8 @@ export interface RouteDoc {
   query?: Array<{ name: string; description: string; schema: { [key: string]: unknown } }>
   /** The success status and its body (none for 204). */
   response: { status: number; schema?: Schema<unknown>; description?: string }
+  /** Other success answers the route can give (e.g. sign-up for an existing account: a login). */
+  alsoResponds?: Array<{ status: number; schema?: Schema<unknown>; description: string }>
   /** Error codes this route can answer with (beyond invalid_request/internal_error). */
   errors?: string[]
 }

@@ -176,6 +176,13 @@ export const authDocs: RouteDoc[] = [
       schema: SignupResponse,
       description: 'The new account, a session token and the first API key.',
     },
+    alsoResponds: [
+      {
+        status: 200,
+        schema: LoginResponse,
+        description: 'The email already has an account and the password is its password: a login.',
+      },
+    ],
     errors: ['rate_limited', 'payload_too_large'],
   },
   {

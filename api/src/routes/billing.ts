@@ -147,6 +147,6 @@ export const billingDocs: RouteDoc[] = [
     auth: ['stripe'],
     requestNote: 'application/json: a Stripe event, verified by its Stripe-Signature header',
     response: { status: 200, description: 'The event was received.' },
-    errors: ['billing_not_configured'],
+    errors: ['invalid_request', 'billing_not_configured'],
   },
 ]

@@ -1,7 +1,7 @@
 import { exports } from 'cloudflare:workers'
 import * as core from '@alttextapi/core'
 import { describe, expect, it } from 'vitest'
-import { api, json } from '../../test/helpers.js'
+import { api, json, signup, uniqueIp } from '../../test/helpers.js'
 import { app } from '../app.js'
 import { escapeHtml } from '../lib/docs-page.js'
 import type { RouteDoc } from '../lib/route-doc.js'
@@ -98,6 +98,78 @@ describe('GET /v1/openapi.json', () => {
       Object.values(item).map((op) => op.operationId),
     )
     expect(new Set(ids).size).toBe(ids.length)
+  })
+
+  it('documents every status the account and billing routes actually answer', async () => {
+    const document = await fetchDocument()
+    const documented = (method: string, path: string) =>
+      Object.keys(document.paths[path]?.[method]?.responses ?? {})
+    const account = await signup()
+    const big = { 'content-type': 'application/json', 'content-length': String(70 * 1024) }
+    const bigBody = JSON.stringify({ password: 'x'.repeat(70 * 1024) })
+    const cases: Array<[string, string, Response]> = [
+      // Sign-up with a registered email and its password is a login: 200 {user, token}.
+      [
+        'post',
+        '/v1/auth/signup',
+        await api('/v1/auth/signup', {
+          json: { email: account.email, password: account.password },
+          ip: uniqueIp(),
+        }),
+      ],
+      // A webhook delivery without a valid signature is refused with 400.
+      [
+        'post',
+        '/v1/billing/webhook',
+        await api('/v1/billing/webhook', {
+          method: 'POST',
+          body: '{}',
+          headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' },
+        }),
+      ],
+      [
+        'post',
+        '/v1/billing/webhook',
+        await api('/v1/billing/webhook', {
+          method: 'POST',
+          body: 'x'.repeat(300 * 1024),
+          headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' },
+        }),
+      ],
+      // Every route that reads a JSON body answers 413 past its limit.
+      [
+        'delete',
+        '/v1/account',
+        await api('/v1/account', {
+          method: 'DELETE',
+          body: bigBody,
+          headers: big,
+          token: account.token,
+        }),
+      ],
+      [
+        'post',
+        '/v1/billing/checkout',
+        await api('/v1/billing/checkout', {
+          method: 'POST',
+          body: bigBody,
+          headers: big,
+          token: account.token,
+        }),
+      ],
+    ]
+    for (const [method, path, res] of cases) {
+      expect(documented(method, path), `${method} ${path} answered ${res.status}`).toContain(
+        String(res.status),
+      )
+    }
+    // Every operation with a request body documents 413.
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        if (operation.requestBody)
+          expect(Object.keys(operation.responses), `${method} ${path}`).toContain('413')
+      }
+    }
   })
 
   it('refuses a route documented twice or an unknown error code', () => {
