@@ -83,7 +83,7 @@ async function seed(now: number) {
       [
         [purchases.oldPaid, 'paid', at.eightYears],
         [purchases.recentPaid, 'paid', at.sixYears],
-        [purchases.abandoned, 'pending', now - 8 * DAY],
+        [purchases.abandoned, 'pending', now - 31 * DAY],
         [purchases.open, 'pending', now - DAY],
       ] as const
     ).map(([id, status, created]) =>

@@ -7,7 +7,10 @@
  *   balance, so its old rows are first folded into one `adjustment` row (reference
  *   `retention:carried-forward`, dated at the cut-off) carrying their sum; the balance itself never
  *   changes. Detached rows of erased accounts are simply deleted;
- * - abandoned checkouts (pending purchases older than 7 days; Stripe expires a session after 24 h);
+ * - abandoned checkouts: pending purchases older than 30 days. Stripe expires an unpaid session
+ *   after 24 h (and the `expired` event drops its row), but a session completed with a bank debit
+ *   stays pending until `async_payment_succeeded`, which SEPA Direct Debit may send up to 14
+ *   business days later (plus 3 days of webhook retries): its row must still be there then;
  * - expired sessions;
  * - throttling counters whose window ended more than a day ago (the longest window in use is 1 h);
  * - processed Stripe event ids older than 90 days (Stripe retries for 3 days; a later manual resend
@@ -20,7 +23,7 @@ const DAY_MS = 86_400_000
 /** How long each kind of row is kept. */
 export const RETENTION = {
   billingYears: 7,
-  pendingPurchaseMs: 7 * DAY_MS,
+  pendingPurchaseMs: 30 * DAY_MS,
   rateLimitMs: DAY_MS,
   stripeEventMs: 90 * DAY_MS,
 } as const

@@ -13,6 +13,7 @@ import {
   signup,
 } from '../../test/helpers.js'
 import worker from '../index.js'
+import { runRetention } from '../scheduled.js'
 
 const stripeUrl = inject('fakeStripeUrl')
 const WEBHOOK_SECRET = env.STRIPE_WEBHOOK_SECRET ?? ''
@@ -303,6 +304,21 @@ describe('POST /v1/billing/webhook', () => {
 
     await deliver(await stripeEvent('checkout.session.async_payment_succeeded', sessionId))
     expect(await balance(account.user.id)).toBe(510)
+  })
+
+  it('still credits a bank debit that settles weeks later, after the daily retention runs', async () => {
+    const account = await signup()
+    const { sessionId } = await checkout(account)
+    await deliver(await stripeEvent('checkout.session.completed', sessionId, 'unpaid'))
+    // SEPA Direct Debit may take up to 14 business days to confirm: 20 days of retention runs.
+    await runRetention(env, Date.now() + 20 * 86_400_000)
+    expect((await purchase(sessionId))?.status).toBe('pending')
+    const res = await deliver(
+      await stripeEvent('checkout.session.async_payment_succeeded', sessionId),
+    )
+    expect((await json<{ outcome: string }>(res)).outcome).toBe('credited')
+    expect(await balance(account.user.id)).toBe(510)
+    expect(await expectLedgerInvariant(account.user.id)).toBe(510)
   })
 
   it('rejects forged, stale, tampered and missing signatures with 400 and changes nothing', async () => {
