@@ -56,6 +56,8 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
     | { bundle: OutputBundle; html: string; getFileName?: (ref: string) => string }
     | undefined
   const done = new Set<string>()
+  /** Set when there is no key: the build goes on untouched, and makes no network request. */
+  let disabled = false
 
   const resolveImage = (src: string): Uint8Array | undefined => {
     if (!current) return undefined
@@ -65,12 +67,17 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
     return fileName ? assetBytes(current.bundle, fileName) : undefined
   }
 
+  const apiKeyOf = (): string | undefined => {
+    const env = loadEnv(config.mode, config.envDir || config.root, 'ALTTEXT_')
+    return options.apiKey ?? process.env.ALTTEXT_API_KEY ?? env.ALTTEXT_API_KEY
+  }
+
   const startRun = (): AltTextRun => {
     const env = loadEnv(config.mode, config.envDir || config.root, 'ALTTEXT_')
     const { dev: _dev, summary: _summary, ...rehypeOptions } = options
     return createAltTextRun({
       ...rehypeOptions,
-      apiKey: options.apiKey ?? process.env.ALTTEXT_API_KEY ?? env.ALTTEXT_API_KEY,
+      apiKey: apiKeyOf(),
       baseUrl: options.baseUrl ?? process.env.ALTTEXT_API_URL ?? env.ALTTEXT_API_URL,
       publicDir: options.publicDir ?? (config.publicDir || config.root),
       basePath: options.basePath ?? (config.base.startsWith('/') ? config.base : '/'),
@@ -86,14 +93,23 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
     enforce: 'post',
     configResolved(resolved) {
       config = resolved
+      // Without a key (and no dry run) a build must still succeed, quickly and
+      // offline: say so once instead of failing every image and downloading remote ones.
+      disabled = !options.dryRun && !apiKeyOf()
+      if (disabled)
+        config.logger.warn(
+          `[${NAME}] no API key: missing alt text is not generated in this build. Set ALTTEXT_API_KEY (environment or .env.local) or pass the apiKey option.`,
+        )
     },
     buildStart() {
+      if (disabled) return
       run = startRun()
       done.clear()
     },
     transformIndexHtml: {
       order: 'post',
       async handler(html, ctx) {
+        if (disabled) return html
         run ??= startRun()
         const htmlName = normalize(relative(config.root, ctx.filename))
         const pluginContext = this as unknown as { getFileName?: (ref: string) => string }
@@ -115,6 +131,7 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
       },
     },
     async generateBundle(_output, bundle) {
+      if (disabled) return
       run ??= startRun()
       for (const output of Object.values(bundle)) {
         if (output.type !== 'asset' || !/\.html?$/i.test(output.fileName)) continue

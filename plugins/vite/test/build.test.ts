@@ -142,4 +142,19 @@ describe('vite build', () => {
       runBuild({ baseUrl: 'http://127.0.0.1:9', cache: false, failOnError: true }),
     ).rejects.toThrow(/Could not describe image/)
   })
+
+  it('without an API key, builds the site untouched, says so once and calls nothing', async () => {
+    const saved = process.env.ALTTEXT_API_KEY
+    delete process.env.ALTTEXT_API_KEY
+    try {
+      const lines = await runBuild({ apiKey: undefined, cache: false })
+      const html = await readFile(join(root, 'dist', 'index.html'), 'utf8')
+      expect(html).not.toContain('alt="Image')
+      expect(api.requests).toHaveLength(0)
+      expect(lines.filter((l) => l.includes('no API key'))).toHaveLength(1)
+      expect(lines.some((l) => /described, .* failed/.test(l))).toBe(false)
+    } finally {
+      if (saved !== undefined) process.env.ALTTEXT_API_KEY = saved
+    }
+  })
 })
