@@ -23,15 +23,19 @@ export const app = new Hono<AppEnv>()
 app.use('*', securityHeaders())
 app.use('*', config())
 // A global ceiling; routes that read bodies apply their own, smaller limits.
-app.use(
-  '/v1/*',
-  bodyLimit({
-    maxSize: LIMITS.maxJsonBodyBytes,
-    onError: () => {
-      throw new ApiError('payload_too_large', 'The request body is too large.')
-    },
-  }),
-)
+const ceiling = bodyLimit({
+  maxSize: LIMITS.maxJsonBodyBytes,
+  onError: () => {
+    throw new ApiError('payload_too_large', 'The request body is too large.')
+  },
+})
+// Hono's bodyLimit buffers a body without Content-Length up to the limit before the route runs.
+// Generation routes read their (larger) bodies themselves with a streaming cut-off (readBytes),
+// so they skip it and an oversized upload is refused without being held in memory.
+app.use('/v1/*', async function bodyCeiling(c, next) {
+  if (c.req.path === '/v1/alt-text' || c.req.path.startsWith('/v1/alt-text/')) return next()
+  return ceiling(c, next)
+})
 
 app.route('/health', health)
 app.route('/v1/auth', auth)
