@@ -129,7 +129,9 @@ describe('vite build', () => {
     expect(html).not.toContain('alt="Image')
     expect(
       lines.some((l) =>
-        /^WARN \[alttextapi\] index\.html:\d+:5: Could not describe image \(\/assets\/1-/.test(l),
+        /^WARN \[alttextapi\] dist\/index\.html:\d+:5: Could not describe image \(\/assets\/1-/.test(
+          l,
+        ),
       ),
     ).toBe(true)
     expect(lines).toContain(

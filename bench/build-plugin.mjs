@@ -1,0 +1,66 @@
+// Build plugin: a generated site of 200 pages and 400 images (150 distinct) built with Vite and
+// the plugin, against the real API (wrangler dev) and a fake model answering in 300 ms.
+// Cold: the plugin's added time against the ideal (distinct images ÷ concurrency × latency).
+// Warm: the whole build against the same build without the plugin; zero API calls.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startApi, startFakeModel } from '@alttextapi/testkit'
+import altText from '@alttextapi/vite-plugin'
+import { build } from 'vite'
+import { now, report } from './lib.mjs'
+import { writeSite } from './site.mjs'
+
+const PAGES = 200
+const IMAGES = 400
+const DISTINCT = 150
+const LATENCY_MS = 300
+const CONCURRENCY = 4
+
+export async function run() {
+  const root = await mkdtemp(join(tmpdir(), 'alttext-bench-site-'))
+  const model = await startFakeModel({ latencyMs: LATENCY_MS })
+  const api = await startApi({
+    vars: { OPENROUTER_API_KEY: 'bench', OPENROUTER_BASE_URL: model.url, SIGNUP_CREDITS: '100000', RATE_LIMIT_PER_MINUTE: '100000' },
+  })
+  try {
+    const pages = await writeSite(root, { pages: PAGES, imagesPerPage: IMAGES / PAGES, distinct: DISTINCT })
+    const signup = await fetch(`${api.url}/v1/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: `bench-build-${Date.now()}@example.com`, password: 'bench-password-123' }),
+    }).then((r) => r.json())
+    const cacheDir = join(root, 'cache')
+    const viteBuild = async (withPlugin) => {
+      const start = now()
+      await build({
+        root,
+        logLevel: 'silent',
+        configFile: false,
+        publicDir: false,
+        build: { outDir: join(root, 'dist'), emptyOutDir: true, rolldownOptions: { input: pages } },
+        plugins: withPlugin ? [altText({ apiKey: signup.apiKey.key, baseUrl: api.url, cacheDir, concurrency: CONCURRENCY, summary: false })] : [],
+      })
+      return now() - start
+    }
+    await viteBuild(false) // warm Vite itself up
+    const plain = await viteBuild(false)
+    const callsBefore = model.calls
+    const cold = await viteBuild(true)
+    const coldCalls = model.calls - callsBefore
+    const warm = await viteBuild(true)
+    const warmCalls = model.calls - callsBefore - coldCalls
+
+    const ideal = (DISTINCT / CONCURRENCY) * LATENCY_MS
+    const added = cold - plain
+    report('build: plain Vite build, 200 pages', `${(plain / 1000).toFixed(2)} s`)
+    report('build: cold, model calls', `${coldCalls} for ${IMAGES} images`, `${DISTINCT} (one per distinct image)`, coldCalls === DISTINCT)
+    report('build: cold, plugin time / ideal', `${(added / 1000).toFixed(2)} s / ${(ideal / 1000).toFixed(2)} s = ${(added / ideal).toFixed(2)}×`, '≤ 1.2×', added / ideal <= 1.2)
+    report('build: warm / plain build', `${(warm / 1000).toFixed(2)} s / ${(plain / 1000).toFixed(2)} s = ${(warm / plain).toFixed(2)}×`, '≤ 1.1×', warm / plain <= 1.1)
+    report('build: warm, API calls', `${warmCalls}`, '0', warmCalls === 0)
+  } finally {
+    await api.stop()
+    await model.close()
+    await rm(root, { recursive: true, force: true })
+  }
+}
