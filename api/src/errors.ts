@@ -35,14 +35,37 @@ export function onError(err: Error, c: Context): Response {
   if (err instanceof HTTPException) {
     const status = err.status
     const code: ErrorCode =
-      status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : 'invalid_request'
+      status === 413
+        ? 'payload_too_large'
+        : status === 401
+          ? 'unauthorized'
+          : status === 404
+            ? 'not_found'
+            : 'invalid_request'
     return errorResponse(new ApiError(code, err.message || 'The request could not be processed.'))
   }
-  console.error(JSON.stringify({ level: 'error', path: new URL(c.req.url).pathname, name: err.name, message: err.message }))
-  return errorResponse(new ApiError('internal_error', 'Something went wrong on our side. Please try again; if it keeps failing, contact support.'))
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      path: new URL(c.req.url).pathname,
+      name: err.name,
+      message: err.message,
+    }),
+  )
+  return errorResponse(
+    new ApiError(
+      'internal_error',
+      'Something went wrong on our side. Please try again; if it keeps failing, contact support.',
+    ),
+  )
 }
 
 /** 404 for unknown routes in the same shape. */
 export function notFound(c: Context): Response {
-  return errorResponse(new ApiError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}. See /docs.`))
+  return errorResponse(
+    new ApiError(
+      'not_found',
+      `No route for ${c.req.method} ${new URL(c.req.url).pathname}. See /docs.`,
+    ),
+  )
 }

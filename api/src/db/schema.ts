@@ -69,7 +69,10 @@ export const ledger = sqliteTable(
     balanceAfter: integer('balance_after').notNull(),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('ledger_user_idx').on(t.userId, t.createdAt), index('ledger_created_idx').on(t.createdAt)],
+  (t) => [
+    index('ledger_user_idx').on(t.userId, t.createdAt),
+    index('ledger_created_idx').on(t.createdAt),
+  ],
 )
 
 /** One row per described image. With storeHistory off, imageUrl and altText stay null. */
@@ -87,7 +90,10 @@ export const usage = sqliteTable(
     creditsUsed: integer('credits_used').notNull(),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('usage_user_idx').on(t.userId, t.createdAt, t.id), index('usage_created_idx').on(t.createdAt)],
+  (t) => [
+    index('usage_user_idx').on(t.userId, t.createdAt, t.id),
+    index('usage_created_idx').on(t.createdAt),
+  ],
 )
 
 /** Stripe Checkout purchases of credit packs. */

@@ -9,7 +9,10 @@ import { ApiError } from '../errors.js'
 export async function readBytes(c: Context, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(c.req.header('content-length') ?? Number.NaN)
   const tooLarge = () =>
-    new ApiError('payload_too_large', `The request body is larger than ${Math.floor(maxBytes / 1024)} KB.`)
+    new ApiError(
+      'payload_too_large',
+      `The request body is larger than ${Math.floor(maxBytes / 1024)} KB.`,
+    )
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge()
   const body = c.req.raw.body
   if (!body) return new Uint8Array()
@@ -39,7 +42,10 @@ export async function readBytes(c: Context, maxBytes: number): Promise<Uint8Arra
 export async function readJson<T>(c: Context, shape: Schema<T>, maxBytes = 64 * 1024): Promise<T> {
   const type = c.req.header('content-type') ?? ''
   if (!/^application\/json\b/i.test(type) && !/\+json\b/i.test(type)) {
-    throw new ApiError('invalid_request', 'Send a JSON body with the header Content-Type: application/json.')
+    throw new ApiError(
+      'invalid_request',
+      'Send a JSON body with the header Content-Type: application/json.',
+    )
   }
   const bytes = await readBytes(c, maxBytes)
   let value: unknown
@@ -49,7 +55,11 @@ export async function readJson<T>(c: Context, shape: Schema<T>, maxBytes = 64 * 
     throw new ApiError('invalid_request', 'The request body is not valid JSON.')
   }
   const result = shape.parse(value)
-  if (!result.ok) throw new ApiError('invalid_request', `Invalid request: ${schema.describeIssues(result.issues)}.`)
+  if (!result.ok)
+    throw new ApiError(
+      'invalid_request',
+      `Invalid request: ${schema.describeIssues(result.issues)}.`,
+    )
   return result.value
 }
 

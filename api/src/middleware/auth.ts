@@ -45,8 +45,13 @@ export function requireAuth(...kinds: Kind[]) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
     const token = match?.[1]
     if (!token) throw missing(kinds)
-    const kind: Kind | undefined = token.startsWith('atk_') ? 'key' : token.startsWith('ats_') ? 'session' : undefined
-    if (!kind || token.length > 200) throw new ApiError('unauthorized', 'The credential is not valid.')
+    const kind: Kind | undefined = token.startsWith('atk_')
+      ? 'key'
+      : token.startsWith('ats_')
+        ? 'session'
+        : undefined
+    if (!kind || token.length > 200)
+      throw new ApiError('unauthorized', 'The credential is not valid.')
     if (!kinds.includes(kind)) {
       throw new ApiError(
         'unauthorized',
@@ -80,12 +85,18 @@ export function requireAuth(...kinds: Kind[]) {
         .bind(hash)
         .first<UserRow & { key_id: string; key_hash: string; last_used_at: number | null }>()
       if (!row || !timingSafeEqual(row.key_hash, hash)) {
-        throw new ApiError('unauthorized', 'The API key is not valid or was revoked. Check ALTTEXT_API_KEY or create a new key in the dashboard.')
+        throw new ApiError(
+          'unauthorized',
+          'The API key is not valid or was revoked. Check ALTTEXT_API_KEY or create a new key in the dashboard.',
+        )
       }
       c.set('user', toUser(row))
       c.set('credential', { kind: 'key', apiKeyId: row.key_id })
       if (row.last_used_at === null || now - row.last_used_at > LAST_USED_RESOLUTION_MS) {
-        const touch = db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').bind(now, row.key_id).run()
+        const touch = db
+          .prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?')
+          .bind(now, row.key_id)
+          .run()
         try {
           c.executionCtx.waitUntil(touch)
         } catch {

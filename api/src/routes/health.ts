@@ -1,5 +1,5 @@
-import { Hono } from 'hono'
 import { Health } from '@alttextapi/core'
+import { Hono } from 'hono'
 import type { RouteDoc } from '../lib/route-doc.js'
 import type { AppEnv } from '../types.js'
 
@@ -7,5 +7,12 @@ import type { AppEnv } from '../types.js'
 export const health = new Hono<AppEnv>().get('/', (c) => c.json({ ok: true }))
 
 export const healthDocs: RouteDoc[] = [
-  { method: 'get', path: '/health', summary: 'Liveness check', tag: 'Meta', auth: [], response: { status: 200, schema: Health } },
+  {
+    method: 'get',
+    path: '/health',
+    summary: 'Liveness check',
+    tag: 'Meta',
+    auth: [],
+    response: { status: 200, schema: Health },
+  },
 ]
