@@ -5,6 +5,8 @@ const preset = require('@wordpress/scripts/config/jest-unit.config')
 module.exports = {
   ...preset,
   testMatch: ['<rootDir>/src/**/*.test.js'],
+  // Bounded but generous: a loaded CI machine renders @wordpress/components slowly.
+  testTimeout: 30_000,
   transform: {
     ...preset.transform,
     '^.+\\.mjs$': Object.values(preset.transform)[0],

@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, inject, it } from 'vitest'
-import { wpPhp } from './session'
+import { afterAll, beforeAll, beforeEach, expect, inject, it } from 'vitest'
+import { cronUntil, resetState, wpPhp } from './session'
 import { CHROMIUM } from './wordpress.mjs'
 
 const fx = inject('fixtures')
@@ -17,6 +17,9 @@ const base = inject('wpUrl')
 let context: BrowserContext
 let page: Page
 let profile: string
+// Every wait below is on a condition; this bounds each one (a loaded machine is slow, not stuck).
+const WAIT = 90_000
+const poll = { timeout: WAIT, interval: 200 }
 
 beforeAll(async () => {
   profile = mkdtempSync(join(tmpdir(), 'alttextapi-chromium-'))
@@ -25,6 +28,8 @@ beforeAll(async () => {
     headless: true,
     args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
   })
+  context.setDefaultTimeout(WAIT)
+  context.setDefaultNavigationTimeout(WAIT)
   page = context.pages()[0] ?? (await context.newPage())
   await page.goto(`${base}/wp-login.php`)
   await page.fill('#user_login', 'editor')
@@ -32,20 +37,19 @@ beforeAll(async () => {
   await Promise.all([page.waitForURL(/wp-admin/), page.click('#wp-submit')])
 })
 
+beforeEach(resetState)
+
 afterAll(async () => {
   await context?.close()
   rmSync(profile, { recursive: true, force: true })
 })
 
 it('generates alt text in the block editor and saves it to the post and the attachments', async () => {
-  wpPhp(
-    `delete_post_meta(${fx.big}, '_wp_attachment_image_alt'); delete_post_meta(${fx.media_text}, '_wp_attachment_image_alt');`,
-  )
   await page.goto(`${base}/wp-admin/post.php?post=${fx.post}&action=edit`)
   await page.waitForFunction(
     () => (window as any).wp?.data?.select('core/block-editor')?.getBlocks().length > 0,
     null,
-    { timeout: 60_000 },
+    { timeout: WAIT },
   )
   await page.evaluate(() => {
     const wp = (window as any).wp
@@ -69,11 +73,11 @@ it('generates alt text in the block editor and saves it to the post and the atta
   const panelToggle = page.getByRole('button', { name: 'Alt text', exact: true })
   if ((await panelToggle.getAttribute('aria-expanded')) === 'false') await panelToggle.click()
   await expect
-    .poll(() => page.locator('.alttextapi-panel').textContent())
+    .poll(() => page.locator('.alttextapi-panel').textContent(), poll)
     .toContain('1 image without alt text')
   await page.getByRole('button', { name: 'Generate all' }).click()
   await expect
-    .poll(() => page.locator('.alttextapi-panel').textContent())
+    .poll(() => page.locator('.alttextapi-panel').textContent(), poll)
     .toContain('Every image in this post has alt text')
 
   await page.evaluate(() => (window as any).wp.data.dispatch('core/editor').savePost())
@@ -114,11 +118,8 @@ it('writes alt text for an uploaded image in the background', async () => {
   )
   expect(id).toBeGreaterThan(0)
   // The upload itself did not describe the image: the queue does, when cron runs.
-  let alt = ''
-  for (let i = 0; i < 30 && !alt; i++) {
-    await fetch(`${base}/wp-cron.php`)
-    alt = wpPhp(`echo get_post_meta(${id}, '_wp_attachment_image_alt', true);`)
-    if (!alt) await new Promise((r) => setTimeout(r, 300))
-  }
+  const readAlt = () => wpPhp(`echo get_post_meta(${id}, '_wp_attachment_image_alt', true);`)
+  expect(readAlt()).toBe('')
+  const alt = await cronUntil(readAlt, (a) => a !== '')
   expect(alt).toMatch(/^A red test square number \d+ \(en-US\)$/)
 })

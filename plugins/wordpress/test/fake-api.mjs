@@ -51,8 +51,10 @@ export async function startFakeApi(options = {}) {
     } catch {
       body = null
     }
+    // No keep-alive: on a loaded machine a client reusing a socket the server is just closing
+    // (keepAliveTimeout) fails with "other side closed". One request per connection is enough.
     const send = (status, payload, headers = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers })
+      res.writeHead(status, { 'content-type': 'application/json', connection: 'close', ...headers })
       res.end(JSON.stringify(payload))
     }
     const fail = (status, code, message, headers = {}) =>
@@ -148,6 +150,10 @@ export async function startFakeApi(options = {}) {
   return {
     url: `http://127.0.0.1:${port}`,
     state,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
   }
 }

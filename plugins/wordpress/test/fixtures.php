@@ -49,4 +49,10 @@ HTML;
 $post = wp_insert_post( array( 'post_title' => 'New bakery on Main Street', 'post_content' => $content, 'post_status' => 'draft', 'post_author' => $users['editor'] ) );
 $other = wp_insert_post( array( 'post_title' => 'Someone else\'s post', 'post_content' => '', 'post_status' => 'draft', 'post_author' => $users['editor'] ) );
 $own   = wp_insert_post( array( 'post_title' => 'Contributor draft', 'post_content' => '', 'post_status' => 'draft', 'post_author' => $users['contributor'] ) );
-echo wp_json_encode( compact( 'users', 'big', 'small', 'with_alt', 'decorative', 'media_text', 'post', 'other', 'own' ) );
+// An image only the editor may see: attached to the editor's private post.
+$private_post  = wp_insert_post( array( 'post_title' => 'Private plans', 'post_content' => '', 'post_status' => 'private', 'post_author' => $users['editor'] ) );
+$private_image = alttextapi_fixture_image( 'private-plan.png', 300, 300, array( 10, 10, 10 ) );
+wp_update_post( array( 'ID' => $private_image, 'post_parent' => $private_post, 'post_author' => $users['editor'] ) );
+// reset-state.php restores the post to this between tests.
+update_option( 'test_fixture_post_content', $content, false );
+echo wp_json_encode( compact( 'users', 'big', 'small', 'with_alt', 'decorative', 'media_text', 'post', 'other', 'own', 'private_post', 'private_image' ) );

@@ -19,12 +19,16 @@ export interface Fixtures {
   post: number
   other: number
   own: number
+  private_post: number
+  private_image: number
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     wpUrl: string
     wpRoot: string
+    wpServerLog: string
+    wpDebugLog: string
     fakeUrl: string
     fixtures: Fixtures
   }
@@ -34,12 +38,27 @@ export default async function setup(project: TestProject) {
   checkSystemDeps()
   const zip = buildPluginZip()
   const fake = await startFakeApi()
-  const wp = await startWordPress({ apiUrl: fake.url, zip, apiKey: FAKE_KEY, systemCron: true })
-  const fixtures = JSON.parse(
-    wp.php(readFileSync(join(PLUGIN_DIR, 'test/fixtures.php'), 'utf8')),
-  ) as Fixtures
+  let wp: Awaited<ReturnType<typeof startWordPress>>
+  try {
+    wp = await startWordPress({ apiUrl: fake.url, zip, apiKey: FAKE_KEY, systemCron: true })
+  } catch (error) {
+    await fake.close()
+    throw error
+  }
+  let fixtures: Fixtures
+  try {
+    fixtures = JSON.parse(
+      wp.php(readFileSync(join(PLUGIN_DIR, 'test/fixtures.php'), 'utf8')),
+    ) as Fixtures
+  } catch (error) {
+    await wp.stop()
+    await fake.close()
+    throw error
+  }
   project.provide('wpUrl', wp.url)
   project.provide('wpRoot', wp.root)
+  project.provide('wpServerLog', wp.serverLog)
+  project.provide('wpDebugLog', wp.debugLog)
   project.provide('fakeUrl', fake.url)
   project.provide('fixtures', fixtures)
   return async () => {

@@ -2,9 +2,17 @@
  * The plugin's REST routes against a real WordPress and the fake API: permissions, nonces, the
  * request sent to the API, error mapping, and writes of _wp_attachment_image_alt.
  */
-import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
+import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
 import { FAKE_KEY } from './fake-api.mjs'
-import { fakeError, fakeRequests, login, resetFake, type Session, wpPhp } from './session'
+import {
+  cronUntil,
+  fakeError,
+  fakeRequests,
+  login,
+  resetState,
+  type Session,
+  wpPhp,
+} from './session'
 
 const fx = inject('fixtures')
 const alt = (id: number) => wpPhp(`echo get_post_meta(${id}, '_wp_attachment_image_alt', true);`)
@@ -19,7 +27,7 @@ beforeAll(async () => {
   author = await login('author', 'author-password-123')
   contributor = await login('contributor', 'contributor-password-123')
 })
-afterEach(resetFake)
+beforeEach(resetState)
 
 describe('POST alttextapi/v1/generate', () => {
   it('refuses a logged-in cookie without the REST nonce', async () => {
@@ -254,13 +262,11 @@ describe('bulk background job', () => {
     expect(start.status).toBe(200)
     expect(start.json.state).toBe('running')
     expect(start.json.total).toBeGreaterThanOrEqual(1)
-    // WP-Cron runs the queue; call it the way a system cron would.
-    let status = start.json
-    for (let i = 0; i < 50 && status.state === 'running'; i++) {
-      await fetch(`${inject('wpUrl')}/wp-cron.php`)
-      await new Promise((r) => setTimeout(r, 200))
-      status = (await editor.rest('/alttextapi/v1/bulk')).json
-    }
+    // WP-Cron runs the queue; call it the way a system cron would, until the job leaves 'running'.
+    const status = await cronUntil(
+      async () => (await editor.rest('/alttextapi/v1/bulk')).json,
+      (s) => s.state !== 'running',
+    )
     expect(status.state).toBe('done')
     expect(status.failed).toBe(0)
     expect(status.done + status.skipped).toBe(status.total)
@@ -279,19 +285,44 @@ describe('bulk background job', () => {
   })
 
   it('pauses on no credits and resumes where it stopped', async () => {
-    wpPhp(`delete_post_meta(${fx.small}, '_wp_attachment_image_alt');`)
     await fakeError({ status: 402, code: 'insufficient_credits' })
     await editor.rest('/alttextapi/v1/bulk', { method: 'POST', body: { ids: [fx.small] } })
-    await fetch(`${inject('wpUrl')}/wp-cron.php`)
-    let status = (await editor.rest('/alttextapi/v1/bulk')).json
+    const bulk = async () => (await editor.rest('/alttextapi/v1/bulk')).json
+    let status = await cronUntil(bulk, (s) => s.state !== 'running')
     expect(status.state).toBe('paused')
     expect(status.message).toMatch(/no credits left/)
     expect(status.remaining).toBe(1)
     await fakeError(null)
     await editor.rest('/alttextapi/v1/bulk', { method: 'POST', body: { resume: true } })
-    await fetch(`${inject('wpUrl')}/wp-cron.php`)
-    status = (await editor.rest('/alttextapi/v1/bulk')).json
+    status = await cronUntil(bulk, (s) => s.state !== 'running')
     expect(status.state).toBe('done')
     expect(alt(fx.small)).toMatch(/^A red test square/)
+  })
+})
+
+describe('uninstall', () => {
+  it('removes the options, transients, scheduled work and decorative flags, and keeps alt text', async () => {
+    wpPhp(`update_option('alttextapi_job', ['state' => 'paused', 'pending' => [${fx.small}]], false);
+add_option('alttextapi_job_lock', time(), '', false);
+set_transient('alttextapi_models', [['id' => 'm']], 3600);
+set_transient('alttextapi_notice_1', ['success', 'x'], 60);
+wp_schedule_single_event(time() + 3600, 'alttextapi_process_queue');`)
+    wpPhp(`define('WP_UNINSTALL_PLUGIN', 'alttextapi/alttextapi.php');
+include WP_PLUGIN_DIR . '/alttextapi/uninstall.php';`)
+    const left = JSON.parse(
+      wpPhp(`global $wpdb;
+echo wp_json_encode([
+  'options' => $wpdb->get_col("SELECT option_name FROM {$wpdb->options} WHERE option_name LIKE '%alttextapi%'"),
+  'cron' => wp_next_scheduled('alttextapi_process_queue'),
+  'decorative' => get_post_meta(${fx.decorative}, '_alttextapi_decorative', true),
+  'alt' => get_post_meta(${fx.with_alt}, '_wp_attachment_image_alt', true),
+]);`),
+    )
+    expect(left).toEqual({
+      options: [],
+      cron: false,
+      decorative: '',
+      alt: 'An existing description',
+    })
   })
 })

@@ -3,9 +3,11 @@
  * the fake API's control routes, and PHP run against the test site.
  */
 
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { inject } from 'vitest'
-import { phpRunner } from './wordpress.mjs'
+import { FAKE_KEY } from './fake-api.mjs'
+import { logTail, PLUGIN_DIR, phpRunner, phpString } from './wordpress.mjs'
 
 /** Runs PHP with the test site loaded. */
 export function wpPhp(code: string): string {
@@ -85,4 +87,48 @@ export async function fakeRequests(): Promise<
 export async function resetFake() {
   await fetch(`${inject('fakeUrl')}/__control/requests`, { method: 'DELETE' })
   await fakeError(null)
+}
+
+/**
+ * Puts the site back into its fixture state (see reset-state.php) and clears the fake API's
+ * recorded requests and forced error. Every test starts with this, so no test depends on what
+ * another test, or another test file, did before it.
+ */
+export async function resetState() {
+  const out = wpPhp(
+    `$fx = json_decode(${phpString(JSON.stringify(inject('fixtures')))}, true);\n$key = ${phpString(FAKE_KEY)};\n${readFileSync(join(PLUGIN_DIR, 'test/reset-state.php'), 'utf8')}`,
+  )
+  if (out.trim() !== 'ok') throw new Error(`reset-state.php printed: ${out}`)
+  await resetFake()
+}
+
+/**
+ * Runs WP-Cron the way a system cron does (a GET of wp-cron.php, which returns once the due events
+ * have run) until `read()` gives a value `until` accepts, or `ms` have passed; returns the last
+ * value so the caller's assertion shows what the state was.
+ */
+export async function cronUntil<T>(
+  read: () => T | Promise<T>,
+  until: (value: T) => boolean,
+  ms = 90_000,
+): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const res = await fetch(`${inject('wpUrl')}/wp-cron.php`)
+    if (!res.ok) throw new Error(`wp-cron.php answered ${res.status}: ${await res.text()}`)
+    const value = await read()
+    if (until(value) || Date.now() > end) return value
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+/** The ends of the PHP server log (minus connection noise) and of WordPress's debug.log. */
+export function serverLogs(): string {
+  const server = logTail(inject('wpServerLog'), 400)
+    .split('\n')
+    .filter((line) => !/ (Accepted|Closing)$/.test(line))
+    .slice(-60)
+    .join('\n')
+  const debug = logTail(inject('wpDebugLog'), 60)
+  return `--- php -S log (last lines) ---\n${server || '(empty)'}\n--- WordPress debug.log (last lines) ---\n${debug || '(empty)'}`
 }

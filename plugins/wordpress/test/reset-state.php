@@ -1,0 +1,31 @@
+// Puts the test site back into the state fixtures.php left it in, so that every test starts from
+// the same place whatever ran before it (in this file or another, in any order): fixture alt
+// text and decorative flags, the post's content, no other attachments, no job, no scheduled
+// work, default settings, the fake API's key. Runs with WordPress loaded; $fx holds the ids.
+global $wpdb;
+$images = array( $fx['big'], $fx['small'], $fx['with_alt'], $fx['decorative'], $fx['media_text'], $fx['private_image'] );
+$others = get_posts( array( 'post_type' => 'attachment', 'post_status' => 'any', 'fields' => 'ids', 'posts_per_page' => -1, 'post__not_in' => $images ) );
+foreach ( $others as $id ) {
+	wp_delete_attachment( $id, true );
+}
+foreach ( $images as $id ) {
+	delete_post_meta( $id, '_wp_attachment_image_alt' );
+	delete_post_meta( $id, '_alttextapi_decorative' );
+}
+update_post_meta( $fx['with_alt'], '_wp_attachment_image_alt', 'An existing description' );
+update_post_meta( $fx['decorative'], '_alttextapi_decorative', '1' );
+foreach ( wp_get_post_revisions( $fx['post'], array( 'fields' => 'ids' ) ) as $revision ) {
+	wp_delete_post_revision( $revision );
+}
+$wpdb->update( $wpdb->posts, array( 'post_content' => get_option( 'test_fixture_post_content' ) ), array( 'ID' => $fx['post'] ) );
+clean_post_cache( $fx['post'] );
+delete_post_meta( $fx['post'], '_edit_lock' );
+foreach ( array( 'alttextapi_job', 'alttextapi_job_lock' ) as $option ) {
+	delete_option( $option );
+}
+wp_clear_scheduled_hook( 'alttextapi_process_queue' );
+delete_transient( 'doing_cron' );
+update_option( 'alttextapi_settings', AltTextAPI\Settings::defaults() );
+delete_option( 'alttextapi_api_key' );
+add_option( 'alttextapi_api_key', $key, '', false );
+echo 'ok';
