@@ -97,13 +97,23 @@ final class Rest {
 	}
 
 	/**
-	 * Editing a post needs edit_post on it; describing a loose image needs upload_files.
+	 * Editing a post needs edit_post on it; describing a loose image needs upload_files. Either
+	 * way the user must be allowed to see the image: an attachment named by id, or found behind the
+	 * URL, needs read_post (an image attached to someone else's private post is not theirs to
+	 * describe, and its description would tell them what it shows).
 	 *
 	 * @param WP_REST_Request $request Request.
 	 * @return bool
 	 */
 	public static function can_generate( WP_REST_Request $request ) {
-		$post_id = (int) $request['postId'];
+		$post_id       = (int) $request['postId'];
+		$attachment_id = (int) $request['attachmentId'];
+		if ( ! $attachment_id && '' !== (string) $request['url'] ) {
+			$attachment_id = (int) attachment_url_to_postid( (string) $request['url'] );
+		}
+		if ( $attachment_id && 'attachment' === get_post_type( $attachment_id ) && ! current_user_can( 'read_post', $attachment_id ) ) {
+			return false;
+		}
 		if ( $post_id ) {
 			return current_user_can( 'edit_post', $post_id );
 		}

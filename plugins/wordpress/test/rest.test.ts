@@ -72,6 +72,36 @@ describe('POST alttextapi/v1/generate', () => {
     expect(alt(fx.small)).toBe('')
   })
 
+  it('refuses to describe an image the user may not see, named by id or by URL', async () => {
+    // private_image is attached to the editor's private post: a contributor (on their own draft)
+    // and an author (with upload_files) may not read it, so they may not learn what it shows.
+    const url = wpPhp(`echo wp_get_attachment_url(${fx.private_image});`)
+    expect(url).toMatch(/^http/)
+    const byId = await contributor.rest('/alttextapi/v1/generate', {
+      method: 'POST',
+      body: { attachmentId: fx.private_image, postId: fx.own },
+    })
+    expect(byId.status).toBe(403)
+    const byUrl = await contributor.rest('/alttextapi/v1/generate', {
+      method: 'POST',
+      body: { url, postId: fx.own },
+    })
+    expect(byUrl.status).toBe(403)
+    const loose = await author.rest('/alttextapi/v1/generate', {
+      method: 'POST',
+      body: { attachmentId: fx.private_image },
+    })
+    expect(loose.status).toBe(403)
+    expect(await fakeRequests()).toHaveLength(0)
+    // Its owner may.
+    const owner = await editor.rest('/alttextapi/v1/generate', {
+      method: 'POST',
+      body: { attachmentId: fx.private_image, postId: fx.private_post },
+    })
+    expect(owner.status).toBe(200)
+    expect(owner.json.altText).toMatch(/^A red test square/)
+  })
+
   it('sends a base64 image of at most 1024 px with language and context, and writes the attachment alt', async () => {
     const r = await editor.rest('/alttextapi/v1/generate', {
       method: 'POST',
