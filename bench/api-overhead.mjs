@@ -16,10 +16,14 @@ async function image100k() {
   const raw = Buffer.alloc(width * height * 3)
   for (let i = 0; i < raw.length; i++) raw[i] = (i * 7919) % 251
   for (let q = 95; q > 10; q -= 5) {
-    const jpeg = await sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: q }).toBuffer()
+    const jpeg = await sharp(raw, { raw: { width, height, channels: 3 } })
+      .jpeg({ quality: q })
+      .toBuffer()
     if (jpeg.byteLength <= 110_000) return jpeg
   }
-  return sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 10 }).toBuffer()
+  return sharp(raw, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 10 })
+    .toBuffer()
 }
 
 async function measure(label, send) {
@@ -36,7 +40,9 @@ async function measure(label, send) {
 export async function run() {
   const model = await startFakeModel({ latencyMs: 0 })
   const vars = { OPENROUTER_API_KEY: 'bench', OPENROUTER_BASE_URL: model.url }
-  const api = await startApi({ vars: { ...vars, SIGNUP_CREDITS: '1000000', RATE_LIMIT_PER_MINUTE: '1000000' } })
+  const api = await startApi({
+    vars: { ...vars, SIGNUP_CREDITS: '1000000', RATE_LIMIT_PER_MINUTE: '1000000' },
+  })
   const relay = await startRelay(vars)
   try {
     const jpeg = await image100k()
@@ -44,17 +50,28 @@ export async function run() {
     const signup = await fetch(`${api.url}/v1/auth/signup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: `bench-${Date.now()}@example.com`, password: 'bench-password-123' }),
+      body: JSON.stringify({
+        email: `bench-${Date.now()}@example.com`,
+        password: 'bench-password-123',
+      }),
     }).then((r) => r.json())
     const key = signup.apiKey.key
     const body = JSON.stringify({ image: base64 })
     const ours = await measure('api overhead: POST /v1/alt-text (100 KB)', async () => {
-      const res = await fetch(`${api.url}/v1/alt-text`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body })
+      const res = await fetch(`${api.url}/v1/alt-text`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body,
+      })
       if (res.status !== 200) throw new Error(`API answered ${res.status}: ${await res.text()}`)
       await res.arrayBuffer()
     })
     const baseline = await measure('api overhead: relay Worker (100 KB)', async () => {
-      const res = await fetch(relay.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      const res = await fetch(relay.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      })
       if (res.status !== 200) throw new Error(`relay answered ${res.status}`)
       await res.arrayBuffer()
     })

@@ -21,14 +21,26 @@ export async function run() {
   const root = await mkdtemp(join(tmpdir(), 'alttext-bench-site-'))
   const model = await startFakeModel({ latencyMs: LATENCY_MS })
   const api = await startApi({
-    vars: { OPENROUTER_API_KEY: 'bench', OPENROUTER_BASE_URL: model.url, SIGNUP_CREDITS: '100000', RATE_LIMIT_PER_MINUTE: '100000' },
+    vars: {
+      OPENROUTER_API_KEY: 'bench',
+      OPENROUTER_BASE_URL: model.url,
+      SIGNUP_CREDITS: '100000',
+      RATE_LIMIT_PER_MINUTE: '100000',
+    },
   })
   try {
-    const pages = await writeSite(root, { pages: PAGES, imagesPerPage: IMAGES / PAGES, distinct: DISTINCT })
+    const pages = await writeSite(root, {
+      pages: PAGES,
+      imagesPerPage: IMAGES / PAGES,
+      distinct: DISTINCT,
+    })
     const signup = await fetch(`${api.url}/v1/auth/signup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: `bench-build-${Date.now()}@example.com`, password: 'bench-password-123' }),
+      body: JSON.stringify({
+        email: `bench-build-${Date.now()}@example.com`,
+        password: 'bench-password-123',
+      }),
     }).then((r) => r.json())
     const cacheDir = join(root, 'cache')
     const viteBuild = async (withPlugin) => {
@@ -39,7 +51,17 @@ export async function run() {
         configFile: false,
         publicDir: false,
         build: { outDir: join(root, 'dist'), emptyOutDir: true, rolldownOptions: { input: pages } },
-        plugins: withPlugin ? [altText({ apiKey: signup.apiKey.key, baseUrl: api.url, cacheDir, concurrency: CONCURRENCY, summary: false })] : [],
+        plugins: withPlugin
+          ? [
+              altText({
+                apiKey: signup.apiKey.key,
+                baseUrl: api.url,
+                cacheDir,
+                concurrency: CONCURRENCY,
+                summary: false,
+              }),
+            ]
+          : [],
       })
       return now() - start
     }
@@ -54,9 +76,24 @@ export async function run() {
     const ideal = (DISTINCT / CONCURRENCY) * LATENCY_MS
     const added = cold - plain
     report('build: plain Vite build, 200 pages', `${(plain / 1000).toFixed(2)} s`)
-    report('build: cold, model calls', `${coldCalls} for ${IMAGES} images`, `${DISTINCT} (one per distinct image)`, coldCalls === DISTINCT)
-    report('build: cold, plugin time / ideal', `${(added / 1000).toFixed(2)} s / ${(ideal / 1000).toFixed(2)} s = ${(added / ideal).toFixed(2)}×`, '≤ 1.2×', added / ideal <= 1.2)
-    report('build: warm / plain build', `${(warm / 1000).toFixed(2)} s / ${(plain / 1000).toFixed(2)} s = ${(warm / plain).toFixed(2)}×`, '≤ 1.1×', warm / plain <= 1.1)
+    report(
+      'build: cold, model calls',
+      `${coldCalls} for ${IMAGES} images`,
+      `${DISTINCT} (one per distinct image)`,
+      coldCalls === DISTINCT,
+    )
+    report(
+      'build: cold, plugin time / ideal',
+      `${(added / 1000).toFixed(2)} s / ${(ideal / 1000).toFixed(2)} s = ${(added / ideal).toFixed(2)}×`,
+      '≤ 1.2×',
+      added / ideal <= 1.2,
+    )
+    report(
+      'build: warm / plain build',
+      `${(warm / 1000).toFixed(2)} s / ${(plain / 1000).toFixed(2)} s = ${(warm / plain).toFixed(2)}×`,
+      '≤ 1.1×',
+      warm / plain <= 1.1,
+    )
     report('build: warm, API calls', `${warmCalls}`, '0', warmCalls === 0)
   } finally {
     await api.stop()

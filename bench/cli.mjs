@@ -16,18 +16,31 @@ const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'plugins', 'cli'
 export async function run() {
   const work = await mkdtemp(join(tmpdir(), 'alttext-bench-cli-'))
   const model = await startFakeModel()
-  const api = await startApi({ vars: { OPENROUTER_API_KEY: 'bench', OPENROUTER_BASE_URL: model.url, SIGNUP_CREDITS: '100000', RATE_LIMIT_PER_MINUTE: '100000' } })
+  const api = await startApi({
+    vars: {
+      OPENROUTER_API_KEY: 'bench',
+      OPENROUTER_BASE_URL: model.url,
+      SIGNUP_CREDITS: '100000',
+      RATE_LIMIT_PER_MINUTE: '100000',
+    },
+  })
   try {
     const signup = await fetch(`${api.url}/v1/auth/signup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: `bench-cli-${Date.now()}@example.com`, password: 'bench-password-123' }),
+      body: JSON.stringify({
+        email: `bench-cli-${Date.now()}@example.com`,
+        password: 'bench-password-123',
+      }),
     }).then((r) => r.json())
     const env = { ...process.env, ALTTEXT_API_KEY: signup.apiKey.key, ALTTEXT_API_URL: api.url }
     const cache = join(work, 'cache')
     const alttext = async (args) => {
       const start = now()
-      const result = await run_(process.execPath, [cli, ...args], { env, maxBuffer: 64 * 1024 * 1024 }).catch((error) => error)
+      const result = await run_(process.execPath, [cli, ...args], {
+        env,
+        maxBuffer: 64 * 1024 * 1024,
+      }).catch((error) => error)
       return { ms: now() - start, code: result.code ?? 0 }
     }
     // Warm the cache on one copy of the site…
@@ -40,8 +53,16 @@ export async function run() {
     const check = await alttext(['check', site])
     const fix = await alttext(['fix', site, '--cache', cache])
     const after = await alttext(['check', site])
-    report('cli: check 1,000 pages (3,000 images)', `${(check.ms / 1000).toFixed(2)} s (exit ${check.code})`)
-    report('cli: fix 1,000 pages, warm cache', `${(fix.ms / 1000).toFixed(2)} s, ${model.calls - callsAfterWarmup} API calls`, '0 API calls', model.calls === callsAfterWarmup)
+    report(
+      'cli: check 1,000 pages (3,000 images)',
+      `${(check.ms / 1000).toFixed(2)} s (exit ${check.code})`,
+    )
+    report(
+      'cli: fix 1,000 pages, warm cache',
+      `${(fix.ms / 1000).toFixed(2)} s, ${model.calls - callsAfterWarmup} API calls`,
+      '0 API calls',
+      model.calls === callsAfterWarmup,
+    )
     report('cli: check after fix', `exit ${after.code}`, 'exit 0', after.code === 0)
   } finally {
     await api.stop()

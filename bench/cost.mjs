@@ -26,7 +26,11 @@ async function photo() {
       raw[i + 2] = Math.min(255, 120 + Math.sin(x / 90) * 60 + noise)
     }
   }
-  return new Uint8Array(await sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer())
+  return new Uint8Array(
+    await sharp(raw, { raw: { width, height, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toBuffer(),
+  )
 }
 
 export async function run() {
@@ -36,7 +40,22 @@ export async function run() {
   const after = await sharp(prepared.bytes).metadata()
   const before = tokens(meta.width, meta.height)
   const reduced = tokens(after.width, after.height)
-  report('cost: 12 MP photo bytes', `${(original.byteLength / 1e6).toFixed(2)} MB → ${(prepared.bytes.byteLength / 1e3).toFixed(0)} KB`, '', undefined)
-  report('cost: 12 MP photo input tokens', `${before} → ${reduced} (${(before / reduced).toFixed(1)}× fewer)`, '≥ 10× fewer', before / reduced >= 10)
-  return { before, reduced, bytesBefore: original.byteLength, bytesAfter: prepared.bytes.byteLength }
+  report(
+    'cost: 12 MP photo bytes',
+    `${(original.byteLength / 1e6).toFixed(2)} MB → ${(prepared.bytes.byteLength / 1e3).toFixed(0)} KB`,
+    '',
+    undefined,
+  )
+  report(
+    'cost: 12 MP photo input tokens',
+    `${before} → ${reduced} (${(before / reduced).toFixed(1)}× fewer)`,
+    '≥ 10× fewer',
+    before / reduced >= 10,
+  )
+  return {
+    before,
+    reduced,
+    bytesBefore: original.byteLength,
+    bytesAfter: prepared.bytes.byteLength,
+  }
 }

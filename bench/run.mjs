@@ -1,7 +1,9 @@
 // `pnpm bench`: runs every benchmark and prints one line per figure beside its target.
 import { machine, results } from './lib.mjs'
 
-const suites = process.argv.slice(2).length ? process.argv.slice(2) : ['cost', 'api-overhead', 'build-plugin', 'cli']
+const suites = process.argv.slice(2).length
+  ? process.argv.slice(2)
+  : ['cost', 'api-overhead', 'build-plugin', 'cli']
 
 console.log(`AltText API benchmarks — ${new Date().toISOString().slice(0, 10)} — ${machine()}`)
 for (const name of suites) {

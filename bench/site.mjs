@@ -10,11 +10,16 @@ import { tinyPng } from '@alttextapi/testkit'
  */
 export async function writeSite(dir, { pages, imagesPerPage, distinct }) {
   await mkdir(join(dir, 'img'), { recursive: true })
-  for (let i = 0; i < distinct; i++) await writeFile(join(dir, 'img', `photo-${i}.png`), tinyPng(10_000 + i))
+  for (let i = 0; i < distinct; i++)
+    await writeFile(join(dir, 'img', `photo-${i}.png`), tinyPng(10_000 + i))
   const files = []
   let next = 0
   for (let p = 0; p < pages; p++) {
-    const images = Array.from({ length: imagesPerPage }, () => `<figure><img src="/img/photo-${next++ % distinct}.png" width="640" height="480"><figcaption>Figure on page ${p}</figcaption></figure>`)
+    const images = Array.from(
+      { length: imagesPerPage },
+      () =>
+        `<figure><img src="/img/photo-${next++ % distinct}.png" width="640" height="480"><figcaption>Figure on page ${p}</figcaption></figure>`,
+    )
     const html = `<!doctype html>
 <html lang="en">
   <head><meta charset="utf-8"><title>Page ${p}</title></head>

@@ -10,11 +10,29 @@ const wrangler = join(here, '..', 'api', 'node_modules', '.bin', 'wrangler')
 /** Runs relay/worker.js on a free port; resolves when it answers. */
 export async function startRelay(vars) {
   const port = await freePort()
-  const args = ['dev', '--config', join(here, 'relay', 'wrangler.jsonc'), '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort()), '--show-interactive-dev-session=false', '--log-level', 'warn']
+  const args = [
+    'dev',
+    '--config',
+    join(here, 'relay', 'wrangler.jsonc'),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--inspector-port',
+    String(await freePort()),
+    '--show-interactive-dev-session=false',
+    '--log-level',
+    'warn',
+  ]
   for (const [key, value] of Object.entries(vars)) args.push('--var', `${key}:${value}`)
   const child = spawn(wrangler, args, {
     cwd: join(here, 'relay'),
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_HIDE_BANNER: 'true' },
+    env: {
+      ...process.env,
+      WRANGLER_SEND_METRICS: 'false',
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+      WRANGLER_HIDE_BANNER: 'true',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   })

@@ -6,10 +6,21 @@ export default {
     const { image } = await request.json()
     const response = await fetch(`${env.OPENROUTER_BASE_URL}/chat/completions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${env.OPENROUTER_API_KEY}` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${env.OPENROUTER_API_KEY}`,
+      },
       body: JSON.stringify({
         model: 'google/gemini-2.5-flash-lite',
-        messages: [{ role: 'user', content: [{ type: 'text', text: 'Describe this image.' }, { type: 'image_url', image_url: { url: `data:image/jpeg;base64,${image}` } }] }],
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'Describe this image.' },
+              { type: 'image_url', image_url: { url: `data:image/jpeg;base64,${image}` } },
+            ],
+          },
+        ],
       }),
     })
     const body = await response.json()

@@ -22,26 +22,80 @@ const generationCases = [
   ['deeply nested JSON', `${'['.repeat(50_000)}${']'.repeat(50_000)}`, 400, 'invalid_request'],
   ['empty body', '', 400, 'invalid_request'],
   ['neither image nor imageUrl', {}, 400, 'invalid_request'],
-  ['both image and imageUrl', { image: b64(png), imageUrl: 'https://example.com/a.png' }, 400, 'invalid_request'],
+  [
+    'both image and imageUrl',
+    { image: b64(png), imageUrl: 'https://example.com/a.png' },
+    400,
+    'invalid_request',
+  ],
   ['imageUrl of the wrong type', { imageUrl: 123 }, 400, 'invalid_request'],
   ['maxLength as a string', { image: b64(png), maxLength: '100' }, 400, 'invalid_request'],
   ['maxLength out of range', { image: b64(png), maxLength: 1_000_000 }, 400, 'invalid_request'],
-  ['language that is not a BCP 47 tag', { image: b64(png), language: 'en_US; DROP TABLE' }, 400, 'invalid_request'],
-  ['language with a header injection', { image: b64(png), language: 'en\r\nX-Injected: 1' }, 400, 'invalid_request'],
+  [
+    'language that is not a BCP 47 tag',
+    { image: b64(png), language: 'en_US; DROP TABLE' },
+    400,
+    'invalid_request',
+  ],
+  [
+    'language with a header injection',
+    { image: b64(png), language: 'en\r\nX-Injected: 1' },
+    400,
+    'invalid_request',
+  ],
   ['unknown field', { image: b64(png), admin: true }, 400, 'invalid_request'],
-  ['prototype pollution', JSON.parse(`{"image": "${b64(png)}", "__proto__": {"credits": 1e9}}`), 400, 'invalid_request'],
+  [
+    'prototype pollution',
+    JSON.parse(`{"image": "${b64(png)}", "__proto__": {"credits": 1e9}}`),
+    400,
+    'invalid_request',
+  ],
   ['unknown model', { image: b64(png), model: 'evil/model' }, 400, 'invalid_request'],
   ['context too long', { image: b64(png), context: 'x'.repeat(100_000) }, 400, 'invalid_request'],
   ['invalid base64', { image: '!!!not base64!!!' }, 400, 'invalid_request'],
-  ['plain text as an image', { image: b64(Buffer.from('hello world')) }, 415, 'unsupported_media_type'],
-  ['SVG (script-capable) as an image', { image: b64(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')) }, 415, 'unsupported_media_type'],
-  ['SVG data: URL', { image: `data:image/svg+xml;base64,${b64(Buffer.from('<svg/>'))}` }, 415, 'unsupported_media_type'],
-  ['PDF renamed to PNG', { image: `data:image/png;base64,${b64(Buffer.from('%PDF-1.7\n%âãÏÓ\n'))}` }, 415, 'unsupported_media_type'],
+  [
+    'plain text as an image',
+    { image: b64(Buffer.from('hello world')) },
+    415,
+    'unsupported_media_type',
+  ],
+  [
+    'SVG (script-capable) as an image',
+    {
+      image: b64(
+        Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+      ),
+    },
+    415,
+    'unsupported_media_type',
+  ],
+  [
+    'SVG data: URL',
+    { image: `data:image/svg+xml;base64,${b64(Buffer.from('<svg/>'))}` },
+    415,
+    'unsupported_media_type',
+  ],
+  [
+    'PDF renamed to PNG',
+    { image: `data:image/png;base64,${b64(Buffer.from('%PDF-1.7\n%âãÏÓ\n'))}` },
+    415,
+    'unsupported_media_type',
+  ],
   ['truncated PNG', { image: b64(png.subarray(0, 30)) }, 415, 'unsupported_media_type'],
   ['truncated JPEG', { image: b64(JPEG_HEAD) }, 415, 'unsupported_media_type'],
   ['decompression bomb (100,000² px header)', { image: b64(bomb) }, 413, 'payload_too_large'],
-  ['image over 10 MB', { image: Buffer.alloc(10.5 * 1024 * 1024, 7).toString('base64') }, 413, 'payload_too_large'],
-  ['body over the JSON ceiling', { image: Buffer.alloc(11 * 1024 * 1024).toString('base64') }, 413, 'payload_too_large'],
+  [
+    'image over 10 MB',
+    { image: Buffer.alloc(10.5 * 1024 * 1024, 7).toString('base64') },
+    413,
+    'payload_too_large',
+  ],
+  [
+    'body over the JSON ceiling',
+    { image: Buffer.alloc(11 * 1024 * 1024).toString('base64') },
+    413,
+    'payload_too_large',
+  ],
   ['file: URL', { imageUrl: 'file:///etc/passwd' }, 400, 'invalid_request'],
   ['ftp: URL', { imageUrl: 'ftp://example.com/a.png' }, 400, 'invalid_request'],
   ['javascript: URL', { imageUrl: 'javascript:alert(1)' }, 400, 'invalid_request'],
@@ -54,16 +108,46 @@ const generationCases = [
   ['SSRF: short IPv4', { imageUrl: 'http://127.1/x.png' }, 422, 'image_fetch_failed'],
   ['SSRF: 0.0.0.0', { imageUrl: 'http://0.0.0.0/x.png' }, 422, 'image_fetch_failed'],
   ['SSRF: IPv6 loopback', { imageUrl: 'http://[::1]/x.png' }, 422, 'image_fetch_failed'],
-  ['SSRF: IPv4-mapped IPv6', { imageUrl: 'http://[::ffff:127.0.0.1]/x.png' }, 422, 'image_fetch_failed'],
-  ['SSRF: IPv4-mapped IPv6 (hex)', { imageUrl: 'http://[::ffff:7f00:1]/x.png' }, 422, 'image_fetch_failed'],
-  ['SSRF: unique-local IPv6', { imageUrl: 'http://[fd12:3456::1]/x.png' }, 422, 'image_fetch_failed'],
+  [
+    'SSRF: IPv4-mapped IPv6',
+    { imageUrl: 'http://[::ffff:127.0.0.1]/x.png' },
+    422,
+    'image_fetch_failed',
+  ],
+  [
+    'SSRF: IPv4-mapped IPv6 (hex)',
+    { imageUrl: 'http://[::ffff:7f00:1]/x.png' },
+    422,
+    'image_fetch_failed',
+  ],
+  [
+    'SSRF: unique-local IPv6',
+    { imageUrl: 'http://[fd12:3456::1]/x.png' },
+    422,
+    'image_fetch_failed',
+  ],
   ['SSRF: link-local IPv6', { imageUrl: 'http://[fe80::1]/x.png' }, 422, 'image_fetch_failed'],
-  ['SSRF: cloud metadata', { imageUrl: 'http://169.254.169.254/latest/meta-data/' }, 422, 'image_fetch_failed'],
+  [
+    'SSRF: cloud metadata',
+    { imageUrl: 'http://169.254.169.254/latest/meta-data/' },
+    422,
+    'image_fetch_failed',
+  ],
   ['SSRF: RFC 1918 10/8', { imageUrl: 'http://10.0.0.1/x.png' }, 422, 'image_fetch_failed'],
   ['SSRF: RFC 1918 172.16/12', { imageUrl: 'http://172.16.5.4/x.png' }, 422, 'image_fetch_failed'],
-  ['SSRF: RFC 1918 192.168/16', { imageUrl: 'http://192.168.1.1/x.png' }, 422, 'image_fetch_failed'],
+  [
+    'SSRF: RFC 1918 192.168/16',
+    { imageUrl: 'http://192.168.1.1/x.png' },
+    422,
+    'image_fetch_failed',
+  ],
   ['SSRF: CGNAT 100.64/10', { imageUrl: 'http://100.64.0.1/x.png' }, 422, 'image_fetch_failed'],
-  ['credentials inside the URL', { imageUrl: 'http://user:pass@127.0.0.1/x.png' }, 400, 'invalid_request'],
+  [
+    'credentials inside the URL',
+    { imageUrl: 'http://user:pass@127.0.0.1/x.png' },
+    400,
+    'invalid_request',
+  ],
 ]
 
 describe('bad input', () => {
@@ -72,7 +156,9 @@ describe('bad input', () => {
   let account
   beforeAll(async () => {
     model = await startFakeModel()
-    api = await startApi({ vars: { OPENROUTER_API_KEY: 'k', OPENROUTER_BASE_URL: model.url, SIGNUP_CREDITS: '10' } })
+    api = await startApi({
+      vars: { OPENROUTER_API_KEY: 'k', OPENROUTER_BASE_URL: model.url, SIGNUP_CREDITS: '10' },
+    })
     account = await signup(api)
   }, 120_000)
   afterAll(async () => {
@@ -83,7 +169,11 @@ describe('bad input', () => {
   const send = (path, body, headers = {}) =>
     fetch(`${api.url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${account.key}`, ...headers },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${account.key}`,
+        ...headers,
+      },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     })
 
@@ -99,13 +189,23 @@ describe('bad input', () => {
 
   it('refuses a multipart upload over 10 MB', async () => {
     const form = new FormData()
-    form.append('image', new Blob([Buffer.alloc(11 * 1024 * 1024, 1)], { type: 'image/png' }), 'big.png')
-    const res = await fetch(`${api.url}/v1/alt-text`, { method: 'POST', headers: { authorization: `Bearer ${account.key}` }, body: form })
+    form.append(
+      'image',
+      new Blob([Buffer.alloc(11 * 1024 * 1024, 1)], { type: 'image/png' }),
+      'big.png',
+    )
+    const res = await fetch(`${api.url}/v1/alt-text`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${account.key}` },
+      body: form,
+    })
     expect(res.status).toBe(413)
   })
 
   it('refuses a wrong Content-Type', async () => {
-    const res = await send('/v1/alt-text', 'image=x', { 'content-type': 'application/x-www-form-urlencoded' })
+    const res = await send('/v1/alt-text', 'image=x', {
+      'content-type': 'application/x-www-form-urlencoded',
+    })
     expect([400, 415]).toContain(res.status)
   })
 
@@ -125,15 +225,26 @@ describe('bad input', () => {
   ])('401 for %s', async (_name, authorization) => {
     const headers = { 'content-type': 'application/json' }
     if (authorization) headers.authorization = authorization
-    const res = await fetch(`${api.url}/v1/alt-text`, { method: 'POST', headers, body: JSON.stringify({ image: b64(png) }) })
+    const res = await fetch(`${api.url}/v1/alt-text`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ image: b64(png) }),
+    })
     expect(res.status).toBe(401)
     expect((await res.json()).error.code).toBe('unauthorized')
   })
 
   it('a revoked key answers 401 at once', async () => {
-    const created = await post(`${api.url}/v1/keys`, { name: 'to revoke' }, { authorization: `Bearer ${account.token}` })
+    const created = await post(
+      `${api.url}/v1/keys`,
+      { name: 'to revoke' },
+      { authorization: `Bearer ${account.token}` },
+    )
     expect(created.status).toBe(201)
-    await fetch(`${api.url}/v1/keys/${created.body.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${account.token}` } })
+    await fetch(`${api.url}/v1/keys/${created.body.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${account.token}` },
+    })
     const res = await fetch(`${api.url}/v1/alt-text`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${created.body.key}` },
@@ -144,11 +255,17 @@ describe('bad input', () => {
 
   it('auth routes: malformed, wrong types and oversized bodies are 4xx', async () => {
     const signupUrl = `${api.url}/v1/auth/signup`
-    const raw = (body, type = 'application/json') => fetch(signupUrl, { method: 'POST', headers: { 'content-type': type }, body })
+    const raw = (body, type = 'application/json') =>
+      fetch(signupUrl, { method: 'POST', headers: { 'content-type': type }, body })
     expect((await raw('{')).status).toBe(400)
-    expect((await raw(JSON.stringify({ email: ['a@b.c'], password: 'long-enough-pass' }))).status).toBe(400)
+    expect(
+      (await raw(JSON.stringify({ email: ['a@b.c'], password: 'long-enough-pass' }))).status,
+    ).toBe(400)
     expect((await raw(JSON.stringify({ email: 'a@b.c', password: 12345678901 }))).status).toBe(400)
-    expect((await raw(JSON.stringify({ email: 'x@example.com', password: 'p'.repeat(2_000_000) }))).status).toBe(413)
+    expect(
+      (await raw(JSON.stringify({ email: 'x@example.com', password: 'p'.repeat(2_000_000) })))
+        .status,
+    ).toBe(413)
     expect((await raw('email=a', 'text/plain')).status).toBe(400)
   })
 

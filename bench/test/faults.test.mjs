@@ -28,13 +28,22 @@ describe('faults: a model failing 30% of the time', () => {
   it('charges successes once and failures nothing', async () => {
     const account = await signup(api)
     model.reset()
-    model.setFailRate(0.3, [{ status: 429, headers: { 'retry-after': '0' } }, { status: 500 }, 'timeout', 'reset'])
+    model.setFailRate(0.3, [
+      { status: 429, headers: { 'retry-after': '0' } },
+      { status: 500 },
+      'timeout',
+      'reset',
+    ])
     const outcomes = []
     let next = 0
     const worker = async () => {
       while (next < 200) {
         const i = next++
-        const res = await post(`${api.url}/v1/alt-text`, { image: pngBase64(i) }, { authorization: `Bearer ${account.key}` })
+        const res = await post(
+          `${api.url}/v1/alt-text`,
+          { image: pngBase64(i) },
+          { authorization: `Bearer ${account.key}` },
+        )
         outcomes.push(res)
       }
     }

@@ -10,7 +10,12 @@ describe('load: 2,000 requests against 1,000 credits', () => {
   beforeAll(async () => {
     model = await startFakeModel()
     api = await startApi({
-      vars: { OPENROUTER_API_KEY: 'k', OPENROUTER_BASE_URL: model.url, SIGNUP_CREDITS: '1000', RATE_LIMIT_PER_MINUTE: '100000' },
+      vars: {
+        OPENROUTER_API_KEY: 'k',
+        OPENROUTER_BASE_URL: model.url,
+        SIGNUP_CREDITS: '1000',
+        RATE_LIMIT_PER_MINUTE: '100000',
+      },
     })
   }, 120_000)
   afterAll(async () => {
@@ -26,7 +31,11 @@ describe('load: 2,000 requests against 1,000 credits', () => {
     const worker = async () => {
       while (next < 2000) {
         next++
-        const res = await post(`${api.url}/v1/alt-text`, { image }, { authorization: `Bearer ${account.key}` })
+        const res = await post(
+          `${api.url}/v1/alt-text`,
+          { image },
+          { authorization: `Bearer ${account.key}` },
+        )
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1)
         if (res.status === 402) expect(res.body.error.code).toBe('insufficient_credits')
       }

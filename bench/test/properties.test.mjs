@@ -13,10 +13,39 @@ const modelOutput = fc
       fc.string({ maxLength: 40 }),
       fc.string({ unit: 'grapheme', maxLength: 40 }),
       fc.constantFrom(
-        '<b>', '</b>', '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '**', '__', '# ', '`',
-        '"', '“', '”', "'", '\n', '\r\n', '\t', '\u0000', '\u202e', 'Image of ', 'A photo of ', 'Picture of ',
-        'An image showing ', '&lt;b&gt;', '&amp;', '![alt](http://x)', '[link](http://x)', ' ', '.', 'word',
-        'A red bicycle', 'leaning on a wall', 'Übergrößenträger', '東京タワー', '🚲',
+        '<b>',
+        '</b>',
+        '<script>alert(1)</script>',
+        '<img src=x onerror=alert(1)>',
+        '**',
+        '__',
+        '# ',
+        '`',
+        '"',
+        '“',
+        '”',
+        "'",
+        '\n',
+        '\r\n',
+        '\t',
+        '\u0000',
+        '\u202e',
+        'Image of ',
+        'A photo of ',
+        'Picture of ',
+        'An image showing ',
+        '&lt;b&gt;',
+        '&amp;',
+        '![alt](http://x)',
+        '[link](http://x)',
+        ' ',
+        '.',
+        'word',
+        'A red bicycle',
+        'leaning on a wall',
+        'Übergrößenträger',
+        '東京タワー',
+        '🚲',
       ),
     ),
     { maxLength: 30 },
@@ -26,21 +55,27 @@ const modelOutput = fc
 describe('finishAltText properties', () => {
   it('returns one line without markup, within maxLength', () => {
     fc.assert(
-      fc.property(modelOutput, fc.integer({ min: 20, max: 300 }), fc.constantFrom('en', 'de', 'ja', 'pt-BR'), (raw, maxLength, language) => {
-        let out
-        try {
-          out = finishAltText(raw, { maxLength, language })
-        } catch {
-          return true // refusing unusable output (an error → fallback/refund) is allowed
-        }
-        expect(length(out)).toBeLessThanOrEqual(maxLength)
-        expect(out).not.toMatch(/[\r\n\t\u0000-\u001f\u007f]/)
-        expect(out).not.toMatch(/<\s*\/?\s*[a-z][^>]*>/i)
-        expect(out).not.toMatch(/^\s|\s$/)
-        // A preamble followed by a description is stripped (a bare "Image of" has nothing to strip to).
-        expect(out).not.toMatch(/^(an? )?(image|photo|picture) of\s+\S/i)
-        return true
-      }),
+      fc.property(
+        modelOutput,
+        fc.integer({ min: 20, max: 300 }),
+        fc.constantFrom('en', 'de', 'ja', 'pt-BR'),
+        (raw, maxLength, language) => {
+          let out
+          try {
+            out = finishAltText(raw, { maxLength, language })
+          } catch {
+            return true // refusing unusable output (an error → fallback/refund) is allowed
+          }
+          expect(length(out)).toBeLessThanOrEqual(maxLength)
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is checked
+          expect(out).not.toMatch(/[\r\n\t\u0000-\u001f\u007f]/)
+          expect(out).not.toMatch(/<\s*\/?\s*[a-z][^>]*>/i)
+          expect(out).not.toMatch(/^\s|\s$/)
+          // A preamble followed by a description is stripped (a bare "Image of" has nothing to strip to).
+          expect(out).not.toMatch(/^(an? )?(image|photo|picture) of\s+\S/i)
+          return true
+        },
+      ),
       { numRuns: 2000 },
     )
   })
@@ -48,15 +83,22 @@ describe('finishAltText properties', () => {
   it('cuts long text at a word boundary', () => {
     const word = fc.stringMatching(/^[a-z]{1,12}$/)
     fc.assert(
-      fc.property(fc.array(word, { minLength: 5, maxLength: 80 }), fc.integer({ min: 20, max: 120 }), (words, maxLength) => {
-        const raw = words.join(' ')
-        const out = finishAltText(raw, { maxLength, language: 'en' })
-        expect(length(out)).toBeLessThanOrEqual(maxLength)
-        // Every word of the result is a whole word of the input (no word cut in half).
-        const kept = out.replace(/[.…]+$/, '').split(' ').filter(Boolean)
-        for (const w of kept) expect(words.map((x) => x.toLowerCase())).toContain(w.toLowerCase())
-        return true
-      }),
+      fc.property(
+        fc.array(word, { minLength: 5, maxLength: 80 }),
+        fc.integer({ min: 20, max: 120 }),
+        (words, maxLength) => {
+          const raw = words.join(' ')
+          const out = finishAltText(raw, { maxLength, language: 'en' })
+          expect(length(out)).toBeLessThanOrEqual(maxLength)
+          // Every word of the result is a whole word of the input (no word cut in half).
+          const kept = out
+            .replace(/[.…]+$/, '')
+            .split(' ')
+            .filter(Boolean)
+          for (const w of kept) expect(words.map((x) => x.toLowerCase())).toContain(w.toLowerCase())
+          return true
+        },
+      ),
       { numRuns: 1000 },
     )
   })

@@ -3,7 +3,11 @@ import { tinyPng } from '@alttextapi/testkit'
 
 /** POSTs JSON, returns status and parsed body. */
 export async function post(url, body, headers = {}) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  })
   const text = await res.text()
   let json
   try {

@@ -13,7 +13,12 @@ describe('webhooks: replays and reordering', () => {
   beforeAll(async () => {
     stripe = await startFakeStripe()
     api = await startApi({
-      vars: { STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: SECRET, STRIPE_API_URL: stripe.url, SIGNUP_CREDITS: '0' },
+      vars: {
+        STRIPE_SECRET_KEY: stripe.secretKey,
+        STRIPE_WEBHOOK_SECRET: SECRET,
+        STRIPE_API_URL: stripe.url,
+        SIGNUP_CREDITS: '0',
+      },
     })
   }, 120_000)
   afterAll(async () => {
@@ -23,8 +28,15 @@ describe('webhooks: replays and reordering', () => {
 
   async function deliver(event) {
     const payload = JSON.stringify(event)
-    const signature = await Stripe.webhooks.generateTestHeaderStringAsync({ payload, secret: SECRET })
-    const res = await fetch(`${api.url}/v1/billing/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload })
+    const signature = await Stripe.webhooks.generateTestHeaderStringAsync({
+      payload,
+      secret: SECRET,
+    })
+    const res = await fetch(`${api.url}/v1/billing/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      body: payload,
+    })
     return res.status
   }
 
@@ -32,7 +44,11 @@ describe('webhooks: replays and reordering', () => {
     const account = await signup(api)
     const packs = (await fetch(`${api.url}/v1/billing/packs`).then((r) => r.json())).packs
     const pack = packs[0]
-    const checkout = await post(`${api.url}/v1/billing/checkout`, { packId: pack.id }, { authorization: `Bearer ${account.token}` })
+    const checkout = await post(
+      `${api.url}/v1/billing/checkout`,
+      { packId: pack.id },
+      { authorization: `Bearer ${account.token}` },
+    )
     expect(checkout.status).toBe(200)
     const sessionId = checkout.body.sessionId
 

@@ -26,19 +26,44 @@ export async function startApi(options = {}) {
   const persistDir = mkdtempSync(join(tmpdir(), 'alttext-api-'))
   mkdirSync(join(apiDir, 'dashboard', 'dist'), { recursive: true })
   const env = { ...process.env, ...offline }
-  const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir], {
-    cwd: apiDir,
-    env: { ...env, CI: 'true' },
-    encoding: 'utf8',
-  })
-  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`)
+  const migrate = spawnSync(
+    wrangler,
+    ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir],
+    {
+      cwd: apiDir,
+      env: { ...env, CI: 'true' },
+      encoding: 'utf8',
+    },
+  )
+  if (migrate.status !== 0)
+    throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`)
   const envFile = join(persistDir, 'test.env')
   const vars = { BCRYPT_ROUNDS: '4', ...options.vars }
-  writeFileSync(envFile, Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(String(v))}`).join('\n'))
+  writeFileSync(
+    envFile,
+    Object.entries(vars)
+      .map(([k, v]) => `${k}=${JSON.stringify(String(v))}`)
+      .join('\n'),
+  )
   const port = await freePort()
   const child = spawn(
     wrangler,
-    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistDir, '--env-file', envFile, '--inspector-port', String(await freePort()), '--show-interactive-dev-session=false', '--log-level', options.log ? 'info' : 'warn'],
+    [
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--persist-to',
+      persistDir,
+      '--env-file',
+      envFile,
+      '--inspector-port',
+      String(await freePort()),
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      options.log ? 'info' : 'warn',
+    ],
     { cwd: apiDir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   )
   let output = ''

@@ -5,8 +5,11 @@
  * @returns {{ width: number, height: number } | undefined}
  */
 export function imageSize(b) {
+  /** @param {number} i */
   const u16be = (i) => (b[i] << 8) | b[i + 1]
+  /** @param {number} i */
   const u16le = (i) => b[i] | (b[i + 1] << 8)
+  /** @param {number} i */
   const u32be = (i) => ((b[i] << 24) >>> 0) + (b[i + 1] << 16) + (b[i + 2] << 8) + b[i + 3]
   if (b.length >= 24 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) {
     return { width: u32be(16), height: u32be(20) }
@@ -16,7 +19,11 @@ export function imageSize(b) {
   }
   if (b.length >= 30 && b[0] === 0x52 && b[1] === 0x49 && b[8] === 0x57 && b[9] === 0x45) {
     const chunk = String.fromCharCode(b[12], b[13], b[14], b[15])
-    if (chunk === 'VP8X') return { width: 1 + (b[24] | (b[25] << 8) | (b[26] << 16)), height: 1 + (b[27] | (b[28] << 8) | (b[29] << 16)) }
+    if (chunk === 'VP8X')
+      return {
+        width: 1 + (b[24] | (b[25] << 8) | (b[26] << 16)),
+        height: 1 + (b[27] | (b[28] << 8) | (b[29] << 16)),
+      }
     if (chunk === 'VP8 ') return { width: u16le(26) & 0x3fff, height: u16le(28) & 0x3fff }
     if (chunk === 'VP8L') {
       const bits = b[21] | (b[22] << 8) | (b[23] << 16) | (b[24] << 24)
@@ -29,7 +36,13 @@ export function imageSize(b) {
       if (b[i] !== 0xff) return undefined
       const marker = b[i + 1]
       const length = u16be(i + 2)
-      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      if (
+        marker >= 0xc0 &&
+        marker <= 0xcf &&
+        marker !== 0xc4 &&
+        marker !== 0xc8 &&
+        marker !== 0xcc
+      ) {
         return { width: u16be(i + 7), height: u16be(i + 5) }
       }
       i += 2 + length

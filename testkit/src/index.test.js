@@ -24,10 +24,21 @@ describe('testkit', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         model: 'x',
-        messages: [{ role: 'user', content: [{ type: 'text', text: 'describe' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${Buffer.from(png).toString('base64')}` } }] }],
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'describe' },
+              {
+                type: 'image_url',
+                image_url: { url: `data:image/png;base64,${Buffer.from(png).toString('base64')}` },
+              },
+            ],
+          },
+        ],
       }),
     })
-    const body = await res.json()
+    const body = /** @type {any} */ (await res.json())
     expect(body.choices[0].message.content).toMatch(/bicycle/)
     expect(model.requests[0].images[0]).toEqual(png)
     expect(imageSize(png)).toEqual({ width: 1, height: 1 })

@@ -68,6 +68,6 @@ export async function changeCredits(
   const { ledgerId, statements } = creditStatements(db, change)
   const read = db.prepare('SELECT balance_after AS balance FROM ledger WHERE id = ?').bind(ledgerId)
   const [inserted, , balance] = await db.batch<{ balance: number }>([...statements, read])
-  if (!inserted || inserted.meta.changes !== 1) return null
+  if (inserted?.meta.changes !== 1) return null
   return balance?.results[0]?.balance ?? null
 }
