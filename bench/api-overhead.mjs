@@ -6,8 +6,9 @@ import sharp from 'sharp'
 import { load, percentile, report } from './lib.mjs'
 import { startRelay } from './workers.mjs'
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 600)
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400)
+/** Unloaded latency (one request at a time) and latency under load. */
+const LEVELS = [1, 8]
 
 /** A ~100 KB JPEG of noise. */
 async function image100k() {
@@ -26,14 +27,16 @@ async function image100k() {
     .toBuffer()
 }
 
-async function measure(label, send) {
-  await load(send, { count: 40, concurrency: CONCURRENCY }) // warm-up
-  const { latencies, wallMs } = await load(send, { count: REQUESTS, concurrency: CONCURRENCY })
+async function measure(label, send, concurrency) {
+  await load(send, { count: 40, concurrency }) // warm-up
+  const { latencies, wallMs } = await load(send, { count: REQUESTS, concurrency })
   const rps = (REQUESTS / wallMs) * 1000
   const p50 = percentile(latencies, 50)
   const p99 = percentile(latencies, 99)
-  report(`${label}: throughput`, `${rps.toFixed(0)} req/s`)
-  report(`${label}: latency`, `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`)
+  report(
+    `${label}, ${concurrency} at a time`,
+    `${rps.toFixed(0)} req/s, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
+  )
   return { rps, p50, p99 }
 }
 
@@ -57,7 +60,7 @@ export async function run() {
     }).then((r) => r.json())
     const key = signup.apiKey.key
     const body = JSON.stringify({ image: base64 })
-    const ours = await measure('api overhead: POST /v1/alt-text (100 KB)', async () => {
+    const ours = async () => {
       const res = await fetch(`${api.url}/v1/alt-text`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
@@ -65,8 +68,8 @@ export async function run() {
       })
       if (res.status !== 200) throw new Error(`API answered ${res.status}: ${await res.text()}`)
       await res.arrayBuffer()
-    })
-    const baseline = await measure('api overhead: relay Worker (100 KB)', async () => {
+    }
+    const relayed = async () => {
       const res = await fetch(relay.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -74,9 +77,26 @@ export async function run() {
       })
       if (res.status !== 200) throw new Error(`relay answered ${res.status}`)
       await res.arrayBuffer()
-    })
-    const ratio = ours.p50 / baseline.p50
-    report('api overhead: p50 ours / relay', `${ratio.toFixed(2)}×`, '≤ 1.5×', ratio <= 1.5)
+    }
+    // Where the difference goes: a route with no database work, and one with one D1 read.
+    const health = async () => (await fetch(`${api.url}/health`)).arrayBuffer()
+    const account = async () =>
+      (
+        await fetch(`${api.url}/v1/account`, { headers: { authorization: `Bearer ${key}` } })
+      ).arrayBuffer()
+    await measure('api overhead: GET /health (no D1)', health, 1)
+    await measure('api overhead: GET /v1/account (1 D1 read)', account, 1)
+    for (const concurrency of LEVELS) {
+      const a = await measure('api overhead: POST /v1/alt-text (100 KB)', ours, concurrency)
+      const b = await measure('api overhead: relay Worker (100 KB)', relayed, concurrency)
+      const ratio = a.p50 / b.p50
+      report(
+        `api overhead: p50 ours / relay, ${concurrency} at a time`,
+        `${ratio.toFixed(2)}×`,
+        '≤ 1.5×',
+        ratio <= 1.5,
+      )
+    }
   } finally {
     await relay.stop()
     await api.stop()
