@@ -35,7 +35,15 @@ final class Rest {
 					'attachmentId' => array( 'type' => 'integer', 'minimum' => 0, 'default' => 0 ),
 					'url'          => array( 'type' => 'string', 'format' => 'uri', 'default' => '' ),
 					'postId'       => array( 'type' => 'integer', 'minimum' => 0, 'default' => 0 ),
-					'context'      => array( 'type' => 'string', 'maxLength' => Generator::MAX_CONTEXT, 'default' => '' ),
+					'context'      => array(
+						'type'              => 'string',
+						'maxLength'         => Generator::MAX_CONTEXT,
+						'default'           => '',
+						// Plain text for the model: no markup, no control characters; line breaks stay.
+						'sanitize_callback' => static function ( $value ) {
+							return preg_replace( '/[\x00-\x08\x0B-\x1F\x7F]/', '', sanitize_textarea_field( (string) $value ) );
+						},
+					),
 				),
 			)
 		);

@@ -130,6 +130,20 @@ describe('POST alttextapi/v1/generate', () => {
     expect(size.mime).toBe('image/jpeg')
   })
 
+  it('sends the context as plain text: markup and control characters removed, line breaks kept', async () => {
+    const r = await editor.rest('/alttextapi/v1/generate', {
+      method: 'POST',
+      body: {
+        attachmentId: fx.small,
+        postId: fx.post,
+        context: 'Page title: <script>alert(1)</script><b>Bakery</b>\u0007\nNearby text: fresh bread',
+      },
+    })
+    expect(r.status).toBe(200)
+    const [req] = await fakeRequests()
+    expect(req?.body.context).toBe('Page title: Bakery\nNearby text: fresh bread')
+  })
+
   it('never replaces existing attachment alt from the editor route', async () => {
     const r = await editor.rest('/alttextapi/v1/generate', {
       method: 'POST',
