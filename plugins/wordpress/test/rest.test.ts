@@ -136,7 +136,8 @@ describe('POST alttextapi/v1/generate', () => {
       body: {
         attachmentId: fx.small,
         postId: fx.post,
-        context: 'Page title: <script>alert(1)</script><b>Bakery</b>\u0007\nNearby text: fresh bread',
+        context:
+          'Page title: <script>alert(1)</script><b>Bakery</b>\u0007\nNearby text: fresh bread',
       },
     })
     expect(r.status).toBe(200)

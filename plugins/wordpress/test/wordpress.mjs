@@ -314,9 +314,9 @@ export async function startWordPress(options) {
       "<?php add_filter('pre_wp_mail', '__return_true');\n",
     )
     run('unzip', ['-q', options.zip, '-d', join(docroot, 'wp-content/plugins')], root)
-    const salts = SALTS.map(
-      (k) => `define('${k}', '${randomBytes(24).toString('hex')}');`,
-    ).join('\n')
+    const salts = SALTS.map((k) => `define('${k}', '${randomBytes(24).toString('hex')}');`).join(
+      '\n',
+    )
     // The site's address is in wp-config.php only (WP_HOME/WP_SITEURL), so a new port means
     // rewriting this file and nothing else.
     const writeConfig = (port) =>
