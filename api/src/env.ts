@@ -14,6 +14,8 @@ export interface Env {
   ALLOW_PRIVATE_IMAGE_URLS?: string
   /** Requests per minute per API key for generation (default 120). */
   RATE_LIMIT_PER_MINUTE?: string
+  /** New accounts per client IP per hour (default 10): free sign-up credits are not a faucet. */
+  SIGNUP_LIMIT_PER_HOUR?: string
   /** Session lifetime in hours (default 720 = 30 days). */
   SESSION_TTL_HOURS?: string
   /** Timeout of one chat-completions call in ms (default 30000). */
@@ -35,6 +37,7 @@ export interface Config {
   bcryptRounds: number
   allowPrivateImageUrls: boolean
   rateLimitPerMinute: number
+  signupsPerHourPerIp: number
   sessionTtlMs: number
   modelTimeoutMs: number
   imageFetchTimeoutMs: number
@@ -64,6 +67,7 @@ export function readConfig(env: Env): Config {
     bcryptRounds: integer(env.BCRYPT_ROUNDS, 10, 4, 14),
     allowPrivateImageUrls: env.ALLOW_PRIVATE_IMAGE_URLS === 'true',
     rateLimitPerMinute: integer(env.RATE_LIMIT_PER_MINUTE, 120, 1, 100_000),
+    signupsPerHourPerIp: integer(env.SIGNUP_LIMIT_PER_HOUR, 10, 1, 1_000_000),
     sessionTtlMs: integer(env.SESSION_TTL_HOURS, 720, 1, 24 * 365) * 3_600_000,
     modelTimeoutMs: integer(env.MODEL_TIMEOUT_MS, 30_000, 100, 120_000),
     imageFetchTimeoutMs: integer(env.IMAGE_FETCH_TIMEOUT_MS, 10_000, 100, 60_000),

@@ -212,6 +212,29 @@ describe('POST /v1/auth/signup', () => {
     await expectError(blocked, 429, 'rate_limited')
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0)
   })
+
+  it('creates at most SIGNUP_LIMIT_PER_HOUR accounts (default 10) per network per hour', async () => {
+    const ip = uniqueIp()
+    for (let i = 0; i < 10; i++) {
+      const res = await api('/v1/auth/signup', {
+        json: { email: uniqueEmail('farm'), password: PASSWORD },
+        ip,
+      })
+      expect(res.status).toBe(201)
+    }
+    const email = uniqueEmail('farm')
+    const refused = await api('/v1/auth/signup', { json: { email, password: PASSWORD }, ip })
+    await expectError(refused, 429, 'rate_limited')
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+    // Nothing was created for the refused attempt, and another network is not affected.
+    const row = await env.DB.prepare('SELECT id FROM users WHERE email = ?').bind(email).first()
+    expect(row).toBeNull()
+    const elsewhere = await api('/v1/auth/signup', {
+      json: { email: uniqueEmail('farm'), password: PASSWORD },
+      ip: uniqueIp(),
+    })
+    expect(elsewhere.status).toBe(201)
+  })
 })
 
 describe('POST /v1/auth/login', () => {

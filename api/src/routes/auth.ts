@@ -12,7 +12,7 @@ import { ApiError } from '../errors.js'
 import { prepareApiKey } from '../lib/api-keys.js'
 import { readJson } from '../lib/body.js'
 import { creditStatements } from '../lib/credits.js'
-import { newId } from '../lib/crypto.js'
+import { newId, sha256Hex } from '../lib/crypto.js'
 import {
   assertNotThrottled,
   beginPasswordAttempt,
@@ -20,6 +20,7 @@ import {
   passwordAccepted,
 } from '../lib/login-throttle.js'
 import { hashPassword, needsRehash, verifyPassword } from '../lib/password.js'
+import { hit } from '../lib/rate-limit.js'
 import type { RouteDoc } from '../lib/route-doc.js'
 import { deleteExpiredSessions, prepareSession } from '../lib/sessions.js'
 import { findUserByEmail, normaliseEmail, type UserRecord, userJson } from '../lib/users.js'
@@ -91,6 +92,22 @@ export const auth = new Hono<AppEnv>()
         return c.json<LoginResponseBody>(await logIn(db, config, existing, body.password), 200)
       }
       throw unusableSignup()
+    }
+
+    // New accounts come with free credits: a bounded number per network per hour, so a script
+    // cannot farm them. Keyed by a hash of the IP (raw addresses are not stored).
+    const signups = await hit(
+      db,
+      `signup:ip:${await sha256Hex(ip)}`,
+      config.signupsPerHourPerIp,
+      3_600_000,
+    )
+    if (!signups.allowed) {
+      throw new ApiError(
+        'rate_limited',
+        `Too many accounts were created from this network in the last hour. Try again in ${Math.ceil(signups.retryAfter / 60)} minutes, or log in to an existing account.`,
+        { 'retry-after': String(signups.retryAfter) },
+      )
     }
 
     const now = Date.now()
