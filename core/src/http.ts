@@ -100,6 +100,14 @@ async function attempt(transport: Transport, call: Call, headers: Headers): Prom
 export async function send(transport: Transport, call: Call): Promise<unknown> {
   if (call.auth && !transport.apiKey)
     throw new AltTextError({ code: 'unauthorized', status: 0, detail: 'No API key was given' })
+  // Checked here, not left to Headers: its TypeError would quote the header value, key included.
+  if (transport.apiKey && !/^[\x21-\x7e]+$/.test(transport.apiKey))
+    throw new AltTextError({
+      code: 'unauthorized',
+      status: 0,
+      detail:
+        'The API key contains characters that cannot be sent (a space, a line break or a non-ASCII character): copy it again',
+    })
   const headers = new Headers({ accept: 'application/json' })
   if (call.body !== undefined) headers.set('content-type', 'application/json')
   if (transport.apiKey) headers.set('authorization', `Bearer ${transport.apiKey}`)

@@ -87,6 +87,21 @@ describe('generate', () => {
     expect(api.seen).toHaveLength(0)
   })
 
+  it('refuses a key that cannot go in a header with an AltTextError that does not quote it', async () => {
+    // A key pasted with a line break or an invisible character inside it: Node's Headers
+    // would throw a TypeError quoting the whole header value, key included.
+    for (const bad of ['atk_secret\npart2', 'atk_secret\u200bpart2', 'atk_secret part2']) {
+      const error = await createClient({ apiKey: bad, baseUrl: api.url })
+        .generate({ image: PNG })
+        .catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(AltTextError)
+      expect(error).toMatchObject({ code: 'unauthorized', status: 0 })
+      expect(String((error as Error).message)).not.toContain('atk_secret')
+      expect(String((error as Error).stack)).not.toContain('atk_secret')
+    }
+    expect(api.seen).toHaveLength(0)
+  })
+
   it('rejects a 200 answer without alt text as invalid_response', async () => {
     api.script(json(200, { hello: 'world' }))
     const error = await client()
