@@ -1,10 +1,10 @@
 /** The `alttext` CLI against a fake AltText API over HTTP: fix, check, dry run, exit codes, output. */
 import { spawnSync } from 'node:child_process'
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { type FakeApi, startFakeAltTextApi, tinyPng } from '../../rehype/test/helpers.js'
+import { type FakeApi, seedOf, startFakeAltTextApi, tinyPng } from '../../rehype/test/helpers.js'
 import { main } from '../src/index.js'
 
 let api: FakeApi
@@ -127,6 +127,28 @@ describe('alttext fix', () => {
     expect(await main(['fix', 'site', '--no-cache'], soft.io)).toBe(0)
     expect(soft.err.join('')).toContain('site/broken.html:1:1: Could not describe image')
     expect(await main(['fix', 'site', '--no-cache', '--fail-on-error'], io().io)).toBe(1)
+  })
+
+  it('reads no image outside <dir>: relative sources resolve as URLs, symlinks are not followed', async () => {
+    // A private image next to the site, and pages that point at it by `..` and by a symlink.
+    await writeFile(join(dir, 'private.png'), tinyPng(7))
+    await symlink(join(dir, 'private.png'), join(dir, 'site', 'img', 'link.png'))
+    await writeFile(
+      join(dir, 'site', 'about', 'hostile.html'),
+      '<img src="../../private.png"><img src="../../../../../../..' +
+        join(dir, 'private.png') +
+        '"><img src="/img/link.png"><img src="../img/link.png">',
+    )
+    // Like a browser, `..` stops at the site root: this is /img/2.png.
+    await writeFile(join(dir, 'site', 'about', 'deep.html'), '<img src="../../../img/2.png">')
+    const t = io()
+    expect(await main(['fix', 'site', '--no-cache'], t.io)).toBe(0)
+    expect(api.requests.map((r) => r.bytes && seedOf(r.bytes))).not.toContain('7')
+    const hostile = await readFile(join(dir, 'site', 'about', 'hostile.html'), 'utf8')
+    expect(hostile).not.toContain('alt=')
+    expect(await readFile(join(dir, 'site', 'about', 'deep.html'), 'utf8')).toBe(
+      '<img src="../../../img/2.png" alt="Image 2">',
+    )
   })
 
   it('leaves non-UTF-8 files alone', async () => {

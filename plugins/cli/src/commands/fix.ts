@@ -1,9 +1,16 @@
 /** `alttext fix <dir>`: fills missing alt text in built HTML files, in place. */
-import { readFile } from 'node:fs/promises'
-import { relative, resolve } from 'node:path'
+import { readFile, realpath, stat } from 'node:fs/promises'
+import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createLimiter, readConfig } from '@alttextapi/core'
-import { createAltTextRun, fillAltText, formatStats, type Options } from '@alttextapi/rehype'
+import {
+  createAltTextRun,
+  DEFAULTS,
+  fillAltText,
+  formatStats,
+  ImageLoadError,
+  type Options,
+} from '@alttextapi/rehype'
 import { findHtmlFiles, writeAtomic } from '../files.js'
 import type { Command } from '../io.js'
 import { createProgress } from '../progress.js'
@@ -40,6 +47,40 @@ const positiveInt = (value: string | undefined, name: string): number | undefine
   return n
 }
 
+/**
+ * Reads a built site's local images as a browser would find them, and only inside `root`: a
+ * relative source resolves as a URL against the page's URL (so `..` stops at the site root), and a
+ * symlink that leads outside `root` is refused. Remote and `data:` sources fall through to rehype.
+ */
+function siteImages(root: string, base: string, maxBytes: number): Options['resolveImage'] {
+  const prefix = base.startsWith('/') ? (base.endsWith('/') ? base : `${base}/`) : '/'
+  let realRoot: Promise<string> | undefined
+  return async (src, file) => {
+    if (/^([a-z][a-z\d+.-]*:|\/\/)/i.test(src) || !file.path) return undefined
+    const page = relative(root, file.path).split(sep).join('/')
+    let path = new URL(src, new URL(page, `http://site${prefix}`)).pathname
+    try {
+      path = decodeURIComponent(path)
+    } catch {}
+    if (path.startsWith(prefix)) path = path.slice(prefix.length - 1)
+    let real: string
+    try {
+      real = await realpath(resolve(root, `.${path}`))
+    } catch {
+      throw new ImageLoadError(`Image file not found: ${src}`)
+    }
+    realRoot ??= realpath(root)
+    const rel = relative(await realRoot, real)
+    if (rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel))
+      throw new ImageLoadError(`Image is outside the folder: ${src}`)
+    const info = await stat(real)
+    if (!info.isFile()) throw new ImageLoadError(`Not a file: ${src}`)
+    if (info.size > maxBytes)
+      throw new ImageLoadError(`Image is larger than ${maxBytes} bytes: ${src}`)
+    return new Uint8Array(await readFile(real))
+  }
+}
+
 export const fix: Command = {
   summary: 'Fill missing alt text in built HTML files, in place',
   help: HELP,
@@ -58,12 +99,14 @@ export const fix: Command = {
       return 2
     }
     const root = resolve(io.cwd, dir)
+    const basePath = values.base ?? '/'
     const options: Options = {
       apiKey: config.apiKey,
       baseUrl: config.baseUrl,
       language: values.lang,
       publicDir: root,
-      basePath: values.base,
+      basePath,
+      resolveImage: siteImages(root, basePath, DEFAULTS.maxImageBytes),
       concurrency: positiveInt(values.concurrency, 'concurrency'),
       maxCredits: positiveInt(values['max-credits'], 'max-credits'),
       maxImages: positiveInt(values['max-images'], 'max-images'),
