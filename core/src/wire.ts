@@ -233,6 +233,9 @@ export type CheckoutResponse = s.Infer<typeof CheckoutResponse>
 
 export const Purchase = s.object({
   id: s.string(),
+  stripeSessionId: s.string({
+    description: 'The Stripe Checkout Session the purchase was paid in',
+  }),
   packId: s.string(),
   credits: s.number({ integer: true }),
   amount: s.number({ integer: true }),
@@ -250,11 +253,32 @@ export const ExportedApiKey = s.object({
 })
 export type ExportedApiKey = s.Infer<typeof ExportedApiKey>
 
+/** The account in the export: the `User` plus when it last changed. */
+export const ExportedAccount = s.object({
+  ...User.shape,
+  updatedAt: isoDate,
+})
+export type ExportedAccount = s.Infer<typeof ExportedAccount>
+
+/** A session in the export (never its token or the token's hash). */
+export const ExportedSession = s.object({
+  id: s.string(),
+  createdAt: isoDate,
+  expiresAt: isoDate,
+})
+export type ExportedSession = s.Infer<typeof ExportedSession>
+
 export const AccountExport = s.object({
   exportedAt: isoDate,
-  account: User,
+  account: ExportedAccount,
   apiKeys: s.array(ExportedApiKey),
-  sessions: s.object({ active: s.number({ integer: true }) }),
+  sessions: s.object(
+    {
+      active: s.number({ integer: true, description: 'How many sessions have not expired' }),
+      list: s.array(ExportedSession),
+    },
+    'Every stored session, oldest first (expired ones until the daily clean-up deletes them)',
+  ),
   usage: s.array(UsageRecord),
   ledger: s.array(LedgerEntry),
   purchases: s.array(Purchase),

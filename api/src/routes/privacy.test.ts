@@ -5,6 +5,7 @@ import {
   type CheckoutResponse,
   type CreatedApiKey,
 } from '@alttextapi/core'
+import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import Stripe from 'stripe'
 import { describe, expect, inject, it } from 'vitest'
 import {
@@ -15,6 +16,7 @@ import {
   type SignedUp,
   signup,
 } from '../../test/helpers.js'
+import * as dbSchema from '../db/schema.js'
 import { changeCredits } from '../lib/credits.js'
 import { sha256Hex } from '../lib/crypto.js'
 
@@ -96,9 +98,51 @@ async function richAccount() {
     json: { email: account.email, password: account.password },
   })
   expect(login.status).toBe(200)
+  // An expired session the daily retention job has not deleted yet: still stored, so exported.
+  await env.DB.prepare(
+    `INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+  )
+    .bind(
+      `ses_expired_${tag}`,
+      account.user.id,
+      await sha256Hex(`expired session of ${tag}`),
+      Date.now() - 40 * 86_400_000,
+      Date.now() - 10 * 86_400_000,
+    )
+    .run()
   const usage = await addUsage(account, account.apiKey.id, 3)
   const sessionId = await buy(account)
   return { account, revokedKey: second, usage, sessionId, tag }
+}
+
+/** Columns that hold secrets: never exported (the first export test checks their absence). */
+const SECRET_COLUMNS = new Set(['users.password_hash', 'sessions.token_hash', 'api_keys.key_hash'])
+
+/** Tables of the schema that hold nothing about a user, and why. */
+const NOT_ABOUT_A_USER: Record<string, string> = {
+  stripe_events: 'Stripe event ids and types only, for idempotency',
+  rate_limits: 'throttling counters keyed by hashes or ids, deleted within a day',
+}
+
+/** Where the rows of each user-related table appear in the export. */
+const EXPORT_SECTIONS: Record<string, (body: AccountExport) => Array<{ id: string }>> = {
+  users: (body) => [body.account],
+  sessions: (body) => body.sessions.list,
+  api_keys: (body) => body.apiKeys,
+  usage: (body) => body.usage,
+  ledger: (body) => body.ledger,
+  purchases: (body) => body.purchases,
+}
+
+/** snake_case column → camelCase wire field. */
+const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
+
+/** A stored value as the wire carries it: times as ISO 8601, flags as booleans. */
+function wireValue(column: string, value: unknown): unknown {
+  if (value === null) return null
+  if (column.endsWith('_at')) return new Date(value as number).toISOString()
+  if (column === 'store_history') return value === 1 || value === true
+  return value
 }
 
 /** Every application table of the database (from sqlite_master, so a new table is included). */
@@ -112,7 +156,7 @@ async function allTables(): Promise<string[]> {
 
 describe('GET /v1/account/export', () => {
   it('returns everything stored about the user as one downloadable JSON document', async () => {
-    const { account, revokedKey, usage } = await richAccount()
+    const { account, revokedKey, usage, sessionId } = await richAccount()
     const res = await api('/v1/account/export', { token: account.token })
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/^application\/json/)
@@ -123,14 +167,22 @@ describe('GET /v1/account/export', () => {
     const text = await res.text()
     const body = JSON.parse(text) as AccountExport
 
-    expect(body.account).toEqual({ ...account.user, credits: 507 })
+    const { updatedAt, ...accountFields } = body.account
+    expect(accountFields).toEqual({ ...account.user, credits: 507 })
+    expect(Date.parse(updatedAt)).toBeGreaterThanOrEqual(Date.parse(account.user.createdAt))
     expect(new Date(body.exportedAt).toISOString()).toBe(body.exportedAt)
     expect(body.apiKeys.map((k) => [k.id, k.name, k.prefix])).toEqual([
       [account.apiKey.id, account.apiKey.name, account.apiKey.prefix],
       [revokedKey.id, revokedKey.name, revokedKey.prefix],
     ])
     expect(body.apiKeys[1]).toHaveProperty('revokedAt')
-    expect(body.sessions).toEqual({ active: 2 })
+    expect(body.sessions.active).toBe(2)
+    // Every stored session (the expired one until retention deletes it), never its token hash.
+    expect(body.sessions.list).toHaveLength(3)
+    for (const session of body.sessions.list) {
+      expect(Object.keys(session).sort()).toEqual(['createdAt', 'expiresAt', 'id'])
+    }
+    expect(body.sessions.list.filter((s) => Date.parse(s.expiresAt) > Date.now())).toHaveLength(2)
     expect(body.usage.map((r) => [r.id, r.imageUrl, r.altText, r.apiKeyId, r.creditsUsed])).toEqual(
       usage.map((r) => [r.id, r.imageUrl, r.altText, account.apiKey.id, 1]),
     )
@@ -144,6 +196,7 @@ describe('GET /v1/account/export', () => {
     expect(body.ledger.reduce((sum, e) => sum + e.delta, 0)).toBe(body.account.credits)
     expect(body.purchases).toHaveLength(1)
     expect(body.purchases[0]).toMatchObject({
+      stripeSessionId: sessionId,
       packId: 'pack_500',
       credits: 500,
       amount: 500,
@@ -160,7 +213,7 @@ describe('GET /v1/account/export', () => {
     )
       .bind(account.user.id)
       .all<{ h: string }>()
-    expect(hashes.results).toHaveLength(5)
+    expect(hashes.results).toHaveLength(6)
     for (const { h } of hashes.results) expect(text).not.toContain(h)
     for (const secret of [account.apiKey.key, account.token, account.password]) {
       expect(text).not.toContain(secret)
@@ -168,11 +221,78 @@ describe('GET /v1/account/export', () => {
     expect(text).not.toMatch(/hash/i)
   })
 
+  it('holds every stored value of every user-related column of the schema, except secrets', async () => {
+    const { account } = await richAccount()
+    const body = await json<AccountExport>(
+      await api('/v1/account/export', { token: account.token }),
+    )
+    const tables = (Object.values(dbSchema) as unknown[])
+      .filter((value): value is SQLiteTable => value instanceof SQLiteTable)
+      .map((table) => getTableConfig(table))
+    expect(tables.map((t) => t.name).sort()).toEqual((await allTables()).sort())
+    let checked = 0
+    for (const table of tables) {
+      const columns = table.columns.map((column) => column.name)
+      const owner = table.name === 'users' ? 'id' : columns.includes('user_id') ? 'user_id' : null
+      if (!owner) {
+        // A new table with no link to users must be placed here on purpose.
+        expect(NOT_ABOUT_A_USER, `${table.name} is not in the export`).toHaveProperty(table.name)
+        continue
+      }
+      const section = EXPORT_SECTIONS[table.name]
+      expect(section, `${table.name} has no place in the export`).toBeDefined()
+      const exported = section?.(body) ?? []
+      const { results } = await env.DB.prepare(`SELECT * FROM "${table.name}" WHERE "${owner}" = ?`)
+        .bind(account.user.id)
+        .all<Record<string, unknown>>()
+      expect(results.length, `${table.name} rows`).toBeGreaterThan(0)
+      expect(exported.map((record) => record.id).sort()).toEqual(
+        results.map((row) => row.id).sort(),
+      )
+      for (const row of results) {
+        const record = exported.find((r) => r.id === row.id) as Record<string, unknown> | undefined
+        for (const column of columns) {
+          const where = `${table.name}.${column} of ${String(row.id)}`
+          if (SECRET_COLUMNS.has(`${table.name}.${column}`)) {
+            expect(JSON.stringify(body), where).not.toContain(String(row[column]))
+            continue
+          }
+          // The owner of every row is the account the export is about.
+          if (column === 'user_id') expect(row[column], where).toBe(body.account.id)
+          else expect(record?.[camel(column)], where).toEqual(wireValue(column, row[column]))
+          checked += 1
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(50)
+  })
+
   it('answers exactly what the OpenAPI document promises (AccountExport)', async () => {
     const { account } = await richAccount()
     const body = await json(await api('/v1/account/export', { token: account.token }))
     const result = AccountExportSchema.parse(body)
     expect(result.ok, JSON.stringify(result.ok ? null : result.issues)).toBe(true)
+
+    // The document describes the same schema, new fields included.
+    const document = await json<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>
+      components: { schemas: Record<string, unknown> }
+    }>(await api('/v1/openapi.json'))
+    expect(document.paths['/v1/account/export']?.get?.responses['200']).toMatchObject({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/AccountExport' } } },
+    })
+    const described = document.components.schemas.AccountExport
+    expect(described).toEqual(JSON.parse(JSON.stringify(AccountExportSchema.json)))
+    expect(described).toMatchObject({
+      properties: {
+        account: { required: expect.arrayContaining(['updatedAt']) },
+        sessions: {
+          required: ['active', 'list'],
+          properties: { list: { items: { required: ['id', 'createdAt', 'expiresAt'] } } },
+        },
+        purchases: { items: { required: expect.arrayContaining(['stripeSessionId']) } },
+      },
+    })
   })
 
   it('is for sessions only', async () => {

@@ -1,6 +1,7 @@
 import {
   AccountDeleteRequest,
   AccountExport,
+  type ExportedSession,
   type LedgerEntry,
   type Purchase,
   type UsageRecord,
@@ -26,6 +27,12 @@ interface KeyRow {
   revoked_at: number | null
 }
 
+interface SessionRow {
+  id: string
+  created_at: number
+  expires_at: number
+}
+
 interface UsageRow {
   id: string
   created_at: number
@@ -49,6 +56,7 @@ interface LedgerRow {
 
 interface PurchaseRow {
   id: string
+  stripe_session_id: string
   pack_id: string
   credits: number
   amount: number
@@ -74,7 +82,7 @@ export const privacy = new Hono<AppEnv>()
     const [user, keys, sessions, usage, ledger, purchases] = await db.batch([
       db
         .prepare(
-          'SELECT id, email, name, credits, store_history, created_at FROM users WHERE id = ?',
+          'SELECT id, email, name, credits, store_history, created_at, updated_at FROM users WHERE id = ?',
         )
         .bind(userId),
       db
@@ -82,9 +90,12 @@ export const privacy = new Hono<AppEnv>()
           'SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_keys WHERE user_id = ? ORDER BY created_at',
         )
         .bind(userId),
+      // Never token_hash. Expired sessions are still stored until the retention job runs.
       db
-        .prepare('SELECT count(*) AS active FROM sessions WHERE user_id = ? AND expires_at > ?')
-        .bind(userId, now),
+        .prepare(
+          'SELECT id, created_at, expires_at FROM sessions WHERE user_id = ? ORDER BY created_at, id',
+        )
+        .bind(userId),
       db
         .prepare(
           `SELECT id, created_at, endpoint, model, image_url, alt_text, language, credits_used, api_key_id
@@ -98,22 +109,34 @@ export const privacy = new Hono<AppEnv>()
         .bind(userId),
       db
         .prepare(
-          `SELECT id, pack_id, credits, amount, currency, status, created_at, paid_at
+          `SELECT id, stripe_session_id, pack_id, credits, amount, currency, status, created_at, paid_at
            FROM purchases WHERE user_id = ? ORDER BY created_at`,
         )
         .bind(userId),
     ])
-    const account = user?.results[0] as Parameters<typeof userJson>[0] | undefined
+    const account = user?.results[0] as
+      | (Parameters<typeof userJson>[0] & { updated_at: number })
+      | undefined
     if (!account) throw new ApiError('unauthorized', 'The account no longer exists.')
+    const sessionList = rows<SessionRow>(sessions).map(
+      (row): ExportedSession => ({
+        id: row.id,
+        createdAt: iso(row.created_at),
+        expiresAt: iso(row.expires_at),
+      }),
+    )
     const body: AccountExport = {
       exportedAt: iso(now),
-      account: userJson(account),
+      account: { ...userJson(account), updatedAt: iso(account.updated_at) },
       // Revoked keys are still stored (their usage points at them), so they are listed too.
       apiKeys: rows<KeyRow>(keys).map((row) => ({
         ...apiKeyJson(row),
         revokedAt: isoOrNull(row.revoked_at),
       })),
-      sessions: { active: (sessions?.results[0] as { active: number } | undefined)?.active ?? 0 },
+      sessions: {
+        active: rows<SessionRow>(sessions).filter((row) => row.expires_at > now).length,
+        list: sessionList,
+      },
       usage: rows<UsageRow>(usage).map(
         (row): UsageRecord => ({
           id: row.id,
@@ -140,6 +163,7 @@ export const privacy = new Hono<AppEnv>()
       purchases: rows<PurchaseRow>(purchases).map(
         (row): Purchase => ({
           id: row.id,
+          stripeSessionId: row.stripe_session_id,
           packId: row.pack_id,
           credits: row.credits,
           amount: row.amount,
@@ -179,7 +203,7 @@ export const privacyDocs: RouteDoc[] = [
     path: '/v1/account/export',
     summary: 'Download everything stored about you',
     description:
-      'One JSON document (a download: Content-Disposition attachment) with the account, API keys (never their hashes), the number of active sessions, every usage record, the credit ledger and purchases.',
+      'One JSON document (a download: Content-Disposition attachment) with everything stored about the account: the account (with when it last changed), API keys including revoked ones (never their hashes), the sessions (id, creation and expiry; never their tokens or hashes) and how many are active, every usage record, the credit ledger and the purchases (with their Stripe Checkout Session ids).',
     tag: 'Privacy',
     auth: ['session'],
     response: { status: 200, schema: AccountExport },
