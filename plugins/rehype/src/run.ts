@@ -199,7 +199,11 @@ export class AltTextRun {
               ...common,
             })
           : await client.generate({ imageUrl: request.url as string, ...common })
-        this.stats.creditsUsed += answer.creditsUsed
+        // An answer without a usable count (a proxy, a broken API) is charged at the price
+        // reserved: NaN or a string here would switch the credit budget off for the rest of the run.
+        const spent = answer.creditsUsed as unknown
+        this.stats.creditsUsed +=
+          typeof spent === 'number' && Number.isFinite(spent) && spent >= 0 ? spent : credits
         await this.#store(key, answer.altText, answer.language, answer.model)
         return { status: 'described', altText: answer.altText } as const
       })

@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { MemoryCache } from '@alttextapi/core'
+import { type AltTextClient, MemoryCache } from '@alttextapi/core'
 import { FileCache } from '@alttextapi/core/node'
 import rehypeParse from 'rehype-parse'
 import rehypeStringify from 'rehype-stringify'
@@ -120,6 +120,26 @@ describe('one run', () => {
       expect(run.stats).toMatchObject({ described: 2, skipped: 2, creditsUsed: 4 })
     } finally {
       await pricey.close()
+    }
+  })
+
+  it('an answer without a valid creditsUsed still counts against maxCredits', async () => {
+    // A proxy or a broken API version: `creditsUsed` missing, or not a number.
+    for (const creditsUsed of [undefined, '2', -5]) {
+      let calls = 0
+      const client = {
+        generate: async () => {
+          calls++
+          return { altText: 'An image', language: 'en', model: 'm', creditsUsed }
+        },
+        models: async () => ({ models: [{ id: 'm', name: 'M', credits: 2, default: true }] }),
+      } as unknown as AltTextClient
+      const run = createAltTextRun({ ...base(), client, maxCredits: 5, concurrency: 1 })
+      // Two pages one after the other: the second one sees what the first one spent.
+      await process(page('<img src="/img/1.png"><img src="/img/2.png">'), { run })
+      await process(page('<img src="/img/3.png"><img src="/img/4.png">'), { run })
+      expect(calls).toBe(2)
+      expect(run.stats).toMatchObject({ described: 2, skipped: 2, creditsUsed: 4 })
     }
   })
 
