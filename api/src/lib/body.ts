@@ -38,10 +38,26 @@ export async function readBytes(c: Context, maxBytes: number): Promise<Uint8Arra
   return out
 }
 
+/**
+ * `application/json` and `application/<name>+json` (RFC 6839 structured syntax suffix), in any
+ * case; the subtype name uses RFC 6838's restricted-name characters.
+ */
+const JSON_ESSENCE = /^application\/(?:[a-z0-9][a-z0-9!#$&^_.+-]*\+)?json$/i
+
+/**
+ * Whether a Content-Type header is a JSON media type: its essence (before any `;` parameters, such
+ * as charset) must be exactly `application/json` or `application/<name>+json`. Nothing looser:
+ * a cross-site form or fetch may send `text/plain` (with any parameters) without a CORS preflight,
+ * so a type that merely contains `json` somewhere must not pass.
+ */
+export function isJsonMediaType(header: string | undefined): boolean {
+  const essence = (header ?? '').split(';', 1)[0]?.trim() ?? ''
+  return JSON_ESSENCE.test(essence)
+}
+
 /** Reads and validates a JSON body against a core schema; every problem is a 400 `invalid_request`. */
 export async function readJson<T>(c: Context, shape: Schema<T>, maxBytes = 64 * 1024): Promise<T> {
-  const type = c.req.header('content-type') ?? ''
-  if (!/^application\/json\b/i.test(type) && !/\+json\b/i.test(type)) {
+  if (!isJsonMediaType(c.req.header('content-type'))) {
     throw new ApiError(
       'invalid_request',
       'Send a JSON body with the header Content-Type: application/json.',

@@ -7,7 +7,7 @@ import { AltTextRequest, BatchRequest, LIMITS, schema } from '@alttextapi/core'
 import type { Context } from 'hono'
 import type { Config } from '../env.js'
 import { ApiError } from '../errors.js'
-import { readBytes, readJson } from './body.js'
+import { isJsonMediaType, readBytes, readJson } from './body.js'
 import { fetchImage } from './fetch-image.js'
 import { type Image, requireImage } from './image.js'
 
@@ -128,7 +128,7 @@ async function readMultipart(c: Context): Promise<SingleRequest> {
 export async function readSingleRequest(c: Context): Promise<SingleRequest> {
   const type = c.req.header('content-type') ?? ''
   if (/^multipart\/form-data\b/i.test(type)) return readMultipart(c)
-  if (!/^application\/json\b/i.test(type)) {
+  if (!isJsonMediaType(type)) {
     throw new ApiError(
       'unsupported_media_type',
       'Send JSON (Content-Type: application/json) or multipart/form-data with a file field "image".',

@@ -216,6 +216,15 @@ describe('POST /v1/alt-text: bad input costs nothing', () => {
       415,
       'unsupported_media_type',
     ],
+    [
+      'a type that only looks like JSON',
+      () => ({
+        body: '{"imageUrl":"https://example.com/cat.png"}',
+        headers: { 'content-type': 'application/json-patch' },
+      }),
+      415,
+      'unsupported_media_type',
+    ],
   ]
 
   it.each(cases)('refuses %s', async (_label, request, status, code) => {
