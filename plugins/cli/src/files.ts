@@ -1,7 +1,7 @@
 /** Finding HTML files under a folder, and writing a file atomically. */
 import { randomBytes } from 'node:crypto'
 import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { dirname, join } from 'node:path'
 
 /** Every `.html`/`.htm` file under `dir`, sorted; skips `node_modules` and dot folders. */
 export async function findHtmlFiles(dir: string): Promise<string[]> {
@@ -28,7 +28,8 @@ export async function findHtmlFiles(dir: string): Promise<string[]> {
  */
 export async function writeAtomic(path: string, content: string | Uint8Array): Promise<void> {
   const { mode } = await stat(path)
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
+  // A short name of fixed length: the page's own name may already be near the 255-byte limit.
+  const temp = join(dirname(path), `.alttext-${randomBytes(6).toString('hex')}.tmp`)
   try {
     await writeFile(temp, content, { mode })
     await rename(temp, path)

@@ -125,13 +125,23 @@ export const fix: Command = {
     const progress = createProgress(io.stderr, files.length)
     const limit = createLimiter(4)
     let written = 0
+    let notWritten = 0
     const status = () =>
       `${run.stats.described} described · ${run.stats.cached} cached · ${run.stats.failed} failed`
     await Promise.all(
       files.map((path) =>
         limit(async () => {
           const name = relative(io.cwd, path) || path
-          const bytes = await readFile(path)
+          let bytes: Buffer
+          try {
+            bytes = await readFile(path)
+          } catch (error) {
+            // One unreadable page must not end the run (and lose the summary of what was spent).
+            notWritten++
+            progress.log(`${name}: could not read: ${(error as Error).message}`)
+            progress.tick(undefined, status())
+            return
+          }
           const text = bytes.toString('utf8')
           // Only valid UTF-8 round-trips exactly; anything else is left alone rather than damaged.
           if (!Buffer.from(text, 'utf8').equals(bytes)) {
@@ -144,8 +154,13 @@ export const fix: Command = {
             progress.log(`${name}:${message.line ?? 0}:${message.column ?? 0}: ${message.reason}`)
           }
           if (result.changed > 0 && !run.dryRun) {
-            await writeAtomic(path, result.html)
-            written++
+            try {
+              await writeAtomic(path, result.html)
+              written++
+            } catch (error) {
+              notWritten++
+              progress.log(`${name}: could not write: ${(error as Error).message}`)
+            }
           }
           const s = result.result.stats
           progress.tick(
@@ -160,9 +175,9 @@ export const fix: Command = {
     progress.end()
     const prefix = run.dryRun ? 'alttext (dry run)' : 'alttext'
     io.stdout.write(
-      `${prefix}: ${files.length} files, ${written} rewritten, ${run.stats.images} images without alt: ${formatStats(run.stats, run.dryRun)}\n`,
+      `${prefix}: ${files.length} files, ${written} rewritten, ${notWritten > 0 ? `${notWritten} not written, ` : ''}${run.stats.images} images without alt: ${formatStats(run.stats, run.dryRun)}\n`,
     )
-    return values['fail-on-error'] && run.stats.failed > 0 ? 1 : 0
+    return values['fail-on-error'] && (run.stats.failed > 0 || notWritten > 0) ? 1 : 0
   },
 }
 
