@@ -23,6 +23,17 @@ describe('finishAltText', () => {
     expect(finish('Close-up photo of a bee on a flower')).toBe('A bee on a flower')
   })
 
+  it('treats an answer that is only the medium as empty (a model failure)', () => {
+    expect(finish('Image of')).toBe('')
+    expect(finish('Image of ')).toBe('')
+    expect(finish('A photo.')).toBe('')
+    expect(finish('"Picture showing:"')).toBe('')
+    // A real description that happens to start with the word stays.
+    expect(finish('Image of the Day banner with a lighthouse')).toBe(
+      'The Day banner with a lighthouse',
+    )
+  })
+
   it('removes common translated preambles', () => {
     expect(finish('Ein Bild von einem roten Fahrrad', 125, 'de')).toBe('Einem roten Fahrrad')
     expect(finish('Das Bild zeigt einen Hund', 125, 'de')).toBe('Einen Hund')
@@ -160,7 +171,7 @@ describe('finishAltText', () => {
     expect(finish('   \n ')).toBe('')
     expect(finish('""')).toBe('')
     expect(finish('<p></p>')).toBe('')
-    expect(finish('Image of')).not.toBe('')
+    expect(finish('Image of')).toBe('') // only the medium: nothing is described
   })
 
   it('always stays within the limit and on one line', () => {

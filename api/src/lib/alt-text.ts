@@ -69,6 +69,9 @@ const PREAMBLES: RegExp[] = [
   /^(?:een\s+|de\s+)?(?:afbeelding|foto)\s+(?:van|toont|met)\s+/i,
 ]
 
+// An answer that is nothing but the medium ("Image of", "A photo.") describes nothing.
+const BARE_PREAMBLE = new RegExp(`^(?:a |an |the |this )?${NOUN}(?:\\s+${VERB})?[\\s.:…]*$`, 'i')
+
 const TRAILING_FRAGMENT = /[\s,;:\-–—([{/&+*"'“‘«„]+$/u
 // Punctuation that never ends alt text well, even when nothing was cut (quotes may close a phrase).
 const DANGLING_PUNCTUATION = /[\s,;:\-–—([{/&+]+$/u
@@ -214,7 +217,7 @@ function onePass(raw: string, max: number, english: boolean): string {
   let text = oneLine(stripMarkup(raw))
   text = stripPreamble(text)
   text = oneLine(text)
-  if (!/[\p{L}\p{N}]/u.test(text)) return ''
+  if (!/[\p{L}\p{N}]/u.test(text) || BARE_PREAMBLE.test(text)) return ''
   text = capitalise(text).replace(DANGLING_PUNCTUATION, '')
   if (!/[\p{L}\p{N}]/u.test(text)) return ''
   text = cut(text, max, english).trim()
