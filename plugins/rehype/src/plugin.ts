@@ -66,7 +66,11 @@ async function handle(
       loadImage(src, file, {
         publicDir: options.publicDir ?? process.cwd(),
         basePath: options.basePath ?? '/',
-        remoteImages: options.remoteImages ?? DEFAULTS.remoteImages,
+        // A dry run reaches nothing: remote images are counted by their URL, not downloaded.
+        remoteImages:
+          run.dryRun && (options.remoteImages ?? DEFAULTS.remoteImages) === 'download'
+            ? 'url'
+            : (options.remoteImages ?? DEFAULTS.remoteImages),
         fetchTimeoutMs: options.fetchTimeoutMs ?? DEFAULTS.fetchTimeoutMs,
         maxImageBytes: options.maxImageBytes ?? DEFAULTS.maxImageBytes,
         fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),

@@ -290,6 +290,19 @@ describe('remote images', () => {
     expect(api.requests[0]?.imageUrl).toBe(url)
     expect(String(out)).toContain(`alt="Image at ${url}"`)
   })
+
+  it('a dry run downloads nothing: remote images are counted by their URL', async () => {
+    hits = 0
+    const html = page(
+      `<img src="${images.url}/11.png"><img src="${images.url}/11.png"><img src="${images.url}/12.png">`,
+    )
+    const run = createAltTextRun({ ...base(), dryRun: true })
+    const out = await process(html, { run })
+    expect(hits).toBe(0)
+    expect(api.requests).toHaveLength(0)
+    expect(String(out)).not.toContain('alt=')
+    expect(run.stats).toMatchObject({ images: 3, planned: 2, described: 0 })
+  })
 })
 
 describe('runs are independent', () => {
