@@ -4,7 +4,8 @@
  * provider failure — HTTP errors, OpenRouter's 200-with-`error` body, empty answers — turned into
  * a `ModelFailure` whose details are logged but never shown to the client.
  */
-import { backoffDelay, parseRetryAfter, toBase64 } from '@alttextapi/core'
+import { backoffDelay, parseRetryAfter } from '@alttextapi/core'
+import { encodeBase64 } from './base64.js'
 import type { Image } from './image.js'
 
 /** Settings of one call. */
@@ -90,7 +91,7 @@ async function attempt(settings: ChatSettings, request: ChatRequest): Promise<Ch
           {
             type: 'image_url',
             image_url: {
-              url: `data:${request.image.mime};base64,${toBase64(request.image.bytes)}`,
+              url: `data:${request.image.mime};base64,${encodeBase64(request.image.bytes)}`,
             },
           },
         ],

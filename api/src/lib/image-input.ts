@@ -7,6 +7,7 @@ import { AltTextRequest, BatchRequest, LIMITS, schema } from '@alttextapi/core'
 import type { Context } from 'hono'
 import type { Config } from '../env.js'
 import { ApiError } from '../errors.js'
+import { decodeBase64 } from './base64.js'
 import { isJsonMediaType, readBytes, readJson } from './body.js'
 import { fetchImage } from './fetch-image.js'
 import { type Image, requireImage } from './image.js'
@@ -54,15 +55,8 @@ export function decodeInlineImage(value: string): Uint8Array {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(payload) || payload.length % 4 === 1) {
     throw new ApiError('invalid_request', 'image is not valid base64.')
   }
-  let binary: string
-  try {
-    binary = atob(payload)
-  } catch {
-    throw new ApiError('invalid_request', 'image is not valid base64.')
-  }
-  if (binary.length > LIMITS.maxImageBytes) throw tooLarge()
-  const bytes = new Uint8Array(binary.length)
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+  const bytes = decodeBase64(payload)
+  if (bytes.byteLength > LIMITS.maxImageBytes) throw tooLarge()
   return bytes
 }
 
