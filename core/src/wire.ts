@@ -231,6 +231,15 @@ export type PackList = s.Infer<typeof PackList>
 export const CheckoutResponse = s.object({ url: s.string(), sessionId: s.string() })
 export type CheckoutResponse = s.Infer<typeof CheckoutResponse>
 
+/** Where one Checkout Session of the account stands (for Stripe's return page). */
+export const CheckoutStatus = s.object({
+  sessionId: s.string({ description: 'The Stripe Checkout Session id' }),
+  status: s.enumeration(['pending', 'paid'] as const),
+  credits: s.number({ integer: true, description: 'Credits of the pack bought' }),
+  balance: s.number({ integer: true, description: "The account's balance now" }),
+})
+export type CheckoutStatus = s.Infer<typeof CheckoutStatus>
+
 export const Purchase = s.object({
   id: s.string(),
   stripeSessionId: s.string({

@@ -8,6 +8,7 @@ import type {
   AltTextRequest,
   AltTextResponse,
   CheckoutResponse,
+  CheckoutStatus,
   CreatedApiKey,
   Credits,
   ErrorCode,
@@ -139,4 +140,6 @@ export const api = {
   packs: () => call<PackList>('GET', '/v1/billing/packs', { credential: 'none' }),
   checkout: (packId: string) =>
     call<CheckoutResponse>('POST', '/v1/billing/checkout', { body: { packId } }),
+  checkoutStatus: (sessionId: string) =>
+    call<CheckoutStatus>('GET', `/v1/billing/checkout/${encodeURIComponent(sessionId)}`),
 }

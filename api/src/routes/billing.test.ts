@@ -1,6 +1,11 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
-import type { CheckoutResponse, PackList } from '@alttextapi/core'
+import {
+  type CheckoutResponse,
+  CheckoutStatus,
+  type CheckoutStatus as CheckoutStatusBody,
+  type PackList,
+} from '@alttextapi/core'
 import Stripe from 'stripe'
 import { describe, expect, inject, it } from 'vitest'
 import {
@@ -130,6 +135,10 @@ describe('billing without Stripe settings', () => {
         '/v1/billing/webhook',
         { method: 'POST', headers: { 'stripe-signature': 't=1,v1=x' }, body: '{}' },
       ],
+      [
+        '/v1/billing/checkout/cs_test_anything',
+        { headers: { authorization: `Bearer ${account.token}` } },
+      ],
     ]
     for (const [path, init] of requests) {
       const body = await expectError(await call(path, init), 503, 'billing_not_configured')
@@ -222,6 +231,62 @@ describe('POST /v1/billing/checkout', () => {
       .bind(account.user.id)
       .first<{ n: number }>()
     expect(rows?.n).toBe(0)
+  })
+})
+
+describe('GET /v1/billing/checkout/:sessionId', () => {
+  const status = (sessionId: string, token: string) =>
+    api(`/v1/billing/checkout/${encodeURIComponent(sessionId)}`, { token })
+
+  it('answers pending, then paid with the new balance once the signed webhook arrives', async () => {
+    const account = await signup()
+    const { sessionId } = await checkout(account, 'pack_2000')
+
+    const before = await status(sessionId, account.token)
+    expect(before.status).toBe(200)
+    expect(before.headers.get('cache-control')).toBe('no-store')
+    expect(before.headers.get('access-control-allow-origin')).toBeNull()
+    const pending = await json<CheckoutStatusBody>(before)
+    expect(pending).toEqual({ sessionId, status: 'pending', credits: 2000, balance: 10 })
+    const parsed = CheckoutStatus.parse(pending)
+    expect(parsed.ok, JSON.stringify(parsed.ok ? null : parsed.issues)).toBe(true)
+
+    // A bank debit: completed but unpaid stays pending.
+    await deliver(await stripeEvent('checkout.session.completed', sessionId, 'unpaid'))
+    expect(await json<CheckoutStatusBody>(await status(sessionId, account.token))).toEqual(pending)
+
+    const res = await deliver(
+      await stripeEvent('checkout.session.async_payment_succeeded', sessionId),
+    )
+    expect((await json<{ outcome: string }>(res)).outcome).toBe('credited')
+    expect(await json<CheckoutStatusBody>(await status(sessionId, account.token))).toEqual({
+      sessionId,
+      status: 'paid',
+      credits: 2000,
+      balance: 2010,
+    })
+  })
+
+  it("answers 404 for another user's session, an unknown one and an expired one", async () => {
+    const owner = await signup()
+    const other = await signup()
+    const { sessionId } = await checkout(owner)
+    const body = await expectError(await status(sessionId, other.token), 404, 'not_found')
+    expect(body.error.message).not.toContain(owner.user.id)
+    await expectError(await status('cs_test_never_opened', owner.token), 404, 'not_found')
+    await expectError(await status(`${sessionId}' OR '1'='1`, owner.token), 404, 'not_found')
+    // The owner still sees it.
+    expect((await status(sessionId, owner.token)).status).toBe(200)
+
+    await deliver(await stripeEvent('checkout.session.expired', sessionId))
+    await expectError(await status(sessionId, owner.token), 404, 'not_found')
+  })
+
+  it('is for sessions only: an API key or no credential answers 401', async () => {
+    const account = await signup()
+    const { sessionId } = await checkout(account)
+    await expectError(await status(sessionId, account.apiKey.key), 401, 'unauthorized')
+    await expectError(await api(`/v1/billing/checkout/${sessionId}`), 401, 'unauthorized')
   })
 })
 

@@ -1,4 +1,4 @@
-import { CheckoutRequest, CheckoutResponse, PackList } from '@alttextapi/core'
+import { CheckoutRequest, CheckoutResponse, CheckoutStatus, PackList } from '@alttextapi/core'
 import { Hono } from 'hono'
 import Stripe from 'stripe'
 import { ApiError } from '../errors.js'
@@ -90,6 +90,36 @@ export const billing = new Hono<AppEnv>()
     return c.json({ url: session.url, sessionId: session.id } satisfies CheckoutResponse)
   })
 
+  .get('/checkout/:sessionId', requireAuth('session'), async (c) => {
+    billingSettings(c.var.config)
+    const sessionId = c.req.param('sessionId')
+    // Only the owner's purchase: anyone else's session id (or an unknown one) is the same 404.
+    const row = await c.env.DB.prepare(
+      `SELECT p.stripe_session_id AS session_id, p.status, p.credits, u.credits AS balance
+       FROM purchases p JOIN users u ON u.id = p.user_id
+       WHERE p.stripe_session_id = ? AND p.user_id = ?`,
+    )
+      .bind(sessionId, c.var.user.id)
+      .first<{
+        session_id: string
+        status: CheckoutStatus['status']
+        credits: number
+        balance: number
+      }>()
+    if (!row) {
+      throw new ApiError(
+        'not_found',
+        'No checkout with this session id on your account (an expired, unpaid one is removed).',
+      )
+    }
+    return c.json({
+      sessionId: row.session_id,
+      status: row.status,
+      credits: row.credits,
+      balance: row.balance,
+    } satisfies CheckoutStatus)
+  })
+
   .post('/webhook', async (c) => {
     const settings = billingSettings(c.var.config)
     const signature = c.req.header('stripe-signature')
@@ -136,6 +166,17 @@ export const billingDocs: RouteDoc[] = [
     request: CheckoutRequest,
     response: { status: 200, schema: CheckoutResponse },
     errors: ['unauthorized', 'rate_limited', 'billing_not_configured'],
+  },
+  {
+    method: 'get',
+    path: '/v1/billing/checkout/{sessionId}',
+    summary: 'Follow a checkout',
+    description:
+      "Whether the purchase of a Checkout Session (the session_id Stripe appends to the success URL) is still pending or paid, the pack's credits and the account's balance. Only the account's own checkouts: any other session id answers 404. A session that expired unpaid is removed, so it answers 404 too.",
+    tag: 'Billing',
+    auth: ['session'],
+    response: { status: 200, schema: CheckoutStatus },
+    errors: ['unauthorized', 'not_found', 'billing_not_configured'],
   },
   {
     method: 'post',

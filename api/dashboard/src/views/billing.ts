@@ -88,14 +88,14 @@ const POLL_LIMIT_MS = 45_000
 
 /**
  * Stripe's return after payment. Credits arrive with the webhook, which may land before or after
- * the browser does, so the page waits for the purchase to turn paid. Stripe's session id is not
- * stored on our side of the wire, so the page follows the newest purchase of the account (the
- * one just started) and its ledger entry.
+ * the browser does, so the page waits for the purchase to turn paid: it follows the Checkout
+ * Session Stripe names in `?session_id=` through `GET /v1/billing/checkout/:sessionId`.
  */
 export const success: Route = {
   title: 'Payment received',
   access: 'user',
-  async render() {
+  async render({ query }) {
+    const sessionId = query.get('session_id')?.trim() ?? ''
     const status = h(
       'p',
       { class: 'message message-info', role: 'status' },
@@ -116,18 +116,23 @@ export const success: Route = {
         link('/app/usage', 'See usage and the credit ledger'),
       ),
     )
+    if (!sessionId) {
+      status.className = 'message message-error'
+      status.textContent =
+        'This page was opened without a checkout session to follow. The credit ledger on the Usage page lists every purchase.'
+      return wrap
+    }
     const started = Date.now()
     const check = async (): Promise<boolean> => {
-      const data = await api.exportAccount()
-      const newest = [...data.purchases].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]
-      setBalance(data.account.credits)
-      if (newest?.status === 'paid') {
+      const data = await api.checkoutStatus(sessionId)
+      setBalance(data.balance)
+      if (data.status === 'paid') {
         status.className = 'message message-success'
-        status.textContent = `Payment confirmed: ${credits(newest.credits)} added to your account.`
-        balance.textContent = `New balance: ${credits(data.account.credits)}`
+        status.textContent = `Payment confirmed: ${credits(data.credits)} added to your account.`
+        balance.textContent = `New balance: ${credits(data.balance)}`
         return true
       }
-      balance.textContent = `Current balance: ${credits(data.account.credits)}`
+      balance.textContent = `Current balance: ${credits(data.balance)}`
       return false
     }
     const poll = async () => {
