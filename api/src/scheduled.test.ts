@@ -198,6 +198,7 @@ describe('retention job', () => {
       sessions: 0,
       rateLimits: 0,
       stripeEvents: 0,
+      idempotencyKeys: 0,
     })
     expect(await expectLedgerInvariant(seeded.userId)).toBe(550)
   })
@@ -206,5 +207,36 @@ describe('retention job', () => {
     expect(new Date(billingCutoff(Date.UTC(2026, 10, 24, 3, 17))).toISOString()).toBe(
       '2019-11-24T03:17:00.000Z',
     )
+  })
+})
+
+describe('retention of Idempotency-Key claims', () => {
+  it('deletes claims older than 24 h and keeps younger ones', async () => {
+    const now = Date.now()
+    const userId = uid('usr')
+    await env.DB.prepare(
+      `INSERT INTO users (id, email, name, password_hash, credits, store_history, created_at, updated_at)
+       VALUES (?, ?, NULL, 'x', 0, 1, ?, ?)`,
+    )
+      .bind(userId, `${userId}@example.com`, now, now)
+      .run()
+    const claim = (keyHash: string, at: number) =>
+      env.DB.prepare(
+        `INSERT INTO idempotency_keys (user_id, key_hash, request_hash, status, reference, created_at, updated_at)
+         VALUES (?, ?, 'r', 'done', ?, ?, ?)`,
+      ).bind(userId, keyHash, uid('use'), at, at)
+    await env.DB.batch([
+      claim('old', now - DAY - 60_000),
+      claim('young', now - DAY + 60_000),
+      claim('fresh', now),
+    ])
+    const report = await runRetention(env, now)
+    expect(report.idempotencyKeys).toBeGreaterThanOrEqual(1)
+    const { results } = await env.DB.prepare(
+      'SELECT key_hash FROM idempotency_keys WHERE user_id = ? ORDER BY key_hash',
+    )
+      .bind(userId)
+      .all<{ key_hash: string }>()
+    expect(results.map((row) => row.key_hash)).toEqual(['fresh', 'young'])
   })
 })

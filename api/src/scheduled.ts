@@ -14,9 +14,11 @@
  * - expired sessions;
  * - throttling counters whose window ended more than a day ago (the longest window in use is 1 h);
  * - processed Stripe event ids older than 90 days (Stripe retries for 3 days; a later manual resend
- *   still credits nothing because the purchase is no longer pending).
+ *   still credits nothing because the purchase is no longer pending);
+ * - Idempotency-Key claims older than 24 h (a key is only honoured that long).
  */
 import type { Env } from './env.js'
+import { IDEMPOTENCY_WINDOW_MS } from './lib/idempotency.js'
 
 const DAY_MS = 86_400_000
 
@@ -26,6 +28,7 @@ export const RETENTION = {
   pendingPurchaseMs: 30 * DAY_MS,
   rateLimitMs: DAY_MS,
   stripeEventMs: 90 * DAY_MS,
+  idempotencyKeyMs: IDEMPOTENCY_WINDOW_MS,
 } as const
 
 /** Rows deleted per statement, so one run never holds the database for long. */
@@ -40,6 +43,7 @@ export interface RetentionReport {
   sessions: number
   rateLimits: number
   stripeEvents: number
+  idempotencyKeys: number
 }
 
 /** The instant 7 calendar years before `now` (UTC). */
@@ -108,6 +112,10 @@ export async function runRetention(env: Env, now = Date.now()): Promise<Retentio
     now - RETENTION.stripeEventMs,
   ])
 
+  const idempotencyKeys = await deleteInChunks(db, 'idempotency_keys', 'rowid', 'created_at < ?', [
+    now - RETENTION.idempotencyKeyMs,
+  ])
+
   const report: RetentionReport = {
     usage,
     ledger: removedLedger?.meta.changes ?? 0,
@@ -116,6 +124,7 @@ export async function runRetention(env: Env, now = Date.now()): Promise<Retentio
     sessions,
     rateLimits,
     stripeEvents,
+    idempotencyKeys,
   }
   console.log(JSON.stringify({ level: 'info', msg: 'retention', ...report }))
   return report

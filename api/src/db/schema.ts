@@ -4,7 +4,7 @@
  * account and leave those rows detached and stripped of personal data.
  */
 import { sql } from 'drizzle-orm'
-import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
 export const users = sqliteTable(
   'users',
@@ -128,3 +128,35 @@ export const rateLimits = sqliteTable('rate_limits', {
   windowStart: integer('window_start').notNull(),
   count: integer('count').notNull(),
 })
+
+/**
+ * Idempotency-Key claims of generation requests (kept 24 h, then the retention job deletes them).
+ * One row per account and key: only hashes of the key and of the canonical request, the usage id
+ * (or batch run id) of the attempt holding the key, and its state. Never an image, a URL or alt
+ * text: a replay reads those from the usage row (where an objection keeps them out).
+ */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** SHA-256 of the Idempotency-Key header (of `key + "\n" + index` for a batch item). */
+    keyHash: text('key_hash').notNull(),
+    /** SHA-256 of the canonical request (images by their SHA-256, never the bytes). */
+    requestHash: text('request_hash').notNull(),
+    /** pending | done (a failed attempt deletes its row) */
+    status: text('status').notNull(),
+    /** The usage id (= ledger reference) of the attempt, or the run id of a batch. */
+    reference: text('reference').notNull(),
+    /** Free re-descriptions of a completed request whose alt text was not kept (objection). */
+    redescribed: integer('redescribed').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+    /** Last sign of life of the attempt (claim, batch item claims). */
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.keyHash] }),
+    index('idempotency_keys_created_idx').on(t.createdAt),
+  ],
+)

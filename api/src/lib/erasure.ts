@@ -1,7 +1,7 @@
 /**
  * Erasure of an account (GDPR art. 17) in one atomic batch.
  *
- * Deleted: the user row, its API keys and sessions (also removed by the foreign keys' cascade;
+ * Deleted: the user row, its API keys, sessions and Idempotency-Key claims (also removed by the foreign keys' cascade;
  * deleted explicitly so the result does not depend on that pragma), and throttling counters keyed
  * by the email (raw or hashed), the user id or a key id. Kept, because billing law requires it (7 years, then the
  * retention job deletes them), but stripped of personal data and detached from the person: usage
@@ -40,6 +40,8 @@ export function erasureStatements(
       )
       .bind(user.id),
     db.prepare('UPDATE purchases SET user_id = NULL WHERE user_id = ?').bind(user.id),
+    // Idempotency-Key claims (hashes and usage ids, kept 24 h at most).
+    db.prepare('DELETE FROM idempotency_keys WHERE user_id = ?').bind(user.id),
     db.prepare('DELETE FROM sessions WHERE user_id = ?').bind(user.id),
     db.prepare('DELETE FROM api_keys WHERE user_id = ?').bind(user.id),
     db.prepare('DELETE FROM users WHERE id = ?').bind(user.id),

@@ -7,8 +7,9 @@ import type { Config } from '../env.js'
 import { ApiError } from '../errors.js'
 import { finishAltText } from './alt-text.js'
 import { type ChatSettings, complete, ModelFailure } from './chat-client.js'
-import { changeCredits } from './credits.js'
+import { changeCredits, creditStatements } from './credits.js'
 import { newId } from './crypto.js'
+import { IDEMPOTENCY_WINDOW_MS, type IdempotencyClaim } from './idempotency.js'
 import type { Image } from './image.js'
 import { fallbackChain, type ModelEntry } from './models.js'
 import { systemPrompt, userPrompt } from './prompt.js'
@@ -157,9 +158,25 @@ const insufficient = (price: number) =>
     `This image costs ${price} credit${price === 1 ? '' : 's'} and the balance is too low. Buy credits in the dashboard.`,
   )
 
+/** Thrown when another request holds the Idempotency-Key this one tried to claim. */
+export class KeyTaken extends Error {
+  constructor() {
+    super('idempotency key held by another request')
+    this.name = 'KeyTaken'
+  }
+}
+
+/** An Idempotency-Key claim for `chargeAndDescribe`, and the batch claim to keep alive. */
+export interface ChargeClaim extends IdempotencyClaim {
+  /** The claim of the batch this item belongs to: its `updated_at` is refreshed (a heartbeat). */
+  batch?: { keyHash: string; reference: string }
+}
+
 /**
  * Reserves the price, describes the image, refunds on any failure, and records the usage.
- * The usage id is the ledger reference and the answer's `id`.
+ * The usage id is the ledger reference and the answer's `id`. With `claim`, the key is claimed in
+ * the same atomic batch as the charge (a key held by another request throws `KeyTaken`, charging
+ * nothing), released with the refund, and marked done with the usage row.
  */
 export async function chargeAndDescribe(
   db: D1Database,
@@ -167,23 +184,41 @@ export async function chargeAndDescribe(
   caller: Caller,
   request: DescribeInput & { model: ModelEntry; endpoint: string; imageUrl: string | null },
   health?: ModelHealth,
+  claim?: ChargeClaim,
 ): Promise<Described> {
   const price = request.model.credits
   const id = newId('use')
-  const remaining = await changeCredits(db, {
-    userId: caller.userId,
-    delta: -price,
-    reason: 'generation',
-    reference: id,
-  })
+  const remaining = claim
+    ? await claimAndCharge(db, caller, claim, id, price)
+    : await changeCredits(db, {
+        userId: caller.userId,
+        delta: -price,
+        reason: 'generation',
+        reference: id,
+      })
   if (remaining === null) throw insufficient(price)
   const refund = async () => {
-    await changeCredits(db, {
+    const { statements } = creditStatements(db, {
       userId: caller.userId,
       delta: price,
       reason: 'refund',
       reference: id,
+      // Never twice (an abandoned claim may have been refunded by a retry).
+      onlyIf: {
+        sql: "NOT EXISTS (SELECT 1 FROM ledger WHERE reference = ? AND reason = 'refund')",
+        params: [id],
+      },
     })
+    const release = claim
+      ? [
+          db
+            .prepare(
+              'DELETE FROM idempotency_keys WHERE user_id = ? AND key_hash = ? AND reference = ?',
+            )
+            .bind(claim.userId, claim.keyHash, id),
+        ]
+      : []
+    await db.batch([...statements, ...release])
   }
   let result: { altText: string; model: string }
   try {
@@ -194,7 +229,7 @@ export async function chargeAndDescribe(
   }
   try {
     // store_history is read in the same statement, so an objection made a moment ago is honoured.
-    await db
+    const record = db
       .prepare(
         `INSERT INTO usage (id, user_id, api_key_id, endpoint, model, image_url, alt_text, language, credits_used, created_at)
          SELECT ?1, id, ?2, ?3, ?4, CASE WHEN store_history = 1 THEN ?5 END, CASE WHEN store_history = 1 THEN ?6 END, ?7, ?8, ?9
@@ -212,7 +247,19 @@ export async function chargeAndDescribe(
         Date.now(),
         caller.userId,
       )
-      .run()
+    if (claim) {
+      await db.batch([
+        record,
+        db
+          .prepare(
+            `UPDATE idempotency_keys SET status = 'done', updated_at = ?
+             WHERE user_id = ? AND key_hash = ? AND reference = ?`,
+          )
+          .bind(Date.now(), claim.userId, claim.keyHash, id),
+      ])
+    } else {
+      await record.run()
+    }
   } catch (error) {
     await refund()
     throw error
@@ -225,6 +272,70 @@ export async function chargeAndDescribe(
     creditsUsed: price,
     creditsRemaining: remaining,
   }
+}
+
+/**
+ * One atomic batch: claim the key (a new row, or one older than the window), charge only if the
+ * claim is ours, release the claim if the balance could not pay, refresh the batch's claim.
+ * Returns the balance after the charge, `null` when it could not pay; throws `KeyTaken` when
+ * another request holds the key.
+ */
+async function claimAndCharge(
+  db: D1Database,
+  caller: Caller,
+  claim: ChargeClaim,
+  id: string,
+  price: number,
+): Promise<number | null> {
+  const now = Date.now()
+  const mine = [claim.userId, claim.keyHash, id]
+  const { ledgerId, statements } = creditStatements(db, {
+    userId: caller.userId,
+    delta: -price,
+    reason: 'generation',
+    reference: id,
+    onlyIf: {
+      sql: 'EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = ? AND key_hash = ? AND reference = ?)',
+      params: mine,
+    },
+  })
+  const heartbeat = claim.batch
+    ? [
+        db
+          .prepare(
+            'UPDATE idempotency_keys SET updated_at = ? WHERE user_id = ? AND key_hash = ? AND reference = ?',
+          )
+          .bind(now, claim.userId, claim.batch.keyHash, claim.batch.reference),
+      ]
+    : []
+  const results = await db.batch<{ balance?: number; reference?: string }>([
+    db
+      .prepare(
+        `INSERT INTO idempotency_keys (user_id, key_hash, request_hash, status, reference, redescribed, created_at, updated_at)
+         VALUES (?1, ?2, ?3, 'pending', ?4, 0, ?5, ?5)
+         ON CONFLICT (user_id, key_hash) DO UPDATE SET request_hash = excluded.request_hash,
+           status = 'pending', reference = excluded.reference, redescribed = 0,
+           created_at = excluded.created_at, updated_at = excluded.updated_at
+         WHERE idempotency_keys.created_at < ?6`,
+      )
+      .bind(claim.userId, claim.keyHash, claim.requestHash, id, now, now - IDEMPOTENCY_WINDOW_MS),
+    ...statements,
+    db
+      .prepare(
+        'DELETE FROM idempotency_keys WHERE user_id = ? AND key_hash = ? AND reference = ? AND NOT EXISTS (SELECT 1 FROM ledger WHERE id = ?)',
+      )
+      .bind(...mine, ledgerId),
+    ...heartbeat,
+    db.prepare('SELECT balance_after AS balance FROM ledger WHERE id = ?').bind(ledgerId),
+    db
+      .prepare('SELECT reference FROM idempotency_keys WHERE user_id = ? AND key_hash = ?')
+      .bind(claim.userId, claim.keyHash),
+  ])
+  const held = results.at(-1)?.results[0]?.reference
+  const balance = results.at(-2)?.results[0]?.balance
+  if (held === id && typeof balance === 'number') return balance
+  if (held === undefined) return null
+  throw new KeyTaken()
 }
 
 /** The current balance (for batch answers, after all items settled). */

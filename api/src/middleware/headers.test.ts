@@ -88,7 +88,9 @@ describe('CORS', () => {
       expect(res.status, path).toBe(204)
       expect(res.headers.get('access-control-allow-origin')).toBe('*')
       expect(res.headers.get('access-control-allow-methods')).toContain(method)
-      expect(res.headers.get('access-control-allow-headers')).toBe('Authorization, Content-Type')
+      expect(res.headers.get('access-control-allow-headers')).toBe(
+        'Authorization, Content-Type, Idempotency-Key',
+      )
       expect(res.headers.get('access-control-allow-credentials')).toBeNull()
       expect(Number(res.headers.get('access-control-max-age'))).toBeGreaterThan(0)
       expectBaseline(res)

@@ -61,7 +61,7 @@ export function securityHeaders() {
         Object.assign(headers, {
           'access-control-allow-origin': '*',
           'access-control-allow-methods': `${methods}, OPTIONS`,
-          'access-control-allow-headers': 'Authorization, Content-Type',
+          'access-control-allow-headers': 'Authorization, Content-Type, Idempotency-Key',
           'access-control-max-age': CORS_MAX_AGE,
         })
       }
@@ -83,7 +83,7 @@ export function securityHeaders() {
     }
     if (methods?.split(', ').includes(c.req.method)) {
       headers['access-control-allow-origin'] = '*'
-      headers['access-control-expose-headers'] = 'Retry-After'
+      headers['access-control-expose-headers'] = 'Retry-After, Idempotent-Replayed'
     }
     setHeaders(c, headers)
   })
