@@ -143,6 +143,9 @@ export function createBatcher(client: AltTextClient, options: BatcherOptions = {
   return {
     generate(input) {
       if (input.signal?.aborted) return Promise.reject(aborted())
+      // A caller that chose its Idempotency-Key gets a request of its own, carrying that key
+      // (a batch request has one key for all its images).
+      if (input.idempotencyKey !== undefined) return limit(() => client.generate(input))
       return new Promise<AltTextResponse>((resolve, reject) => {
         const key = input.model ?? ''
         let group = groups.get(key)

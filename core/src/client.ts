@@ -48,6 +48,11 @@ export interface GenerateOptions {
   context?: string | undefined
   /** Longest alt text in characters (20–1000, default 125). */
   maxLength?: number | undefined
+  /**
+   * The `Idempotency-Key` of this call (1–200 printable ASCII characters), the same on every
+   * retry, so a retried request is never charged twice. Default: a random UUID per call.
+   */
+  idempotencyKey?: string | undefined
   signal?: AbortSignal | undefined
 }
 
@@ -63,6 +68,11 @@ export interface BatchRequestInput {
   images: BatchImage[]
   language?: string | undefined
   model?: string | undefined
+  /**
+   * The `Idempotency-Key` (default: a random UUID per call). A batch of more than 50 images is
+   * sent as several requests: the first carries the key, request n (from 1) carries `key:n`.
+   */
+  idempotencyKey?: string | undefined
   signal?: AbortSignal | undefined
 }
 
@@ -122,6 +132,14 @@ async function wireImage(input: ImageInput): Promise<{ imageUrl: string } | { im
   return { image: toBase64(bytes) }
 }
 
+/** The key of one logical call: the caller's (checked), else a random UUID. */
+function idempotencyKey(given: string | undefined): string {
+  if (given === undefined) return crypto.randomUUID()
+  if (!/^[\x20-\x7e]{1,200}$/.test(given) || given.trim() === '')
+    throw invalid('idempotencyKey must be 1–200 printable ASCII characters')
+  return given
+}
+
 /** Refuses an image over the API's limit before spending a round trip on it. */
 function checkSize(size: number): void {
   if (size > LIMITS.maxImageBytes)
@@ -173,6 +191,7 @@ export function createClient(options: ClientOptions = {}): AltTextClient {
   const generateBatchChunk = async (
     images: BatchImage[],
     request: BatchRequestInput,
+    key: string,
   ): Promise<BatchResponse> => {
     const items: BatchItem[] = await Promise.all(
       images.map(async (item) =>
@@ -191,6 +210,7 @@ export function createClient(options: ClientOptions = {}): AltTextClient {
       body,
       signal: request.signal,
       auth: true,
+      headers: { 'idempotency-key': key },
     })) as BatchResponse
     assertShape(
       Array.isArray(json?.results) && json.results.length === images.length,
@@ -203,6 +223,7 @@ export function createClient(options: ClientOptions = {}): AltTextClient {
     baseUrl: transport.baseUrl,
 
     async generate(input) {
+      const key = idempotencyKey(input.idempotencyKey)
       const body = defined({
         ...(await wireImage(input)),
         language: input.language,
@@ -216,6 +237,7 @@ export function createClient(options: ClientOptions = {}): AltTextClient {
         body,
         signal: input.signal,
         auth: true,
+        headers: { 'idempotency-key': key },
       })) as AltTextResponse
       assertShape(typeof json?.altText === 'string', 'altText')
       return json
@@ -224,12 +246,16 @@ export function createClient(options: ClientOptions = {}): AltTextClient {
     async generateBatch(request) {
       if (!Array.isArray(request.images) || request.images.length === 0)
         throw invalid('A batch needs at least one image')
+      const key = idempotencyKey(request.idempotencyKey)
+      if (request.images.length > LIMITS.maxBatchItems && key.length > 190)
+        throw invalid('idempotencyKey of a batch over 50 images must be at most 190 characters')
       const merged: BatchResponse = { results: [], creditsUsed: 0, creditsRemaining: 0 }
       for (let start = 0; start < request.images.length; start += LIMITS.maxBatchItems) {
         const chunk = request.images.slice(start, start + LIMITS.maxBatchItems)
         let answer: BatchResponse
         try {
-          answer = await generateBatchChunk(chunk, request)
+          const index = start / LIMITS.maxBatchItems
+          answer = await generateBatchChunk(chunk, request, index === 0 ? key : `${key}:${index}`)
         } catch (error) {
           // Earlier chunks are already paid for: keep their results, mark this chunk failed.
           if (start === 0 || !(error instanceof AltTextError) || error.code === 'aborted')

@@ -27,6 +27,8 @@ export interface Call {
   signal?: AbortSignal | undefined
   /** Whether the route needs the API key (checked before sending, to save a round trip). */
   auth: boolean
+  /** Extra request headers, the same on every retry (e.g. `Idempotency-Key`). */
+  headers?: Record<string, string> | undefined
 }
 
 /** Node's fetch puts the system error in `cause`; say it, since "fetch failed" alone helps nobody. */
@@ -112,6 +114,7 @@ export async function send(transport: Transport, call: Call): Promise<unknown> {
   if (call.body !== undefined) headers.set('content-type', 'application/json')
   if (transport.apiKey) headers.set('authorization', `Bearer ${transport.apiKey}`)
   if (transport.userAgent) headers.set('user-agent', transport.userAgent)
+  for (const [name, value] of Object.entries(call.headers ?? {})) headers.set(name, value)
   for (let retry = 0; ; retry++) {
     if (call.signal?.aborted)
       throw new AltTextError({ code: 'aborted', status: 0, detail: 'Aborted' })
