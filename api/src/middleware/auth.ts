@@ -1,3 +1,4 @@
+import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { ApiError } from '../errors.js'
 import { sha256Hex, timingSafeEqual } from '../lib/crypto.js'
@@ -40,6 +41,25 @@ const missing = (kinds: Kind[]) =>
  * key or ended session fails at once. Sets `c.var.user` and `c.var.credential`.
  */
 export function requireAuth(...kinds: Kind[]) {
+  return authenticate(kinds, {})
+}
+
+/**
+ * Requires an API key and counts the request against the key's generation limit
+ * (RATE_LIMIT_PER_MINUTE per fixed minute): 429 `rate_limited` with `Retry-After` beyond it.
+ * The lookup and the counter are one D1 batch — one round trip on the hot path instead of two.
+ */
+export function requireKeyWithRateLimit() {
+  return authenticate(['key'], { rateLimit: { prefix: 'gen:', windowMs: 60_000 } })
+}
+
+interface RateLimit {
+  /** Prepended to the key id to name the counter. */
+  prefix: string
+  windowMs: number
+}
+
+function authenticate(kinds: Kind[], options: { rateLimit?: RateLimit }) {
   return createMiddleware<AppEnv>(async function requireAuth(c, next) {
     const header = c.req.header('authorization') ?? ''
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
@@ -77,33 +97,86 @@ export function requireAuth(...kinds: Kind[]) {
       c.set('user', toUser(row))
       c.set('credential', { kind: 'session', sessionId: row.session_id })
     } else {
-      const row = await db
-        .prepare(
-          `SELECT k.id AS key_id, k.key_hash, k.last_used_at, u.id, u.email, u.name, u.credits, u.store_history, u.created_at
-           FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ? AND k.revoked_at IS NULL`,
-        )
-        .bind(hash)
-        .first<UserRow & { key_id: string; key_hash: string; last_used_at: number | null }>()
-      if (!row || !timingSafeEqual(row.key_hash, hash)) {
-        throw new ApiError(
-          'unauthorized',
-          'The API key is not valid or was revoked. Check ALTTEXT_API_KEY or create a new key in the dashboard.',
-        )
-      }
-      c.set('user', toUser(row))
-      c.set('credential', { kind: 'key', apiKeyId: row.key_id })
-      if (row.last_used_at === null || now - row.last_used_at > LAST_USED_RESOLUTION_MS) {
-        const touch = db
-          .prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?')
-          .bind(now, row.key_id)
-          .run()
-        try {
-          c.executionCtx.waitUntil(touch)
-        } catch {
-          await touch
-        }
-      }
+      await authenticateKey(c, hash, now, options.rateLimit)
     }
     await next()
   })
+}
+
+interface KeyRow extends UserRow {
+  key_id: string
+  key_hash: string
+  last_used_at: number | null
+}
+
+/** Looks up an API key (and counts the request, when rate limited) in one round trip. */
+async function authenticateKey(
+  c: Context<AppEnv>,
+  hash: string,
+  now: number,
+  rateLimit: RateLimit | undefined,
+): Promise<void> {
+  const db = c.env.DB
+  const lookup = db
+    .prepare(
+      `SELECT k.id AS key_id, k.key_hash, k.last_used_at, u.id, u.email, u.name, u.credits, u.store_history, u.created_at
+       FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ? AND k.revoked_at IS NULL`,
+    )
+    .bind(hash)
+  let row: KeyRow | null
+  let counted: { count: number; windowStart: number } | undefined
+  if (rateLimit) {
+    // Counts only for a valid key, so invented keys cannot fill the counter table.
+    const count = db
+      .prepare(
+        `INSERT INTO rate_limits (key, window_start, count)
+         SELECT ?2 || k.id, ?3, 1 FROM api_keys k WHERE k.key_hash = ?1 AND k.revoked_at IS NULL
+         ON CONFLICT(key) DO UPDATE SET
+           count = CASE WHEN window_start <= ?3 - ?4 THEN 1 ELSE count + 1 END,
+           window_start = CASE WHEN window_start <= ?3 - ?4 THEN ?3 ELSE window_start END
+         RETURNING count, window_start AS windowStart`,
+      )
+      .bind(hash, rateLimit.prefix, now, rateLimit.windowMs)
+    const [found, hit] = await db.batch<KeyRow | { count: number; windowStart: number }>([
+      lookup,
+      count,
+    ])
+    row = (found?.results[0] as KeyRow | undefined) ?? null
+    counted = hit?.results[0] as { count: number; windowStart: number } | undefined
+  } else {
+    row = await lookup.first<KeyRow>()
+  }
+  if (!row || !timingSafeEqual(row.key_hash, hash)) {
+    throw new ApiError(
+      'unauthorized',
+      'The API key is not valid or was revoked. Check ALTTEXT_API_KEY or create a new key in the dashboard.',
+    )
+  }
+  c.set('user', toUser(row))
+  c.set('credential', { kind: 'key', apiKeyId: row.key_id })
+  if (row.last_used_at === null || now - row.last_used_at > LAST_USED_RESOLUTION_MS) {
+    const touch = db
+      .prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?')
+      .bind(now, row.key_id)
+      .run()
+    try {
+      c.executionCtx.waitUntil(touch)
+    } catch {
+      await touch
+    }
+  }
+  if (rateLimit && counted) {
+    const limit = c.var.config.rateLimitPerMinute
+    if (counted.count > limit) {
+      const retryAfter = Math.max(
+        1,
+        Math.ceil((counted.windowStart + rateLimit.windowMs - now) / 1000),
+      )
+      throw new ApiError(
+        'rate_limited',
+        `This API key made more than ${limit} generation requests this minute. Retry after ${retryAfter} s.`,
+        { 'retry-after': String(retryAfter) },
+      )
+    }
+  }
 }

@@ -49,8 +49,7 @@ import {
 } from '../lib/image-input.js'
 import { type ModelEntry, resolveModel } from '../lib/models.js'
 import type { RouteDoc } from '../lib/route-doc.js'
-import { requireAuth } from '../middleware/auth.js'
-import { keyRateLimit } from '../middleware/key-rate-limit.js'
+import { requireKeyWithRateLimit } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
 
 /** Model calls in flight for one batch: enough to be quick, few enough to hold few images. */
@@ -59,8 +58,8 @@ export const BATCH_CONCURRENCY = 4
 /** Generation: one image, or a batch of up to 50. */
 export const altText = new Hono<AppEnv>()
 
-altText.use('*', requireAuth('key'))
-altText.use('*', keyRateLimit())
+// The key lookup and the per-key rate-limit counter are one D1 round trip.
+altText.use('*', requireKeyWithRateLimit())
 
 const apiKeyIdOf = (credential: AppEnv['Variables']['credential']) =>
   credential.kind === 'key' ? credential.apiKeyId : null
