@@ -22,6 +22,8 @@ export interface AltTextCache {
 /** What the cache key is made of. */
 export interface CacheKeyInput {
   bytes: Uint8Array
+  /** `sha256Hex(bytes)`, when the caller has it already (saves hashing the image again). */
+  imageHash?: string | undefined
   language: string
   model?: string | undefined
   context?: string | undefined
@@ -44,7 +46,7 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
  * model is part of it as given (absent means "the API's default"), and so is the context.
  */
 export async function cacheKey(input: CacheKeyInput): Promise<string> {
-  const imageHash = await sha256Hex(input.bytes)
+  const imageHash = input.imageHash ?? (await sha256Hex(input.bytes))
   const parts: Array<string | number | null> = [
     'v1',
     imageHash,

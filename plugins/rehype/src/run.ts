@@ -10,6 +10,7 @@ import {
   createClient,
   createLimiter,
   type Limiter,
+  sha256Hex,
 } from '@alttextapi/core'
 import { FileCache, resolveConfig } from '@alttextapi/core/node'
 import { DEFAULTS, type Options } from './options.js'
@@ -134,8 +135,11 @@ export class AltTextRun {
   async describe(request: DescribeRequest): Promise<Outcome> {
     const { model, maxLength } = this.options
     const bytes = request.bytes ?? encoder.encode(`url:${request.url}`)
+    // Hashed once for both keys below.
+    const imageHash = await sha256Hex(bytes)
     const key = await cacheKey({
       bytes,
+      imageHash,
       language: request.language,
       model,
       context: request.context,
@@ -143,7 +147,13 @@ export class AltTextRun {
     })
     const hit = await this.cache?.get(key).catch(() => undefined)
     if (hit) return { status: 'cached', altText: hit.altText }
-    const identity = await cacheKey({ bytes, language: request.language, model, maxLength })
+    const identity = await cacheKey({
+      bytes,
+      imageHash,
+      language: request.language,
+      model,
+      maxLength,
+    })
     const shared = this.#shared.get(identity)
     if (shared) {
       const result = await shared
