@@ -38,11 +38,15 @@ final class Api_Client {
 	/**
 	 * POST /v1/alt-text.
 	 *
-	 * @param array $body {image|imageUrl, language?, model?, context?, maxLength?}.
+	 * Always sends an Idempotency-Key: the one given (the same on every retry of one logical call,
+	 * so the API charges it once and replays the answer), else a fresh UUID.
+	 *
+	 * @param array  $body            {image|imageUrl, language?, model?, context?, maxLength?}.
+	 * @param string $idempotency_key Idempotency-Key; empty for a fresh one.
 	 * @return array|WP_Error {id, altText, language, model, creditsUsed, creditsRemaining}.
 	 */
-	public function alt_text( array $body ) {
-		$result = $this->request( 'POST', '/v1/alt-text', $body, true, 90 );
+	public function alt_text( array $body, $idempotency_key = '' ) {
+		$result = $this->request( 'POST', '/v1/alt-text', $body, true, 90, self::idempotency_header( $idempotency_key ) );
 		if ( ! is_wp_error( $result ) && ( ! isset( $result['altText'] ) || ! is_string( $result['altText'] ) ) ) {
 			return self::error( 'alttextapi_bad_response', __( 'The AltText API sent an answer this plugin does not understand.', 'alttextapi' ), 502 );
 		}
@@ -52,15 +56,27 @@ final class Api_Client {
 	/**
 	 * POST /v1/alt-text/batch.
 	 *
-	 * @param array $body {images: [...], language?, model?}.
+	 * @param array  $body            {images: [...], language?, model?}.
+	 * @param string $idempotency_key Idempotency-Key (see alt_text); empty for a fresh one.
 	 * @return array|WP_Error {results, creditsUsed, creditsRemaining}.
 	 */
-	public function batch( array $body ) {
-		$result = $this->request( 'POST', '/v1/alt-text/batch', $body, true, 180 );
+	public function batch( array $body, $idempotency_key = '' ) {
+		$result = $this->request( 'POST', '/v1/alt-text/batch', $body, true, 180, self::idempotency_header( $idempotency_key ) );
 		if ( ! is_wp_error( $result ) && ( ! isset( $result['results'] ) || ! is_array( $result['results'] ) ) ) {
 			return self::error( 'alttextapi_bad_response', __( 'The AltText API sent an answer this plugin does not understand.', 'alttextapi' ), 502 );
 		}
 		return $result;
+	}
+
+	/**
+	 * The Idempotency-Key header: the key given, else a fresh UUID.
+	 *
+	 * @param string $key Key or empty.
+	 * @return array
+	 */
+	private static function idempotency_header( $key ) {
+		$key = (string) $key;
+		return array( 'Idempotency-Key' => '' !== $key ? $key : wp_generate_uuid4() );
 	}
 
 	/**
@@ -93,9 +109,10 @@ final class Api_Client {
 	 * @param array|null $body    JSON body.
 	 * @param bool       $auth    Whether the key is needed.
 	 * @param int        $timeout Seconds.
+	 * @param array      $extra   Extra headers.
 	 * @return array|WP_Error Decoded JSON.
 	 */
-	private function request( $method, $path, $body, $auth, $timeout ) {
+	private function request( $method, $path, $body, $auth, $timeout, array $extra = array() ) {
 		if ( $auth && ! $this->has_key() ) {
 			return self::error(
 				'alttextapi_no_key',
@@ -103,9 +120,12 @@ final class Api_Client {
 				400
 			);
 		}
-		$headers = array(
-			'Accept'     => 'application/json',
-			'User-Agent' => 'alttextapi-wordpress/' . ALTTEXTAPI_VERSION . '; WordPress/' . get_bloginfo( 'version' ),
+		$headers = array_merge(
+			array(
+				'Accept'     => 'application/json',
+				'User-Agent' => 'alttextapi-wordpress/' . ALTTEXTAPI_VERSION . '; WordPress/' . get_bloginfo( 'version' ),
+			),
+			$extra
 		);
 		if ( $auth ) {
 			$headers['Authorization'] = 'Bearer ' . $this->key;
@@ -170,7 +190,10 @@ final class Api_Client {
 			default:
 				/* translators: %s: the API's error message */
 				$text = '' !== $message ? sprintf( __( 'The AltText API refused the image: %s', 'alttextapi' ), $message ) : __( 'The AltText API refused the request.', 'alttextapi' );
-				return self::error( 'alttextapi_api_error', $text, 422, array( 'api_code' => $code ) );
+				// A 400 about the Idempotency-Key (reused with another request, or replayed too
+				// often) is cured by a new key, not by the editor: callers that reuse keys check it.
+				$key_refused = 400 === $status && false !== stripos( $message, 'Idempotency-Key' );
+				return self::error( 'alttextapi_api_error', $text, 422, array( 'api_code' => $code, 'idempotency_key_refused' => $key_refused ) );
 		}
 	}
 

@@ -30,7 +30,11 @@ final class Queue {
 	/**
 	 * The job state.
 	 *
-	 * @return array {state, pending[], total, done, skipped, failed, errors{}, message, retries, updated}
+	 * batch: the batch in progress, {ids[], key}: its Idempotency-Key is the same on every retry of
+	 * those ids (a retry after a lost answer is replayed by the API, not charged again), and goes
+	 * when the batch is done.
+	 *
+	 * @return array {state, pending[], total, done, skipped, failed, errors{}, message, retries, batch{}, updated}
 	 */
 	public static function status() {
 		$job = get_option( self::OPTION, array() );
@@ -46,6 +50,7 @@ final class Queue {
 				'errors'  => array(),
 				'message' => '',
 				'retries' => 0,
+				'batch'   => array(),
 				'updated' => 0,
 			),
 			$job
@@ -142,6 +147,7 @@ final class Queue {
 	public static function cancel() {
 		$job            = self::status();
 		$job['pending'] = array();
+		$job['batch']   = array();
 		$job['state']   = 'cancelled';
 		self::save( $job );
 		wp_clear_scheduled_hook( self::HOOK );
@@ -229,8 +235,17 @@ final class Queue {
 				self::save( $job );
 				return;
 			}
-			$chunk   = array_slice( $job['pending'], 0, self::CHUNK );
-			$outcome = self::process_chunk( $client, $chunk );
+			$chunk = array_slice( $job['pending'], 0, self::CHUNK );
+			$batch = is_array( $job['batch'] ) ? $job['batch'] : array();
+			if ( empty( $batch['key'] ) || ! isset( $batch['ids'] ) || array_map( 'intval', (array) $batch['ids'] ) !== $chunk ) {
+				// A new batch: its key is stored before the request, so every retry sends it again.
+				$job['batch'] = array(
+					'ids' => $chunk,
+					'key' => wp_generate_uuid4(),
+				);
+				self::save( $job );
+			}
+			$outcome = self::process_chunk( $client, $chunk, false, (string) $job['batch']['key'] );
 			$job     = self::status();
 			if ( is_wp_error( $outcome ) ) {
 				self::handle_failure( $job, $outcome );
@@ -242,6 +257,7 @@ final class Queue {
 			$job['failed'] += count( $outcome['errors'] );
 			$job['errors']  = array_slice( $outcome['errors'] + $job['errors'], 0, 20, true );
 			$job['retries'] = 0;
+			$job['batch']   = array();
 			self::save( $job );
 		}
 		self::schedule( 0 );
@@ -257,9 +273,19 @@ final class Queue {
 	private static function handle_failure( array $job, $error ) {
 		$code           = $error->get_error_code();
 		$job['message'] = $error->get_error_message();
+		$data           = $error->get_error_data();
 		$transient      = in_array( $code, array( 'alttextapi_rate_limited', 'alttextapi_unavailable', 'alttextapi_unreachable' ), true );
+		if ( ! empty( $data['idempotency_key_refused'] ) && $job['retries'] < 5 ) {
+			// The API refused the batch's key (the batch changed since it was first sent, e.g. an
+			// image got alt text meanwhile): the request is a new one, so it gets a new key. A fresh
+			// key is never refused this way, and retries still count, so this cannot loop.
+			$job['batch']   = array();
+			$job['retries'] = $job['retries'] + 1;
+			self::save( $job );
+			self::schedule( 0 );
+			return;
+		}
 		if ( $transient && $job['retries'] < 5 ) {
-			$data           = $error->get_error_data();
 			$wait           = 'alttextapi_rate_limited' === $code && isset( $data['retry_after'] ) ? (int) $data['retry_after'] : 30 * ( 2 ** $job['retries'] );
 			$job['retries'] = $job['retries'] + 1;
 			self::save( $job );
@@ -276,9 +302,10 @@ final class Queue {
 	 * @param Api_Client $client Client.
 	 * @param int[]      $ids          Attachment ids.
 	 * @param bool       $missing_only Only images without alt, whatever the policy.
+	 * @param string     $idempotency_key The batch's Idempotency-Key (same on its retries); empty for a fresh one.
 	 * @return array|\WP_Error {done, skipped, errors{id: message}}
 	 */
-	public static function process_chunk( Api_Client $client, array $ids, $missing_only = false ) {
+	public static function process_chunk( Api_Client $client, array $ids, $missing_only = false, $idempotency_key = '' ) {
 		$items   = array();
 		$targets = array();
 		$skipped = 0;
@@ -304,7 +331,7 @@ final class Queue {
 			if ( '' !== $model ) {
 				$body['model'] = $model;
 			}
-			$result = $client->batch( $body );
+			$result = $client->batch( $body, $idempotency_key );
 			if ( is_wp_error( $result ) ) {
 				return $result;
 			}

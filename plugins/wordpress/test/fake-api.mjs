@@ -3,11 +3,18 @@
  * /v1/alt-text/batch, GET /v1/account, /v1/credits, /v1/models) that records every request and
  * can be switched to answer with an error (401/402/429/503). Controlled in-process or over HTTP
  * (`POST /__control`, `GET|DELETE /__control/requests`) from other processes.
+ *
+ * Honours `Idempotency-Key` on generation like the real API: a completed key is replayed (same
+ * answer, `Idempotent-Replayed: true`, no charge), one still running answers 429 with
+ * `Retry-After: 1`, the key with another request answers 400, and a failed request frees its key.
+ * `loseAnswers: n` makes the next n generation requests charge and complete, then answer 500 (the
+ * answer lost on the way back, as after a timeout); `pendingKeys`/`releaseKeys` mark keys as still
+ * running / free them. `charges` counts charged images.
  */
 import { createServer } from 'node:http'
 
 /**
- * @typedef {{method: string, path: string, authorization: string, body: Record<string, unknown> | null}} RecordedRequest
+ * @typedef {{method: string, path: string, authorization: string, idempotencyKey: string | null, body: Record<string, unknown> | null}} RecordedRequest
  * @typedef {{status: number, code: string, message?: string, retryAfter?: number}} ForcedError
  */
 
@@ -32,6 +39,10 @@ export async function startFakeApi(options = {}) {
     counter: 0,
     /** @type {ForcedError | null} */ error: null,
     /** @type {RecordedRequest[]} */ requests: [],
+    charges: 0,
+    loseAnswers: 0,
+    /** @type {Map<string, {request: string, status: number, payload: unknown} | 'pending'>} */
+    keys: new Map(),
   }
 
   const read = (req) =>
@@ -62,15 +73,22 @@ export async function startFakeApi(options = {}) {
 
     if (url.pathname.startsWith('/__control')) {
       if (url.pathname === '/__control' && req.method === 'POST') {
-        state.error = body?.error ?? null
+        if (body && 'error' in body) state.error = body.error ?? null
         if (typeof body?.credits === 'number') state.credits = body.credits
+        if (typeof body?.loseAnswers === 'number') state.loseAnswers = body.loseAnswers
+        // A key whose first request is still running (429 until released), then released.
+        for (const k of body?.pendingKeys ?? []) state.keys.set(String(k), 'pending')
+        for (const k of body?.releaseKeys ?? []) state.keys.delete(String(k))
         return send(200, { ok: true })
       }
       if (url.pathname === '/__control/requests' && req.method === 'GET') {
-        return send(200, { requests: state.requests })
+        return send(200, { requests: state.requests, charges: state.charges })
       }
       if (url.pathname === '/__control/requests' && req.method === 'DELETE') {
         state.requests = []
+        state.charges = 0
+        state.loseAnswers = 0
+        state.keys.clear()
         return send(200, { ok: true })
       }
       return fail(404, 'not_found', 'No such control route')
@@ -80,6 +98,8 @@ export async function startFakeApi(options = {}) {
       method: req.method ?? '',
       path: url.pathname,
       authorization: String(req.headers.authorization ?? ''),
+      idempotencyKey:
+        typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null,
       body,
     })
 
@@ -114,6 +134,7 @@ export async function startFakeApi(options = {}) {
         return { error: { code: 'invalid_request', message: 'image is not base64' } }
       }
       state.counter++
+      state.charges++
       state.credits--
       return {
         id: `use_${state.counter}`,
@@ -123,24 +144,79 @@ export async function startFakeApi(options = {}) {
         creditsUsed: 1,
       }
     }
+    /**
+     * Runs `generate` (which answers [status, payload]) under the request's Idempotency-Key.
+     * @param {() => [number, any]} generate
+     */
+    const idempotent = (generate) => {
+      const key = req.headers['idempotency-key']
+      if (typeof key === 'string' && !/^[\x20-\x7e]{1,200}$/.test(key))
+        return fail(
+          400,
+          'invalid_request',
+          'Idempotency-Key must be 1–200 printable ASCII characters',
+        )
+      const request = JSON.stringify([url.pathname, body])
+      const claim = typeof key === 'string' ? state.keys.get(key) : undefined
+      if (claim === 'pending') {
+        return fail(
+          429,
+          'rate_limited',
+          'A request with this Idempotency-Key is still in progress',
+          {
+            'retry-after': '1',
+          },
+        )
+      }
+      if (claim && claim.request !== request) {
+        return fail(
+          400,
+          'invalid_request',
+          'Idempotency-Key reused with a different request: send a new key for a new request.',
+        )
+      }
+      if (claim) {
+        return send(
+          claim.status,
+          { .../** @type {object} */ (claim.payload), creditsRemaining: state.credits },
+          { 'idempotent-replayed': 'true' },
+        )
+      }
+      if (typeof key === 'string') state.keys.set(key, 'pending')
+      const [status, payload] = generate()
+      if (typeof key === 'string') {
+        if (status === 200) state.keys.set(key, { request, status, payload })
+        else state.keys.delete(key)
+      }
+      if (status === 200 && state.loseAnswers > 0) {
+        state.loseAnswers--
+        return fail(500, 'internal_error', 'Answer lost (simulated)')
+      }
+      return send(status, payload)
+    }
     if (req.method === 'POST' && url.pathname === '/v1/alt-text') {
       if (!body) return fail(400, 'invalid_request', 'JSON body expected')
-      if (state.credits < 1) return fail(402, 'insufficient_credits', 'Not enough credits')
-      const result = describe(body, String(body.language ?? 'en'))
-      if ('error' in result) return send(400, result)
-      return send(200, { ...result, creditsRemaining: state.credits })
+      return idempotent(() => {
+        if (state.credits < 1)
+          return [402, { error: { code: 'insufficient_credits', message: 'Not enough credits' } }]
+        const result = describe(body, String(body.language ?? 'en'))
+        if ('error' in result) return [400, result]
+        return [200, { ...result, creditsRemaining: state.credits }]
+      })
     }
     if (req.method === 'POST' && url.pathname === '/v1/alt-text/batch') {
       const images = Array.isArray(body?.images) ? body.images : []
       if (images.length < 1 || images.length > 50)
         return fail(400, 'invalid_request', '1 to 50 images')
-      if (state.credits < images.length)
-        return fail(402, 'insufficient_credits', 'Not enough credits')
-      const results = images.map((item) =>
-        describe(item, String(item.language ?? body?.language ?? 'en')),
-      )
-      const used = results.filter((r) => !('error' in r)).length
-      return send(200, { results, creditsUsed: used, creditsRemaining: state.credits })
+      return idempotent(() => {
+        if (state.credits < images.length)
+          return [402, { error: { code: 'insufficient_credits', message: 'Not enough credits' } }]
+        const results = images.map((item) =>
+          describe(item, String(item.language ?? body?.language ?? 'en')),
+        )
+        const used = results.filter((r) => !('error' in r)).length
+        return [200, { results, creditsUsed: used, creditsRemaining: state.credits }]
+      })
     }
     return fail(404, 'not_found', 'No such route')
   })

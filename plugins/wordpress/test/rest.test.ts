@@ -6,6 +6,8 @@ import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
 import { FAKE_KEY } from './fake-api.mjs'
 import {
   cronUntil,
+  fakeCharges,
+  fakeControl,
   fakeError,
   fakeRequests,
   login,
@@ -16,6 +18,14 @@ import {
 
 const fx = inject('fixtures')
 const alt = (id: number) => wpPhp(`echo get_post_meta(${id}, '_wp_attachment_image_alt', true);`)
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+/** The stored job (with its id lists and the batch's Idempotency-Key). */
+const job = () => JSON.parse(wpPhp(`echo wp_json_encode(AltTextAPI\\Queue::status());`))
+/** Makes the queue's next slice due now (instead of after its backoff). */
+const runQueueNow = () =>
+  wpPhp(
+    `wp_clear_scheduled_hook('alttextapi_process_queue'); wp_schedule_single_event(time() - 1, 'alttextapi_process_queue');`,
+  )
 let admin: Session
 let editor: Session
 let author: Session
@@ -119,6 +129,7 @@ describe('POST alttextapi/v1/generate', () => {
     const [req] = await fakeRequests()
     expect(req?.path).toBe('/v1/alt-text')
     expect(req?.authorization).toBe(`Bearer ${FAKE_KEY}`)
+    expect(req?.idempotencyKey).toMatch(UUID)
     expect(req?.body.imageUrl).toBeUndefined()
     expect(req?.body.language).toBe('en-US')
     expect(req?.body.context).toBe('Page title: New bakery on Main Street')
@@ -143,6 +154,20 @@ describe('POST alttextapi/v1/generate', () => {
     expect(r.status).toBe(200)
     const [req] = await fakeRequests()
     expect(req?.body.context).toBe('Page title: Bakery\nNearby text: fresh bread')
+  })
+
+  it('sends a fresh Idempotency-Key per click: two clicks are two descriptions', async () => {
+    const body = { attachmentId: fx.small, postId: fx.own }
+    const first = await contributor.rest('/alttextapi/v1/generate', { method: 'POST', body })
+    const second = await contributor.rest('/alttextapi/v1/generate', { method: 'POST', body })
+    expect([first.status, second.status]).toEqual([200, 200])
+    expect(second.json.altText).not.toBe(first.json.altText)
+    const keys = (await fakeRequests()).map((r) => r.idempotencyKey)
+    expect(keys).toHaveLength(2)
+    expect(keys[0]).toMatch(UUID)
+    expect(keys[1]).toMatch(UUID)
+    expect(keys[1]).not.toBe(keys[0])
+    expect(await fakeCharges()).toBe(2)
   })
 
   it('never replaces existing attachment alt from the editor route', async () => {
@@ -321,6 +346,11 @@ describe('bulk background job', () => {
     expect(alt(fx.with_alt)).toBe('An existing description')
     const requests = await fakeRequests()
     expect(requests.every((r) => r.path === '/v1/alt-text/batch')).toBe(true)
+    // One key per batch, each batch its own; none left in the job once it is done.
+    const keys = requests.map((r) => r.idempotencyKey)
+    expect(keys.every((k) => UUID.test(String(k)))).toBe(true)
+    expect(new Set(keys).size).toBe(keys.length)
+    expect(job().batch).toEqual([])
     expect(
       requests
         .flatMap((r) => r.body.images)
@@ -341,6 +371,74 @@ describe('bulk background job', () => {
     await editor.rest('/alttextapi/v1/bulk', { method: 'POST', body: { resume: true } })
     status = await cronUntil(bulk, (s) => s.state !== 'running')
     expect(status.state).toBe('done')
+    expect(alt(fx.small)).toMatch(/^A red test square/)
+  })
+})
+
+describe('bulk background job: Idempotency-Key', () => {
+  const bulk = async () => (await editor.rest('/alttextapi/v1/bulk')).json
+
+  it('retries a batch whose answer was lost with the same key, and is charged once', async () => {
+    // The fake charges and completes the batch, then answers 500 (the answer lost on the way).
+    await fakeControl({ loseAnswers: 1 })
+    await editor.rest('/alttextapi/v1/bulk', { method: 'POST', body: { ids: [fx.small] } })
+    const failed = await cronUntil(job, (j) => j.retries >= 1 || j.state !== 'running')
+    expect(failed.state).toBe('running')
+    expect(failed.retries).toBe(1)
+    expect(failed.batch.ids).toEqual([fx.small])
+    expect(failed.batch.key).toMatch(UUID)
+    expect(alt(fx.small)).toBe('')
+    runQueueNow() // instead of waiting out the 30 s backoff
+    const status = await cronUntil(bulk, (s) => s.state !== 'running')
+    expect(status.state).toBe('done')
+    expect(status.done).toBe(1)
+    const requests = await fakeRequests()
+    expect(requests.map((r) => r.idempotencyKey)).toEqual([failed.batch.key, failed.batch.key])
+    expect(await fakeCharges()).toBe(1)
+    // The replay carries the first (lost) answer.
+    expect(alt(fx.small)).toMatch(/^A red test square number \d+ \(en-US\)$/)
+    expect(job().batch).toEqual([])
+  })
+
+  it('treats a 429 for a key still in flight like any 429: retried after Retry-After, same key', async () => {
+    const key = 'test-key-in-flight'
+    wpPhp(`update_option('alttextapi_job', ['state' => 'running', 'pending' => [${fx.small}], 'total' => 1, 'batch' => ['ids' => [${fx.small}], 'key' => '${key}']], false);
+wp_schedule_single_event(time() - 1, 'alttextapi_process_queue');`)
+    await fakeControl({ pendingKeys: [key] })
+    const waiting = await cronUntil(job, (j) => j.retries >= 1 || j.state !== 'running')
+    expect(waiting.state).toBe('running')
+    expect(waiting.message).toMatch(/Try again in 1 second/)
+    expect(waiting.batch.key).toBe(key)
+    await fakeControl({ releaseKeys: [key] })
+    const status = await cronUntil(bulk, (s) => s.state !== 'running')
+    expect(status.state).toBe('done')
+    const requests = await fakeRequests()
+    expect(requests.length).toBeGreaterThanOrEqual(2)
+    expect(requests.every((r) => r.idempotencyKey === key)).toBe(true)
+    expect(await fakeCharges()).toBe(1)
+    expect(alt(fx.small)).toMatch(/^A red test square/)
+  })
+
+  it('takes a new key when the API refuses the stored one for another request, without looping', async () => {
+    // A key already used for a single request: the batch with it is another request (400).
+    const single = await editor.rest('/alttextapi/v1/generate', {
+      method: 'POST',
+      body: { attachmentId: fx.big, postId: fx.post },
+    })
+    expect(single.status).toBe(200)
+    const used = (await fakeRequests())[0]?.idempotencyKey
+    expect(used).toMatch(UUID)
+    wpPhp(`update_option('alttextapi_job', ['state' => 'running', 'pending' => [${fx.small}], 'total' => 1, 'batch' => ['ids' => [${fx.small}], 'key' => '${used}']], false);
+wp_schedule_single_event(time() - 1, 'alttextapi_process_queue');`)
+    const status = await cronUntil(bulk, (s) => s.state !== 'running')
+    expect(status.state).toBe('done')
+    expect(status.done).toBe(1)
+    const batches = (await fakeRequests()).filter((r) => r.path === '/v1/alt-text/batch')
+    expect(batches).toHaveLength(2)
+    expect(batches[0]?.idempotencyKey).toBe(used)
+    expect(batches[1]?.idempotencyKey).toMatch(UUID)
+    expect(batches[1]?.idempotencyKey).not.toBe(used)
+    expect(await fakeCharges()).toBe(2)
     expect(alt(fx.small)).toMatch(/^A red test square/)
   })
 })

@@ -78,9 +78,32 @@ export async function fakeError(
 
 /** Requests the fake API received since the last reset. */
 export async function fakeRequests(): Promise<
-  Array<{ method: string; path: string; authorization: string; body: any }>
+  Array<{
+    method: string
+    path: string
+    authorization: string
+    idempotencyKey: string | null
+    body: any
+  }>
 > {
   return (await (await fetch(`${inject('fakeUrl')}/__control/requests`)).json()).requests
+}
+
+/** Images the fake API charged since the last reset (replays are not charged). */
+export async function fakeCharges(): Promise<number> {
+  return (await (await fetch(`${inject('fakeUrl')}/__control/requests`)).json()).charges
+}
+
+/** Other fake API switches: loseAnswers, pendingKeys, releaseKeys (see fake-api.mjs). */
+export async function fakeControl(control: {
+  loseAnswers?: number
+  pendingKeys?: string[]
+  releaseKeys?: string[]
+}) {
+  await fetch(`${inject('fakeUrl')}/__control`, {
+    method: 'POST',
+    body: JSON.stringify(control),
+  })
 }
 
 /** Forgets recorded requests. */
