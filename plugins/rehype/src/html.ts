@@ -8,9 +8,11 @@ import rehypeParse from 'rehype-parse'
 import { unified } from 'unified'
 import { VFile } from 'vfile'
 import type { Options } from './options.js'
+import { type DependencyCollector, pageEntry, standInNode } from './page-cache.js'
 import { type FileAltText, processTree } from './plugin.js'
 import { type AltTextRun, createAltTextRun } from './run.js'
 import { applyEdits, type Edit, setAttributeEdit } from './start-tag.js'
+import { emptyStats } from './stats.js'
 
 /** The result of `fillAltText`. */
 export interface FillResult {
@@ -28,6 +30,10 @@ const parser = unified().use(rehypeParse)
 /**
  * Fills missing alt text in `html`. `path` (the page's file) resolves relative image paths and
  * names the file in messages. Pass `run` to share a run; else `options` make one.
+ *
+ * An unchanged page whose images are unchanged comes from the run's page cache (see
+ * `page-cache.ts`): the same output, its images counted as cached, and in `result.images`
+ * stand-in nodes without a source position.
  */
 export async function fillAltText(
   html: string,
@@ -35,8 +41,29 @@ export async function fillAltText(
 ): Promise<FillResult> {
   const file = new VFile({ value: html, path: options.path })
   const run = options.run ?? createAltTextRun(options)
+  const pages = run.pages
+  const key = pages?.key(html, file.path || undefined)
+  if (pages && key) {
+    const hit = await pages.get(key, file)
+    if (hit) {
+      const stats = emptyStats()
+      const images = hit.images.map((image) => {
+        stats.images++
+        run.stats.images++
+        stats[image.status]++
+        run.stats[image.status]++
+        return { ...image, node: standInNode(image) }
+      })
+      const result: FileAltText = { stats, images }
+      file.data.altText = result
+      return { html: hit.html, file, changed: hit.changed, result }
+    }
+  }
+  const collector: DependencyCollector | undefined = pages
+    ? { dependencies: [], cacheable: true }
+    : undefined
   const tree = parser.parse(file) as Root
-  const result = await processTree(tree, file, run)
+  const result = await processTree(tree, file, run, collector)
   const edits: Edit[] = []
   for (const image of result.images) {
     if (image.altText === undefined) continue
@@ -52,10 +79,10 @@ export async function fillAltText(
     }
     edits.push(setAttributeEdit(html, start, 'alt', image.altText))
   }
-  return {
-    html: edits.length > 0 ? applyEdits(html, edits) : html,
-    file,
-    changed: edits.length,
-    result,
+  const output = edits.length > 0 ? applyEdits(html, edits) : html
+  if (pages && key && collector) {
+    const entry = pageEntry(output, edits.length, result.images, collector, file.messages.length)
+    if (entry) await pages.set(key, entry)
   }
+  return { html: output, file, changed: edits.length, result }
 }

@@ -4,7 +4,13 @@ export { type FillResult, fillAltText } from './html.js'
 export { DEFAULTS, type ImageContext, type ImageFilter, type Options } from './options.js'
 export { default, type FileAltText, type ImageResult, processTree } from './plugin.js'
 export { AltTextRun, createAltTextRun, type DescribeRequest, type Outcome } from './run.js'
-export { decodeDataUrl, ImageLoadError, type LoadedImage, loadImage } from './source.js'
+export {
+  decodeDataUrl,
+  ImageLoadError,
+  type ImageOrigin,
+  type LoadedImage,
+  loadImage,
+} from './source.js'
 export { parseSrcset, pickCandidate, type SrcsetCandidate } from './srcset.js'
 export { applyEdits, escapeAttribute, scanStartTag, setAttributeEdit } from './start-tag.js'
 export { type AltTextStats, emptyStats, formatStats } from './stats.js'

@@ -50,6 +50,13 @@ export interface Options {
    * `cacheDir`.
    */
   cache?: AltTextCache | false | undefined
+  /**
+   * Keep whole filled pages too (in `<cacheDir>/pages/`), so an unchanged page with unchanged
+   * images is not parsed again (`fillAltText` only: the Vite plugin and the CLI). Default `true`;
+   * off with `cache: false`, a cache that is not a `FileCache`, a dry run, or a `context`,
+   * `include` or `exclude` function.
+   */
+  pageCache?: boolean | undefined
   /** Folder of the default file cache. Default `node_modules/.cache/alttextapi` under the cwd. */
   cacheDir?: string | undefined
   /** API calls at once. Default 4. */

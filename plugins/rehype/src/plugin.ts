@@ -5,6 +5,7 @@ import type { VFile } from 'vfile'
 import { contextString, languageOf } from './context.js'
 import { type FoundImage, findImages } from './find-images.js'
 import { DEFAULTS, type ImageFilter, type Options } from './options.js'
+import { type DependencyCollector, dependencyOf } from './page-cache.js'
 import { type AltTextRun, createAltTextRun } from './run.js'
 import { ImageLoadError, loadImage } from './source.js'
 import { type AltTextStats, emptyStats } from './stats.js'
@@ -52,6 +53,7 @@ async function handle(
   run: AltTextRun,
   file: VFile,
   fallbackLanguage: string,
+  collector: DependencyCollector | undefined,
 ): Promise<ImageResult> {
   const { options } = run
   const { node, src } = image
@@ -83,6 +85,14 @@ async function handle(
     return { ...base, status: 'failed', reason }
   }
   if (loaded.kind === 'skip') return { ...base, status: 'skipped', reason: loaded.reason }
+  if (collector) {
+    const dependency =
+      loaded.kind === 'bytes'
+        ? dependencyOf(src, loaded.origin, loaded.bytes)
+        : dependencyOf(src, undefined, undefined)
+    if (dependency) collector.dependencies.push(dependency)
+    else collector.cacheable = false
+  }
   const contextOption = options.context ?? true
   const context =
     contextOption === false
@@ -113,12 +123,20 @@ async function handle(
  * Fills missing alt text in `tree` (see `Options`), reports on `file`, and returns what happened
  * to each image. With `failOnError`, throws the first failure as a `file.fail` message.
  */
-export async function processTree(tree: Root, file: VFile, run: AltTextRun): Promise<FileAltText> {
+export async function processTree(
+  tree: Root,
+  file: VFile,
+  run: AltTextRun,
+  /** @internal Collects the images read, for the page cache. */
+  collector?: DependencyCollector,
+): Promise<FileAltText> {
   const { options } = run
   const fallback = languageOf(options.language, DEFAULTS.language)
   const images = findImages(tree).filter((image) => wanted(image, options))
   const stats = emptyStats()
-  const results = await Promise.all(images.map((image) => handle(image, run, file, fallback)))
+  const results = await Promise.all(
+    images.map((image) => handle(image, run, file, fallback, collector)),
+  )
   for (const result of results) {
     stats.images++
     run.stats.images++

@@ -14,6 +14,7 @@ import {
 } from '@alttextapi/core'
 import { FileCache, resolveConfig } from '@alttextapi/core/node'
 import { DEFAULTS, type Options } from './options.js'
+import { PageCache } from './page-cache.js'
 import { toUploadable } from './prepare.js'
 import { type AltTextStats, emptyStats } from './stats.js'
 
@@ -47,6 +48,8 @@ export class AltTextRun {
   /** Counters over every file of the run. */
   readonly stats: AltTextStats = emptyStats()
   readonly cache: AltTextCache | undefined
+  /** Whole filled pages (see `page-cache.ts`); undefined when off. */
+  readonly pages: PageCache | undefined
   readonly #limiter: Limiter
   /** Limits image reads and downloads (twice the API concurrency): a page of 500 images must not
    * open 500 downloads at once. */
@@ -64,6 +67,10 @@ export class AltTextRun {
       options.cache === false
         ? undefined
         : (options.cache ?? new FileCache(options.cacheDir ? { dir: options.cacheDir } : {}))
+    this.pages = PageCache.for(
+      options,
+      this.cache instanceof FileCache ? this.cache.dir : undefined,
+    )
     const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULTS.concurrency))
     this.#limiter = createLimiter(concurrency)
     this.io = createLimiter(concurrency * 2)

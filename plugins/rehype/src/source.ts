@@ -9,9 +9,19 @@ import type { VFile } from 'vfile'
 
 /** An image's bytes, or a URL for the API to fetch; `skip` is a deliberate no. */
 export type LoadedImage =
-  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'bytes'; bytes: Uint8Array; origin?: ImageOrigin | undefined }
   | { kind: 'url'; url: string }
   | { kind: 'skip'; reason: string }
+
+/**
+ * Where an image's bytes came from (what the page cache checks again on a hit): `resolveImage`,
+ * a local file (with its stat at read time), a `data:` URL, or a download.
+ */
+export type ImageOrigin =
+  | { type: 'resolved' }
+  | { type: 'file'; path: string; size: number; mtimeMs: number; ctimeMs: number; ino: number }
+  | { type: 'data' }
+  | { type: 'download' }
 
 /** What `loadImage` needs from the options. */
 export interface LoadOptions {
@@ -51,7 +61,7 @@ function localPath(src: string): string {
   }
 }
 
-async function readLocal(file: string, max: number): Promise<Uint8Array> {
+async function readLocal(file: string, max: number): Promise<LoadedImage> {
   let info: Awaited<ReturnType<typeof stat>>
   try {
     info = await stat(file)
@@ -60,7 +70,9 @@ async function readLocal(file: string, max: number): Promise<Uint8Array> {
   }
   if (!info.isFile()) throw new ImageLoadError(`Not a file: ${file}`)
   if (info.size > max) throw new ImageLoadError(`Image is larger than ${max} bytes: ${file}`)
-  return new Uint8Array(await readFile(file))
+  const bytes = new Uint8Array(await readFile(file))
+  const { size, mtimeMs, ctimeMs, ino } = info
+  return { kind: 'bytes', bytes, origin: { type: 'file', path: file, size, mtimeMs, ctimeMs, ino } }
 }
 
 /** Downloads `url` with a timeout, refusing bodies over `max` bytes (read as a stream). */
@@ -120,14 +132,19 @@ export async function loadImage(
 ): Promise<LoadedImage> {
   if (!src) throw new ImageLoadError('The image has no src')
   const custom = await options.resolveImage?.(src, file)
-  if (custom) return { kind: 'bytes', bytes: custom }
-  if (/^data:/i.test(src)) return { kind: 'bytes', bytes: decodeDataUrl(src) }
+  if (custom) return { kind: 'bytes', bytes: custom, origin: { type: 'resolved' } }
+  if (/^data:/i.test(src))
+    return { kind: 'bytes', bytes: decodeDataUrl(src), origin: { type: 'data' } }
   const absolute = src.startsWith('//') ? `https:${src}` : src
   if (/^https?:\/\//i.test(absolute)) {
     if (options.remoteImages === 'skip')
       return { kind: 'skip', reason: 'remote images are skipped' }
     if (options.remoteImages === 'url') return { kind: 'url', url: absolute }
-    return { kind: 'bytes', bytes: await download(absolute, options) }
+    return {
+      kind: 'bytes',
+      bytes: await download(absolute, options),
+      origin: { type: 'download' },
+    }
   }
   if (/^[a-z][a-z0-9+.-]*:/i.test(src)) throw new ImageLoadError(`Unsupported image URL: ${src}`)
   const path = localPath(src)
@@ -137,11 +154,8 @@ export async function loadImage(
     const target = resolve(options.publicDir, `.${withinBase}`)
     if (!inside(resolve(options.publicDir), target))
       throw new ImageLoadError(`Image path leaves the public folder: ${src}`)
-    return { kind: 'bytes', bytes: await readLocal(target, options.maxImageBytes) }
+    return await readLocal(target, options.maxImageBytes)
   }
   if (!file.path) throw new ImageLoadError(`Relative image path without a file path: ${src}`)
-  return {
-    kind: 'bytes',
-    bytes: await readLocal(resolve(dirname(file.path), path), options.maxImageBytes),
-  }
+  return await readLocal(resolve(dirname(file.path), path), options.maxImageBytes)
 }
