@@ -1,6 +1,7 @@
 import { LIMITS, type Schema, schema } from '@alttextapi/core'
 import type { Context } from 'hono'
 import { ApiError } from '../errors.js'
+import { readStreamCapped } from './stream.js'
 
 /**
  * Reads the request body as bytes, refusing more than `maxBytes` without buffering the excess:
@@ -14,28 +15,7 @@ export async function readBytes(c: Context, maxBytes: number): Promise<Uint8Arra
       `The request body is larger than ${Math.floor(maxBytes / 1024)} KB.`,
     )
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge()
-  const body = c.req.raw.body
-  if (!body) return new Uint8Array()
-  const reader = body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {})
-      throw tooLarge()
-    }
-    chunks.push(value)
-  }
-  const out = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return out
+  return readStreamCapped(c.req.raw.body, maxBytes, tooLarge)
 }
 
 /**

@@ -8,6 +8,7 @@ import { LIMITS } from '@alttextapi/core'
 import { ApiError } from '../errors.js'
 import { type Image, inspectImage, isProblem } from './image.js'
 import { refusedHost } from './ssrf.js'
+import { readStreamCapped } from './stream.js'
 
 /** Most redirects followed. */
 export const MAX_REDIRECTS = 3
@@ -69,27 +70,7 @@ async function readCapped(response: Response, maxBytes: number): Promise<Uint8Ar
     await response.body?.cancel().catch(() => {})
     throw tooLarge()
   }
-  if (!response.body) return new Uint8Array()
-  const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {})
-      throw tooLarge()
-    }
-    chunks.push(value)
-  }
-  const out = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return out
+  return readStreamCapped(response.body, maxBytes, tooLarge)
 }
 
 /** Fetches and checks an image URL. Every failure is an ApiError (422, 413 or 400). */

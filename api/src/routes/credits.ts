@@ -1,34 +1,13 @@
-import { Credits, type Credits as CreditsBody, type LedgerEntry } from '@alttextapi/core'
+import { Credits, type Credits as CreditsBody } from '@alttextapi/core'
 import { Hono } from 'hono'
 import { ApiError } from '../errors.js'
+import { type LedgerRow, ledgerJson } from '../lib/records.js'
 import type { RouteDoc } from '../lib/route-doc.js'
-import { iso } from '../lib/users.js'
 import { requireAuth } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
 
 /** Most ledger entries one answer holds (and the default). */
 export const MAX_LEDGER_ENTRIES = 100
-
-interface LedgerRow {
-  id: string
-  delta: number
-  reason: LedgerEntry['reason']
-  reference: string | null
-  balance_after: number
-  created_at: number
-}
-
-/** A ledger row → the wire `LedgerEntry`. */
-export function ledgerJson(row: LedgerRow): LedgerEntry {
-  return {
-    id: row.id,
-    delta: row.delta,
-    reason: row.reason,
-    reference: row.reference,
-    balanceAfter: row.balance_after,
-    createdAt: iso(row.created_at),
-  }
-}
 
 function parseLimit(value: string | undefined): number {
   if (value === undefined) return MAX_LEDGER_ENTRIES

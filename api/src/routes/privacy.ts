@@ -2,9 +2,7 @@ import {
   AccountDeleteRequest,
   AccountExport,
   type ExportedSession,
-  type LedgerEntry,
   type Purchase,
-  type UsageRecord,
 } from '@alttextapi/core'
 import { Hono } from 'hono'
 import { ApiError } from '../errors.js'
@@ -13,6 +11,7 @@ import { readJson } from '../lib/body.js'
 import { eraseAccount } from '../lib/erasure.js'
 import { beginPasswordAttempt, clientIp, passwordAccepted } from '../lib/login-throttle.js'
 import { verifyPassword } from '../lib/password.js'
+import { type LedgerRow, ledgerJson, type UsageRow, usageJson } from '../lib/records.js'
 import type { RouteDoc } from '../lib/route-doc.js'
 import { findUserById, iso, isoOrNull, userJson } from '../lib/users.js'
 import { requireAuth } from '../middleware/auth.js'
@@ -31,27 +30,6 @@ interface SessionRow {
   id: string
   created_at: number
   expires_at: number
-}
-
-interface UsageRow {
-  id: string
-  created_at: number
-  endpoint: string
-  model: string
-  image_url: string | null
-  alt_text: string | null
-  language: string
-  credits_used: number
-  api_key_id: string | null
-}
-
-interface LedgerRow {
-  id: string
-  delta: number
-  reason: LedgerEntry['reason']
-  reference: string | null
-  balance_after: number
-  created_at: number
 }
 
 interface PurchaseRow {
@@ -137,29 +115,8 @@ export const privacy = new Hono<AppEnv>()
         active: rows<SessionRow>(sessions).filter((row) => row.expires_at > now).length,
         list: sessionList,
       },
-      usage: rows<UsageRow>(usage).map(
-        (row): UsageRecord => ({
-          id: row.id,
-          createdAt: iso(row.created_at),
-          endpoint: row.endpoint,
-          model: row.model,
-          imageUrl: row.image_url,
-          altText: row.alt_text,
-          language: row.language,
-          creditsUsed: row.credits_used,
-          apiKeyId: row.api_key_id,
-        }),
-      ),
-      ledger: rows<LedgerRow>(ledger).map(
-        (row): LedgerEntry => ({
-          id: row.id,
-          delta: row.delta,
-          reason: row.reason,
-          reference: row.reference,
-          balanceAfter: row.balance_after,
-          createdAt: iso(row.created_at),
-        }),
-      ),
+      usage: rows<UsageRow>(usage).map(usageJson),
+      ledger: rows<LedgerRow>(ledger).map(ledgerJson),
       purchases: rows<PurchaseRow>(purchases).map(
         (row): Purchase => ({
           id: row.id,

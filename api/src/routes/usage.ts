@@ -6,6 +6,7 @@ import {
 } from '@alttextapi/core'
 import { Hono } from 'hono'
 import { ApiError } from '../errors.js'
+import { type UsageRow, usageJson } from '../lib/records.js'
 import type { RouteDoc } from '../lib/route-doc.js'
 import { decodeCursor, encodeCursor, parseDate, parseLimit } from '../lib/usage-query.js'
 import { requireAuth } from '../middleware/auth.js'
@@ -15,18 +16,6 @@ import type { AppEnv } from '../types.js'
 export const usage = new Hono<AppEnv>()
 
 usage.use('*', requireAuth('session', 'key'))
-
-interface UsageRow {
-  id: string
-  created_at: number
-  endpoint: string
-  model: string
-  image_url: string | null
-  alt_text: string | null
-  language: string
-  credits_used: number
-  api_key_id: string | null
-}
 
 usage.get('/', async (c) => {
   const limit = parseLimit(c.req.query('limit'))
@@ -58,17 +47,7 @@ usage.get('/', async (c) => {
     .all<UsageRow>()
   const page = results.slice(0, limit)
   const last = page.at(-1)
-  const records: UsageRecord[] = page.map((row) => ({
-    id: row.id,
-    createdAt: new Date(row.created_at).toISOString(),
-    endpoint: row.endpoint,
-    model: row.model,
-    imageUrl: row.image_url,
-    altText: row.alt_text,
-    language: row.language,
-    creditsUsed: row.credits_used,
-    apiKeyId: row.api_key_id,
-  }))
+  const records: UsageRecord[] = page.map(usageJson)
   const nextCursor =
     results.length > limit && last
       ? encodeCursor({ createdAt: last.created_at, id: last.id })
