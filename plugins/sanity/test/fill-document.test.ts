@@ -114,6 +114,27 @@ describe('fillDocumentAlt', () => {
     expect(getAtPath(alt('post-1'), ['hero', 'alt'])).toBeUndefined()
   })
 
+  it('a draft started meanwhile is not patched blindly: its swapped image keeps no stale alt', async () => {
+    env.sanity.put({ ...post(), _id: 'post-1' })
+    env.alt.onCall = (call) => {
+      if (!call.imageUrl?.includes('/g1-') || env.sanity.docs.has('drafts.post-1')) return
+      // An editor opens the document and replaces the hero image: the Studio creates the draft.
+      const draft = { ...post(), hero: image('swapped'), _rev: 'editor-rev' }
+      env.sanity.put(draft)
+    }
+    const summary = await fillDocumentAlt({
+      client: env.client,
+      documentId: 'post-1',
+      describe: describer(env),
+    })
+    env.alt.onCall = undefined
+    const doc = alt('drafts.post-1')
+    expect(getAtPath(doc, ['hero', 'asset', '_ref'])).toBe('image-swapped-800x600-jpg')
+    expect(getAtPath(doc, ['hero', 'alt'])).toBeUndefined()
+    expect(getAtPath(doc, ['gallery', { _key: 'g1' }, 'alt'])).toBe('Alt for g1 [de]')
+    expect(summary).toMatchObject({ written: 4, skipped: 1 })
+  })
+
   it('patches a live-edit document directly', async () => {
     env.sanity.put({ ...post(), _id: 'post-1' })
     await fillDocumentAlt({

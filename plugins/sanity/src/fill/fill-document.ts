@@ -232,7 +232,9 @@ async function write(
   } else {
     const draftId = DRAFTS_PREFIX + doc._id
     const { _rev, _updatedAt, _createdAt, ...content } = doc
-    tx.createIfNotExists({ ...content, _id: draftId, _type: doc._type })
+    // `create`, not `createIfNotExists`: a draft an editor started meanwhile fails the
+    // transaction (409), so the retry reads that draft and checks every image against it.
+    tx.create({ ...content, _id: draftId, _type: doc._type })
     tx.patch(client.patch(draftId).setIfMissing(patches))
   }
   const result = await tx.commit({ visibility: 'sync' })
