@@ -118,6 +118,12 @@ describe('findImages (heuristics, no schema)', () => {
     expect(findImages(deep, { maxDepth: 200 })).toHaveLength(1)
   })
 
+  it('skips an image under a key no patch path can hold instead of throwing', () => {
+    const odd = { hero: img('hero'), 'odd-key': img('odd'), list: [{ 'x y': img('deep') }] }
+    expect(() => findImages(odd)).not.toThrow()
+    expect(findImages(odd).map((i) => i.altPathString)).toEqual(['hero.alt'])
+  })
+
   it('handles empty and odd values', () => {
     expect(findImages(undefined)).toEqual([])
     expect(findImages('text')).toEqual([])

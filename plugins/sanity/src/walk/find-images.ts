@@ -75,6 +75,15 @@ function altState(alt: unknown): AltState {
   return 'present'
 }
 
+/** The patch path, or undefined under a key no patch path can hold (odd data must not throw). */
+function patchPath(path: Path): string | undefined {
+  try {
+    return toPathString(path)
+  } catch {
+    return undefined
+  }
+}
+
 /** Every image of `value` with an asset, in document order. */
 export function findImages(value: unknown, options: FindImagesOptions = {}): FoundImage[] {
   const altField = options.altField ?? 'alt'
@@ -98,13 +107,14 @@ export function findImages(value: unknown, options: FindImagesOptions = {}): Fou
     if (isImage) {
       const ref = imageRef(record)
       const altAllowed = schema ? hasField(schema, altField) : true
-      if (ref && altAllowed) {
+      const altPath = [...path, altField]
+      const altPathString = ref && altAllowed ? patchPath(altPath) : undefined
+      if (ref && altPathString !== undefined) {
         const alt = record[altField]
-        const altPath = [...path, altField]
         found.push({
           path,
           altPath,
-          altPathString: toPathString(altPath),
+          altPathString,
           assetRef: ref,
           state: altState(alt),
           alt: typeof alt === 'string' ? alt : undefined,
