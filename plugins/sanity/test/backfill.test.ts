@@ -20,6 +20,7 @@ afterEach(() => {
   env.sanity.failMutations = 0
   env.alt.calls.length = 0
   env.alt.failFor.clear()
+  env.alt.altTextFor.clear()
   env.alt.credits = 100
   env.alt.delayMs = 0
   env.alt.onCall = undefined
@@ -141,6 +142,14 @@ describe('backfillAssets', () => {
     env.alt.failFor.clear()
     const again = await backfillAssets({ client: env.client, describe: describer(env) })
     expect(again).toMatchObject({ total: 1, written: 1 })
+  })
+
+  it('an empty answer is not written (it would mark the asset decorative for good)', async () => {
+    library(2)
+    env.alt.altTextFor.set('/a002-', '')
+    const summary = await backfillAssets({ client: env.client, describe: describer(env) })
+    expect(summary).toMatchObject({ written: 1, failed: 1 })
+    expect(altOf(2)).toBeUndefined()
   })
 
   it('stops at a fatal error (no credits) after saving what was paid for', async () => {

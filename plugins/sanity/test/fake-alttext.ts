@@ -21,6 +21,8 @@ export interface FakeAltText {
   credits: number
   /** Error code to answer for an image URL containing the key. */
   failFor: Map<string, { status: number; code: string }>
+  /** Answers these alt texts (image URL substring → text) instead of `fakeAlt`. */
+  altTextFor: Map<string, string>
   /** Delay before answering, in ms. */
   delayMs: number
   /** Most calls seen in flight at once. */
@@ -44,6 +46,7 @@ export async function startFakeAltText(): Promise<FakeAltText> {
     calls: [],
     credits: 100,
     failFor: new Map(),
+    altTextFor: new Map(),
     delayMs: 0,
     maxInFlight: 0,
     onCall: undefined,
@@ -94,7 +97,9 @@ export async function startFakeAltText(): Promise<FakeAltText> {
     fake.credits--
     send(res, 200, {
       id: `u_${fake.calls.length}`,
-      altText: fakeAlt(call),
+      altText:
+        [...fake.altTextFor].find(([needle]) => call.imageUrl?.includes(needle))?.[1] ??
+        fakeAlt(call),
       language: call.language ?? 'en',
       model: call.model ?? 'cheap',
       creditsUsed: 1,

@@ -14,6 +14,7 @@ afterEach(() => {
   env.sanity.seen.length = 0
   env.alt.calls.length = 0
   env.alt.failFor.clear()
+  env.alt.altTextFor.clear()
   env.alt.credits = 100
   env.alt.delayMs = 0
 })
@@ -206,6 +207,20 @@ describe('fillDocumentAlt', () => {
     ])
     expect(summary.written).toBe(4)
     expect(getAtPath(alt('drafts.post-1'), ['gallery', { _key: 'g1' }, 'alt'])).toBeUndefined()
+  })
+
+  it('an empty answer is a failure, not a decorative alt', async () => {
+    env.sanity.put(post())
+    env.alt.altTextFor.set('/g1-', '  ')
+    const summary = await fillDocumentAlt({
+      client: env.client,
+      documentId: 'post-1',
+      describe: describer(env),
+    })
+    const doc = alt('drafts.post-1')
+    expect(getAtPath(doc, ['gallery', { _key: 'g1' }, 'alt'])).toBeUndefined()
+    expect(getAtPath(doc, ['hero', 'alt'])).toBe('Alt for hero [de]')
+    expect(summary.failed).toMatchObject([{ path: 'gallery[_key=="g1"].alt' }])
   })
 
   it('stops on a fatal error but saves what was already paid for', async () => {

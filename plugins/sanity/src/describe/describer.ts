@@ -83,8 +83,17 @@ export function createDescriber(options: DescriberOptions): Describer {
   }
 }
 
-const pick = (answer: Described): Described => ({
-  altText: answer.altText,
-  creditsUsed: answer.creditsUsed,
-  creditsRemaining: answer.creditsRemaining,
-})
+const pick = (answer: Described): Described => {
+  // An empty text stored as alt would mean "decorative" and never be retried: a failure instead.
+  if (!answer.altText.trim())
+    throw new AltTextError({
+      code: 'model_error',
+      status: 0,
+      detail: 'The API answered an empty alt text',
+    })
+  return {
+    altText: answer.altText,
+    creditsUsed: answer.creditsUsed,
+    creditsRemaining: answer.creditsRemaining,
+  }
+}
