@@ -10,6 +10,7 @@ afterAll(() => env.close())
 afterEach(() => {
   env.sanity.docs.clear()
   env.alt.calls.length = 0
+  env.alt.altTextFor.clear()
 })
 
 async function run(args: string[], extraEnv: Record<string, string> = {}) {
@@ -47,6 +48,15 @@ describe('alttext sanity', () => {
     expect(result.out).toMatch(/^2 described, 0 failed, 0 skipped, 2 credits used, \d+ left/)
     expect(result.err).toContain('described image-aaa-10x10-png: Alt for aaa [de]')
     expect(env.sanity.docs.get('image-bbb-10x10-png')?.altText).toBe('Alt for bbb [de]')
+  })
+
+  it('prints no terminal control sequences from an API answer', async () => {
+    env.sanity.put({ _id: 'image-aaa-10x10-png', _type: 'sanity.imageAsset' })
+    env.alt.altTextFor.set('/aaa-', 'Red\u001b]52;c;ZXZpbA==\u0007 tulips\u001b[2J\u009b')
+    const result = await run([...base(), '--token', env.sanity.token])
+    expect(result.code).toBe(0)
+    expect(result.err).toContain('described image-aaa-10x10-png: Red')
+    expect(result.err.replaceAll('\n', '')).not.toMatch(/\p{Cc}/u)
   })
 
   it('--dry-run lists and writes nothing', async () => {

@@ -56,6 +56,9 @@ const positiveInt = (name: string, value: string | undefined): number | undefine
 
 class UsageError extends Error {}
 
+/** Text from the API or Sanity without control characters: no escape sequence reaches the terminal. */
+const printable = (text: string | undefined) => (text ?? '').replace(/\p{Cc}/gu, '')
+
 /** Runs `alttext sanity` with `argv` (the arguments after `sanity`). Resolves the exit code. */
 export async function runSanityCli(argv: string[], io: CliIo): Promise<number> {
   let values: ReturnType<typeof parse>
@@ -140,11 +143,11 @@ export async function runSanityCli(argv: string[], io: CliIo): Promise<number> {
         lastTotal = p.total
       },
       onAsset: (o) => {
-        const where = `${o.assetId}`
+        const where = printable(o.assetId)
         if (o.status === 'planned') io.stdout(`would describe ${where}`)
-        else if (o.status === 'described') io.stderr(`described ${where}: ${o.altText}`)
+        else if (o.status === 'described') io.stderr(`described ${where}: ${printable(o.altText)}`)
         else if (o.status === 'skipped') io.stderr(`skipped ${where} (changed meanwhile)`)
-        else io.stderr(`failed ${where}: ${o.error?.message}`)
+        else io.stderr(`failed ${where}: ${printable(o.error?.message)}`)
       },
     })
     const verb = values['dry-run'] ? 'would describe' : 'described'
@@ -155,10 +158,10 @@ export async function runSanityCli(argv: string[], io: CliIo): Promise<number> {
         (summary.creditsRemaining !== undefined ? `, ${summary.creditsRemaining} left` : '') +
         ` (${summary.total || lastTotal} assets lacked alt text; ended: ${summary.end})`,
     )
-    if (summary.fatal) io.stderr(`Stopped: ${summary.fatal.message}`)
+    if (summary.fatal) io.stderr(`Stopped: ${printable(summary.fatal.message)}`)
     return summary.fatal || summary.failed > 0 ? 1 : 0
   } catch (error) {
-    io.stderr(`alttext sanity failed: ${(error as Error).message}`)
+    io.stderr(`alttext sanity failed: ${printable((error as Error).message)}`)
     return 1
   } finally {
     if (io.handleSignals) process.off('SIGINT', onSigint)
