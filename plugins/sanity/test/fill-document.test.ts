@@ -194,6 +194,23 @@ describe('fillDocumentAlt', () => {
     expect(env.sanity.seen.filter((r) => r.path.includes('/data/mutate/')).length).toBe(2)
   })
 
+  it('an alt that is null counts as missing and is really written', async () => {
+    env.sanity.put({
+      _id: 'drafts.p',
+      _type: 'post',
+      hero: image('hero', { alt: null }),
+      b: image('b'),
+    })
+    const summary = await fillDocumentAlt({
+      client: env.client,
+      documentId: 'p',
+      describe: describer(env),
+    })
+    expect(getAtPath(alt('drafts.p'), ['hero', 'alt'])).toBe('Alt for hero')
+    expect(getAtPath(alt('drafts.p'), ['b', 'alt'])).toBe('Alt for b')
+    expect(summary.written).toBe(2)
+  })
+
   it('reports failed images and still saves the others', async () => {
     env.sanity.put(post())
     env.alt.failFor.set('/g1-', { status: 422, code: 'image_fetch_failed' })

@@ -182,20 +182,25 @@ export async function fillDocumentAlt(options: FillDocumentOptions): Promise<Fil
     let current: SanityDocument | undefined = start
     for (let attempt = 1; current; attempt++) {
       const patches: Record<string, string> = {}
+      // `setIfMissing` leaves a null in place: those paths are `set`, under the same guard.
+      const nulls: Record<string, string> = {}
       let stale = 0
       for (const image of found) {
         const text = alts.get(image.assetRef)
         if (text === undefined) continue
-        if (stillMissing(current, image, altField)) patches[image.altPathString] = text
+        const state = stillMissing(current, image, altField)
+        if (state === 'null') nulls[image.altPathString] = text
+        else if (state) patches[image.altPathString] = text
         else stale++
       }
-      if (Object.keys(patches).length === 0) {
+      const count = Object.keys(patches).length + Object.keys(nulls).length
+      if (count === 0) {
         out.skipped = stale
         return
       }
       try {
-        out.transactionId = await write(o.client, current, patches, live)
-        out.written = Object.keys(patches).length
+        out.transactionId = await write(o.client, current, patches, nulls, live)
+        out.written = count
         out.skipped = stale
         return
       } catch (error) {
@@ -207,12 +212,13 @@ export async function fillDocumentAlt(options: FillDocumentOptions): Promise<Fil
   }
 }
 
-/** The image at `image.path` still shows the same asset and still lacks alt. */
-function stillMissing(doc: SanityDocument, image: FoundImage, altField: string): boolean {
+/** The image at `image.path` still shows the same asset and still lacks alt (`'null'`: as null). */
+function stillMissing(doc: SanityDocument, image: FoundImage, altField: string): boolean | 'null' {
   const value = getAtPath(doc, image.path)
   if (!isRecord(value) || !isRecord(value.asset) || value.asset._ref !== image.assetRef)
     return false
-  return value[altField] === undefined || value[altField] === null
+  if (value[altField] === null) return 'null'
+  return value[altField] === undefined
 }
 
 /**
@@ -224,18 +230,25 @@ async function write(
   client: SanityClient,
   doc: SanityDocument,
   patches: Record<string, string>,
+  nulls: Record<string, string>,
   liveEdit: boolean,
 ): Promise<string> {
   const tx = client.transaction()
+  // `nulls` are only `set` where the guarded revision (or the draft created here) holds null.
+  const ops = (patch: ReturnType<SanityClient['patch']>) => {
+    if (Object.keys(patches).length) patch.setIfMissing(patches)
+    if (Object.keys(nulls).length) patch.set(nulls)
+    return patch
+  }
   if (doc._id.startsWith(DRAFTS_PREFIX) || liveEdit) {
-    tx.patch(client.patch(doc._id).ifRevisionId(doc._rev).setIfMissing(patches))
+    tx.patch(ops(client.patch(doc._id).ifRevisionId(doc._rev)))
   } else {
     const draftId = DRAFTS_PREFIX + doc._id
     const { _rev, _updatedAt, _createdAt, ...content } = doc
     // `create`, not `createIfNotExists`: a draft an editor started meanwhile fails the
     // transaction (409), so the retry reads that draft and checks every image against it.
     tx.create({ ...content, _id: draftId, _type: doc._type })
-    tx.patch(client.patch(draftId).setIfMissing(patches))
+    tx.patch(ops(client.patch(draftId)))
   }
   const result = await tx.commit({ visibility: 'sync' })
   return result.transactionId
