@@ -152,6 +152,16 @@ describe('backfillAssets', () => {
     expect(altOf(2)).toBeUndefined()
   })
 
+  it('an asset whose altText is null is really written, not re-described on every run', async () => {
+    env.sanity.put(asset(1, { altText: null }))
+    const summary = await backfillAssets({ client: env.client, describe: describer(env) })
+    expect(summary).toMatchObject({ written: 1, failed: 0 })
+    expect(altOf(1)).toBe('Alt for a001')
+    const again = await backfillAssets({ client: env.client, describe: describer(env) })
+    expect(again).toMatchObject({ total: 0, written: 0 })
+    expect(env.alt.calls).toHaveLength(1)
+  })
+
   it('stops at a fatal error (no credits) after saving what was paid for', async () => {
     library(6)
     env.alt.credits = 3

@@ -183,8 +183,10 @@ async function save(
   const entries = [...described]
   const transaction = (items: typeof entries) => {
     const tx = client.transaction()
+    // `set`, not `setIfMissing` (which keeps a null): the revision is the one the page query saw
+    // lacking altText, so any change since (alt written elsewhere included) fails the guard.
     for (const [id, { rev, altText }] of items)
-      tx.patch(client.patch(id).ifRevisionId(rev).setIfMissing({ altText }))
+      tx.patch(client.patch(id).ifRevisionId(rev).set({ altText }))
     return tx.commit({ visibility: 'async' })
   }
   const done = (id: string, altText: string) => {
