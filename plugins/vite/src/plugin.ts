@@ -49,13 +49,12 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
   /** Set when there is no key: the build goes on untouched, and makes no network request. */
   let disabled = false
 
-  const apiKeyOf = (): string | undefined => {
-    const env = loadEnv(config.mode, config.envDir || config.root, 'ALTTEXT_')
-    return options.apiKey ?? process.env.ALTTEXT_API_KEY ?? env.ALTTEXT_API_KEY
-  }
+  const loadAltTextEnv = () => loadEnv(config.mode, config.envDir || config.root, 'ALTTEXT_')
+  const apiKeyOf = (env: Record<string, string>): string | undefined =>
+    options.apiKey ?? process.env.ALTTEXT_API_KEY ?? env.ALTTEXT_API_KEY
 
   const startRun = (bundle: OutputBundle): AltTextRun => {
-    const env = loadEnv(config.mode, config.envDir || config.root, 'ALTTEXT_')
+    const env = loadAltTextEnv()
     const { dev: _dev, summary: _summary, ...rehypeOptions } = options
     const outDir = config.build.outDir
     // Images a page points at are in the bundle (not on disk yet): find them by their URL.
@@ -66,7 +65,7 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
     }
     return createAltTextRun({
       ...rehypeOptions,
-      apiKey: apiKeyOf(),
+      apiKey: apiKeyOf(env),
       baseUrl: options.baseUrl ?? process.env.ALTTEXT_API_URL ?? env.ALTTEXT_API_URL,
       publicDir: options.publicDir ?? (config.publicDir || config.root),
       basePath: options.basePath ?? (config.base.startsWith('/') ? config.base : '/'),
@@ -86,7 +85,7 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
       config = resolved
       // Without a key (and no dry run) a build must still succeed, quickly and offline: say so
       // once instead of failing every image and downloading remote ones.
-      disabled = !options.dryRun && !apiKeyOf()
+      disabled = !options.dryRun && !apiKeyOf(loadAltTextEnv())
       if (disabled)
         config.logger.warn(
           `[${NAME}] no API key: missing alt text is not generated in this build. Set ALTTEXT_API_KEY (environment or .env.local) or pass the apiKey option.`,
