@@ -1,4 +1,5 @@
 export { startApi } from './api.js'
+export { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from './browser.js'
 export { startFakeControl } from './fake-control.js'
 export { startFakeModel } from './fake-model.js'
 export { decodeStripeForm, startFakeStripe } from './fake-stripe.js'

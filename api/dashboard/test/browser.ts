@@ -2,15 +2,13 @@
  * Test helpers: Debian's Chromium driven by playwright-core, axe-core checks and screenshots at
  * desktop and phone widths for every page and state the journey visits.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import { launchChromium } from '@alttextapi/testkit'
+import type { BrowserContext, Page } from 'playwright-core'
 
-/** Where Debian installs Chromium (CI installs it the same way). */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url))
 export const WIDTHS = [1280, 390] as const
 
@@ -18,44 +16,18 @@ const require = createRequire(import.meta.url)
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
 const AXE_PATH = '/__test__/axe.min.js'
 
-/** Launches Chromium with a throwaway profile; fails loudly when Chromium is not installed. */
+/** Launches Chromium (testkit's Debian setup) at desktop width, downloads allowed. */
 export async function launch(): Promise<{
   context: BrowserContext
   page: Page
   close: () => Promise<void>
 }> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is missing at ${CHROMIUM}. The dashboard journey needs it: install it with\n` +
-        '  sudo apt-get install -y chromium\n(or set CHROMIUM_PATH to a Chromium binary).',
-    )
-  }
-  const profile = mkdtempSync(join(tmpdir(), 'alttext-dashboard-'))
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+  const browser = await launchChromium({
     viewport: { width: WIDTHS[0], height: 900 },
     acceptDownloads: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
   })
-  const page = context.pages()[0] ?? (await context.newPage())
   mkdirSync(SCREENSHOTS, { recursive: true })
-  return {
-    context,
-    page,
-    close: async () => {
-      await context.close()
-      rmSync(profile, { recursive: true, force: true })
-    },
-  }
+  return browser
 }
 
 /** axe-core's violations on the page as it is now, formatted for a failure message. */

@@ -1,27 +1,12 @@
 /** Headless Chromium (Debian's) with axe-core: the `image-alt` violations of a page. */
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { type BrowserContext, chromium } from 'playwright-core'
+import { launchChromium } from '@alttextapi/testkit'
 
 const require = createRequire(import.meta.url)
 
 export async function startBrowser() {
-  const profile = await mkdtemp(join(tmpdir(), 'alttext-chromium-'))
-  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  const { context, close } = await launchChromium()
   const axe = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8')
   return {
     /** Ids of the nodes axe reports for `image-alt` on `url`, and how many images it checked. */
@@ -44,9 +29,6 @@ export async function startBrowser() {
         await page.close()
       }
     },
-    async close() {
-      await context.close()
-      await rm(profile, { recursive: true, force: true })
-    },
+    close,
   }
 }

@@ -7,30 +7,26 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import { launchChromium } from '@alttextapi/testkit'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, expect, inject, it } from 'vitest'
 import { cronUntil, resetState, wpPhp } from './session'
-import { CHROMIUM } from './wordpress.mjs'
 
 const fx = inject('fixtures')
 const base = inject('wpUrl')
 let context: BrowserContext
 let page: Page
-let profile: string
+let browser: Awaited<ReturnType<typeof launchChromium>> | undefined
 // Every wait below is on a condition; this bounds each one (a loaded machine is slow, not stuck).
 const WAIT = 90_000
 const poll = { timeout: WAIT, interval: 200 }
 
 beforeAll(async () => {
-  profile = mkdtempSync(join(tmpdir(), 'alttextapi-chromium-'))
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-  })
+  browser = await launchChromium()
+  context = browser.context
+  page = browser.page
   context.setDefaultTimeout(WAIT)
   context.setDefaultNavigationTimeout(WAIT)
-  page = context.pages()[0] ?? (await context.newPage())
   await page.goto(`${base}/wp-login.php`)
   await page.fill('#user_login', 'editor')
   await page.fill('#user_pass', 'editor-password-123')
@@ -40,8 +36,7 @@ beforeAll(async () => {
 beforeEach(resetState)
 
 afterAll(async () => {
-  await context?.close()
-  rmSync(profile, { recursive: true, force: true })
+  await browser?.close()
 })
 
 it('generates alt text in the block editor and saves it to the post and the attachments', async () => {
