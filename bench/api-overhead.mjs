@@ -4,6 +4,7 @@
 import { startApi, startFakeModel } from '@alttextapi/testkit'
 import sharp from 'sharp'
 import { load, percentile, report } from './lib.mjs'
+import { signup } from './test/support.mjs'
 import { startRelay } from './workers.mjs'
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400)
@@ -50,15 +51,7 @@ export async function run() {
   try {
     const jpeg = await image100k()
     const base64 = jpeg.toString('base64')
-    const signup = await fetch(`${api.url}/v1/auth/signup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        email: `bench-${Date.now()}@example.com`,
-        password: 'bench-password-123',
-      }),
-    }).then((r) => r.json())
-    const key = signup.apiKey.key
+    const { key } = await signup(api)
     const body = JSON.stringify({ image: base64 })
     const ours = async () => {
       const res = await fetch(`${api.url}/v1/alt-text`, {

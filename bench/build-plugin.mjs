@@ -10,6 +10,7 @@ import altText from '@alttextapi/vite-plugin'
 import { build } from 'vite'
 import { now, percentile, report } from './lib.mjs'
 import { writeSite } from './site.mjs'
+import { signup } from './test/support.mjs'
 
 const PAGES = 200
 const IMAGES = 400
@@ -34,14 +35,7 @@ export async function run() {
       imagesPerPage: IMAGES / PAGES,
       distinct: DISTINCT,
     })
-    const signup = await fetch(`${api.url}/v1/auth/signup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        email: `bench-build-${Date.now()}@example.com`,
-        password: 'bench-password-123',
-      }),
-    }).then((r) => r.json())
+    const account = await signup(api)
     const cacheDir = join(root, 'cache')
     const viteBuild = async (withPlugin) => {
       const start = now()
@@ -54,7 +48,7 @@ export async function run() {
         plugins: withPlugin
           ? [
               altText({
-                apiKey: signup.apiKey.key,
+                apiKey: account.key,
                 baseUrl: api.url,
                 cacheDir,
                 concurrency: CONCURRENCY,

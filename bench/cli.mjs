@@ -9,6 +9,7 @@ import { promisify } from 'node:util'
 import { startApi, startFakeModel } from '@alttextapi/testkit'
 import { now, report } from './lib.mjs'
 import { writeSite } from './site.mjs'
+import { signup } from './test/support.mjs'
 
 const run_ = promisify(execFile)
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'plugins', 'cli', 'dist', 'cli.js')
@@ -25,15 +26,8 @@ export async function run() {
     },
   })
   try {
-    const signup = await fetch(`${api.url}/v1/auth/signup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        email: `bench-cli-${Date.now()}@example.com`,
-        password: 'bench-password-123',
-      }),
-    }).then((r) => r.json())
-    const env = { ...process.env, ALTTEXT_API_KEY: signup.apiKey.key, ALTTEXT_API_URL: api.url }
+    const account = await signup(api)
+    const env = { ...process.env, ALTTEXT_API_KEY: account.key, ALTTEXT_API_URL: api.url }
     const cache = join(work, 'cache')
     const alttext = async (args) => {
       const start = now()
