@@ -1,5 +1,7 @@
 // Load: 2,000 generation requests, 50 at a time, for an account with credit for 1,000. Exactly
-// 1,000 succeed and 1,000 get 402; the balance ends at 0, the ledger sums to it, no 5xx.
+// 1,000 succeed and 1,000 get 402; the balance ends at 0, the ledger sums to it, no 5xx. A key
+// charged a moment ago may be described before its charge (api/README.md, "Latency"), but never
+// beyond the balance last seen: the model is asked exactly 1,000 times, none of them unpaid.
 import { startApi, startFakeModel } from '@alttextapi/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ledgerOf, pngBase64, post, signup } from './support.mjs'
@@ -46,5 +48,6 @@ describe('load: 2,000 requests against 1,000 credits', () => {
     expect(balance).toBe(0)
     expect(ledger.reduce((sum, row) => sum + row.delta, 0)).toBe(0)
     expect(usage).toHaveLength(1000)
+    expect(model.calls).toBe(1000)
   }, 300_000)
 })

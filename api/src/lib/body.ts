@@ -15,6 +15,11 @@ export async function readBytes(c: Context, maxBytes: number): Promise<Uint8Arra
       `The request body is larger than ${Math.floor(maxBytes / 1024)} KB.`,
     )
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge()
+  if (Number.isFinite(declared) && declared >= 0) {
+    // HTTP framing holds the body to its declared length: read it in one native call, which
+    // costs a fraction of a chunk-by-chunk read at 100 KB.
+    return new Uint8Array(await c.req.raw.arrayBuffer())
+  }
   return readStreamCapped(c.req.raw.body, maxBytes, tooLarge)
 }
 

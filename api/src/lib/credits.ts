@@ -10,11 +10,16 @@ import { newId } from './crypto.js'
 /** Why a balance changed (stored in `ledger.reason`). */
 export type LedgerReason = 'signup' | 'generation' | 'refund' | 'purchase' | 'adjustment'
 
-/** The statements that change a balance, for callers that add more statements to the batch. */
+/** Whose balance changes: a user, or the owner of an API key that is not revoked. */
+export type Owner = { userId: string; keyHash?: never } | { keyHash: string; userId?: never }
+
+/**
+ * The statements that change a balance, for callers that add more statements to the batch.
+ * With `keyHash`, the key is checked inside the batch: a key unknown or revoked changes nothing.
+ */
 export function creditStatements(
   db: D1Database,
-  change: {
-    userId: string
+  change: Owner & {
     delta: number
     reason: LedgerReason
     reference?: string | null
@@ -31,13 +36,17 @@ export function creditStatements(
   const ledgerId = change.ledgerId ?? newId('led')
   const at = change.at ?? Date.now()
   const extra = change.onlyIf ? ` AND (${change.onlyIf.sql})` : ''
+  const owner =
+    change.keyHash === undefined
+      ? 'id = ?6'
+      : 'id = (SELECT user_id FROM api_keys WHERE key_hash = ?6 AND revoked_at IS NULL)'
   return {
     ledgerId,
     statements: [
       db
         .prepare(
           `INSERT INTO ledger (id, user_id, delta, reason, reference, balance_after, created_at)
-           SELECT ?1, id, ?2, ?3, ?4, credits + ?2, ?5 FROM users WHERE id = ?6 AND credits + ?2 >= 0${extra}`,
+           SELECT ?1, id, ?2, ?3, ?4, credits + ?2, ?5 FROM users WHERE ${owner} AND credits + ?2 >= 0${extra}`,
         )
         .bind(
           ledgerId,
@@ -45,14 +54,15 @@ export function creditStatements(
           change.reason,
           change.reference ?? null,
           at,
-          change.userId,
+          change.keyHash ?? change.userId,
           ...(change.onlyIf?.params ?? []),
         ),
+      // The owner is the ledger row's: the row exists only if the change was allowed.
       db
         .prepare(
-          'UPDATE users SET credits = credits + ?1 WHERE id = ?2 AND EXISTS (SELECT 1 FROM ledger WHERE id = ?3)',
+          'UPDATE users SET credits = credits + ?1 WHERE id = (SELECT user_id FROM ledger WHERE id = ?2)',
         )
-        .bind(change.delta, change.userId, ledgerId),
+        .bind(change.delta, ledgerId),
     ],
   }
 }
@@ -63,7 +73,7 @@ export function creditStatements(
  */
 export async function changeCredits(
   db: D1Database,
-  change: { userId: string; delta: number; reason: LedgerReason; reference?: string | null },
+  change: Owner & { delta: number; reason: LedgerReason; reference?: string | null },
 ): Promise<number | null> {
   const { ledgerId, statements } = creditStatements(db, change)
   const read = db.prepare('SELECT balance_after AS balance FROM ledger WHERE id = ?').bind(ledgerId)

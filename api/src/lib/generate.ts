@@ -198,17 +198,6 @@ export async function chargeAndDescribe(
       })
   if (remaining === null) throw insufficient(price)
   const refund = async () => {
-    const { statements } = creditStatements(db, {
-      userId: caller.userId,
-      delta: price,
-      reason: 'refund',
-      reference: id,
-      // Never twice (an abandoned claim may have been refunded by a retry).
-      onlyIf: {
-        sql: "NOT EXISTS (SELECT 1 FROM ledger WHERE reference = ? AND reason = 'refund')",
-        params: [id],
-      },
-    })
     const release = claim
       ? [
           db
@@ -218,7 +207,7 @@ export async function chargeAndDescribe(
             .bind(claim.userId, claim.keyHash, id),
         ]
       : []
-    await db.batch([...statements, ...release])
+    await db.batch([...refundStatements(db, caller.userId, price, id), ...release])
   }
   let result: { altText: string; model: string }
   try {
@@ -228,25 +217,7 @@ export async function chargeAndDescribe(
     throw error
   }
   try {
-    // store_history is read in the same statement, so an objection made a moment ago is honoured.
-    const record = db
-      .prepare(
-        `INSERT INTO usage (id, user_id, api_key_id, endpoint, model, image_url, alt_text, language, credits_used, created_at)
-         SELECT ?1, id, ?2, ?3, ?4, CASE WHEN store_history = 1 THEN ?5 END, CASE WHEN store_history = 1 THEN ?6 END, ?7, ?8, ?9
-         FROM users WHERE id = ?10`,
-      )
-      .bind(
-        id,
-        caller.apiKeyId,
-        request.endpoint,
-        result.model,
-        request.imageUrl,
-        result.altText,
-        request.language,
-        price,
-        Date.now(),
-        caller.userId,
-      )
+    const record = usageStatement(db, caller, request, result, price, id)
     if (claim) {
       await db.batch([
         record,
@@ -272,6 +243,61 @@ export async function chargeAndDescribe(
     creditsUsed: price,
     creditsRemaining: remaining,
   }
+}
+
+/** Gives back a reservation's price (never twice: an abandoned claim may have been refunded). */
+export function refundStatements(
+  db: D1Database,
+  userId: string,
+  price: number,
+  reference: string,
+): D1PreparedStatement[] {
+  return creditStatements(db, {
+    userId,
+    delta: price,
+    reason: 'refund',
+    reference,
+    onlyIf: {
+      sql: "NOT EXISTS (SELECT 1 FROM ledger WHERE reference = ? AND reason = 'refund')",
+      params: [reference],
+    },
+  }).statements
+}
+
+/**
+ * The usage record of a success. `store_history` is read in the same statement, so an objection
+ * made a moment ago is honoured: without it, neither the image URL nor the alt text is kept.
+ * With `ledgerId`, the row is written only if that ledger row exists (a charge in the same batch).
+ */
+export function usageStatement(
+  db: D1Database,
+  caller: Caller,
+  request: { endpoint: string; imageUrl: string | null; language: string },
+  result: { altText: string; model: string },
+  price: number,
+  id: string,
+  ledgerId?: string,
+): D1PreparedStatement {
+  const charged = ledgerId === undefined ? '' : ' AND EXISTS (SELECT 1 FROM ledger WHERE id = ?11)'
+  return db
+    .prepare(
+      `INSERT INTO usage (id, user_id, api_key_id, endpoint, model, image_url, alt_text, language, credits_used, created_at)
+       SELECT ?1, id, ?2, ?3, ?4, CASE WHEN store_history = 1 THEN ?5 END, CASE WHEN store_history = 1 THEN ?6 END, ?7, ?8, ?9
+       FROM users WHERE id = ?10${charged}`,
+    )
+    .bind(
+      id,
+      caller.apiKeyId,
+      request.endpoint,
+      result.model,
+      request.imageUrl,
+      result.altText,
+      request.language,
+      price,
+      Date.now(),
+      caller.userId,
+      ...(ledgerId === undefined ? [] : [ledgerId]),
+    )
 }
 
 /**

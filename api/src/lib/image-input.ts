@@ -7,7 +7,7 @@ import { AltTextRequest, BatchRequest, LIMITS, schema } from '@alttextapi/core'
 import type { Context } from 'hono'
 import type { Config } from '../env.js'
 import { ApiError } from '../errors.js'
-import { decodeBase64 } from './base64.js'
+import { decodeBase64, encodeBase64 } from './base64.js'
 import { isJsonMediaType, readBytes, readJson } from './body.js'
 import { fetchImage } from './fetch-image.js'
 import { type Image, requireImage } from './image.js'
@@ -46,12 +46,19 @@ export function decodeInlineImage(value: string): Uint8Array {
     }
     payload = payload.slice(comma + 1)
   }
-  payload = payload.replace(/\s+/g, '')
   if (payload.length === 0) throw new ApiError('invalid_request', 'image is empty.')
   // Check the decoded size before decoding anything.
   if (Math.floor((payload.length * 3) / 4) - 2 > LIMITS.maxImageBytes) throw tooLarge()
-  // Accept URL-safe base64 too; refuse anything else.
-  payload = payload.replace(/-/g, '+').replace(/_/g, '/')
+  // The common case, canonical base64, is proven by a native round trip: regular expressions
+  // over 100 KB run interpreted in workerd and cost milliseconds per request.
+  const decoded = decodeBase64(payload)
+  if (encodeBase64(decoded) === payload) {
+    if (decoded.byteLength > LIMITS.maxImageBytes) throw tooLarge()
+    return decoded
+  }
+  // Otherwise: line breaks, URL-safe alphabet, missing padding are accepted; anything else not.
+  payload = payload.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/')
+  if (payload.length === 0) throw new ApiError('invalid_request', 'image is empty.')
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(payload) || payload.length % 4 === 1) {
     throw new ApiError('invalid_request', 'image is not valid base64.')
   }

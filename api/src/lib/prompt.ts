@@ -12,14 +12,23 @@ export interface PromptInput {
   context?: string
 }
 
+// Looking a name up costs a quarter of a millisecond; tags are few, so keep the answers.
+const names = new Map<string, string>()
+
 /** An English name for a language tag ("de-CH" → "Swiss High German"), or the tag itself. */
 export function languageName(tag: string): string {
+  const known = names.get(tag)
+  if (known !== undefined) return known
+  let label = tag
   try {
     const name = new Intl.DisplayNames(['en'], { type: 'language' }).of(tag)
-    return name && name !== tag ? `${name} (${tag})` : tag
+    if (name && name !== tag) label = `${name} (${tag})`
   } catch {
-    return tag
+    // Not a tag Intl knows: the tag itself.
   }
+  // Bounded: tags come from requests (validated, but many are possible).
+  if (names.size < 500) names.set(tag, label)
+  return label
 }
 
 /** The system message. */

@@ -40,16 +40,19 @@ import {
   takeRedescription,
   usageRow,
 } from '../lib/idempotency.js'
-import type { Image } from '../lib/image.js'
+import { type Image, requireImage } from '../lib/image.js'
 import {
   decodeInlineImage,
   loadImage,
   readBatchRequest,
   readSingleRequest,
+  type SingleRequest,
 } from '../lib/image-input.js'
+import { authenticateKey, GENERATION_LIMIT } from '../lib/key-auth.js'
+import { chargeKeyAndDescribe } from '../lib/keyed-charge.js'
 import { type ModelEntry, resolveModel } from '../lib/models.js'
 import type { RouteDoc } from '../lib/route-doc.js'
-import { requireKeyWithRateLimit } from '../middleware/auth.js'
+import { readCredential, requireKeyWithRateLimit } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
 
 /** Model calls in flight for one batch: enough to be quick, few enough to hold few images. */
@@ -57,9 +60,6 @@ export const BATCH_CONCURRENCY = 4
 
 /** Generation: one image, or a batch of up to 50. */
 export const altText = new Hono<AppEnv>()
-
-// The key lookup and the per-key rate-limit counter are one D1 round trip.
-altText.use('*', requireKeyWithRateLimit())
 
 const apiKeyIdOf = (credential: AppEnv['Variables']['credential']) =>
   credential.kind === 'key' ? credential.apiKeyId : null
@@ -126,15 +126,48 @@ async function replay(
 
 altText.post('/', async (c) => {
   const config = c.var.config
-  // Before reading the body: a server without a provider key cannot do anything useful.
-  requireModelConfigured(config)
-  const key = readIdempotencyKey(c.req.header('idempotency-key'))
-  const request = await readSingleRequest(c)
-  const model = resolveModel(config, request.model)
-  const user = c.var.user
-  const db = c.env.DB
+  // The header's shape is checked at once; the key itself in D1, in the same batch as the charge
+  // on the hot path (inline image, no Idempotency-Key), else before anything else happens.
+  const { hash } = await readCredential(c.req.header('authorization'), ['key'])
+  const authenticate = () => authenticateKey(c, hash, Date.now(), GENERATION_LIMIT)
+  let key: string | undefined
+  let request: SingleRequest
+  let model: ModelEntry
+  let inline: Image | undefined
+  try {
+    // A server without a provider key cannot do anything useful.
+    requireModelConfigured(config)
+    key = readIdempotencyKey(c.req.header('idempotency-key'))
+    request = await readSingleRequest(c)
+    model = resolveModel(config, request.model)
+    if (key === undefined && request.source.kind === 'bytes') {
+      inline = requireImage(request.source.bytes)
+    }
+  } catch (error) {
+    // Answered in the same order as on every other route: a bad key or a spent limit first.
+    await authenticate()
+    throw error
+  }
   const language = request.language ?? 'en'
   const maxLength = request.maxLength ?? LIMITS.defaultMaxLength
+  if (inline) {
+    const described = await settleEvenIfDropped(
+      c,
+      chargeKeyAndDescribe(c, hash, {
+        image: inline,
+        model,
+        language,
+        maxLength,
+        context: request.context,
+        endpoint: '/v1/alt-text',
+        imageUrl: null,
+      }),
+    )
+    return c.json(described satisfies AltTextResponse)
+  }
+  await authenticate()
+  const user = c.var.user
+  const db = c.env.DB
   let claim: IdempotencyClaim | undefined
   const answerEarlier = async (reap: boolean): Promise<Response | null> => {
     if (!claim) return null
@@ -252,7 +285,8 @@ async function claimBatch(
   return { reference, replay: found.kind === 'done' }
 }
 
-altText.post('/batch', async (c) => {
+// The key lookup and the per-key rate-limit counter are one D1 round trip.
+altText.post('/batch', requireKeyWithRateLimit(), async (c) => {
   const config = c.var.config
   requireModelConfigured(config)
   const key = readIdempotencyKey(c.req.header('idempotency-key'))

@@ -1,0 +1,202 @@
+// The single-image hot path (inline image, no Idempotency-Key): charged first for a key new to
+// the isolate, described first for a key charged a moment ago — and, either way, exactly the
+// rules of the charge-first path: nothing paid without a valid key, within the limit, with the
+// balance to pay; every success charged once with one usage row; every failure charged nothing.
+import { env } from 'cloudflare:workers'
+import type { AltTextResponse } from '@alttextapi/core'
+import { describe, expect, it } from 'vitest'
+import { pngFile } from '../../../testkit/src/image-files.js'
+import { account, b64, balanceOf, call, fakeModel, varsFor } from '../../test/generation.js'
+import { api, expectError, expectLedgerInvariant } from '../../test/helpers.js'
+
+const image = () => b64(pngFile(2, 2, 9))
+
+async function counts(userId: string) {
+  const row = await env.DB.prepare(
+    `SELECT (SELECT count(*) FROM usage WHERE user_id = ?1) AS usage,
+            (SELECT count(*) FROM ledger WHERE user_id = ?1 AND reason = 'generation') AS charges,
+            (SELECT count(*) FROM ledger WHERE user_id = ?1 AND reason = 'refund') AS refunds`,
+  )
+    .bind(userId)
+    .first<{ usage: number; charges: number; refunds: number }>()
+  return row
+}
+
+describe('POST /v1/alt-text hot path', () => {
+  it('charges once and records one usage row per image, the first request and the ones after', async () => {
+    const model = await fakeModel()
+    const { key, user, apiKey } = await account(5)
+    const ids: string[] = []
+    for (let i = 0; i < 3; i++) {
+      const res = await call('/v1/alt-text', {
+        key,
+        json: { image: image() },
+        vars: varsFor(model),
+      })
+      expect(res.status, await res.clone().text()).toBe(200)
+      const body = await res.json<AltTextResponse>()
+      expect(body.creditsRemaining).toBe(4 - i)
+      ids.push(body.id)
+    }
+    expect(await balanceOf(user.id)).toBe(2)
+    expect(await counts(user.id)).toEqual({ usage: 3, charges: 3, refunds: 0 })
+    const { results } = await env.DB.prepare(
+      'SELECT id, alt_text, api_key_id FROM usage WHERE user_id = ? ORDER BY created_at',
+    )
+      .bind(user.id)
+      .all<{ id: string; alt_text: string; api_key_id: string }>()
+    expect(results.map((r) => r.id).sort()).toEqual([...ids].sort())
+    expect(results.every((r) => r.api_key_id === apiKey.id)).toBe(true)
+    expect(results.every((r) => r.alt_text.startsWith('A red bicycle'))).toBe(true)
+    // Each ledger row references its usage row.
+    const refs = await env.DB.prepare(
+      "SELECT reference FROM ledger WHERE user_id = ? AND reason = 'generation'",
+    )
+      .bind(user.id)
+      .all<{ reference: string }>()
+    expect(refs.results.map((r) => r.reference).sort()).toEqual([...ids].sort())
+    expect((await model.stats()).calls).toBe(3)
+    await expectLedgerInvariant(user.id)
+  })
+
+  it('refuses a key revoked after it was used: 401, nothing charged, and the next one is not described', async () => {
+    const model = await fakeModel()
+    const signed = await account(5)
+    const ok = await call('/v1/alt-text', {
+      key: signed.key,
+      json: { image: image() },
+      vars: varsFor(model),
+    })
+    expect(ok.status).toBe(200)
+    const revoked = await api(`/v1/keys/${signed.apiKey.id}`, {
+      method: 'DELETE',
+      token: signed.token,
+    })
+    expect(revoked.status).toBeLessThan(300)
+    for (let i = 0; i < 2; i++) {
+      const res = await call('/v1/alt-text', {
+        key: signed.key,
+        json: { image: image() },
+        vars: varsFor(model),
+      })
+      await expectError(res, 401, 'unauthorized')
+    }
+    expect(await balanceOf(signed.user.id)).toBe(4)
+    expect(await counts(signed.user.id)).toEqual({ usage: 1, charges: 1, refunds: 0 })
+    // One model call was spent on the revoked key (described before its charge was refused);
+    // after the refusal the key is checked first.
+    expect((await model.stats()).calls).toBe(2)
+    await expectLedgerInvariant(signed.user.id)
+  })
+
+  it('answers 402 when the balance was spent elsewhere meanwhile, charging nothing', async () => {
+    const model = await fakeModel()
+    const { key, user } = await account(3)
+    const first = await call('/v1/alt-text', {
+      key,
+      json: { image: image() },
+      vars: varsFor(model),
+    })
+    expect((await first.json<AltTextResponse>()).creditsRemaining).toBe(2)
+    // Spent through another route, which this isolate's hint does not see.
+    const batch = await call('/v1/alt-text/batch', {
+      key,
+      json: { images: [{ image: image() }, { image: image() }] },
+      vars: varsFor(model),
+    })
+    expect(batch.status, await batch.clone().text()).toBe(200)
+    expect(await balanceOf(user.id)).toBe(0)
+    const res = await call('/v1/alt-text', { key, json: { image: image() }, vars: varsFor(model) })
+    await expectError(res, 402, 'insufficient_credits')
+    expect((await model.stats()).calls).toBe(4)
+    expect(await balanceOf(user.id)).toBe(0)
+    expect(await counts(user.id)).toEqual({ usage: 3, charges: 3, refunds: 0 })
+    // Refused again, now checked before the model is asked.
+    const calls = (await model.stats()).calls
+    await expectError(
+      await call('/v1/alt-text', { key, json: { image: image() }, vars: varsFor(model) }),
+      402,
+      'insufficient_credits',
+    )
+    expect((await model.stats()).calls).toBe(calls)
+    await expectLedgerInvariant(user.id)
+  })
+
+  it('holds the rate limit: the request past it is refused and charged nothing', async () => {
+    const model = await fakeModel()
+    const { key, user } = await account(10)
+    const vars = varsFor(model, { RATE_LIMIT_PER_MINUTE: '2' })
+    for (let i = 0; i < 2; i++) {
+      const res = await call('/v1/alt-text', { key, json: { image: image() }, vars })
+      expect(res.status).toBe(200)
+    }
+    for (let i = 0; i < 2; i++) {
+      const res = await call('/v1/alt-text', { key, json: { image: image() }, vars })
+      const body = await expectError(res, 429, 'rate_limited')
+      expect(body.error.message).toMatch(/more than 2 generation requests/)
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
+    }
+    expect(await balanceOf(user.id)).toBe(8)
+    expect(await counts(user.id)).toEqual({ usage: 2, charges: 2, refunds: 0 })
+    // Neither refusal was described: the counter last seen already stood at the limit.
+    expect((await model.stats()).calls).toBe(2)
+    await expectLedgerInvariant(user.id)
+  })
+
+  it('charges nothing when the model fails for a key charged before, and counts the request', async () => {
+    const model = await fakeModel()
+    const { key, user } = await account(5)
+    const vars = varsFor(model, { RATE_LIMIT_PER_MINUTE: '2' })
+    expect((await call('/v1/alt-text', { key, json: { image: image() }, vars })).status).toBe(200)
+    await model.failNext(10, { status: 500 })
+    const failed = await call('/v1/alt-text', { key, json: { image: image() }, vars })
+    await expectError(failed, 502, 'model_error')
+    expect(await balanceOf(user.id)).toBe(4)
+    expect(await counts(user.id)).toEqual({ usage: 1, charges: 1, refunds: 0 })
+    // The failed request counted: the limit of 2 is reached.
+    await expectError(
+      await call('/v1/alt-text', { key, json: { image: image() }, vars }),
+      429,
+      'rate_limited',
+    )
+    await expectLedgerInvariant(user.id)
+  })
+
+  it('refunds when the model fails for a key new to the isolate', async () => {
+    const model = await fakeModel()
+    const { key, user } = await account(5)
+    await model.failNext(10, { status: 500 })
+    await expectError(
+      await call('/v1/alt-text', { key, json: { image: image() }, vars: varsFor(model) }),
+      502,
+      'model_error',
+    )
+    expect(await balanceOf(user.id)).toBe(5)
+    expect(await counts(user.id)).toEqual({ usage: 0, charges: 1, refunds: 1 })
+    await expectLedgerInvariant(user.id)
+  })
+
+  it('answers a bad key before a bad body, and a good key with a bad body with 400 (counted)', async () => {
+    const model = await fakeModel()
+    const { key, user } = await account(5)
+    const vars = varsFor(model, { RATE_LIMIT_PER_MINUTE: '1' })
+    await expectError(
+      await call('/v1/alt-text', { key: 'atk_invalid', json: { image: '%%%' }, vars }),
+      401,
+      'unauthorized',
+    )
+    await expectError(
+      await call('/v1/alt-text', { key, json: { image: '%%%' }, vars }),
+      400,
+      'invalid_request',
+    )
+    // That bad request used the one request of the minute.
+    await expectError(
+      await call('/v1/alt-text', { key, json: { image: '%%%' }, vars }),
+      429,
+      'rate_limited',
+    )
+    expect(await balanceOf(user.id)).toBe(5)
+    expect((await model.stats()).calls).toBe(0)
+  })
+})
