@@ -1,5 +1,7 @@
 // Starts the bench's baseline relay Worker with `wrangler dev` (the API itself comes from testkit).
 import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '@alttextapi/testkit'
@@ -10,6 +12,8 @@ const wrangler = join(here, '..', 'api', 'node_modules', '.bin', 'wrangler')
 /** Runs relay/worker.js on a free port; resolves when it answers. */
 export async function startRelay(vars) {
   const port = await freePort()
+  // Its local D1 lives in a temporary folder, not in the repository.
+  const persistDir = mkdtempSync(join(tmpdir(), 'alttext-relay-'))
   const args = [
     'dev',
     '--config',
@@ -18,6 +22,8 @@ export async function startRelay(vars) {
     '127.0.0.1',
     '--port',
     String(port),
+    '--persist-to',
+    persistDir,
     '--inspector-port',
     String(await freePort()),
     '--show-interactive-dev-session=false',
@@ -45,6 +51,7 @@ export async function startRelay(vars) {
       process.kill(-(child.pid ?? 0), 'SIGTERM')
     } catch {}
     await new Promise((resolve) => setTimeout(resolve, 300))
+    rmSync(persistDir, { recursive: true, force: true })
   }
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) break

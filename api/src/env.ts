@@ -22,6 +22,8 @@ export interface Env {
   MODEL_TIMEOUT_MS?: string
   /** Deadline for fetching an image URL, redirects included, in ms (default 10000). */
   IMAGE_FETCH_TIMEOUT_MS?: string
+  /** `info` (default): one log line per model call; `warn`: failures and warnings only. */
+  LOG_LEVEL?: string
 }
 
 /** Settings with defaults applied; read once per request from the bindings. */
@@ -41,6 +43,7 @@ export interface Config {
   sessionTtlMs: number
   modelTimeoutMs: number
   imageFetchTimeoutMs: number
+  logLevel: 'info' | 'warn'
 }
 
 const nonEmpty = (value: string | undefined) => (value?.trim() ? value.trim() : undefined)
@@ -71,5 +74,6 @@ export function readConfig(env: Env): Config {
     sessionTtlMs: integer(env.SESSION_TTL_HOURS, 720, 1, 24 * 365) * 3_600_000,
     modelTimeoutMs: integer(env.MODEL_TIMEOUT_MS, 30_000, 100, 120_000),
     imageFetchTimeoutMs: integer(env.IMAGE_FETCH_TIMEOUT_MS, 10_000, 100, 60_000),
+    logLevel: env.LOG_LEVEL?.trim().toLowerCase() === 'warn' ? 'warn' : 'info',
   }
 }

@@ -91,7 +91,7 @@ async function attempt(settings: ChatSettings, request: ChatRequest): Promise<Ch
           {
             type: 'image_url',
             image_url: {
-              url: `data:${request.image.mime};base64,${encodeBase64(request.image.bytes)}`,
+              url: `data:${request.image.mime};base64,${request.image.base64 ?? encodeBase64(request.image.bytes)}`,
             },
           },
         ],

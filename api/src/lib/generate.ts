@@ -88,16 +88,19 @@ export async function describe(
         language: input.language,
       })
       if (!altText) throw new ModelFailure('no usable text after clean-up')
-      console.log(
-        JSON.stringify({
-          level: 'info',
-          area: 'model',
-          model: model.id,
-          ms: Date.now() - started,
-          promptTokens: answer.usage?.promptTokens,
-          completionTokens: answer.usage?.completionTokens,
-        }),
-      )
+      // One line per call (model, time, tokens: what the provider bills), unless LOG_LEVEL=warn.
+      if (config.logLevel === 'info') {
+        console.log(
+          JSON.stringify({
+            level: 'info',
+            area: 'model',
+            model: model.id,
+            ms: Date.now() - started,
+            promptTokens: answer.usage?.promptTokens,
+            completionTokens: answer.usage?.completionTokens,
+          }),
+        )
+      }
       return { altText, model: model.id }
     } catch (error) {
       const failure = error instanceof ModelFailure ? error : new ModelFailure('unexpected error')

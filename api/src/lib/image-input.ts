@@ -13,7 +13,10 @@ import { fetchImage } from './fetch-image.js'
 import { type Image, requireImage } from './image.js'
 
 /** Where the image comes from, before it is read. */
-export type ImageSource = { kind: 'url'; url: string } | { kind: 'bytes'; bytes: Uint8Array }
+export type ImageSource =
+  | { kind: 'url'; url: string }
+  /** `base64`: the bytes' canonical base64 when the request sent exactly that (reused as is). */
+  | { kind: 'bytes'; bytes: Uint8Array; base64?: string }
 
 /** A validated single request. */
 export interface SingleRequest {
@@ -35,6 +38,11 @@ const tooLarge = () =>
 
 /** Decodes `image` (plain base64 or a `data:` URL). The declared type is ignored: the bytes decide. */
 export function decodeInlineImage(value: string): Uint8Array {
+  return decodeInline(value).bytes
+}
+
+/** As `decodeInlineImage`, also returning the text when it is the bytes' canonical base64. */
+function decodeInline(value: string): { bytes: Uint8Array; base64?: string } {
   let payload = value.trim()
   if (payload.startsWith('data:')) {
     const comma = payload.indexOf(',')
@@ -54,7 +62,7 @@ export function decodeInlineImage(value: string): Uint8Array {
   const decoded = decodeBase64(payload)
   if (encodeBase64(decoded) === payload) {
     if (decoded.byteLength > LIMITS.maxImageBytes) throw tooLarge()
-    return decoded
+    return { bytes: decoded, base64: payload }
   }
   // Otherwise: line breaks, URL-safe alphabet, missing padding are accepted; anything else not.
   payload = payload.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/')
@@ -64,7 +72,7 @@ export function decodeInlineImage(value: string): Uint8Array {
   }
   const bytes = decodeBase64(payload)
   if (bytes.byteLength > LIMITS.maxImageBytes) throw tooLarge()
-  return bytes
+  return { bytes }
 }
 
 function oneSource(item: { imageUrl?: string; image?: string }, where: string): ImageSource {
@@ -72,7 +80,7 @@ function oneSource(item: { imageUrl?: string; image?: string }, where: string): 
     throw new ApiError('invalid_request', `${where}: send either imageUrl or image, not both.`)
   }
   if (item.imageUrl !== undefined) return { kind: 'url', url: item.imageUrl }
-  if (item.image !== undefined) return { kind: 'bytes', bytes: decodeInlineImage(item.image) }
+  if (item.image !== undefined) return { kind: 'bytes', ...decodeInline(item.image) }
   throw new ApiError(
     'invalid_request',
     `${where}: send imageUrl (a public http(s) URL) or image (base64 or a data: URL).`,

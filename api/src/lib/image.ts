@@ -15,6 +15,8 @@ export interface Image {
   mime: ImageMime
   width: number
   height: number
+  /** The bytes' base64, when the request already sent it (saves encoding it again). */
+  base64?: string
 }
 
 /** Why an image was refused (mapped to an HTTP answer by the caller). */

@@ -4,7 +4,7 @@
 // balance to pay; every success charged once with one usage row; every failure charged nothing.
 import { env } from 'cloudflare:workers'
 import type { AltTextResponse } from '@alttextapi/core'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { pngFile } from '../../../testkit/src/image-files.js'
 import { account, b64, balanceOf, call, fakeModel, varsFor } from '../../test/generation.js'
 import { api, expectError, expectLedgerInvariant } from '../../test/helpers.js'
@@ -198,5 +198,30 @@ describe('POST /v1/alt-text hot path', () => {
     )
     expect(await balanceOf(user.id)).toBe(5)
     expect((await model.stats()).calls).toBe(0)
+  })
+
+  it('logs one metadata line per model call at LOG_LEVEL=info, none at warn', async () => {
+    const model = await fakeModel()
+    const { key } = await account(5)
+    const lines = vi.spyOn(console, 'log')
+    try {
+      await call('/v1/alt-text', { key, json: { image: image() }, vars: varsFor(model) })
+      const logged = lines.mock.calls.map((args) => String(args[0]))
+      const entry = JSON.parse(logged.find((line) => line.includes('"area":"model"')) ?? '{}')
+      expect(entry).toMatchObject({ level: 'info', model: 'google/gemini-2.5-flash-lite' })
+      expect(entry.promptTokens).toBeGreaterThan(0)
+      // Metadata only: neither the key nor the alt text.
+      expect(logged.join('\n')).not.toContain(key)
+      expect(logged.join('\n')).not.toContain('red bicycle')
+      lines.mockClear()
+      const quiet = varsFor(model, { LOG_LEVEL: 'warn' })
+      const res = await call('/v1/alt-text', { key, json: { image: image() }, vars: quiet })
+      expect(res.status).toBe(200)
+      expect(lines.mock.calls.some((args) => String(args[0]).includes('"area":"model"'))).toBe(
+        false,
+      )
+    } finally {
+      lines.mockRestore()
+    }
   })
 })

@@ -141,7 +141,7 @@ altText.post('/', async (c) => {
     request = await readSingleRequest(c)
     model = resolveModel(config, request.model)
     if (key === undefined && request.source.kind === 'bytes') {
-      inline = requireImage(request.source.bytes)
+      inline = { ...requireImage(request.source.bytes), base64: request.source.base64 }
     }
   } catch (error) {
     // Answered in the same order as on every other route: a bad key or a spent limit first.
