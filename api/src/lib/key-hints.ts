@@ -4,13 +4,15 @@
  * Only a hint, never an authority: it decides whether the model may be asked before the charge
  * (the charge itself checks the key, the limit and the balance).
  *
- * `admit` lets a request be described first only when the balance and the limit last seen cover
- * it and every request of the key already running in this isolate; a request that is not covered
- * while described-first requests run waits for them to settle, so that it cannot spend the credit
- * they counted on. Within one isolate, then, a request described first is never refused for its
- * balance or its limit. What can still refuse it — a revocation, or a spend through another isolate
- * or route — costs at most `MAX_EARLY` model calls per isolate, after which the key is charged
- * first until its hint expires.
+ * `admit` lets a request be described first only when the balance and the counter last seen
+ * cover it and every request of the key already running in this isolate (by their prices); a
+ * request that is not covered while described-first requests run waits a little for them to
+ * settle, so that it cannot spend the credit they counted on. Within one isolate that serves all
+ * of a key's traffic, then, a request described first is not refused for its balance or its limit.
+ * What can still refuse one — a revocation, a spend through another isolate or route, a wait that
+ * ran out (a model slower than its timeouts allow) — is answered as usual and marks the key,
+ * which is then charged first until the mark expires; each such event costs at most `MAX_EARLY`
+ * described-but-unpaid requests per isolate.
  */
 
 /** Hints older than this are ignored: an idle key is charged first again. */
@@ -102,59 +104,123 @@ export interface Admission {
 }
 
 interface Running {
+  /** Requests of the key running here, and the credits they may spend. */
   all: number
-  early: number
+  reserved: number
+  /** Described-first requests running here, by their start time (expired if never settled). */
+  early: Map<object, number>
 }
 
-/** How often a request waiting for described-first requests to settle looks again. */
+/** A waiting request looks again after 5 ms, then less often, up to every 50 ms. */
 const POLL_MS = 5
+const POLL_MAX_MS = 50
+/**
+ * A described-first slot whose request never settled (the runtime cancelled it) is dropped after
+ * this long: longer than any request can run (2 × the 120 s maximum model timeout).
+ */
+const EARLY_MAX_AGE_MS = 5 * 60_000
 
 const running = new Map<string, Running>()
+const waiting = new Map<string, number>()
+
+function stateOf(keyHash: string): Running {
+  let state = running.get(keyHash)
+  if (!state) {
+    state = { all: 0, reserved: 0, early: new Map() }
+    running.set(keyHash, state)
+  }
+  return state
+}
+
+function earlyRunning(state: Running, now: number): number {
+  for (const [slot, started] of state.early) {
+    if (now - started > EARLY_MAX_AGE_MS) state.early.delete(slot)
+  }
+  return state.early.size
+}
+
+/** Whether the hint covers one more request of `price`, on top of those running here. */
+function covers(
+  hint: KeyHint | undefined,
+  state: Running,
+  price: number,
+  limit: { perWindow: number; windowMs: number },
+  now: number,
+): hint is KeyHint {
+  if (!hint || hint.userId === '') return false
+  if (state.reserved + price > hint.credits) return false
+  // In a window that has started since, the counter begins again at 0.
+  const counted = now < hint.windowStart + limit.windowMs ? hint.count : 0
+  return counted + state.all + 1 <= limit.perWindow
+}
 
 /**
  * Decides how a request of the key runs — described first when its hint covers it and every
- * request of the key running here, at most MAX_EARLY at once; else charged first, after waiting
- * for described-first requests to settle when it might otherwise spend their credit — and counts
- * it as running until `done`.
+ * request of the key running here, at most MAX_EARLY at once and none waiting; else charged
+ * first, after waiting (at most `maxWaitMs`: as long as a described-first request can take) for
+ * described-first requests to settle when it might otherwise spend their credit — and counts it
+ * as running until `done`.
  */
 export async function admit(
   keyHash: string,
   price: number,
   limit: { perWindow: number; windowMs: number },
+  maxWaitMs: number,
 ): Promise<Admission> {
-  for (;;) {
-    const now = Date.now()
-    const hint = keyHint(keyHash, now)
-    let state = running.get(keyHash)
-    if (!state) {
-      state = { all: 0, early: 0 }
-      running.set(keyHash, state)
+  const started = Date.now()
+  let pause = POLL_MS
+  let queued = false
+  try {
+    for (;;) {
+      const now = Date.now()
+      const hint = keyHint(keyHash, now)
+      const state = stateOf(keyHash)
+      const covered = covers(hint, state, price, limit, now)
+      const early = earlyRunning(state, now)
+      if (!covered && early > 0 && now - started < maxWaitMs) {
+        if (!queued) {
+          queued = true
+          waiting.set(keyHash, (waiting.get(keyHash) ?? 0) + 1)
+        }
+        // Polling: a request cannot be woken from another request's context in Workers.
+        await new Promise((resolve) => setTimeout(resolve, pause))
+        pause = Math.min(POLL_MAX_MS, pause * 2)
+        continue
+      }
+      // While requests wait, newcomers do not go first (they are charged first, which is safe
+      // when covered): the described-first requests drain, and no waiter starves.
+      const first =
+        covered && early < MAX_EARLY && (waiting.get(keyHash) ?? 0) === (queued ? 1 : 0)
+          ? hint
+          : undefined
+      const slot = {}
+      state.all++
+      state.reserved += price
+      if (first) state.early.set(slot, now)
+      let settled = false
+      return {
+        first,
+        done() {
+          if (settled) return
+          settled = true
+          state.all--
+          state.reserved -= price
+          state.early.delete(slot)
+          if (state.all === 0 && running.get(keyHash) === state) running.delete(keyHash)
+        },
+      }
     }
-    const ahead = state.all
-    const covered =
-      hint !== undefined &&
-      (ahead + 1) * price <= hint.credits &&
-      (now >= hint.windowStart + limit.windowMs || hint.count + ahead + 1 <= limit.perWindow)
-    if (!covered && state.early > 0) {
-      // It might take what a described-first request counted on: wait for those to settle. By
-      // polling: a request cannot be woken from another request's context in Workers.
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS))
-      continue
-    }
-    const first = covered && state.early < MAX_EARLY ? hint : undefined
-    const mine = state
-    mine.all++
-    if (first) mine.early++
-    let settled = false
-    return {
-      first,
-      done() {
-        if (settled) return
-        settled = true
-        mine.all--
-        if (first) mine.early--
-        if (mine.all === 0 && running.get(keyHash) === mine) running.delete(keyHash)
-      },
+  } finally {
+    if (queued) {
+      const left = (waiting.get(keyHash) ?? 1) - 1
+      if (left > 0) waiting.set(keyHash, left)
+      else waiting.delete(keyHash)
     }
   }
+}
+
+/** Whether this isolate charged the key lately (so it was valid a moment ago). */
+export function isKnownKey(keyHash: string, now = Date.now()): boolean {
+  const hint = keyHint(keyHash, now)
+  return hint !== undefined && hint.userId !== ''
 }

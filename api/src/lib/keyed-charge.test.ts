@@ -153,12 +153,15 @@ describe('POST /v1/alt-text hot path', () => {
     await expectError(failed, 502, 'model_error')
     expect(await balanceOf(user.id)).toBe(4)
     expect(await counts(user.id)).toEqual({ usage: 1, charges: 1, refunds: 0 })
-    // The failed request counted: the limit of 2 is reached.
+    // The failed request counted: the limit of 2 is reached, and the key, whose description
+    // failed, is charged first again, so the refusal costs no model call.
+    const calls = (await model.stats()).calls
     await expectError(
       await call('/v1/alt-text', { key, json: { image: image() }, vars }),
       429,
       'rate_limited',
     )
+    expect((await model.stats()).calls).toBe(calls)
     await expectLedgerInvariant(user.id)
   })
 

@@ -12,6 +12,7 @@
  * the answer leaves. See the README ("Latency").
  */
 import type { Context } from 'hono'
+import { ApiError } from '../errors.js'
 import type { AppEnv } from '../types.js'
 import { creditStatements } from './credits.js'
 import { newId } from './crypto.js'
@@ -50,10 +51,14 @@ export async function chargeKeyAndDescribe(
   keyHash: string,
   request: KeyedRequest,
 ): Promise<Described> {
-  const { first, done } = await admit(keyHash, request.model.credits, {
-    perWindow: c.var.config.rateLimitPerMinute,
-    windowMs: GENERATION_LIMIT.windowMs,
-  })
+  const config = c.var.config
+  const { first, done } = await admit(
+    keyHash,
+    request.model.credits,
+    { perWindow: config.rateLimitPerMinute, windowMs: GENERATION_LIMIT.windowMs },
+    // As long as a described-first request can run (two model timeouts), and a little more.
+    2 * config.modelTimeoutMs + 5_000,
+  )
   try {
     return first
       ? await describeThenCharge(c, keyHash, first, request)
@@ -88,7 +93,7 @@ async function chargeThenDescribe(
     c,
     usageStatement(db, caller, request, result, price, id)
       .run()
-      .catch((error: unknown) => log({ event: 'usage_not_recorded', id, error: String(error) })),
+      .catch((error: unknown) => log({ event: 'usage_not_recorded', id, error: errorName(error) })),
   )
   return { ...described(id, request, result), creditsRemaining: remaining }
 }
@@ -106,9 +111,12 @@ async function describeThenCharge(
   try {
     result = await describe(c.var.config, request.model, request)
   } catch (error) {
-    // Nothing was charged. The request still counts against the limit, and a key revoked or
-    // limited meanwhile is answered as such, as it would have been had it been charged first.
-    await authenticateKey(c, keyHash, Date.now(), GENERATION_LIMIT)
+    // Nothing was charged. The key is charged first from now on: a caller whose images keep
+    // failing must not keep the model busy past the limit, which is checked before a charge-first
+    // call. This request still counts against the limit, and a key revoked or limited meanwhile is
+    // answered as such, as it would have been had it been charged first.
+    forgetKey(keyHash)
+    await answerKeyProblemFirst(c, keyHash)
     throw error
   }
   const now = Date.now()
@@ -121,7 +129,8 @@ async function describeThenCharge(
   try {
     ;({ remaining } = settleCharge(c, keyHash, await db.batch(charge), price, now))
   } catch (error) {
-    log({ event: 'described_not_charged', reason: (error as { code?: string }).code ?? 'error' })
+    forgetKey(keyHash)
+    log({ event: 'described_not_charged', reason: errorName(error) })
     throw error
   }
   return { ...described(id, request, result), creditsRemaining: remaining }
@@ -215,6 +224,25 @@ function keepAlive(c: Context<AppEnv>, work: Promise<unknown>): void {
   } catch {
     // No execution context (some test harnesses): the work still runs, unwatched.
   }
+}
+
+/**
+ * Counts the request and throws 401/429 when the key is revoked or over its limit. A database
+ * failure here is only logged: the caller's own error is the answer then.
+ */
+export async function answerKeyProblemFirst(c: Context<AppEnv>, keyHash: string): Promise<void> {
+  try {
+    await authenticateKey(c, keyHash, Date.now(), GENERATION_LIMIT)
+  } catch (problem) {
+    if (problem instanceof ApiError) throw problem
+    log({ event: 'key_check_failed', reason: errorName(problem) })
+  }
+}
+
+/** An error's code or name, never its message (which may quote data). */
+function errorName(error: unknown): string {
+  const { code, name } = (error ?? {}) as { code?: unknown; name?: unknown }
+  return typeof code === 'string' ? code : typeof name === 'string' ? name : 'error'
 }
 
 function log(fields: Record<string, unknown>) {

@@ -48,8 +48,15 @@ import {
   readSingleRequest,
   type SingleRequest,
 } from '../lib/image-input.js'
-import { authenticateKey, GENERATION_LIMIT } from '../lib/key-auth.js'
-import { chargeKeyAndDescribe } from '../lib/keyed-charge.js'
+import {
+  authenticateKey,
+  GENERATION_LIMIT,
+  type KeyRow,
+  keyLookup,
+  requireKeyRow,
+} from '../lib/key-auth.js'
+import { isKnownKey } from '../lib/key-hints.js'
+import { answerKeyProblemFirst, chargeKeyAndDescribe } from '../lib/keyed-charge.js'
 import { type ModelEntry, resolveModel } from '../lib/models.js'
 import type { RouteDoc } from '../lib/route-doc.js'
 import { readCredential, requireKeyWithRateLimit } from '../middleware/auth.js'
@@ -126,9 +133,12 @@ async function replay(
 
 altText.post('/', async (c) => {
   const config = c.var.config
-  // The header's shape is checked at once; the key itself in D1, in the same batch as the charge
-  // on the hot path (inline image, no Idempotency-Key), else before anything else happens.
+  // The header's shape is checked at once. A key this isolate has not charged lately is looked up
+  // before the body is read: an invented or revoked key costs one indexed read, never the parse
+  // of a 10 MB body. The authoritative check (and the rate-limit count) comes with the charge on
+  // the hot path (inline image, no Idempotency-Key), else right after the body is read.
   const { hash } = await readCredential(c.req.header('authorization'), ['key'])
+  if (!isKnownKey(hash)) requireKeyRow(await keyLookup(c.env.DB, hash).first<KeyRow>(), hash)
   const authenticate = () => authenticateKey(c, hash, Date.now(), GENERATION_LIMIT)
   let key: string | undefined
   let request: SingleRequest
@@ -145,7 +155,7 @@ altText.post('/', async (c) => {
     }
   } catch (error) {
     // Answered in the same order as on every other route: a bad key or a spent limit first.
-    await authenticate()
+    await answerKeyProblemFirst(c, hash)
     throw error
   }
   const language = request.language ?? 'en'
