@@ -1,7 +1,6 @@
 // Load: 2,000 generation requests, 50 at a time, for an account with credit for 1,000. Exactly
-// 1,000 succeed and 1,000 get 402; the balance ends at 0, the ledger sums to it, no 5xx. A key
-// charged a moment ago may be described before its charge (api/README.md, "Latency"), but never
-// beyond the balance last seen: the model is asked exactly 1,000 times, none of them unpaid.
+// 1,000 succeed and 1,000 get 402; the balance ends at 0, the ledger sums to it, no 5xx; the
+// model is asked exactly 1,000 times (the charge comes first: no image is described unpaid).
 import { startApi, startFakeModel } from '@alttextapi/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ledgerOf, pngBase64, post, signup } from './support.mjs'

@@ -269,8 +269,8 @@ export function refundStatements(
 
 /**
  * The usage record of a success. `store_history` is read in the same statement, so an objection
- * made a moment ago is honoured: without it, neither the image URL nor the alt text is kept.
- * With `ledgerId`, the row is written only if that ledger row exists (a charge in the same batch).
+ * made a moment ago is honoured: without it, neither the image URL nor the alt text is kept. An
+ * account erased meanwhile gets no row.
  */
 export function usageStatement(
   db: D1Database,
@@ -279,14 +279,13 @@ export function usageStatement(
   result: { altText: string; model: string },
   price: number,
   id: string,
-  ledgerId?: string,
+  at = Date.now(),
 ): D1PreparedStatement {
-  const charged = ledgerId === undefined ? '' : ' AND EXISTS (SELECT 1 FROM ledger WHERE id = ?11)'
   return db
     .prepare(
       `INSERT INTO usage (id, user_id, api_key_id, endpoint, model, image_url, alt_text, language, credits_used, created_at)
        SELECT ?1, id, ?2, ?3, ?4, CASE WHEN store_history = 1 THEN ?5 END, CASE WHEN store_history = 1 THEN ?6 END, ?7, ?8, ?9
-       FROM users WHERE id = ?10${charged}`,
+       FROM users WHERE id = ?10`,
     )
     .bind(
       id,
@@ -297,9 +296,8 @@ export function usageStatement(
       result.altText,
       request.language,
       price,
-      Date.now(),
+      at,
       caller.userId,
-      ...(ledgerId === undefined ? [] : [ledgerId]),
     )
 }
 

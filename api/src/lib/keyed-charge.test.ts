@@ -1,13 +1,16 @@
-// The single-image hot path (inline image, no Idempotency-Key): charged first for a key new to
-// the isolate, described first for a key charged a moment ago — and, either way, exactly the
-// rules of the charge-first path: nothing paid without a valid key, within the limit, with the
-// balance to pay; every success charged once with one usage row; every failure charged nothing.
+// The single-image hot path (inline image, no Idempotency-Key): one batch checks the key, counts
+// the request and charges it — nothing paid without a valid key, within the limit, with the
+// balance to pay; every success charged once with one usage row; every failure charged nothing —
+// and usage rows are written after the answer, carried by the next charge or flushed soon after.
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import type { AltTextResponse } from '@alttextapi/core'
 import { describe, expect, it, vi } from 'vitest'
 import { pngFile } from '../../../testkit/src/image-files.js'
 import { account, b64, balanceOf, call, fakeModel, varsFor } from '../../test/generation.js'
 import { api, expectError, expectLedgerInvariant } from '../../test/helpers.js'
+import { app } from '../app.js'
+import type { Env } from '../env.js'
 
 const image = () => b64(pngFile(2, 2, 9))
 
@@ -83,9 +86,8 @@ describe('POST /v1/alt-text hot path', () => {
     }
     expect(await balanceOf(signed.user.id)).toBe(4)
     expect(await counts(signed.user.id)).toEqual({ usage: 1, charges: 1, refunds: 0 })
-    // One model call was spent on the revoked key (described before its charge was refused);
-    // after the refusal the key is checked first.
-    expect((await model.stats()).calls).toBe(2)
+    // Refused before the model was asked.
+    expect((await model.stats()).calls).toBe(1)
     await expectLedgerInvariant(signed.user.id)
   })
 
@@ -108,7 +110,7 @@ describe('POST /v1/alt-text hot path', () => {
     expect(await balanceOf(user.id)).toBe(0)
     const res = await call('/v1/alt-text', { key, json: { image: image() }, vars: varsFor(model) })
     await expectError(res, 402, 'insufficient_credits')
-    expect((await model.stats()).calls).toBe(4)
+    expect((await model.stats()).calls).toBe(3)
     expect(await balanceOf(user.id)).toBe(0)
     expect(await counts(user.id)).toEqual({ usage: 3, charges: 3, refunds: 0 })
     // Refused again, now checked before the model is asked.
@@ -138,12 +140,12 @@ describe('POST /v1/alt-text hot path', () => {
     }
     expect(await balanceOf(user.id)).toBe(8)
     expect(await counts(user.id)).toEqual({ usage: 2, charges: 2, refunds: 0 })
-    // Neither refusal was described: the counter last seen already stood at the limit.
+    // Neither refusal asked the model.
     expect((await model.stats()).calls).toBe(2)
     await expectLedgerInvariant(user.id)
   })
 
-  it('charges nothing when the model fails for a key charged before, and counts the request', async () => {
+  it('refunds a model failure and counts the request against the limit', async () => {
     const model = await fakeModel()
     const { key, user } = await account(5)
     const vars = varsFor(model, { RATE_LIMIT_PER_MINUTE: '2' })
@@ -152,9 +154,8 @@ describe('POST /v1/alt-text hot path', () => {
     const failed = await call('/v1/alt-text', { key, json: { image: image() }, vars })
     await expectError(failed, 502, 'model_error')
     expect(await balanceOf(user.id)).toBe(4)
-    expect(await counts(user.id)).toEqual({ usage: 1, charges: 1, refunds: 0 })
-    // The failed request counted: the limit of 2 is reached, and the key, whose description
-    // failed, is charged first again, so the refusal costs no model call.
+    expect(await counts(user.id)).toEqual({ usage: 1, charges: 2, refunds: 1 })
+    // The failed request counted: the limit of 2 is reached, and the refusal asks no model.
     const calls = (await model.stats()).calls
     await expectError(
       await call('/v1/alt-text', { key, json: { image: image() }, vars }),
@@ -165,7 +166,7 @@ describe('POST /v1/alt-text hot path', () => {
     await expectLedgerInvariant(user.id)
   })
 
-  it('refunds when the model fails for a key new to the isolate', async () => {
+  it('refunds when the model fails on the first request of a key', async () => {
     const model = await fakeModel()
     const { key, user } = await account(5)
     await model.failNext(10, { status: 500 })
@@ -226,5 +227,47 @@ describe('POST /v1/alt-text hot path', () => {
     } finally {
       lines.mockRestore()
     }
+  })
+
+  it('writes a usage row with the next charge, or when usage is read, or after USAGE_FLUSH_MS', async () => {
+    const model = await fakeModel()
+    const { key, user } = await account(5)
+    const vars = varsFor(model, { USAGE_FLUSH_MS: '1500' })
+    const contexts: ExecutionContext[] = []
+    // Like `call`, but without waiting for the answer's background work.
+    const generate = async () => {
+      const ctx = createExecutionContext()
+      contexts.push(ctx)
+      const res = await app.fetch(
+        new Request('http://api.test/v1/alt-text', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ image: image() }),
+        }),
+        { ...env, ...vars } as Env,
+        ctx,
+      )
+      expect(res.status).toBe(200)
+      return (await res.json<AltTextResponse>()).id
+    }
+    const stored = async (id: string) =>
+      (await env.DB.prepare('SELECT alt_text FROM usage WHERE id = ?').bind(id).first()) !== null
+    const first = await generate()
+    expect(await stored(first)).toBe(false) // charged, answered, its row waiting
+    const second = await generate()
+    expect(await stored(first)).toBe(true) // carried by the second request's charge
+    expect(await stored(second)).toBe(false)
+    // Reading usage writes what waits first.
+    const listed = await call('/v1/usage', { key, vars })
+    const records = (await listed.json<{ records: Array<{ id: string; altText: string }> }>())
+      .records
+    expect(records.map((r) => r.id).sort()).toEqual([first, second].sort())
+    expect(records.every((r) => r.altText.startsWith('A red bicycle'))).toBe(true)
+    // And nothing waits beyond USAGE_FLUSH_MS: a third row is written by its own request.
+    const third = await generate()
+    for (const ctx of contexts) await waitOnExecutionContext(ctx)
+    expect(await stored(third)).toBe(true)
+    expect(await counts(user.id)).toEqual({ usage: 3, charges: 3, refunds: 0 })
+    await expectLedgerInvariant(user.id)
   })
 })

@@ -55,8 +55,8 @@ import {
   keyLookup,
   requireKeyRow,
 } from '../lib/key-auth.js'
-import { isKnownKey } from '../lib/key-hints.js'
 import { answerKeyProblemFirst, chargeKeyAndDescribe } from '../lib/keyed-charge.js'
+import { isKnownKey } from '../lib/known-keys.js'
 import { type ModelEntry, resolveModel } from '../lib/models.js'
 import type { RouteDoc } from '../lib/route-doc.js'
 import { readCredential, requireKeyWithRateLimit } from '../middleware/auth.js'
