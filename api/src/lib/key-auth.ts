@@ -87,7 +87,7 @@ export function keyRateCount(
 }
 
 /** 401 for a key that does not exist or was revoked. */
-export const invalidKey = () =>
+const invalidKey = () =>
   new ApiError(
     'unauthorized',
     'The API key is not valid or was revoked. Check ALTTEXT_API_KEY or create a new key in the dashboard.',

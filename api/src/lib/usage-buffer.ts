@@ -25,7 +25,7 @@ export interface PendingUsage {
 }
 
 /** Rows carried by one batch at most (D1 batches stay small). */
-export const CARRY_MAX = 25
+const CARRY_MAX = 25
 /** Beyond this many waiting rows, the next request writes them at once. */
 const PENDING_MAX = 200
 
