@@ -1,8 +1,8 @@
 // Bad input: a table of what an attacker or a buggy client sends. Each case gets its documented
 // 4xx in the shared error shape; afterwards the server still serves and nothing was charged.
-import { startApi, startFakeModel, tinyPng } from '@alttextapi/testkit'
+import { tinyPng } from '@alttextapi/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { get, post, signup } from './support.mjs'
+import { get, post, signup, startApiWithModel } from './support.mjs'
 
 const png = Buffer.from(tinyPng(3))
 const b64 = (bytes) => Buffer.from(bytes).toString('base64')
@@ -155,10 +155,7 @@ describe('bad input', () => {
   let api
   let account
   beforeAll(async () => {
-    model = await startFakeModel()
-    api = await startApi({
-      vars: { OPENROUTER_API_KEY: 'k', OPENROUTER_BASE_URL: model.url, SIGNUP_CREDITS: '10' },
-    })
+    ;({ model, api } = await startApiWithModel({ SIGNUP_CREDITS: '10' }))
     account = await signup(api)
   }, 120_000)
   afterAll(async () => {

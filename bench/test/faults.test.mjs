@@ -1,24 +1,18 @@
 // Faults: the fake model fails 30% of calls with 429, 500, a dropped connection or a hang past the
 // API's model timeout. Every request either succeeds and is charged exactly once, or fails cleanly
 // (a documented error, charged nothing). Afterwards the ledger sums to the balance.
-import { startApi, startFakeModel } from '@alttextapi/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ledgerOf, pngBase64, post, signup } from './support.mjs'
+import { ledgerOf, pngBase64, post, signup, startApiWithModel } from './support.mjs'
 
 describe('faults: a model failing 30% of the time', () => {
   let model
   let api
   beforeAll(async () => {
-    model = await startFakeModel()
-    api = await startApi({
-      vars: {
-        OPENROUTER_API_KEY: 'k',
-        OPENROUTER_BASE_URL: model.url,
-        SIGNUP_CREDITS: '1000',
-        RATE_LIMIT_PER_MINUTE: '100000',
-        MODEL_TIMEOUT_MS: '400',
-      },
-    })
+    ;({ model, api } = await startApiWithModel({
+      SIGNUP_CREDITS: '1000',
+      RATE_LIMIT_PER_MINUTE: '100000',
+      MODEL_TIMEOUT_MS: '400',
+    }))
   }, 120_000)
   afterAll(async () => {
     await api?.stop()

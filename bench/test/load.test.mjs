@@ -1,23 +1,17 @@
 // Load: 2,000 generation requests, 50 at a time, for an account with credit for 1,000. Exactly
 // 1,000 succeed and 1,000 get 402; the balance ends at 0, the ledger sums to it, no 5xx; the
 // model is asked exactly 1,000 times (the charge comes first: no image is described unpaid).
-import { startApi, startFakeModel } from '@alttextapi/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ledgerOf, pngBase64, post, signup } from './support.mjs'
+import { ledgerOf, pngBase64, post, signup, startApiWithModel } from './support.mjs'
 
 describe('load: 2,000 requests against 1,000 credits', () => {
   let model
   let api
   beforeAll(async () => {
-    model = await startFakeModel()
-    api = await startApi({
-      vars: {
-        OPENROUTER_API_KEY: 'k',
-        OPENROUTER_BASE_URL: model.url,
-        SIGNUP_CREDITS: '1000',
-        RATE_LIMIT_PER_MINUTE: '100000',
-      },
-    })
+    ;({ model, api } = await startApiWithModel({
+      SIGNUP_CREDITS: '1000',
+      RATE_LIMIT_PER_MINUTE: '100000',
+    }))
   }, 120_000)
   afterAll(async () => {
     await api?.stop()

@@ -1,5 +1,22 @@
 // Helpers of the reliability suites: the real Worker (wrangler dev) with fakes of OpenRouter.
-import { tinyPng } from '@alttextapi/testkit'
+import { startApi, startFakeModel, tinyPng } from '@alttextapi/testkit'
+
+/**
+ * A fake OpenRouter and the API (wrangler dev) configured to use it, plus `vars`.
+ * @param {Record<string, string>} vars
+ */
+export async function startApiWithModel(vars = {}) {
+  const model = await startFakeModel()
+  try {
+    const api = await startApi({
+      vars: { OPENROUTER_API_KEY: 'k', OPENROUTER_BASE_URL: model.url, ...vars },
+    })
+    return { model, api }
+  } catch (error) {
+    await model.close()
+    throw error
+  }
+}
 
 /** POSTs JSON, returns status and parsed body. */
 export async function post(url, body, headers = {}) {
