@@ -16,6 +16,7 @@ export type Owner = { userId: string; keyHash?: never } | { keyHash: string; use
 /**
  * The statements that change a balance, for callers that add more statements to the batch.
  * With `keyHash`, the key is checked inside the batch: a key unknown or revoked changes nothing.
+ * The INSERT returns the new balance (`balance`) when the change applied, and no row otherwise.
  */
 export function creditStatements(
   db: D1Database,
@@ -46,7 +47,8 @@ export function creditStatements(
       db
         .prepare(
           `INSERT INTO ledger (id, user_id, delta, reason, reference, balance_after, created_at)
-           SELECT ?1, id, ?2, ?3, ?4, credits + ?2, ?5 FROM users WHERE ${owner} AND credits + ?2 >= 0${extra}`,
+           SELECT ?1, id, ?2, ?3, ?4, credits + ?2, ?5 FROM users WHERE ${owner} AND credits + ?2 >= 0${extra}
+           RETURNING balance_after AS balance`,
         )
         .bind(
           ledgerId,
@@ -75,9 +77,7 @@ export async function changeCredits(
   db: D1Database,
   change: Owner & { delta: number; reason: LedgerReason; reference?: string | null },
 ): Promise<number | null> {
-  const { ledgerId, statements } = creditStatements(db, change)
-  const read = db.prepare('SELECT balance_after AS balance FROM ledger WHERE id = ?').bind(ledgerId)
-  const [inserted, , balance] = await db.batch<{ balance: number }>([...statements, read])
-  if (inserted?.meta.changes !== 1) return null
-  return balance?.results[0]?.balance ?? null
+  const { statements } = creditStatements(db, change)
+  const [inserted] = await db.batch<{ balance: number }>(statements)
+  return inserted?.results[0]?.balance ?? null
 }

@@ -270,4 +270,36 @@ describe('POST /v1/alt-text hot path', () => {
     expect(await counts(user.id)).toEqual({ usage: 3, charges: 3, refunds: 0 })
     await expectLedgerInvariant(user.id)
   })
+
+  it("leaves a newer row to the next charge: an earlier answer's flush writes only its own and older rows", async () => {
+    const model = await fakeModel()
+    const { key, user } = await account(5)
+    const vars = varsFor(model, { USAGE_FLUSH_MS: '300' })
+    const generate = async () => {
+      const ctx = createExecutionContext()
+      const res = await app.fetch(
+        new Request('http://api.test/v1/alt-text', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ image: image() }),
+        }),
+        { ...env, ...vars } as Env,
+        ctx,
+      )
+      expect(res.status).toBe(200)
+      return { ctx, id: (await res.json<AltTextResponse>()).id }
+    }
+    const stored = async (id: string) =>
+      (await env.DB.prepare('SELECT 1 FROM usage WHERE id = ?').bind(id).first()) !== null
+    const first = await generate()
+    const second = await generate() // carries the first row; its own waits
+    expect(await stored(first.id)).toBe(true)
+    // The first answer's flush comes due while the second row waits: it writes nothing, so under
+    // steady traffic the rows ride on charges and these timers cost no D1 round trip.
+    await waitOnExecutionContext(first.ctx)
+    expect(await stored(second.id)).toBe(false)
+    await waitOnExecutionContext(second.ctx)
+    expect(await stored(second.id)).toBe(true)
+    expect(await counts(user.id)).toEqual({ usage: 2, charges: 2, refunds: 0 })
+  })
 })

@@ -50,7 +50,7 @@ export async function chargeKeyAndDescribe(
   const price = request.model.credits
   const now = Date.now()
   const id = newId('use')
-  const { ledgerId, statements } = creditStatements(db, {
+  const { statements } = creditStatements(db, {
     keyHash,
     delta: -price,
     reason: 'generation',
@@ -68,14 +68,13 @@ export async function chargeKeyAndDescribe(
       keyLookup(db, keyHash),
       keyRateCount(db, keyHash, GENERATION_LIMIT, now),
       ...statements,
-      db.prepare('SELECT balance_after AS balance FROM ledger WHERE id = ?').bind(ledgerId),
       ...carried.map((row) => pendingStatement(db, row)),
     ])
   } catch (error) {
     returnUsage(carried)
     throw error
   }
-  const [found, counted, , , charged] = results
+  const [found, counted, charged] = results
   let row: KeyRow
   let remaining: number
   try {
@@ -103,8 +102,8 @@ export async function chargeKeyAndDescribe(
     await db.batch(refundStatements(db, caller.userId, price, id))
     throw error
   }
-  const full = queueUsage({ caller, request, result, price, id, at: Date.now() })
-  flushSoon(executionContext(c), db, full ? 0 : config.usageFlushMs)
+  const { seq, full } = queueUsage({ caller, request, result, price, id, at: Date.now() })
+  flushSoon(executionContext(c), db, full ? 0 : config.usageFlushMs, seq)
   return {
     id,
     altText: result.altText,

@@ -22,6 +22,8 @@ export interface PendingUsage {
   id: string
   at: number
   attempts: number
+  /** Queue order: a flush scheduled for one row writes it and older rows, never newer ones. */
+  seq: number
 }
 
 /** Rows carried by one batch at most (D1 batches stay small). */
@@ -30,21 +32,38 @@ const CARRY_MAX = 25
 const PENDING_MAX = 200
 
 const pending: PendingUsage[] = []
+let lastSeq = 0
 
 /** The statement that writes a waiting row. */
 export function pendingStatement(db: D1Database, row: PendingUsage): D1PreparedStatement {
   return usageStatement(db, row.caller, row.request, row.result, row.price, row.id, row.at)
 }
 
-/** Queues a row; true when the buffer is full and should be written now. */
-export function queueUsage(row: Omit<PendingUsage, 'attempts'>): boolean {
-  pending.push({ ...row, attempts: 0 })
-  return pending.length >= PENDING_MAX
+/**
+ * Queues a row. Returns its place in the queue (for `flushSoon`) and whether the buffer is full
+ * and should be written now.
+ */
+export function queueUsage(row: Omit<PendingUsage, 'attempts' | 'seq'>): {
+  seq: number
+  full: boolean
+} {
+  const seq = ++lastSeq
+  pending.push({ ...row, attempts: 0, seq })
+  return { seq, full: pending.length >= PENDING_MAX }
 }
 
-/** Takes up to `max` waiting rows, oldest first, for a batch to carry. */
-export function takeUsage(max = CARRY_MAX): PendingUsage[] {
-  return pending.splice(0, max)
+/** Takes up to `max` waiting rows queued no later than `upTo`, oldest first, for a batch. */
+export function takeUsage(max = CARRY_MAX, upTo = Number.POSITIVE_INFINITY): PendingUsage[] {
+  if (upTo === Number.POSITIVE_INFINITY) return pending.splice(0, max)
+  const taken: PendingUsage[] = []
+  for (let i = 0; i < pending.length && taken.length < max; ) {
+    const row = pending[i] as PendingUsage
+    if (row.seq <= upTo) {
+      taken.push(row)
+      pending.splice(i, 1)
+    } else i++
+  }
+  return taken
 }
 
 /** Puts back rows whose batch failed (each is tried twice at most). */
@@ -54,10 +73,10 @@ export function returnUsage(rows: PendingUsage[]): void {
   pending.unshift(...again)
 }
 
-/** Writes every waiting row now. */
-export async function flushUsage(db: D1Database): Promise<void> {
+/** Writes every waiting row now (or those queued no later than `upTo`). */
+export async function flushUsage(db: D1Database, upTo = Number.POSITIVE_INFINITY): Promise<void> {
   for (;;) {
-    const rows = takeUsage(CARRY_MAX * 4)
+    const rows = takeUsage(CARRY_MAX * 4, upTo)
     if (rows.length === 0) return
     try {
       await db.batch(rows.map((row) => pendingStatement(db, row)))
@@ -69,15 +88,20 @@ export async function flushUsage(db: D1Database): Promise<void> {
   }
 }
 
-/** Writes the waiting rows after `delayMs` (0: as the answer leaves), kept alive by `waitUntil`. */
+/**
+ * Writes row `seq` and any older row still waiting after `delayMs` (0: as the answer leaves), kept
+ * alive by `waitUntil`. Rows queued later are left for the next charge batch or their own flush:
+ * under steady traffic every row rides on a charge, and this timer finds nothing to write.
+ */
 export function flushSoon(
   ctx: { waitUntil(promise: Promise<unknown>): void } | undefined,
   db: D1Database,
   delayMs: number,
+  seq: number,
 ): void {
   const work = (
     delayMs > 0 ? new Promise((resolve) => setTimeout(resolve, delayMs)) : Promise.resolve()
-  ).then(() => flushUsage(db))
+  ).then(() => flushUsage(db, seq))
   try {
     ctx?.waitUntil(work)
   } catch {
