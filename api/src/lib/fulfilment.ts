@@ -114,5 +114,6 @@ export async function fulfilCheckoutEvent(
   })
   // Order matters: the credit reads "still pending" before markPaid flips it.
   const [, inserted] = await db.batch([recordEvent, statements[0], statements[1], markPaid])
-  return inserted?.meta.changes === 1 ? 'credited' : 'already_processed'
+  // The ledger INSERT returns the new balance when it applied, and no row when it did not.
+  return inserted?.results.length === 1 ? 'credited' : 'already_processed'
 }

@@ -25,6 +25,29 @@ async function counts(userId: string) {
   return row
 }
 
+/**
+ * Like `call`, but leaves the answer's background work (the usage flush) running: returns the
+ * execution context to wait on, and the answer's id.
+ */
+async function generate(key: string, vars: Record<string, string>) {
+  const ctx = createExecutionContext()
+  const res = await app.fetch(
+    new Request('http://api.test/v1/alt-text', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ image: image() }),
+    }),
+    { ...env, ...vars } as Env,
+    ctx,
+  )
+  expect(res.status).toBe(200)
+  return { ctx, id: (await res.json<AltTextResponse>()).id }
+}
+
+/** Whether usage row `id` is in D1 yet. */
+const stored = async (id: string) =>
+  (await env.DB.prepare('SELECT 1 FROM usage WHERE id = ?').bind(id).first()) !== null
+
 describe('POST /v1/alt-text hot path', () => {
   it('charges once and records one usage row per image, the first request and the ones after', async () => {
     const model = await fakeModel()
@@ -234,27 +257,14 @@ describe('POST /v1/alt-text hot path', () => {
     const { key, user } = await account(5)
     const vars = varsFor(model, { USAGE_FLUSH_MS: '1500' })
     const contexts: ExecutionContext[] = []
-    // Like `call`, but without waiting for the answer's background work.
-    const generate = async () => {
-      const ctx = createExecutionContext()
+    const next = async () => {
+      const { ctx, id } = await generate(key, vars)
       contexts.push(ctx)
-      const res = await app.fetch(
-        new Request('http://api.test/v1/alt-text', {
-          method: 'POST',
-          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ image: image() }),
-        }),
-        { ...env, ...vars } as Env,
-        ctx,
-      )
-      expect(res.status).toBe(200)
-      return (await res.json<AltTextResponse>()).id
+      return id
     }
-    const stored = async (id: string) =>
-      (await env.DB.prepare('SELECT alt_text FROM usage WHERE id = ?').bind(id).first()) !== null
-    const first = await generate()
+    const first = await next()
     expect(await stored(first)).toBe(false) // charged, answered, its row waiting
-    const second = await generate()
+    const second = await next()
     expect(await stored(first)).toBe(true) // carried by the second request's charge
     expect(await stored(second)).toBe(false)
     // Reading usage writes what waits first.
@@ -264,7 +274,7 @@ describe('POST /v1/alt-text hot path', () => {
     expect(records.map((r) => r.id).sort()).toEqual([first, second].sort())
     expect(records.every((r) => r.altText.startsWith('A red bicycle'))).toBe(true)
     // And nothing waits beyond USAGE_FLUSH_MS: a third row is written by its own request.
-    const third = await generate()
+    const third = await next()
     for (const ctx of contexts) await waitOnExecutionContext(ctx)
     expect(await stored(third)).toBe(true)
     expect(await counts(user.id)).toEqual({ usage: 3, charges: 3, refunds: 0 })
@@ -275,24 +285,10 @@ describe('POST /v1/alt-text hot path', () => {
     const model = await fakeModel()
     const { key, user } = await account(5)
     const vars = varsFor(model, { USAGE_FLUSH_MS: '300' })
-    const generate = async () => {
-      const ctx = createExecutionContext()
-      const res = await app.fetch(
-        new Request('http://api.test/v1/alt-text', {
-          method: 'POST',
-          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ image: image() }),
-        }),
-        { ...env, ...vars } as Env,
-        ctx,
-      )
-      expect(res.status).toBe(200)
-      return { ctx, id: (await res.json<AltTextResponse>()).id }
-    }
-    const stored = async (id: string) =>
-      (await env.DB.prepare('SELECT 1 FROM usage WHERE id = ?').bind(id).first()) !== null
-    const first = await generate()
-    const second = await generate() // carries the first row; its own waits
+    const first = await generate(key, vars)
+    // A gap well inside USAGE_FLUSH_MS, so the second row's timer comes due clearly later.
+    await new Promise((resolve) => setTimeout(resolve, 80))
+    const second = await generate(key, vars) // carries the first row; its own waits
     expect(await stored(first.id)).toBe(true)
     // The first answer's flush comes due while the second row waits: it writes nothing, so under
     // steady traffic the rows ride on charges and these timers cost no D1 round trip.

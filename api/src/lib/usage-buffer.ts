@@ -2,8 +2,8 @@
  * Usage rows of the hot path, written shortly after the answer rather than before it. A row waits
  * in this isolate's buffer until the next charge batch carries it (under load, the usage write
  * then costs no round trip of its own) or, at the latest, until USAGE_FLUSH_MS after its answer,
- * when the request that queued it writes whatever is still waiting (that request's `waitUntil`
- * keeps the isolate alive until then). Reading usage, exporting or erasing an account writes the
+ * when the request that queued it writes it and any older row still waiting (that request's
+ * `waitUntil` keeps the isolate alive until then). Reading usage, exporting or erasing an account writes the
  * waiting rows first, so this isolate's own reads are never behind.
  *
  * Only the usage record waits, never money: the charge and its ledger row (whose reference is the
