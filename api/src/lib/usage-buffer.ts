@@ -3,8 +3,8 @@
  * in this isolate's buffer until the next charge batch carries it (under load, the usage write
  * then costs no round trip of its own) or, at the latest, until USAGE_FLUSH_MS after its answer,
  * when the request that queued it writes it and any older row still waiting (that request's
- * `waitUntil` keeps the isolate alive until then). Reading usage, exporting or erasing an account writes the
- * waiting rows first, so this isolate's own reads are never behind.
+ * `waitUntil` keeps the isolate alive until then). Reading usage, exporting or erasing an account
+ * writes the waiting rows first, so this isolate's own reads are never behind.
  *
  * Only the usage record waits, never money: the charge and its ledger row (whose reference is the
  * row's id) are written before the model is asked. Should a write fail twice, the row is dropped
