@@ -1,6 +1,8 @@
 /** `createClient`: one method per API route a plugin needs. */
 import { AltTextError } from './alttext-error.js'
 import { CLIENT_ID, DEFAULT_BASE_URL, DEFAULTS } from './config.js'
+import { IDEMPOTENCY_KEY_RULE, isIdempotencyKey } from './contract/idempotency.js'
+import { pickImageSource } from './contract/image-source.js'
 import { ERROR_STATUS, type ErrorCode } from './errors.js'
 import { type Call, send, type Transport } from './http.js'
 import { base64Size, type ImageInput, imageBytes, toBase64 } from './image.js'
@@ -116,11 +118,10 @@ function invalid(detail: string): AltTextError {
 
 /** The wire form of one image: exactly one of `imageUrl` or base64 `image`, size-checked. */
 async function wireImage(input: ImageInput): Promise<{ imageUrl: string } | { image: string }> {
-  const hasUrl = typeof input.imageUrl === 'string'
-  const hasImage = input.image !== undefined && input.image !== null
-  if (hasUrl === hasImage) throw invalid('Give exactly one of imageUrl or image')
-  if (hasUrl) return { imageUrl: input.imageUrl as string }
-  const image = input.image as Uint8Array | ArrayBuffer | Blob | string
+  const picked = pickImageSource(input)
+  if (!picked.ok) throw invalid(picked.message)
+  if ('imageUrl' in picked.source) return picked.source
+  const { image } = picked.source
   if (typeof image === 'string') {
     checkSize(base64Size(image))
     if (image.length === 0) throw invalid('The image is empty')
@@ -135,8 +136,7 @@ async function wireImage(input: ImageInput): Promise<{ imageUrl: string } | { im
 /** The key of one logical call: the caller's (checked), else a random UUID. */
 function idempotencyKey(given: string | undefined): string {
   if (given === undefined) return crypto.randomUUID()
-  if (!/^[\x20-\x7e]{1,200}$/.test(given) || given.trim() === '')
-    throw invalid('idempotencyKey must be 1–200 printable ASCII characters')
+  if (!isIdempotencyKey(given)) throw invalid(`idempotencyKey must be ${IDEMPOTENCY_KEY_RULE}`)
   return given
 }
 

@@ -25,6 +25,7 @@ export {
   type UsageQuery,
 } from './client.js'
 export { CLIENT_ID, DEFAULT_BASE_URL, DEFAULTS, type ResolvedConfig, readConfig } from './config.js'
+export * from './contract/index.js'
 export {
   createDescriber,
   type Described,
@@ -33,10 +34,8 @@ export {
   type DescriberOptions,
   type DescriberStats,
 } from './describer.js'
-export * from './errors.js'
 export { type ImageInput, type ImageMime, sniffImageType, toBase64 } from './image.js'
 export { createLimiter, type Limiter } from './limiter.js'
-export { LIMITS } from './limits.js'
 export { backoffDelay, parseRetryAfter } from './retry.js'
 export type { Infer, Issue, JsonSchema, ParseResult, Schema } from './schema.js'
 export * as schema from './schema.js'

@@ -17,4 +17,10 @@ export const LIMITS = {
   /** Largest JSON body the API reads (base64 of the largest image plus some room). */
   maxJsonBodyBytes: 14 * 1024 * 1024,
   maxUsagePageSize: 100,
+  /** Longest BCP 47 language tag accepted (`BCP47_PATTERN` in the contract). */
+  maxLanguageTagLength: 35,
+  /** Longest `Idempotency-Key` header accepted. */
+  maxIdempotencyKeyLength: 200,
+  /** Longest `imageUrl` accepted. */
+  maxImageUrlLength: 4096,
 } as const

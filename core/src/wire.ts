@@ -4,6 +4,7 @@
  * A change to the contract is one edit here.
  */
 
+import { BCP47_PATTERN } from './contract/language.js'
 import { ERROR_CODES } from './errors.js'
 // LIMITS lives in its own module so clients can read it without pulling in every schema.
 import { LIMITS } from './limits.js'
@@ -24,8 +25,8 @@ const password = s.string({
 const name = s.string({ trim: true, maxLength: LIMITS.maxNameLength })
 /** BCP 47 language tag (loosely checked: letters, digits and hyphens). */
 const language = s.string({
-  maxLength: 35,
-  pattern: /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/,
+  maxLength: LIMITS.maxLanguageTagLength,
+  pattern: BCP47_PATTERN,
   description: 'BCP 47 language tag, e.g. en, de-CH, pt-BR. Default: en.',
 })
 const isoDate = s.string({ format: 'date-time' })
@@ -76,14 +77,14 @@ const altTextOptions = {
 
 /** One image to describe: exactly one of `imageUrl` or `image` (base64 or a data: URL). */
 export const AltTextRequest = s.object({
-  imageUrl: s.optional(s.string({ maxLength: 4096, format: 'uri' })),
+  imageUrl: s.optional(s.string({ maxLength: LIMITS.maxImageUrlLength, format: 'uri' })),
   image: s.optional(s.string({ description: 'Base64 image bytes or a data: URL' })),
   ...altTextOptions,
 })
 export type AltTextRequest = s.Infer<typeof AltTextRequest>
 
 export const BatchItem = s.object({
-  imageUrl: s.optional(s.string({ maxLength: 4096, format: 'uri' })),
+  imageUrl: s.optional(s.string({ maxLength: LIMITS.maxImageUrlLength, format: 'uri' })),
   image: s.optional(s.string()),
   context: altTextOptions.context,
   maxLength: altTextOptions.maxLength,

@@ -1,0 +1,31 @@
+/**
+ * The contract: every rule the API and its clients must agree on, in one place. The API imports
+ * it, the TypeScript plugins import it through core, and the WordPress plugin reads
+ * `includes/contract.php`, generated from it by `core/scripts/gen-php-contract.mjs`.
+ */
+
+export {
+  ERROR_CODES,
+  ERROR_STATUS,
+  type ErrorBody,
+  type ErrorCode,
+  isErrorBody,
+} from '../errors.js'
+export { LIMITS } from '../limits.js'
+export {
+  CONTEXT_LINES,
+  clipText,
+  formatContext,
+  type PageContext,
+  type PageLink,
+} from './context.js'
+export { FATAL_ERROR_CODES, type FatalErrorCode, isFatalError } from './fatal.js'
+export { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE, isIdempotencyKey } from './idempotency.js'
+export {
+  type ImageSource,
+  type ImageSourceFields,
+  type ImageSourceProblem,
+  type ImageSourceResult,
+  pickImageSource,
+} from './image-source.js'
+export { BCP47_PATTERN, isLanguageTag, toLanguageTag } from './language.js'
