@@ -26,6 +26,8 @@ require_once ALTTEXTAPI_DIR . 'includes/class-api-client.php';
 require_once ALTTEXTAPI_DIR . 'includes/class-language.php';
 require_once ALTTEXTAPI_DIR . 'includes/class-image-source.php';
 require_once ALTTEXTAPI_DIR . 'includes/class-generator.php';
+require_once ALTTEXTAPI_DIR . 'includes/class-job.php';
+require_once ALTTEXTAPI_DIR . 'includes/class-batch.php';
 require_once ALTTEXTAPI_DIR . 'includes/class-queue.php';
 require_once ALTTEXTAPI_DIR . 'includes/class-rest.php';
 require_once ALTTEXTAPI_DIR . 'includes/class-settings-page.php';

@@ -61,8 +61,8 @@ class Cli {
 		}
 		$done   = 0;
 		$failed = 0;
-		foreach ( array_chunk( $ids, Queue::CHUNK ) as $chunk ) {
-			$result = Queue::process_chunk( $client, $chunk, $missing );
+		foreach ( array_chunk( $ids, Batch::SIZE ) as $chunk ) {
+			$result = Batch::describe( $client, $chunk, $missing );
 			if ( is_wp_error( $result ) ) {
 				WP_CLI::error( sprintf( '%s (%d described before the error)', $result->get_error_message(), $done ) );
 			}
@@ -85,7 +85,7 @@ class Cli {
 	 */
 	private static function candidates( $missing, $limit ) {
 		if ( $missing || 'always' !== Settings::get( 'overwrite' ) ) {
-			return Queue::missing_ids( $limit );
+			return Batch::missing_ids( $limit );
 		}
 		$ids = get_posts(
 			array(

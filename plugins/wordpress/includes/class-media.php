@@ -105,7 +105,7 @@ final class Media {
 		}
 		$do = isset( $_POST['do'] ) ? sanitize_key( $_POST['do'] ) : '';
 		if ( 'missing' === $do ) {
-			Queue::enqueue( Queue::missing_ids() );
+			Queue::enqueue( Batch::missing_ids() );
 		} elseif ( 'resume' === $do ) {
 			Queue::resume();
 		} elseif ( 'cancel' === $do ) {
@@ -129,7 +129,7 @@ final class Media {
 		if ( ! Rest::can_bulk() ) {
 			return;
 		}
-		$job = Queue::summary();
+		$job = Job::summary();
 		echo '<div class="notice notice-info" id="alttextapi-job"><p>';
 		if ( 'idle' === $job['state'] ) {
 			esc_html_e( 'AltText API: describe every image in the library that has no alt text, in the background.', 'alttextapi' );

@@ -68,7 +68,7 @@ final class Rest {
 				array(
 					'methods'             => WP_REST_Server::READABLE,
 					'callback'            => static function () {
-						return rest_ensure_response( Queue::summary() );
+						return rest_ensure_response( Job::summary() );
 					},
 					'permission_callback' => array( __CLASS__, 'can_bulk' ),
 				),
@@ -200,7 +200,7 @@ final class Rest {
 		if ( $request['resume'] ) {
 			return rest_ensure_response( Queue::resume() );
 		}
-		$ids = $request['missing'] ? Queue::missing_ids() : array_filter(
+		$ids = $request['missing'] ? Batch::missing_ids() : array_filter(
 			array_map( 'intval', (array) $request['ids'] ),
 			static function ( $id ) {
 				return current_user_can( 'edit_post', $id );

@@ -20,7 +20,7 @@ const fx = inject('fixtures')
 const alt = (id: number) => wpPhp(`echo get_post_meta(${id}, '_wp_attachment_image_alt', true);`)
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 /** The stored job (with its id lists and the batch's Idempotency-Key). */
-const job = () => JSON.parse(wpPhp(`echo wp_json_encode(AltTextAPI\\Queue::status());`))
+const job = () => JSON.parse(wpPhp(`echo wp_json_encode(AltTextAPI\\Job::status());`))
 /** Makes the queue's next slice due now (instead of after its backoff). */
 const runQueueNow = () =>
   wpPhp(
