@@ -89,3 +89,11 @@ function crc32(buf) {
   for (const byte of buf) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8)
   return (crc ^ 0xffffffff) >>> 0
 }
+
+/**
+ * The seed of an image made by `tinyPng(seed)` (read from its text chunk), or undefined.
+ * @param {Uint8Array} bytes
+ */
+export function seedOf(bytes) {
+  return /seed-(\d+)/.exec(Buffer.from(bytes).toString('latin1'))?.[1]
+}

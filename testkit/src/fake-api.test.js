@@ -1,0 +1,284 @@
+import { createClient } from '@alttextapi/core'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { FAKE_API_KEY, startFakeApi } from './fake-api.js'
+import { tinyPng } from './images.js'
+
+/** @type {Awaited<ReturnType<typeof startFakeApi>>} */
+let api
+
+beforeEach(async () => {
+  api = await startFakeApi()
+})
+afterEach(async () => {
+  await api.stop()
+})
+
+const b64 = (/** @type {Uint8Array} */ bytes) => Buffer.from(bytes).toString('base64')
+
+/**
+ * @param {string} path
+ * @param {unknown} [body]
+ * @param {Record<string, string>} [headers]
+ */
+async function call(path, body, headers = {}) {
+  const res = await fetch(`${api.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: {
+      authorization: `Bearer ${FAKE_API_KEY}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return { status: res.status, headers: res.headers, json: /** @type {any} */ (await res.json()) }
+}
+
+describe('fake AltText API: the contract', () => {
+  it('answers health and models without a key, and 401 in the error shape without one', async () => {
+    expect((await fetch(`${api.url}/health`).then((r) => r.json())) ?? {}).toEqual({ ok: true })
+    const models = /** @type {any} */ (await fetch(`${api.url}/v1/models`).then((r) => r.json()))
+    expect(models.models.filter((/** @type {any} */ m) => m.default)).toHaveLength(1)
+    const res = await fetch(`${api.url}/v1/account`, { headers: { authorization: 'Bearer atk_x' } })
+    expect(res.status).toBe(401)
+    expect(await res.json()).toEqual({
+      error: { code: 'unauthorized', message: expect.any(String) },
+    })
+  })
+
+  it('describes an inline image, charges it, and reuses it by hash for free', async () => {
+    const image = `data:image/png;base64,${b64(tinyPng(3))}`
+    const first = await call('/v1/alt-text', { image, language: 'de' })
+    expect(first.status).toBe(200)
+    expect(first.json).toEqual({
+      id: expect.any(String),
+      altText: 'Image 3 (de)',
+      language: 'de',
+      model: 'google/gemini-2.5-flash-lite',
+      creditsUsed: 1,
+      creditsRemaining: 999,
+      reused: false,
+      decorative: false,
+      kind: 'content',
+    })
+    const again = await call('/v1/alt-text', { image: b64(tinyPng(3)), language: 'de' })
+    expect(again.json).toMatchObject({ altText: 'Image 3 (de)', creditsUsed: 0, reused: true })
+    // Another language is another description.
+    const english = await call('/v1/alt-text', { image, model: 'qwen/qwen2.5-vl-72b-instruct' })
+    expect(english.json).toMatchObject({ altText: 'Image 3', creditsUsed: 2, reused: false })
+    expect(api.stats).toMatchObject({ calls: 3, images: 3, charged: 2, reused: 1, creditsUsed: 3 })
+    const credits = await call('/v1/credits')
+    expect(credits.json.balance).toBe(997)
+    const sum = credits.json.ledger.reduce(
+      (/** @type {number} */ n, /** @type {any} */ e) => n + e.delta,
+      0,
+    )
+    expect(sum).toBe(997)
+    const usage = await call('/v1/usage?limit=2')
+    expect(usage.json.records).toHaveLength(2)
+    expect(usage.json.nextCursor).toBe('2')
+    expect((await call('/v1/account')).json.credits).toBe(997)
+  })
+
+  it('takes a multipart upload with a file field image', async () => {
+    const form = new FormData()
+    form.append('image', new Blob([tinyPng(4)], { type: 'image/png' }), 'four.png')
+    form.append('maxLength', '40')
+    const res = await fetch(`${api.url}/v1/alt-text`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${FAKE_API_KEY}` },
+      body: form,
+    })
+    expect(res.status).toBe(200)
+    expect(/** @type {any} */ (await res.json()).altText).toBe('Image 4')
+    expect(api.images[0]).toMatchObject({ seed: '4', maxLength: 40 })
+    expect(api.requests[0]?.body.image).toMatchObject({ file: 'four.png', type: 'image/png' })
+  })
+
+  it('refuses what the contract refuses, with the real status and code', async () => {
+    const image = b64(tinyPng(1))
+    const cases = [
+      [{ image, colour: 'red' }, 400, 'invalid_request'],
+      [{ image, language: 'not a tag!' }, 400, 'invalid_request'],
+      [{ image, maxLength: 5 }, 400, 'invalid_request'],
+      [{ image, imageUrl: 'https://example.com/a.png' }, 400, 'invalid_request'],
+      [{}, 400, 'invalid_request'],
+      [{ image, model: 'nope' }, 400, 'invalid_request'],
+      [{ image: b64(new TextEncoder().encode('not an image')) }, 415, 'unsupported_media_type'],
+    ]
+    for (const [body, status, code] of cases) {
+      const res = await call('/v1/alt-text', body)
+      expect([res.status, res.json.error.code], JSON.stringify(body)).toEqual([status, code])
+    }
+    const text = await call('/v1/alt-text', undefined, {})
+    expect(text.status).toBe(404) // GET on a POST route
+    const wrongType = await fetch(`${api.url}/v1/alt-text`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${FAKE_API_KEY}`, 'content-type': 'text/plain' },
+      body: JSON.stringify({ image }),
+    })
+    expect(wrongType.status).toBe(415)
+    const tooMany = await call('/v1/alt-text/batch', { images: Array(51).fill({ image }) })
+    expect(tooMany.status).toBe(400)
+    expect(api.balance).toBe(1000)
+  })
+
+  it('answers 402 insufficient_credits when the balance cannot pay', async () => {
+    api.program({ balance: 0 })
+    const res = await call('/v1/alt-text', { image: b64(tinyPng(1)) })
+    expect([res.status, res.json.error.code]).toEqual([402, 'insufficient_credits'])
+  })
+
+  it('replays an Idempotency-Key without a charge; refuses it for another request or while running', async () => {
+    const key = { 'idempotency-key': 'k-1' }
+    const first = await call('/v1/alt-text', { image: b64(tinyPng(5)) }, key)
+    const replay = await call('/v1/alt-text', { image: b64(tinyPng(5)) }, key)
+    expect(replay.headers.get('idempotent-replayed')).toBe('true')
+    expect(replay.json).toEqual(first.json)
+    expect(first.headers.get('idempotent-replayed')).toBeNull()
+    expect(api.balance).toBe(999)
+    const other = await call('/v1/alt-text', { image: b64(tinyPng(6)) }, key)
+    expect([other.status, other.json.error.code]).toEqual([400, 'invalid_request'])
+    api.holdKey('k-2')
+    const busy = await call(
+      '/v1/alt-text',
+      { image: b64(tinyPng(6)) },
+      { 'idempotency-key': 'k-2' },
+    )
+    expect([busy.status, busy.headers.get('retry-after')]).toEqual([429, '1'])
+    const bad = await call('/v1/alt-text', { image: b64(tinyPng(6)) }, { 'idempotency-key': ' ' })
+    expect(bad.status).toBe(400)
+  })
+
+  it('answers a batch per item, a failing image as that item’s error', async () => {
+    api.fail({ code: 'model_error', image: { seed: 2 }, times: Number.POSITIVE_INFINITY })
+    const res = await call('/v1/alt-text/batch', {
+      images: [
+        { image: b64(tinyPng(1)) },
+        { image: b64(tinyPng(2)), language: 'fr' },
+        { imageUrl: 'https://example.com/x.jpg' },
+      ],
+      language: 'de',
+    })
+    expect(res.status).toBe(200)
+    expect(res.json.results).toEqual([
+      expect.objectContaining({ altText: 'Image 1 (de)', creditsUsed: 1 }),
+      { error: { code: 'model_error', message: expect.any(String) } },
+      expect.objectContaining({ altText: 'Image at https://example.com/x.jpg (de)' }),
+    ])
+    expect(res.json).toMatchObject({ creditsUsed: 2, creditsRemaining: 998 })
+    expect(api.images.map((i) => i.language)).toEqual(['de', 'fr', 'de'])
+  })
+})
+
+describe('fake AltText API: programmable', () => {
+  it('fails the next N calls with Retry-After, then answers', async () => {
+    api.fail({ code: 'rate_limited', retryAfter: 3, times: 2 })
+    const body = { image: b64(tinyPng(1)) }
+    const a = await call('/v1/alt-text', body)
+    const b = await call('/v1/alt-text', body)
+    const c = await call('/v1/alt-text', body)
+    expect([a.status, a.headers.get('retry-after'), a.json.error.code]).toEqual([
+      429,
+      '3',
+      'rate_limited',
+    ])
+    expect(b.status).toBe(429)
+    expect(c.status).toBe(200)
+    expect(api.stats).toMatchObject({ calls: 3, failed: 2, charged: 1 })
+  })
+
+  it('has a fatal mode: every call 401, reads included with scope all', async () => {
+    api.fail({ status: 401, times: Number.POSITIVE_INFINITY, scope: 'all' })
+    for (let i = 0; i < 3; i++)
+      expect((await call('/v1/alt-text', { image: b64(tinyPng(i)) })).json.error.code).toBe(
+        'unauthorized',
+      )
+    expect((await call('/v1/account')).status).toBe(401)
+    expect((await fetch(`${api.url}/v1/models`)).status).toBe(200)
+    api.clearFailures()
+    expect((await call('/v1/account')).status).toBe(200)
+  })
+
+  it('drops a connection, and can lose an answer after charging it (the retry replays)', async () => {
+    api.fail({ reset: true })
+    await expect(call('/v1/alt-text', { image: b64(tinyPng(1)) })).rejects.toThrow()
+    api.fail({ afterCharge: true, status: 500 })
+    const key = { 'idempotency-key': 'lost-1' }
+    const lost = await call('/v1/alt-text', { image: b64(tinyPng(2)) }, key)
+    expect(lost.status).toBe(500)
+    expect(api.balance).toBe(999)
+    const retry = await call('/v1/alt-text', { image: b64(tinyPng(2)) }, key)
+    expect([retry.status, retry.headers.get('idempotent-replayed')]).toEqual([200, 'true'])
+    expect(api.balance).toBe(999)
+  })
+
+  it('takes alt text as a function or a map, latency, and counts calls in flight', async () => {
+    api.program({
+      altText: (image) => ({
+        altText: `#${image.n} a long description of many words`,
+        decorative: image.n === 2,
+      }),
+      latencyMs: 50,
+    })
+    const answers = await Promise.all(
+      [1, 2, 3].map((n) => call('/v1/alt-text', { image: b64(tinyPng(n)), maxLength: 20 })),
+    )
+    expect(answers.map((a) => a.json.altText.length <= 20)).toEqual([true, true, true])
+    expect(answers.map((a) => a.json.decorative).filter(Boolean)).toHaveLength(1)
+    expect(api.stats.maxInFlight).toBe(3)
+    api.program({ altText: { 'example.com/cat': 'A cat' }, latencyMs: 0 })
+    expect(
+      (await call('/v1/alt-text', { imageUrl: 'https://example.com/cat.jpg' })).json.altText,
+    ).toBe('A cat')
+    api.reset()
+    expect(api.stats.calls).toBe(0)
+    expect(api.requests).toHaveLength(0)
+  })
+
+  it('is what core’s client expects', async () => {
+    const client = createClient({ apiKey: FAKE_API_KEY, baseUrl: api.url, maxRetries: 0 })
+    const one = await client.generate({ image: tinyPng(7) })
+    expect(one.altText).toBe('Image 7')
+    const batch = await client.generateBatch({
+      images: [{ image: tinyPng(8) }, { image: tinyPng(9) }],
+    })
+    expect(batch.results.map((r) => ('altText' in r ? r.altText : r.error.code))).toEqual([
+      'Image 8',
+      'Image 9',
+    ])
+    expect(api.requests.every((r) => typeof r.idempotencyKey === 'string')).toBe(true)
+    await expect(
+      createClient({ apiKey: 'atk_wrong', baseUrl: api.url, maxRetries: 0 }).generate({
+        image: tinyPng(7),
+      }),
+    ).rejects.toMatchObject({ code: 'unauthorized' })
+  })
+
+  it('is programmable over HTTP from another process', async () => {
+    const control = (/** @type {string} */ path, /** @type {unknown} */ body, method = 'POST') =>
+      fetch(`${api.url}/__fake/${path}`, { method, body: JSON.stringify(body) }).then((r) =>
+        r.json(),
+      )
+    await control('program', { balance: 5, altText: { 3: 'Three' } })
+    await control(
+      'fail',
+      JSON.parse(
+        JSON.stringify({
+          status: 503,
+          code: 'model_not_configured',
+          times: Number.POSITIVE_INFINITY,
+        }),
+      ),
+    )
+    expect((await call('/v1/alt-text', { image: b64(tinyPng(3)) })).status).toBe(503)
+    expect((await call('/v1/alt-text', { image: b64(tinyPng(3)) })).status).toBe(503)
+    await control('fail', undefined, 'DELETE')
+    expect((await call('/v1/alt-text', { image: b64(tinyPng(3)) })).json.altText).toBe('Three')
+    const state = /** @type {any} */ (await fetch(`${api.url}/__fake/state`).then((r) => r.json()))
+    expect(state).toMatchObject({ balance: 4, stats: { calls: 3, failed: 2 } })
+    expect(state.requests[0].body).toEqual({ image: b64(tinyPng(3)) })
+    expect(state.images[0]).toMatchObject({ seed: '3', byteLength: tinyPng(3).length })
+    await control('reset', {})
+    expect(api.requests).toHaveLength(0)
+  })
+})
