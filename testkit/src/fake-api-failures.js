@@ -75,6 +75,9 @@ export function createFailures() {
   return {
     /** @param {FailureSpec} spec */
     add(spec) {
+      // Only the contract's codes: a test must not teach a client to expect what the API never says.
+      if (spec.code !== undefined && !(spec.code in ERROR_STATUS))
+        throw new Error(`fail(): "${spec.code}" is not an error code of the contract`)
       const times = spec.times ?? 1
       if (!(times > 0)) throw new Error('fail(): times must be positive')
       list.push({ ...spec, left: times })

@@ -9,3 +9,7 @@ export { freePort, listen, readBody, sendJson } from './http.js'
 export { gifFile, jpegFile, pngFile, webpFile } from './image-files.js'
 export { startImageServer } from './image-server.js'
 export { imageSize, PNG_1x1, seedOf, tinyPng } from './images.js'
+
+/** @typedef {import('./fake-api.js').FakeApi} FakeApi */
+/** @typedef {import('./fake-api-describe.js').FakeImage} FakeImage */
+/** @typedef {import('./fake-api-failures.js').FailureSpec} FailureSpec */

@@ -7,20 +7,21 @@
 import { existsSync } from 'node:fs'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { type FakeApi, startFakeApi } from '@alttextapi/testkit'
 import rehypeParse from 'rehype-parse'
 import rehypeStringify from 'rehype-stringify'
 import { unified } from 'unified'
 import { VFile } from 'vfile'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import rehypeAltText, { type Options } from '../src/index.js'
-import { type FakeApi, startFakeAltTextApi, tempSite, tinyPng } from './helpers.js'
+import { tempSite, tinyPng } from './helpers.js'
 
 const fixtures = join(import.meta.dirname, 'fixtures')
 let api: FakeApi
 let site: Awaited<ReturnType<typeof tempSite>>
 
 beforeAll(async () => {
-  api = await startFakeAltTextApi()
+  api = await startFakeApi()
   const files: Record<string, Uint8Array> = {}
   for (let n = 1; n <= 8; n++) files[`img/${n}.png`] = tinyPng(n)
   files['vendor/7.png'] = tinyPng(7)
@@ -42,7 +43,7 @@ describe('fixtures', () => {
     const extra = existsSync(optionsFile) ? JSON.parse(await readFile(optionsFile, 'utf8')) : {}
     const file = new VFile({ value: input, path: join(site.dir, 'page', 'index.html') })
     const options: Options = {
-      apiKey: 'atk_test',
+      apiKey: api.key,
       baseUrl: api.url,
       publicDir: site.dir,
       cache: false,

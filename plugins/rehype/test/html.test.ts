@@ -1,4 +1,6 @@
 /** `fillAltText` changes nothing but the alt attributes it adds; the start-tag scanner. */
+
+import { type FakeApi, startFakeApi } from '@alttextapi/testkit'
 import fc from 'fast-check'
 import type { Element, Root } from 'hast'
 import rehypeParse from 'rehype-parse'
@@ -6,12 +8,12 @@ import { unified } from 'unified'
 import { visit } from 'unist-util-visit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAltTextRun, fillAltText, scanStartTag, setAttributeEdit } from '../src/index.js'
-import { type FakeApi, startFakeAltTextApi, tempSite, tinyPng } from './helpers.js'
+import { tempSite, tinyPng } from './helpers.js'
 
 let api: FakeApi
 let site: Awaited<ReturnType<typeof tempSite>>
 beforeAll(async () => {
-  api = await startFakeAltTextApi()
+  api = await startFakeApi()
   const files: Record<string, Uint8Array> = {}
   for (let n = 1; n <= 4; n++) files[`${n}.png`] = tinyPng(n)
   site = await tempSite(files)
@@ -21,7 +23,7 @@ afterAll(async () => {
   await site.remove()
 })
 const options = () => ({
-  apiKey: 'atk_test',
+  apiKey: api.key,
   baseUrl: api.url,
   publicDir: site.dir,
   cache: false as const,

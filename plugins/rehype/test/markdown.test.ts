@@ -1,5 +1,6 @@
 /** The plugin in a markdown pipeline (remark → rehype), as Astro or any unified user runs it. */
 import { join } from 'node:path'
+import { type FakeApi, startFakeApi } from '@alttextapi/testkit'
 import rehypeStringify from 'rehype-stringify'
 import remarkParse from 'remark-parse'
 import remarkRehype from 'remark-rehype'
@@ -7,12 +8,12 @@ import { unified } from 'unified'
 import { VFile } from 'vfile'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import rehypeAltText from '../src/index.js'
-import { type FakeApi, startFakeAltTextApi, tempSite, tinyPng } from './helpers.js'
+import { tempSite, tinyPng } from './helpers.js'
 
 let api: FakeApi
 let site: Awaited<ReturnType<typeof tempSite>>
 beforeAll(async () => {
-  api = await startFakeAltTextApi()
+  api = await startFakeApi()
   site = await tempSite({ 'posts/cat.png': tinyPng(3), 'logo.png': tinyPng(4) })
 })
 afterAll(async () => {
@@ -27,7 +28,7 @@ it('fills alt for markdown images with an empty description, keeps the others', 
     .use(remarkParse)
     .use(remarkRehype)
     .use(rehypeAltText, {
-      apiKey: 'atk_test',
+      apiKey: api.key,
       baseUrl: api.url,
       publicDir: site.dir,
       cache: false,
@@ -39,7 +40,7 @@ it('fills alt for markdown images with an empty description, keeps the others', 
     .process(file)
   expect(String(out)).toContain('<img src="cat.png" alt="Image 3 (en-GB)">')
   expect(String(out)).toContain('<img src="/logo.png" alt="The logo">')
-  expect(api.requests).toHaveLength(1)
-  expect(api.requests[0]?.context).toContain('Section heading: Cats')
-  expect(api.requests[0]?.context).toContain('Nearby text: Our cat:')
+  expect(api.images).toHaveLength(1)
+  expect(api.images[0]?.context).toContain('Section heading: Cats')
+  expect(api.images[0]?.context).toContain('Nearby text: Our cat:')
 })

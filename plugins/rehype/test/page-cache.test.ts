@@ -1,9 +1,10 @@
 /** The page cache of `fillAltText`: a warm page is served whole, and never wrongly. */
 import { readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { type FakeApi, startFakeApi } from '@alttextapi/testkit'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createAltTextRun, fillAltText, formatStats, type Options } from '../src/index.js'
-import { type FakeApi, startFakeAltTextApi, tempSite, tinyPng } from './helpers.js'
+import { tempSite, tinyPng } from './helpers.js'
 
 let api: FakeApi
 let site: Awaited<ReturnType<typeof tempSite>>
@@ -19,7 +20,7 @@ const PAGE = [
 ].join('\n')
 
 beforeAll(async () => {
-  api = await startFakeAltTextApi()
+  api = await startFakeApi()
 })
 afterAll(async () => {
   await api.close()
@@ -33,12 +34,11 @@ beforeEach(async () => {
     'pages/pics/2.png': tinyPng(2),
   })
   cacheDir = join(site.dir, 'cache')
-  api.requests.length = 0
-  api.failSeeds.clear()
+  api.reset()
 })
 
 const options = (extra: Options = {}): Options => ({
-  apiKey: 'atk_test',
+  apiKey: api.key,
   baseUrl: api.url,
   publicDir: join(site.dir, 'public'),
   cacheDir,
@@ -67,11 +67,11 @@ describe('page cache', () => {
     expect(cold.out.html).toContain('<img src="pics/2.png" alt="Image 2">')
     expect(cold.run.stats).toMatchObject({ images: 2, described: 2, cached: 0 })
     expect(await pageEntries()).toHaveLength(1)
-    expect(api.requests).toHaveLength(2)
+    expect(api.images).toHaveLength(2)
 
     await dropImageEntries()
     const warm = await fill()
-    expect(api.requests).toHaveLength(2)
+    expect(api.images).toHaveLength(2)
     expect(warm.out.html).toBe(cold.out.html)
     expect(warm.out.changed).toBe(2)
     expect(warm.out.file.messages).toEqual([])
@@ -92,7 +92,7 @@ describe('page cache', () => {
     const after = await fill()
     expect(after.out.html).toContain('<img src="/img/1.png" alt="Image 4">')
     expect(after.out.html).toContain('<img src="pics/2.png" alt="Image 2">')
-    expect(api.requests).toHaveLength(3)
+    expect(api.images).toHaveLength(3)
 
     await writeFile(join(site.dir, 'pages/pics/2.png'), tinyPng(5))
     const again = await fill()
@@ -123,19 +123,17 @@ describe('page cache', () => {
     await dropImageEntries()
     const warm = await fill()
     expect(warm.out.html).toBe(cold.out.html)
-    expect(api.requests).toHaveLength(2)
+    expect(api.images).toHaveLength(2)
   })
 
   it('misses when an option that changes the output changes', async () => {
     await fill()
     await dropImageEntries()
     const other = await fill({ maxLength: 80 })
-    expect(api.requests).toHaveLength(4)
+    expect(api.images).toHaveLength(4)
     expect(other.run.stats.described).toBe(2)
     await fill({ describeDecorative: true })
-    expect(api.requests.some((r) => r.bytes && /seed-3/.test(r.bytes.toString('latin1')))).toBe(
-      true,
-    )
+    expect(api.images.some((r) => r.seed === '3')).toBe(true)
     expect(await pageEntries()).toHaveLength(3)
   })
 
@@ -148,11 +146,15 @@ describe('page cache', () => {
   })
 
   it('does not store a page with a failed image', async () => {
-    api.failSeeds.set('2', { status: 422, code: 'unsupported_image' })
+    api.fail({
+      image: { seed: 2 },
+      code: 'unsupported_media_type',
+      times: Number.POSITIVE_INFINITY,
+    })
     const first = await fill()
     expect(first.run.stats).toMatchObject({ described: 1, failed: 1 })
     expect(await pageEntries()).toHaveLength(0)
-    api.failSeeds.clear()
+    api.clearFailures()
     const second = await fill()
     expect(second.out.html).toContain('alt="Image 2"')
     expect(second.run.stats).toMatchObject({ described: 1, cached: 1 })
@@ -185,7 +187,7 @@ describe('page cache', () => {
     await writeFile(file, JSON.stringify({ version: 'alttextapi-rehype-page/1', html: 1 }))
     await dropImageEntries()
     await fill()
-    expect(api.requests).toHaveLength(4)
+    expect(api.images).toHaveLength(4)
   })
 
   it('checks resolveImage bytes again on a hit', async () => {
@@ -195,7 +197,7 @@ describe('page cache', () => {
     await dropImageEntries()
     const hit = await fill({ resolveImage })
     expect(hit.out.html).toContain('alt="Image 7"')
-    expect(api.requests).toHaveLength(2)
+    expect(api.images).toHaveLength(2)
     seed = 8
     const miss = await fill({ resolveImage })
     expect(miss.out.html).toContain('alt="Image 8"')

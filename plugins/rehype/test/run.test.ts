@@ -4,19 +4,20 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type AltTextClient, MemoryCache } from '@alttextapi/core'
 import { FileCache } from '@alttextapi/core/node'
+import { type FakeApi, startFakeApi } from '@alttextapi/testkit'
 import rehypeParse from 'rehype-parse'
 import rehypeStringify from 'rehype-stringify'
 import { unified } from 'unified'
 import { VFile } from 'vfile'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import rehypeAltText, { type AltTextRun, createAltTextRun, type Options } from '../src/index.js'
-import { type FakeApi, seedOf, startFakeAltTextApi, tempSite, tinyPng } from './helpers.js'
+import { tempSite, tinyPng } from './helpers.js'
 
 let api: FakeApi
 let site: Awaited<ReturnType<typeof tempSite>>
 
 beforeAll(async () => {
-  api = await startFakeAltTextApi()
+  api = await startFakeApi()
   const files: Record<string, Uint8Array> = {}
   for (let n = 1; n <= 12; n++) files[`img/${n}.png`] = tinyPng(n)
   files['img/copy-of-1.png'] = tinyPng(1)
@@ -28,8 +29,7 @@ afterAll(async () => {
   await site.remove()
 })
 beforeEach(() => {
-  api.requests.length = 0
-  api.failSeeds.clear()
+  api.reset()
 })
 
 const page = (body: string, head = '<title>T</title>') =>
@@ -46,7 +46,7 @@ async function process(html: string, options: Options, path = join(site.dir, 'in
 }
 
 const base = (): Options => ({
-  apiKey: 'atk_test',
+  apiKey: api.key,
   baseUrl: `${api.url}`,
   publicDir: site.dir,
   cache: false,
@@ -58,7 +58,7 @@ describe('one run', () => {
     const run = createAltTextRun({ ...base(), cache })
     const a = await process(page('<p>One <img src="/img/1.png"></p>'), { run })
     const b = await process(page('<p>Two <img src="/img/copy-of-1.png"></p>'), { run })
-    expect(api.requests).toHaveLength(1)
+    expect(api.images).toHaveLength(1)
     expect(String(a)).toContain('alt="Image 1"')
     expect(String(b)).toContain('alt="Image 1"')
     expect(run.stats).toMatchObject({ images: 2, described: 1, cached: 1, creditsUsed: 1 })
@@ -74,10 +74,10 @@ describe('one run', () => {
       const html = page('<h2>Gallery</h2><img src="/img/2.png"><img src="/img/3.png">')
       const first = createAltTextRun({ ...base(), cache: new FileCache({ dir }) })
       await process(html, { run: first })
-      expect(api.requests).toHaveLength(2)
+      expect(api.images).toHaveLength(2)
       const second = createAltTextRun({ ...base(), cacheDir: dir, cache: undefined })
       const out = await process(html, { run: second })
-      expect(api.requests).toHaveLength(2)
+      expect(api.images).toHaveLength(2)
       expect(second.stats).toMatchObject({ described: 0, cached: 2, creditsUsed: 0 })
       expect(String(out)).toContain('alt="Image 3"')
     } finally {
@@ -86,12 +86,12 @@ describe('one run', () => {
   })
 
   it('keeps to the concurrency limit', async () => {
-    const slow = await startFakeAltTextApi({ latencyMs: 60 })
+    const slow = await startFakeApi({ latencyMs: 60 })
     try {
       const imgs = [1, 2, 3, 4, 5, 6, 7].map((n) => `<img src="/img/${n}.png">`).join('')
       const out = await process(page(imgs), { ...base(), baseUrl: slow.url, concurrency: 2 })
-      expect(slow.requests).toHaveLength(7)
-      expect(slow.maxActive).toBe(2)
+      expect(slow.images).toHaveLength(7)
+      expect(slow.stats.maxInFlight).toBe(2)
       expect(out.data.altText?.stats.described).toBe(7)
     } finally {
       await slow.close()
@@ -101,7 +101,7 @@ describe('one run', () => {
   it('stops at maxImages and reports the rest with positions', async () => {
     const html = page('\n<img src="/img/1.png">\n<img src="/img/2.png">\n<img src="/img/3.png">')
     const out = await process(html, { ...base(), maxImages: 2, concurrency: 1 })
-    expect(api.requests).toHaveLength(2)
+    expect(api.images).toHaveLength(2)
     expect(out.data.altText?.stats).toMatchObject({ described: 2, skipped: 1 })
     const skipped = out.messages.filter((m) => m.ruleId === 'skipped')
     expect(skipped).toHaveLength(1)
@@ -111,12 +111,14 @@ describe('one run', () => {
   })
 
   it('stops at maxCredits, counting the model price', async () => {
-    const pricey = await startFakeAltTextApi({ price: 2 })
+    const pricey = await startFakeApi({
+      models: [{ id: 'pricey/model', name: 'Pricey', credits: 2, default: true }],
+    })
     try {
       const imgs = [1, 2, 3, 4].map((n) => `<img src="/img/${n}.png">`).join('')
       const run = createAltTextRun({ ...base(), baseUrl: pricey.url, maxCredits: 5 })
       await process(page(imgs), { run })
-      expect(pricey.requests).toHaveLength(2)
+      expect(pricey.images).toHaveLength(2)
       expect(run.stats).toMatchObject({ described: 2, skipped: 2, creditsUsed: 4 })
     } finally {
       await pricey.close()
@@ -147,7 +149,7 @@ describe('one run', () => {
     const html = page('<img src="/img/1.png"><img src="/img/copy-of-1.png"><img src="/img/2.png">')
     const run = createAltTextRun({ ...base(), dryRun: true })
     const out = await process(html, { run })
-    expect(api.requests).toHaveLength(0)
+    expect(api.images).toHaveLength(0)
     expect(String(out)).not.toContain('alt=')
     expect(run.stats).toMatchObject({ images: 3, skipped: 3, planned: 2, described: 0 })
     expect(out.messages.filter((m) => m.ruleId === 'dry-run')).toHaveLength(3)
@@ -171,7 +173,7 @@ describe('problems', () => {
   })
 
   it('an API error fails that image only', async () => {
-    api.failSeeds.set('2', { status: 422, code: 'image_fetch_failed' })
+    api.fail({ image: { seed: 2 }, code: 'image_fetch_failed', times: Number.POSITIVE_INFINITY })
     const out = await process(page('<img src="/img/1.png"><img src="/img/2.png">'), base())
     expect(String(out)).toContain('alt="Image 1"')
     expect(String(out)).toMatch(/<img src="\/img\/2.png">/)
@@ -186,7 +188,7 @@ describe('problems', () => {
   it('a wrong key stops calling after the first refusal', async () => {
     const imgs = [1, 2, 3, 4].map((n) => `<img src="/img/${n}.png">`).join('')
     const out = await process(page(imgs), { ...base(), apiKey: 'atk_wrong', concurrency: 1 })
-    expect(api.requests).toHaveLength(1)
+    expect(api.stats.calls).toBe(1)
     expect(out.data.altText?.stats.failed).toBe(4)
   })
 
@@ -196,7 +198,7 @@ describe('problems', () => {
     try {
       const out = await process(page('<img src="/img/1.png">'), { ...base(), apiKey: undefined })
       expect(out.messages[0]?.reason).toMatch(/ALTTEXT_API_KEY/)
-      expect(api.requests).toHaveLength(0)
+      expect(api.images).toHaveLength(0)
     } finally {
       if (saved !== undefined) globalThis.process.env.ALTTEXT_API_KEY = saved
     }
@@ -205,7 +207,7 @@ describe('problems', () => {
   it('refuses root-relative paths that leave the public folder', async () => {
     const out = await process(page('<img src="/img/%2e%2e/%2e%2e/etc/passwd">'), base())
     expect(out.messages[0]?.reason).toMatch(/leaves the public folder|not found/)
-    expect(api.requests).toHaveLength(0)
+    expect(api.images).toHaveLength(0)
   })
 })
 
@@ -217,12 +219,17 @@ describe('what is sent', () => {
       <p>Ein Text daneben <img src="/img/2.png"> und mehr.</p>
       <a href="/shop"><img src="/img/3.png"></a>
     </body></html>`
-    await process(html, { ...base(), concurrency: 1, maxLength: 80, model: 'fake/model' })
-    const bySeed = new Map(api.requests.map((r) => [seedOf(r.bytes as Buffer), r]))
+    await process(html, {
+      ...base(),
+      concurrency: 1,
+      maxLength: 80,
+      model: 'qwen/qwen2.5-vl-72b-instruct',
+    })
+    const bySeed = new Map(api.images.map((r) => [r.seed, r]))
     const one = bySeed.get('1')
     expect(one?.language).toBe('de-CH')
     expect(one?.maxLength).toBe(80)
-    expect(one?.model).toBe('fake/model')
+    expect(one?.model).toBe('qwen/qwen2.5-vl-72b-instruct')
     expect(one?.context).toContain('Page title: Velos')
     expect(one?.context).toContain('Section heading: Unsere Flotte')
     expect(one?.context).toContain('Figure caption: Das rote Velo')
@@ -233,12 +240,12 @@ describe('what is sent', () => {
 
   it('context: false sends none; a function decides', async () => {
     await process(page('<p>x <img src="/img/1.png"></p>'), { ...base(), context: false })
-    expect(api.requests[0]?.context).toBeUndefined()
+    expect(api.images[0]?.context).toBeUndefined()
     await process(page('<p>x <img src="/img/2.png"></p>'), {
       ...base(),
       context: (c) => `custom ${c.src}`,
     })
-    expect(api.requests[1]?.context).toBe('custom /img/2.png')
+    expect(api.images[1]?.context).toBe('custom /img/2.png')
   })
 })
 
@@ -265,7 +272,7 @@ describe('remote images', () => {
   it('downloads http(s) images and describes their bytes', async () => {
     const out = await process(page(`<img src="${images.url}/11.png">`), base())
     expect(String(out)).toContain('alt="Image 11"')
-    expect(api.requests[0]?.imageUrl).toBeUndefined()
+    expect(api.images[0]?.imageUrl).toBeUndefined()
   })
 
   it('reports download failures: status, timeout, size cap', async () => {
@@ -279,7 +286,7 @@ describe('remote images', () => {
       expect.stringMatching(/timed out/),
       expect.stringMatching(/larger than 1000 bytes/),
     ])
-    expect(api.requests).toHaveLength(0)
+    expect(api.images).toHaveLength(0)
   })
 
   it("remoteImages: 'url' sends the URL for the API to fetch", async () => {
@@ -287,7 +294,7 @@ describe('remote images', () => {
     const url = `${images.url}/12.png`
     const out = await process(page(`<img src="${url}">`), { ...base(), remoteImages: 'url' })
     expect(hits).toBe(0)
-    expect(api.requests[0]?.imageUrl).toBe(url)
+    expect(api.images[0]?.imageUrl).toBe(url)
     expect(String(out)).toContain(`alt="Image at ${url}"`)
   })
 
@@ -299,7 +306,7 @@ describe('remote images', () => {
     const run = createAltTextRun({ ...base(), dryRun: true })
     const out = await process(html, { run })
     expect(hits).toBe(0)
-    expect(api.requests).toHaveLength(0)
+    expect(api.images).toHaveLength(0)
     expect(String(out)).not.toContain('alt=')
     expect(run.stats).toMatchObject({ images: 3, planned: 2, described: 0 })
   })
@@ -309,6 +316,6 @@ describe('runs are independent', () => {
   it('each processor without a run gets its own', async () => {
     const runs: AltTextRun[] = [createAltTextRun(base()), createAltTextRun(base())]
     for (const run of runs) await process(page('<img src="/img/4.png">'), { run })
-    expect(api.requests).toHaveLength(2)
+    expect(api.images).toHaveLength(2)
   })
 })
