@@ -1,7 +1,9 @@
 /**
  * The cache interface plugins share, its key, and an in-memory implementation. The key is the
- * SHA-256 of the image's bytes together with everything that changes the answer (language, model,
- * context, maxLength), so a rebuild with the same images costs nothing.
+ * SHA-256 of the image's bytes together with the options that change the answer (language, model,
+ * maxLength, purpose), so a rebuild with the same images costs nothing. Nearby text is not part
+ * of it (DESIGN: "The key excludes nearby text"): an edited paragraph next to an image must not
+ * buy the image again, and the API does not split its reuse on context either.
  */
 
 /** One cached description. */
@@ -11,6 +13,8 @@ export interface CachedAltText {
   model: string
   /** ISO date-time of the generation. */
   createdAt: string
+  /** The API judged the image decorative (a suggestion; never applied silently). */
+  decorative?: boolean | undefined
 }
 
 /** Where descriptions are kept between calls (memory) or runs (`FileCache` in the Node entry). */
@@ -26,8 +30,9 @@ export interface CacheKeyInput {
   imageHash?: string | undefined
   language: string
   model?: string | undefined
-  context?: string | undefined
   maxLength?: number | undefined
+  /** `content`, `link` or `auto`, when the caller says. */
+  purpose?: string | undefined
 }
 
 const encoder = new TextEncoder()
@@ -43,19 +48,18 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 
 /**
  * The cache key of an image and its options: a SHA-256 hex string, safe as a file name. The
- * model is part of it as given (absent means "the API's default"), and so is the context.
+ * model is part of it as given (absent means "the API's default"); nearby text is not.
  */
 export async function cacheKey(input: CacheKeyInput): Promise<string> {
   const imageHash = input.imageHash ?? (await sha256Hex(input.bytes))
   const parts: Array<string | number | null> = [
-    'v1',
+    'v2',
     imageHash,
     input.language,
     input.model ?? null,
-    input.context ?? null,
+    input.maxLength ?? null,
+    input.purpose ?? null,
   ]
-  // Only when given, so keys without it stay what they were.
-  if (input.maxLength !== undefined) parts.push(input.maxLength)
   return sha256Hex(encoder.encode(JSON.stringify(parts)))
 }
 

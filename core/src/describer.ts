@@ -1,135 +1,303 @@
 /**
- * The pipeline every build-time plugin runs for an image, in one place: hash the bytes, answer
- * from the cache, describe identical images once per run (in-flight calls are shared), prepare
- * (e.g. downscale) only on a miss, send through the batcher, store the answer.
+ * The run-level client every TypeScript plugin and the CLI use: one `describe` per image, and for
+ * the whole run the concurrency limit, identical images described once, the cache, the budget,
+ * batch requests, progress events, the summary — and the fatal state: once an answer says no
+ * further image can succeed (401, 402, 403, `model_not_configured`, API unreachable after the
+ * transport's retries), no other request is sent and every image still waiting ends with that
+ * same one error.
  */
+import { AltTextError, isAltTextError } from './alttext-error.js'
 import { type Batcher, type BatcherOptions, createBatcher } from './batcher.js'
-import { type AltTextCache, type CachedAltText, cacheKey } from './cache.js'
-import type { AltTextClient } from './client.js'
+import { type Budget, createBudget } from './budget.js'
+import { type AltTextCache, type CachedAltText, cacheKey, sha256Hex } from './cache.js'
+import type { AltTextClient, GenerateOptions } from './client.js'
+import { isFatalError } from './contract/fatal.js'
+import type { ImageInput } from './image.js'
+import { createLimiter } from './limiter.js'
+import { copySummary, emptySummary, type RunSummary, recordFailure } from './summary.js'
+import type { AltTextResponse } from './wire.js'
 
 /** Options of `createDescriber`. */
 export interface DescriberOptions {
   client: AltTextClient
-  /** Where answers are kept; default none (every run pays). */
+  /** Where answers are kept between runs; default none (every run pays). */
   cache?: AltTextCache | undefined
-  /** Batcher options, or `false` to send every image alone. Default: a batcher with defaults. */
+  /** Requests to the API in flight at once (single or batch). Default 4. */
+  concurrency?: number | undefined
+  /**
+   * Images described close together go as one batch request (fewer round trips). Batcher options,
+   * or `false` to send every image alone. Default: a batcher with its defaults.
+   */
   batch?: BatcherOptions | false | undefined
   /**
    * Turns the original bytes into the bytes to send (e.g. `prepareImage` from
    * `@alttextapi/core/node`). Runs only on a cache miss; the cache key is the original bytes.
    */
   prepare?: ((bytes: Uint8Array) => Promise<{ bytes: Uint8Array }>) | undefined
+  /** Most images sent and credits spent in this run; the rest are skipped. Default unlimited. */
+  budget?: Budget | undefined
+  /** Call nothing: answer from the cache, count what would be sent. Default false. */
+  dryRun?: boolean | undefined
+  /** Called after every image, and once when the run stops on a fatal error. */
+  onProgress?: ((event: DescribeEvent) => void) | undefined
 }
 
-/** One image to describe. */
+/** One image to describe: its bytes, or a URL the API fetches. */
 export interface DescribeInput {
-  bytes: Uint8Array
+  bytes?: Uint8Array | undefined
+  imageUrl?: string | undefined
   /** BCP 47 tag; default `en`. */
   language?: string | undefined
   model?: string | undefined
+  /** Nearby text: sent, but not part of the cache key (an identical image shares the answer). */
   context?: string | undefined
   maxLength?: number | undefined
+  /** `content`, `link` or `auto`: part of the cache key. */
+  purpose?: string | undefined
   signal?: AbortSignal | undefined
 }
 
-/** The answer, and whether it cost anything this run. */
-export interface Described extends CachedAltText {
-  /** True when it came from the cache (no credits spent). */
-  cached: boolean
-}
+/** An answer: from the API now, or without a call (cache, or an identical image of this run). */
+export type Outcome =
+  | (CachedAltText & {
+      status: 'described'
+      creditsUsed: number
+      /** The API reused an earlier description of the same image (no credits). */
+      reused: boolean
+    })
+  | (CachedAltText & {
+      status: 'cached'
+      /** True when an identical image of this run was described (not the cache). */
+      shared: boolean
+    })
+  /** Left out on purpose: `dry run` or a budget reached. */
+  | { status: 'skipped'; reason: string }
+  /** This image failed; the run goes on. */
+  | { status: 'failed'; error: Error; code: string }
+  /** The run has stopped: `error` is the one fatal error, the same for every image. */
+  | { status: 'stopped'; error: AltTextError }
 
-/** Counters of one run, for a plugin's summary line. */
-export interface DescriberStats {
-  /** Images asked for. */
-  images: number
-  /** Answered from the cache. */
-  cacheHits: number
-  /** Answered by sharing a call already under way for identical bytes and options. */
-  shared: number
-  /** Images sent to the API. */
-  generated: number
-  /** Credits the API reported as spent. */
-  creditsUsed: number
-  /** Failed descriptions. */
-  failed: number
-}
+/** What `onProgress` hears. `summary` is the live one: read it then, it keeps changing. */
+export type DescribeEvent =
+  | { type: 'image'; outcome: Outcome; summary: Readonly<RunSummary> }
+  | { type: 'fatal'; error: AltTextError; summary: Readonly<RunSummary> }
 
-/** A describer: `describe` one image at a time; calls close together are batched. */
+/** The run-level client. */
 export interface Describer {
-  describe(input: DescribeInput): Promise<Described>
-  readonly stats: Readonly<DescriberStats>
+  /** Describes one image. Never rejects: every ending is an `Outcome`. */
+  describe(input: DescribeInput): Promise<Outcome>
+  /** A copy of the counters so far. */
+  summary(): RunSummary
+  /** The error that stopped the run, once there is one. */
+  readonly fatal: AltTextError | undefined
+  /** The client underneath (for the routes a run does not wrap). */
+  readonly client: AltTextClient
 }
 
-/** Creates a describer for one run (its in-flight sharing and stats last as long as it does). */
+const encoder = new TextEncoder()
+
+const codeOf = (error: Error): string => (isAltTextError(error) ? error.code : 'error')
+
+/** Reads the flags a newer API adds to an answer, without trusting their type. */
+const flag = (answer: AltTextResponse, name: 'reused' | 'decorative'): boolean =>
+  (answer as unknown as Record<string, unknown>)[name] === true
+
+/** An answer without a usable count (a proxy, a broken API) is charged at the reserved price. */
+const spentOf = (answer: AltTextResponse, reserved: number): number => {
+  const spent = answer.creditsUsed as unknown
+  return typeof spent === 'number' && Number.isFinite(spent) && spent >= 0 ? spent : reserved
+}
+
+/** Creates the client of one run (its dedupe, budget, summary and fatal state last as long). */
 export function createDescriber(options: DescriberOptions): Describer {
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4))
+  const summary = emptySummary()
+  const inFlight = new Map<string, Promise<Outcome>>()
+  const planned = new Set<string>()
+  let fatal: AltTextError | undefined
+
+  const trip = (error: AltTextError) => {
+    if (fatal) return
+    fatal = error
+    summary.fatal = error
+    options.onProgress?.({ type: 'fatal', error, summary })
+  }
+  /** Every request goes through here: after a fatal error none leaves. */
+  const guard = <T>(call: () => Promise<T>): Promise<T> => {
+    if (fatal) return Promise.reject(fatal)
+    return call().catch((error: unknown) => {
+      if (isFatalError(error)) trip(error as AltTextError)
+      throw error
+    })
+  }
+  const raw = options.client
+  const guarded: AltTextClient = {
+    baseUrl: raw.baseUrl,
+    generate: (input) => guard(() => raw.generate(input)),
+    generateBatch: (request) => guard(() => raw.generateBatch(request)),
+    models: (o) => raw.models(o),
+    account: (o) => raw.account(o),
+    usage: (q) => raw.usage(q),
+    credits: (o) => raw.credits(o),
+    packs: (o) => raw.packs(o),
+  }
   const batcher: Batcher | undefined =
-    options.batch === false ? undefined : createBatcher(options.client, options.batch ?? {})
-  const inFlight = new Map<string, Promise<Described>>()
-  const stats: DescriberStats = {
-    images: 0,
-    cacheHits: 0,
-    shared: 0,
-    generated: 0,
-    creditsUsed: 0,
-    failed: 0,
+    options.batch === false
+      ? undefined
+      : createBatcher(guarded, { concurrency, ...(options.batch ?? {}) })
+  const sendLimit = createLimiter(concurrency)
+  const prepareLimit = createLimiter(concurrency)
+  const budget = createBudget(options.budget ?? {}, raw)
+
+  const send = (request: ImageInput & GenerateOptions): Promise<AltTextResponse> =>
+    batcher ? batcher.generate(request) : sendLimit(() => guarded.generate(request))
+
+  const stopped = (): Outcome => ({ status: 'stopped', error: fatal as AltTextError })
+
+  const failure = (caught: unknown): Outcome => {
+    if (fatal) return stopped()
+    if (isFatalError(caught)) {
+      trip(caught as AltTextError)
+      return stopped()
+    }
+    const error = caught instanceof Error ? caught : new Error(String(caught))
+    return { status: 'failed', error, code: codeOf(error) }
   }
 
-  const run = async (key: string, input: DescribeInput, language: string): Promise<Described> => {
+  /** The first describe of a key: cache, dry run, budget, prepare, the API, the cache again. */
+  const first = async (key: string, input: DescribeInput, language: string): Promise<Outcome> => {
     const hit = await options.cache?.get(key).catch(() => undefined)
-    if (hit) {
-      stats.cacheHits++
-      return { ...hit, cached: true }
+    if (hit) return { ...hit, status: 'cached', shared: false }
+    if (options.dryRun) {
+      if (!planned.has(key)) {
+        planned.add(key)
+        summary.planned++
+      }
+      return { status: 'skipped', reason: 'dry run' }
     }
-    const bytes = options.prepare ? (await options.prepare(input.bytes)).bytes : input.bytes
-    const request = {
-      image: bytes,
-      language,
-      model: input.model,
-      context: input.context,
-      maxLength: input.maxLength,
-      signal: input.signal,
-    }
-    stats.generated++
-    const answer = await (batcher ? batcher.generate(request) : options.client.generate(request))
-    stats.creditsUsed += answer.creditsUsed
-    const value: CachedAltText = {
-      altText: answer.altText,
-      language: answer.language,
-      model: answer.model,
-      createdAt: new Date().toISOString(),
-    }
-    // A cache that cannot write must not lose an answer already paid for.
-    await options.cache?.set(key, value).catch(() => undefined)
-    return { ...value, cached: false }
-  }
-
-  return {
-    stats,
-    async describe(input) {
-      stats.images++
-      const language = input.language ?? 'en'
-      const key = await cacheKey({
-        bytes: input.bytes,
+    if (fatal) return stopped()
+    const reservation = await budget.reserve(input.model)
+    if (!reservation.ok) return { status: 'skipped', reason: reservation.reason }
+    let spent = 0
+    try {
+      const { bytes, imageUrl } = input
+      const prepare = options.prepare
+      const image =
+        bytes === undefined
+          ? { imageUrl: imageUrl as string }
+          : { image: prepare ? (await prepareLimit(() => prepare(bytes))).bytes : bytes }
+      if (fatal) return stopped()
+      const answer = await send({
+        ...image,
         language,
         model: input.model,
         context: input.context,
         maxLength: input.maxLength,
+        signal: input.signal,
       })
-      const existing = inFlight.get(key)
-      if (existing) {
-        stats.shared++
-        return existing
+      spent = spentOf(answer, reservation.credits)
+      if (typeof answer.creditsRemaining === 'number')
+        summary.creditsRemaining = answer.creditsRemaining
+      const value: CachedAltText = {
+        altText: answer.altText,
+        language: answer.language || language,
+        model: answer.model || input.model || 'default',
+        createdAt: new Date().toISOString(),
       }
-      const promise = run(key, input, language)
-      inFlight.set(key, promise)
+      if (flag(answer, 'decorative')) value.decorative = true
+      // A cache that cannot write must not lose an answer already paid for.
+      await options.cache?.set(key, value).catch(() => undefined)
+      return { ...value, status: 'described', creditsUsed: spent, reused: flag(answer, 'reused') }
+    } catch (error) {
+      return failure(error)
+    } finally {
+      budget.settle(reservation, spent)
+    }
+  }
+
+  const count = (outcome: Outcome) => {
+    switch (outcome.status) {
+      case 'described':
+        summary.described++
+        summary.creditsUsed += outcome.creditsUsed
+        if (outcome.reused) summary.reused++
+        if (outcome.decorative) summary.decorative++
+        break
+      case 'cached':
+        if (outcome.shared) summary.shared++
+        else summary.cached++
+        if (outcome.decorative && !outcome.shared) summary.decorative++
+        break
+      case 'skipped':
+        summary.skipped[outcome.reason] = (summary.skipped[outcome.reason] ?? 0) + 1
+        break
+      case 'failed':
+        recordFailure(summary, outcome.code, outcome.error.message)
+        break
+      case 'stopped':
+        summary.stopped++
+        break
+    }
+    options.onProgress?.({ type: 'image', outcome, summary })
+    return outcome
+  }
+
+  /** The outcome of an image identical to one already under way or done in this run. */
+  const follow = (outcome: Outcome): Outcome => {
+    if (outcome.status === 'described' || outcome.status === 'cached') {
+      const { altText, language, model, createdAt, decorative } = outcome
+      const value: CachedAltText = { altText, language, model, createdAt }
+      if (decorative) value.decorative = true
+      return { ...value, status: 'cached', shared: true }
+    }
+    if (fatal) return stopped()
+    // The same bytes fail the same way: not sent again, reported again (grouped in the summary).
+    return outcome
+  }
+
+  return {
+    client: raw,
+    get fatal() {
+      return fatal
+    },
+    summary: () => copySummary(summary),
+    async describe(input) {
+      if (fatal) return count(stopped())
+      const language = input.language ?? 'en'
+      let key: string
       try {
-        return await promise
+        if (input.bytes === undefined && typeof input.imageUrl !== 'string')
+          throw new AltTextError({
+            code: 'invalid_request',
+            status: 0,
+            detail: 'Give the image bytes or an image URL',
+          })
+        const imageHash = await sha256Hex(
+          input.bytes ?? encoder.encode(`url:${input.imageUrl as string}`),
+        )
+        key = await cacheKey({
+          bytes: new Uint8Array(0),
+          imageHash,
+          language,
+          model: input.model,
+          maxLength: input.maxLength,
+          purpose: input.purpose,
+        })
       } catch (error) {
-        stats.failed++
-        // A failure is not remembered: a later call for the same image tries again.
-        inFlight.delete(key)
-        throw error
+        return count(failure(error))
       }
+      const existing = inFlight.get(key)
+      if (existing) return count(follow(await existing))
+      const promise = first(key, input, language)
+      inFlight.set(key, promise)
+      const outcome = await promise
+      // A budget skip or an abort is not remembered: an identical image later may still go.
+      if (
+        (outcome.status === 'skipped' && outcome.reason !== 'dry run') ||
+        (outcome.status === 'failed' && outcome.code === 'aborted')
+      )
+        inFlight.delete(key)
+      return count(outcome)
     },
   }
 }

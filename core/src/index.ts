@@ -6,6 +6,7 @@ export {
   isAltTextError,
 } from './alttext-error.js'
 export { type Batcher, type BatcherOptions, createBatcher } from './batcher.js'
+export { type Budget, type BudgetKeeper, createBudget, type Reservation } from './budget.js'
 export {
   type AltTextCache,
   type CachedAltText,
@@ -28,15 +29,16 @@ export { CLIENT_ID, DEFAULT_BASE_URL, DEFAULTS, type ResolvedConfig, readConfig 
 export * from './contract/index.js'
 export {
   createDescriber,
-  type Described,
+  type DescribeEvent,
   type DescribeInput,
   type Describer,
   type DescriberOptions,
-  type DescriberStats,
+  type Outcome,
 } from './describer.js'
 export { type ImageInput, type ImageMime, sniffImageType, toBase64 } from './image.js'
 export { createLimiter, type Limiter } from './limiter.js'
 export { backoffDelay, parseRetryAfter } from './retry.js'
 export type { Infer, Issue, JsonSchema, ParseResult, Schema } from './schema.js'
 export * as schema from './schema.js'
+export { emptySummary, type FailureGroup, type RunSummary } from './summary.js'
 export * from './wire.js'

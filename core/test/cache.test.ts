@@ -16,14 +16,14 @@ describe('hashing', () => {
     )
   })
 
-  it('cacheKey changes with the image, language, model, context and maxLength', async () => {
+  it('cacheKey changes with the image, language, model, maxLength and purpose', async () => {
     const base = { bytes, language: 'en' }
     const keys = await Promise.all([
       cacheKey(base),
       cacheKey({ ...base, bytes: new TextEncoder().encode('abd') }),
       cacheKey({ ...base, language: 'de' }),
       cacheKey({ ...base, model: 'm' }),
-      cacheKey({ ...base, context: 'Page title' }),
+      cacheKey({ ...base, purpose: 'link' }),
       cacheKey({ ...base, maxLength: 80 }),
     ])
     expect(new Set(keys).size).toBe(keys.length)

@@ -1,5 +1,12 @@
+/** The run-level client against a real HTTP fake of the API (fake-server.ts). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createClient, createDescriber, MemoryCache } from '../src/index.js'
+import {
+  createClient,
+  createDescriber,
+  type DescribeEvent,
+  MemoryCache,
+  type Outcome,
+} from '../src/index.js'
 import { altText, apiError, type FakeApi, json, startFakeApi } from './fake-server.js'
 
 const KEY = 'atk_0123456789abcdefghijklmnopqrstuvwxyz'
@@ -13,20 +20,23 @@ afterEach(async () => {
   await api.close()
 })
 const client = () => createClient({ apiKey: KEY, baseUrl: api.url, maxRetries: 0 })
+const textOf = (o: Outcome) => ('altText' in o ? o.altText : undefined)
+
+/** Answers every batch item by the image's fifth byte. */
+const batchByImage = (names: string[]) =>
+  api.script((req, res, body) => {
+    const images = (body as { images: { image: string }[] }).images
+    const results = images.map(({ image: data }) => {
+      const n = Buffer.from(data, 'base64')[4] ?? 0
+      return { id: `${n}`, altText: names[n], language: 'de', model: 'm', creditsUsed: 1 }
+    })
+    json(200, { results, creditsUsed: results.length, creditsRemaining: 8 })(req, res, body)
+  })
 
 describe('createDescriber', () => {
   it('describes identical images once, batches the rest, and serves a rerun from the cache', async () => {
     const cache = new MemoryCache()
-    // Answers by image (hashing may reorder which image reaches the batch first).
-    const names = ['zero', 'First', 'Second']
-    api.script((_req, res, body) => {
-      const images = (body as { images: { image: string }[] }).images
-      const results = images.map(({ image }) => {
-        const n = Buffer.from(image, 'base64')[4] ?? 0
-        return { id: `${n}`, altText: names[n], language: 'de', model: 'm', creditsUsed: 1 }
-      })
-      json(200, { results, creditsUsed: 2, creditsRemaining: 8 })(_req, res, body)
-    })
+    batchByImage(['zero', 'First', 'Second'])
     // The batch goes when its second image arrives, however slow hashing is on a busy machine.
     const run = createDescriber({
       client: client(),
@@ -34,29 +44,24 @@ describe('createDescriber', () => {
       batch: { maxBatchSize: 2, maxWaitMs: 10_000 },
     })
     const answers = await Promise.all(
-      [1, 2, 1].map((n) => run.describe({ bytes: image(n), language: 'de', context: 'Page' })),
+      [1, 2, 1].map((n) => run.describe({ bytes: image(n), language: 'de', context: `Page ${n}` })),
     )
-    expect(answers.map((a) => a.altText)).toEqual(['First', 'Second', 'First'])
-    expect(answers.every((a) => !a.cached)).toBe(true)
+    expect(answers.map(textOf)).toEqual(['First', 'Second', 'First'])
+    expect(answers.map((a) => a.status)).toEqual(['described', 'described', 'cached'])
     expect(api.seen).toHaveLength(1)
     expect(api.seen[0]?.body).toMatchObject({ images: [{}, {}] })
-    expect(run.stats).toEqual({
-      images: 3,
-      cacheHits: 0,
-      shared: 1,
-      generated: 2,
-      creditsUsed: 2,
-      failed: 0,
-    })
+    expect(run.summary()).toMatchObject({ described: 2, shared: 1, cached: 0, creditsUsed: 2 })
+    expect(run.summary().creditsRemaining).toBe(8)
 
+    // Nearby text is not part of the key: another page with the same image costs nothing.
     const rerun = createDescriber({ client: client(), cache })
-    const again = await rerun.describe({ bytes: image(2), language: 'de', context: 'Page' })
-    expect(again).toMatchObject({ altText: 'Second', cached: true })
+    const again = await rerun.describe({ bytes: image(2), language: 'de', context: 'Other page' })
+    expect(again).toMatchObject({ status: 'cached', altText: 'Second', shared: false })
     expect(api.seen).toHaveLength(1)
-    // Other options are another key: this one goes to the API.
-    api.script(altText('Anders'))
-    const other = await rerun.describe({ bytes: image(2), language: 'de', context: 'Other page' })
-    expect(other).toMatchObject({ altText: 'Anders', cached: false })
+    // Another language is another key: this one goes to the API.
+    api.script(altText('Autre'))
+    const other = await rerun.describe({ bytes: image(2), language: 'fr' })
+    expect(other).toMatchObject({ status: 'described', altText: 'Autre' })
   })
 
   it('prepares only on a miss, and sends the prepared bytes', async () => {
@@ -77,13 +82,151 @@ describe('createDescriber', () => {
     })
   })
 
-  it('does not remember failures: the next call tries again', async () => {
-    api.script(apiError(402, 'insufficient_credits', 'No credits'), altText('Later'))
-    const run = createDescriber({ client: client(), batch: false })
-    await expect(run.describe({ bytes: image(1) })).rejects.toMatchObject({
-      code: 'insufficient_credits',
+  it('stops a 20-image run on a 401 after at most `concurrency` requests, with one error', async () => {
+    for (let i = 0; i < 20; i++) api.script(apiError(401, 'unauthorized', 'Invalid API key'))
+    const events: DescribeEvent[] = []
+    const run = createDescriber({
+      client: client(),
+      batch: false,
+      concurrency: 3,
+      onProgress: (event) => events.push(event),
     })
-    expect((await run.describe({ bytes: image(1) })).altText).toBe('Later')
-    expect(run.stats.failed).toBe(1)
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, n) => run.describe({ bytes: image(n) })),
+    )
+    expect(api.seen.length).toBeGreaterThanOrEqual(1)
+    expect(api.seen.length).toBeLessThanOrEqual(3)
+    expect(outcomes.every((o) => o.status === 'stopped')).toBe(true)
+    const errors = new Set(outcomes.map((o) => (o.status === 'stopped' ? o.error : undefined)))
+    expect(errors.size).toBe(1)
+    expect(run.fatal?.code).toBe('unauthorized')
+    expect(run.fatal?.message).toMatch(/ALTTEXT_API_KEY/)
+    expect(events.filter((e) => e.type === 'fatal')).toHaveLength(1)
+    expect(events.filter((e) => e.type === 'image')).toHaveLength(20)
+    expect(run.summary()).toMatchObject({ stopped: 20, failed: 0, described: 0 })
+    // Later images do not reach the API either.
+    expect((await run.describe({ bytes: image(99) })).status).toBe('stopped')
+    expect(api.seen.length).toBeLessThanOrEqual(3)
+  })
+
+  it('stops when credits run out mid-run (402), keeping what was described', async () => {
+    api.script(altText('One'), altText('Two'), apiError(402, 'insufficient_credits', 'No credits'))
+    const run = createDescriber({ client: client(), batch: false, concurrency: 1 })
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, (_, n) => run.describe({ bytes: image(n) })),
+    )
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'described',
+      'described',
+      'stopped',
+      'stopped',
+      'stopped',
+      'stopped',
+    ])
+    expect(api.seen).toHaveLength(3)
+    expect(run.summary()).toMatchObject({ described: 2, stopped: 4, creditsUsed: 2 })
+    expect(run.summary().fatal?.code).toBe('insufficient_credits')
+  })
+
+  it('stops on a fatal error inside a batch answer', async () => {
+    api.script(
+      json(200, {
+        results: [
+          { id: '1', altText: 'One', language: 'en', model: 'm', creditsUsed: 1 },
+          { error: { code: 'insufficient_credits', message: 'No credits left' } },
+        ],
+        creditsUsed: 1,
+        creditsRemaining: 0,
+      }),
+    )
+    const run = createDescriber({ client: client(), batch: { maxBatchSize: 2, maxWaitMs: 5000 } })
+    const outcomes = await Promise.all([1, 2].map((n) => run.describe({ bytes: image(n) })))
+    expect(outcomes.map((o) => o.status)).toEqual(['described', 'stopped'])
+    expect((await run.describe({ bytes: image(3) })).status).toBe('stopped')
+    expect(api.seen).toHaveLength(1)
+  })
+
+  it('treats an unreachable API as fatal', async () => {
+    const url = api.url
+    await api.close()
+    const run = createDescriber({
+      client: createClient({ apiKey: KEY, baseUrl: url, maxRetries: 0 }),
+      batch: false,
+    })
+    const outcomes = await Promise.all([1, 2, 3].map((n) => run.describe({ bytes: image(n) })))
+    expect(outcomes.every((o) => o.status === 'stopped')).toBe(true)
+    expect(run.fatal?.code).toBe('network_error')
+    api = await startFakeApi()
+  })
+
+  it('groups per-image failures and goes on; the same image is not sent twice', async () => {
+    api.script(
+      apiError(415, 'unsupported_media_type', 'Not an image'),
+      apiError(415, 'unsupported_media_type', 'Not an image'),
+      altText('Fine'),
+    )
+    const run = createDescriber({ client: client(), batch: false, concurrency: 1 })
+    const outcomes = []
+    for (const n of [1, 2, 1, 3]) outcomes.push(await run.describe({ bytes: image(n) }))
+    expect(outcomes.map((o) => o.status)).toEqual(['failed', 'failed', 'failed', 'described'])
+    expect(api.seen).toHaveLength(3)
+    expect(run.fatal).toBeUndefined()
+    const summary = run.summary()
+    expect(summary.failed).toBe(3)
+    expect(summary.failures).toEqual([
+      { code: 'unsupported_media_type', message: expect.stringMatching(/^Not an image/), count: 3 },
+    ])
+  })
+
+  it('keeps the budget: images over maxImages are skipped, not sent', async () => {
+    api.script(altText('A'), altText('B'))
+    const run = createDescriber({ client: client(), batch: false, budget: { maxImages: 2 } })
+    const outcomes = await Promise.all([1, 2, 3, 4].map((n) => run.describe({ bytes: image(n) })))
+    expect(outcomes.filter((o) => o.status === 'described')).toHaveLength(2)
+    expect(api.seen).toHaveLength(2)
+    expect(run.summary().skipped).toEqual({ 'budget of 2 images reached': 2 })
+  })
+
+  it('reports every image to onProgress with the live counters', async () => {
+    api.script(altText('A'), altText('B'))
+    const seen: string[] = []
+    const run = createDescriber({
+      client: client(),
+      batch: false,
+      concurrency: 1,
+      onProgress: (event) => {
+        if (event.type === 'image')
+          seen.push(`${event.outcome.status}:${event.summary.described}+${event.summary.shared}`)
+      },
+    })
+    for (const n of [1, 1, 2]) await run.describe({ bytes: image(n) })
+    expect(seen).toEqual(['described:1+0', 'cached:1+1', 'described:2+1'])
+  })
+
+  it('counts what a dry run would send, once per distinct image, and calls nothing', async () => {
+    const run = createDescriber({ client: client(), dryRun: true })
+    const outcomes = await Promise.all([1, 2, 1].map((n) => run.describe({ bytes: image(n) })))
+    expect(outcomes.every((o) => o.status === 'skipped')).toBe(true)
+    expect(run.summary()).toMatchObject({ planned: 2, skipped: { 'dry run': 3 } })
+    expect(api.seen).toHaveLength(0)
+  })
+
+  it('reads reused and decorative from the answer', async () => {
+    api.script(
+      json(200, {
+        id: 'u',
+        altText: '',
+        language: 'en',
+        model: 'm',
+        creditsUsed: 0,
+        creditsRemaining: 5,
+        reused: true,
+        decorative: true,
+      }),
+    )
+    const run = createDescriber({ client: client(), batch: false })
+    const outcome = await run.describe({ bytes: image(1) })
+    expect(outcome).toMatchObject({ status: 'described', reused: true, decorative: true })
+    expect(run.summary()).toMatchObject({ described: 1, reused: 1, decorative: 1, creditsUsed: 0 })
   })
 })
