@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process'
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { type FakeApi, startFakeApi, tinyPng } from '@alttextapi/testkit'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { type FakeApi, seedOf, startFakeAltTextApi, tinyPng } from '../../rehype/test/helpers.js'
 import { main } from '../src/index.js'
 
 let api: FakeApi
@@ -29,18 +29,18 @@ function io(tty = false) {
     io: {
       stdout: { write: (t: string) => out.push(t) },
       stderr: { write: (t: string) => err.push(t), isTTY: tty, columns: 120 },
-      env: { ALTTEXT_API_KEY: 'atk_test', ALTTEXT_API_URL: api.url },
+      env: { ALTTEXT_API_KEY: api.key, ALTTEXT_API_URL: api.url },
       cwd: dir,
     },
   }
 }
 
 beforeAll(async () => {
-  api = await startFakeAltTextApi()
+  api = await startFakeApi()
 })
 afterAll(() => api.close())
 beforeEach(async () => {
-  api.requests.length = 0
+  api.reset()
   dir = await mkdtemp(join(tmpdir(), 'alttext-cli-'))
   await mkdir(join(dir, 'site', 'img'), { recursive: true })
   await mkdir(join(dir, 'site', 'about'), { recursive: true })
@@ -85,7 +85,7 @@ describe('alttext fix', () => {
     // A second run finds nothing to do and calls nothing.
     const again = io()
     await main(['fix', 'site', '--cache', 'cache'], again.io)
-    expect(api.requests).toHaveLength(3)
+    expect(api.images).toHaveLength(3)
   })
 
   it('a rebuilt site is fixed from the cache without calls', async () => {
@@ -94,7 +94,7 @@ describe('alttext fix', () => {
     await writeFile(join(dir, 'site', 'about', 'index.html'), about)
     const t = io()
     await main(['fix', 'site', '--cache', 'cache'], t.io)
-    expect(api.requests).toHaveLength(3)
+    expect(api.images).toHaveLength(3)
     expect(t.out.join('')).toContain('0 described, 3 cached')
   })
 
@@ -102,7 +102,7 @@ describe('alttext fix', () => {
     const t = io()
     expect(await main(['fix', 'site', '--dry-run', '--no-cache'], t.io)).toBe(0)
     expect(await readFile(join(dir, 'site', 'index.html'), 'utf8')).toBe(home)
-    expect(api.requests).toHaveLength(0)
+    expect(api.images).toHaveLength(0)
     expect(t.out.join('')).toContain('dry run: 3 would be described')
   })
 
@@ -113,7 +113,7 @@ describe('alttext fix', () => {
       ['fix', 'site', '--no-cache', '--max-images', '1', '--lang', 'fr', '--concurrency', '1'],
       t.io,
     )
-    expect(api.requests).toHaveLength(1)
+    expect(api.images).toHaveLength(1)
     expect(t.out.join('')).toMatch(/1 described, 0 cached, \d skipped/)
     await main(['fix', 'site', '--no-cache'], io().io)
     expect(await readFile(join(dir, 'site', 'nolang.html'), 'utf8')).toMatch(
@@ -143,7 +143,7 @@ describe('alttext fix', () => {
     await writeFile(join(dir, 'site', 'about', 'deep.html'), '<img src="../../../img/2.png">')
     const t = io()
     expect(await main(['fix', 'site', '--no-cache'], t.io)).toBe(0)
-    expect(api.requests.map((r) => r.bytes && seedOf(r.bytes))).not.toContain('7')
+    expect(api.images.map((r) => r.seed)).not.toContain('7')
     const hostile = await readFile(join(dir, 'site', 'about', 'hostile.html'), 'utf8')
     expect(hostile).not.toContain('alt=')
     expect(await readFile(join(dir, 'site', 'about', 'deep.html'), 'utf8')).toBe(

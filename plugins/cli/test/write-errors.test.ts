@@ -2,8 +2,8 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { type FakeApi, startFakeApi, tinyPng } from '@alttextapi/testkit'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { type FakeApi, startFakeAltTextApi, tinyPng } from '../../rehype/test/helpers.js'
 import { main } from '../src/index.js'
 
 // Renaming onto a page named `locked.html` fails as on a read-only or full disk.
@@ -22,7 +22,7 @@ vi.mock('node:fs/promises', async (original) => {
 let api: FakeApi
 let dir: string
 beforeAll(async () => {
-  api = await startFakeAltTextApi()
+  api = await startFakeApi()
 })
 afterAll(() => api.close())
 beforeEach(async () => {
@@ -42,7 +42,7 @@ function io() {
     io: {
       stdout: { write: (t: string) => out.push(t) },
       stderr: { write: (t: string) => err.push(t), isTTY: false },
-      env: { ALTTEXT_API_KEY: 'atk_test', ALTTEXT_API_URL: api.url },
+      env: { ALTTEXT_API_KEY: api.key, ALTTEXT_API_URL: api.url },
       cwd: dir,
     },
   }

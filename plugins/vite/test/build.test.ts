@@ -6,9 +6,9 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { type FakeApi, startFakeApi, tinyPng } from '@alttextapi/testkit'
 import { build, createLogger, type Plugin } from 'vite'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { type FakeApi, startFakeAltTextApi, tinyPng } from '../../rehype/test/helpers.js'
 import { altText } from '../src/index.js'
 
 let api: FakeApi
@@ -55,7 +55,7 @@ async function runBuild(options: Parameters<typeof altText>[0] = {}) {
     plugins: [
       emitter,
       altText({
-        apiKey: 'atk_test',
+        apiKey: api.key,
         baseUrl: api.url,
         cacheDir: join(root, 'cache'),
         ...options,
@@ -66,7 +66,7 @@ async function runBuild(options: Parameters<typeof altText>[0] = {}) {
 }
 
 beforeAll(async () => {
-  api = await startFakeAltTextApi()
+  api = await startFakeApi()
   root = await mkdtemp(join(tmpdir(), 'alttext-vite-'))
   await mkdir(join(root, 'img'))
   await mkdir(join(root, 'public'))
@@ -80,7 +80,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true })
 })
 beforeEach(() => {
-  api.requests.length = 0
+  api.reset()
 })
 
 describe('vite build', () => {
@@ -94,9 +94,9 @@ describe('vite build', () => {
     const extra = await readFile(join(root, 'dist', 'extra', 'page.html'), 'utf8')
     expect(extra).toContain('<img src="../public-3.png" alt="Image 3">')
     // Images 1 and 3 (fr), and 3 again in English: three calls.
-    expect(api.requests).toHaveLength(3)
+    expect(api.images).toHaveLength(3)
     expect(
-      api.requests.every((r) => r.context?.includes('Page title: Accueil') || r.language === 'en'),
+      api.images.every((r) => r.context?.includes('Page title: Accueil') || r.language === 'en'),
     ).toBe(true)
     const summary = lines.filter((l) => l.includes('[alttextapi]'))
     expect(summary).toEqual([
@@ -107,7 +107,7 @@ describe('vite build', () => {
   it('changes nothing but the alt attributes', async () => {
     await runBuild({ dryRun: true })
     const plain = await readFile(join(root, 'dist', 'index.html'), 'utf8')
-    expect(api.requests).toHaveLength(0)
+    expect(api.images).toHaveLength(0)
     await runBuild()
     const filled = await readFile(join(root, 'dist', 'index.html'), 'utf8')
     expect(filled.replace(/ alt="Image \d \(fr\)"/g, '')).toBe(plain)
@@ -115,9 +115,9 @@ describe('vite build', () => {
 
   it('a second build is answered from the cache', async () => {
     await runBuild()
-    api.requests.length = 0
+    api.reset()
     const lines = await runBuild()
-    expect(api.requests).toHaveLength(0)
+    expect(api.images).toHaveLength(0)
     expect(lines).toContain(
       '[alttextapi] 0 described, 3 cached, 0 skipped, 0 failed, 0 credits used',
     )
@@ -152,7 +152,7 @@ describe('vite build', () => {
       const lines = await runBuild({ apiKey: undefined, cache: false })
       const html = await readFile(join(root, 'dist', 'index.html'), 'utf8')
       expect(html).not.toContain('alt="Image')
-      expect(api.requests).toHaveLength(0)
+      expect(api.images).toHaveLength(0)
       expect(lines.filter((l) => l.includes('no API key'))).toHaveLength(1)
       expect(lines.some((l) => /described, .* failed/.test(l))).toBe(false)
     } finally {
