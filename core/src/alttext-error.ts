@@ -12,6 +12,8 @@ export type AltTextErrorCode = ErrorCode | ClientErrorCode
 /** What to do about each code: appended to the message so a build log tells the user the fix. */
 const HINTS: Record<AltTextErrorCode, string> = {
   invalid_request: 'Fix the request as the message says.',
+  idempotency_key_reused:
+    'This Idempotency-Key belongs to another request: send a new key for a new request.',
   unauthorized:
     'Check ALTTEXT_API_KEY (or the apiKey option): it must be a current API key (atk_…) from the dashboard.',
   insufficient_credits: 'Buy more credits in the dashboard (Billing), then run again.',

@@ -1,6 +1,8 @@
 /** Every error code the API answers with, and the HTTP status that goes with it. */
 export const ERROR_STATUS = {
   invalid_request: 400,
+  /** The Idempotency-Key cannot serve this request (another request used it): send a new key. */
+  idempotency_key_reused: 400,
   unauthorized: 401,
   insufficient_credits: 402,
   forbidden: 403,

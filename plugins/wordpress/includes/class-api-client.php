@@ -15,13 +15,23 @@ defined( 'ABSPATH' ) || exit;
 /** HTTP client for the AltText API v1. */
 final class Api_Client {
 
-	/** @var string */
+	/**
+	 * API base URL without trailing slash.
+	 *
+	 * @var string
+	 */
 	private $base_url;
 
-	/** @var string */
+	/**
+	 * API key, or '' when none is configured.
+	 *
+	 * @var string
+	 */
 	private $key;
 
 	/**
+	 * A client for one API URL and key.
+	 *
 	 * @param string $base_url API base URL without trailing slash.
 	 * @param string $key      API key (may be empty: calls that need it fail with alttextapi_no_key).
 	 */
@@ -30,7 +40,11 @@ final class Api_Client {
 		$this->key      = (string) $key;
 	}
 
-	/** @return bool Whether a key is set. */
+	/**
+	 * Whether a key is set.
+	 *
+	 * @return bool
+	 */
 	public function has_key() {
 		return '' !== $this->key;
 	}
@@ -158,7 +172,29 @@ final class Api_Client {
 	}
 
 	/**
-	 * Maps an API error answer to a WP_Error whose message tells the editor what to do.
+	 * The code of an error answer: the API's own when it is one the contract knows, else the code
+	 * that goes with the status (a proxy's HTML page, a newer API's unknown code), as core does.
+	 *
+	 * @param int    $status HTTP status.
+	 * @param string $code   Code from the body, '' when none.
+	 * @return string
+	 */
+	public static function code_for( $status, $code ) {
+		if ( isset( Contract::ERROR_STATUS[ $code ] ) ) {
+			return $code;
+		}
+		// A bare 503 comes from a proxy or an overloaded host, not from a missing setting.
+		$known = 503 === $status ? false : array_search( $status, Contract::ERROR_STATUS, true );
+		if ( false !== $known ) {
+			return $known;
+		}
+		return $status >= 500 ? 'internal_error' : 'invalid_request';
+	}
+
+	/**
+	 * Maps an API error answer to a WP_Error whose message tells the editor what to do. Decided by
+	 * the error code, never by the message text; the data carries the code (`api_code`) and whether
+	 * the contract calls it fatal (`fatal`: no further image can succeed, so a run stops).
 	 *
 	 * @param int    $status      HTTP status.
 	 * @param string $code        API error code.
@@ -167,33 +203,43 @@ final class Api_Client {
 	 * @return WP_Error
 	 */
 	public static function map_error( $status, $code, $message, $retry_after = '' ) {
-		switch ( true ) {
-			case 401 === $status:
-				return self::error( 'alttextapi_key_rejected', __( 'The AltText API rejected the API key. Check it under Settings → AltText API.', 'alttextapi' ), 401 );
-			case 402 === $status:
-				return self::error( 'alttextapi_no_credits', __( 'Your AltText API account has no credits left. Buy more credits in your AltText API dashboard.', 'alttextapi' ), 402 );
-			case 429 === $status:
+		$code = self::code_for( (int) $status, (string) $code );
+		$data = array(
+			'api_code' => $code,
+			'fatal'    => in_array( $code, Contract::FATAL_ERROR_CODES, true ),
+		);
+		switch ( $code ) {
+			case 'unauthorized':
+				return self::error( 'alttextapi_key_rejected', __( 'The AltText API rejected the API key. Check it under Settings → AltText API.', 'alttextapi' ), 401, $data );
+			case 'insufficient_credits':
+				return self::error( 'alttextapi_no_credits', __( 'Your AltText API account has no credits left. Buy more credits in your AltText API dashboard.', 'alttextapi' ), 402, $data );
+			case 'forbidden':
+				return self::error( 'alttextapi_key_forbidden', __( 'This AltText API key may not do this. Use a key with the generate scope (or an account key) under Settings → AltText API.', 'alttextapi' ), 403, $data );
+			case 'rate_limited':
 				$seconds = is_numeric( $retry_after ) ? max( 1, (int) $retry_after ) : 60;
 				return self::error(
 					'alttextapi_rate_limited',
 					/* translators: %d: seconds to wait */
 					sprintf( _n( 'Too many requests to the AltText API. Try again in %d second.', 'Too many requests to the AltText API. Try again in %d seconds.', $seconds, 'alttextapi' ), $seconds ),
 					429,
-					array( 'retry_after' => $seconds )
+					$data + array( 'retry_after' => $seconds )
 				);
-			case $status >= 500:
+			case 'internal_error':
+			case 'model_error':
+			case 'model_not_configured':
+			case 'billing_not_configured':
 				$text = __( 'The AltText API is unavailable right now. Try again in a few minutes.', 'alttextapi' );
 				if ( 'model_not_configured' === $code && '' !== $message ) {
 					$text .= ' (' . $message . ')';
 				}
-				return self::error( 'alttextapi_unavailable', $text, 503, array( 'api_code' => $code ) );
+				return self::error( 'alttextapi_unavailable', $text, 503, $data );
 			default:
 				/* translators: %s: the API's error message */
 				$text = '' !== $message ? sprintf( __( 'The AltText API refused the image: %s', 'alttextapi' ), $message ) : __( 'The AltText API refused the request.', 'alttextapi' );
-				// A 400 about the Idempotency-Key (reused with another request, or replayed too
-				// often) is cured by a new key, not by the editor: callers that reuse keys check it.
-				$key_refused = 400 === $status && false !== stripos( $message, 'Idempotency-Key' );
-				return self::error( 'alttextapi_api_error', $text, 422, array( 'api_code' => $code, 'idempotency_key_refused' => $key_refused ) );
+				// A key that belongs to another request is cured by a new key, not by the editor:
+				// callers that reuse keys check this flag.
+				$data['idempotency_key_refused'] = 'idempotency_key_reused' === $code;
+				return self::error( 'alttextapi_api_error', $text, 422, $data );
 		}
 	}
 

@@ -16,7 +16,7 @@ defined( 'ABSPATH' ) || exit;
 final class Generator {
 	const ALT_META        = '_wp_attachment_image_alt';
 	const DECORATIVE_META = '_alttextapi_decorative';
-	const MAX_CONTEXT     = 2000;
+	const MAX_CONTEXT     = Contract::MAX_CONTEXT_LENGTH;
 
 	/**
 	 * Whether an editor marked the attachment as decorative (it then never gets alt text).
@@ -60,26 +60,75 @@ final class Generator {
 	}
 
 	/**
-	 * Context text sent with an image: page title, caption, nearby text; cut to the API's limit.
+	 * Context text sent with an image, in the contract's format (formatContext in core): one
+	 * labelled line per part, in the contract's order, each part squashed to one line and clipped
+	 * to its share, the whole clipped to the API's limit.
 	 *
-	 * @param array $parts Labelled parts: title, caption, text.
+	 * @param array $parts Parts by the contract's field names: title, heading, caption, text.
 	 * @return string
 	 */
 	public static function build_context( array $parts ) {
-		$labels = array(
-			'title'   => 'Page title',
-			'caption' => 'Caption',
-			'text'    => 'Nearby text',
-		);
-		$lines  = array();
-		foreach ( $labels as $key => $label ) {
-			$value = isset( $parts[ $key ] ) ? trim( preg_replace( '/\s+/u', ' ', wp_strip_all_tags( (string) $parts[ $key ] ) ) ) : '';
+		$lines = array();
+		foreach ( Contract::CONTEXT_LINES as $line ) {
+			$value = isset( $parts[ $line['field'] ] ) ? self::squash( wp_strip_all_tags( (string) $parts[ $line['field'] ] ) ) : '';
 			if ( '' !== $value ) {
-				$lines[] = $label . ': ' . $value;
+				$lines[] = $line['label'] . ': ' . self::clip( $value, $line['max_length'] );
 			}
 		}
-		$context = implode( "\n", $lines );
-		return function_exists( 'mb_substr' ) ? mb_substr( $context, 0, self::MAX_CONTEXT ) : substr( $context, 0, self::MAX_CONTEXT );
+		return self::clip( implode( "\n", $lines ), Contract::MAX_CONTEXT_LENGTH );
+	}
+
+	/**
+	 * Runs of white space (as JavaScript's \s knows them) become one space, ends trimmed.
+	 *
+	 * @param string $text Text.
+	 * @return string
+	 */
+	private static function squash( $text ) {
+		$squashed = preg_replace( '/[\s\p{Z}\x{FEFF}]+/u', ' ', $text );
+		return trim( null === $squashed ? $text : $squashed );
+	}
+
+	/**
+	 * Text cut to at most $max UTF-16 code units (what the API counts), at a word boundary when
+	 * one is in the second half, ending in an ellipsis that counts towards $max: clipText in core.
+	 *
+	 * @param string $text Text (UTF-8).
+	 * @param int    $max  Most code units.
+	 * @return string
+	 */
+	public static function clip( $text, $max ) {
+		$chars = preg_split( '//u', $text, -1, PREG_SPLIT_NO_EMPTY );
+		if ( false === $chars ) {
+			$chars = str_split( $text );
+		}
+		$units = 0;
+		foreach ( $chars as $char ) {
+			$units += 4 === strlen( $char ) ? 2 : 1;
+		}
+		if ( $units <= $max ) {
+			return $text;
+		}
+		$cut   = array();
+		$units = 0;
+		$space = -1;
+		$at    = 0;
+		foreach ( $chars as $char ) {
+			$size = 4 === strlen( $char ) ? 2 : 1;
+			if ( $units + $size > $max - 1 ) {
+				break;
+			}
+			if ( ' ' === $char ) {
+				$space = count( $cut );
+				$at    = $units;
+			}
+			$cut[]  = $char;
+			$units += $size;
+		}
+		if ( $space >= 0 && $at > $max / 2 ) {
+			$cut = array_slice( $cut, 0, $space );
+		}
+		return rtrim( implode( '', $cut ) ) . '…';
 	}
 
 	/**
@@ -108,7 +157,7 @@ final class Generator {
 	 * @return array
 	 */
 	public static function options( $post_id, $context ) {
-		$body = array( 'language' => Language::for_post( $post_id ) );
+		$body  = array( 'language' => Language::for_post( $post_id ) );
 		$model = (string) Settings::get( 'model' );
 		if ( '' !== $model ) {
 			$body['model'] = $model;

@@ -195,7 +195,9 @@ final class Job {
 		$code           = $error->get_error_code();
 		$job['message'] = $error->get_error_message();
 		$data           = $error->get_error_data();
-		$transient      = in_array( $code, array( 'alttextapi_rate_limited', 'alttextapi_unavailable', 'alttextapi_unreachable' ), true );
+		// A fatal code of the contract (no key, no credits, no model…) pauses at once; a rate limit,
+		// an outage or an unreachable API is retried a few times first.
+		$transient = empty( $data['fatal'] ) && in_array( $code, array( 'alttextapi_rate_limited', 'alttextapi_unavailable', 'alttextapi_unreachable' ), true );
 		if ( ! empty( $data['idempotency_key_refused'] ) && $job['retries'] < self::MAX_RETRIES ) {
 			// The API refused the batch's key (the batch changed since it was first sent, e.g. an
 			// image got alt text meanwhile): the request is a new one, so it gets a new key. A fresh

@@ -14,13 +14,14 @@ defined( 'ABSPATH' ) || exit;
 final class Language {
 
 	/**
-	 * Whether a string is an acceptable BCP 47 tag (the API's own loose check).
+	 * Whether a string is a BCP 47 tag the API accepts (the contract's pattern and length).
 	 *
 	 * @param string $tag Tag.
 	 * @return bool
 	 */
 	public static function is_valid( $tag ) {
-		return strlen( $tag ) <= 35 && 1 === preg_match( '/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/', $tag );
+		$tag = (string) $tag;
+		return strlen( $tag ) <= Contract::LIMITS['maxLanguageTagLength'] && 1 === preg_match( Contract::BCP47_PATTERN, $tag );
 	}
 
 	/**

@@ -44,6 +44,27 @@ final class Rest {
 							return preg_replace( '/[\x00-\x08\x0B-\x1F\x7F]/', '', sanitize_textarea_field( (string) $value ) );
 						},
 					),
+					// The editor sends the parts; the server formats them (the contract's format).
+					'contextParts' => array(
+						'type'                 => 'object',
+						'default'              => array(),
+						'properties'           => array(
+							'title'   => array( 'type' => 'string' ),
+							'heading' => array( 'type' => 'string' ),
+							'caption' => array( 'type' => 'string' ),
+							'text'    => array( 'type' => 'string' ),
+						),
+						'additionalProperties' => false,
+						'validate_callback'    => 'rest_validate_request_arg',
+						'sanitize_callback'    => static function ( $value ) {
+							return array_map(
+								static function ( $part ) {
+									return preg_replace( '/[\x00-\x1F\x7F]/', ' ', sanitize_text_field( (string) $part ) );
+								},
+								(array) $value
+							);
+						},
+					),
 				),
 			)
 		);
@@ -128,7 +149,11 @@ final class Rest {
 		return current_user_can( 'upload_files' );
 	}
 
-	/** @return bool Bulk work touches many attachments: editors and up. */
+	/**
+	 * Bulk work touches many attachments: editors and up.
+	 *
+	 * @return bool
+	 */
 	public static function can_bulk() {
 		return current_user_can( 'upload_files' ) && current_user_can( 'edit_others_posts' );
 	}
@@ -154,7 +179,7 @@ final class Rest {
 				'attachment_id'    => $attachment_id,
 				'url'              => $url,
 				'post_id'          => (int) $request['postId'],
-				'context'          => (string) $request['context'],
+				'context'          => $request['contextParts'] ? Generator::build_context( $request['contextParts'] ) : (string) $request['context'],
 				'write_attachment' => $attachment_id && current_user_can( 'edit_post', $attachment_id ),
 				'replace'          => false,
 			)

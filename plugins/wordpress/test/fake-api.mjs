@@ -171,7 +171,7 @@ export async function startFakeApi(options = {}) {
       if (claim && claim.request !== request) {
         return fail(
           400,
-          'invalid_request',
+          'idempotency_key_reused',
           'Idempotency-Key reused with a different request: send a new key for a new request.',
         )
       }

@@ -156,6 +156,30 @@ describe('POST alttextapi/v1/generate', () => {
     expect(req?.body.context).toBe('Page title: Bakery\nNearby text: fresh bread')
   })
 
+  it('formats the editor context parts with the contract: labelled lines, clipped to the limit', async () => {
+    const r = await editor.rest('/alttextapi/v1/generate', {
+      method: 'POST',
+      body: {
+        attachmentId: fx.small,
+        postId: fx.post,
+        contextParts: {
+          title: '<b>Bakery</b>\u0007',
+          caption: 'Our  oven',
+          text: `fresh bread ${'x'.repeat(3000)}`,
+        },
+      },
+    })
+    expect(r.status).toBe(200)
+    const [req] = await fakeRequests()
+    const context = String(req?.body.context)
+    expect(
+      context.startsWith('Page title: Bakery\nCaption: Our oven\nNearby text: fresh bread'),
+    ).toBe(true)
+    // Exactly the API's limit, ellipsis included (formatContext in core does the same).
+    expect(context).toHaveLength(2000)
+    expect(context.endsWith('…')).toBe(true)
+  })
+
   it('sends a fresh Idempotency-Key per click: two clicks are two descriptions', async () => {
     const body = { attachmentId: fx.small, postId: fx.own }
     const first = await contributor.rest('/alttextapi/v1/generate', { method: 'POST', body })

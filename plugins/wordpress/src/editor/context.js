@@ -3,7 +3,8 @@
  * around it. Pure functions.
  */
 
-const MAX_CONTEXT = 2000
+/** @typedef {import('./image-blocks').Block} Block */
+
 const NEARBY_CHARS = 600
 
 /**
@@ -25,7 +26,11 @@ export function plainText(value) {
     .trim()
 }
 
-/** Text of one block: its content/caption/citation attributes and its inner blocks. */
+/**
+ * Text of one block: its content/caption/citation attributes and its inner blocks.
+ * @param {Block | undefined} block
+ * @returns {string}
+ */
 export function blockText(block) {
   if (!block) return ''
   const a = block.attributes ?? {}
@@ -34,10 +39,15 @@ export function blockText(block) {
   return [...own, ...inner].join(' ')
 }
 
-/** Finds the list of siblings holding `clientId`, and its index there. */
+/**
+ * Finds the list of siblings holding `clientId`, and its index there.
+ * @param {Block[] | undefined} blocks
+ * @param {string} clientId
+ * @returns {{siblings: Block[], index: number} | null}
+ */
 function locate(blocks, clientId) {
-  for (let i = 0; i < (blocks ?? []).length; i++) {
-    const block = blocks[i]
+  if (!blocks) return null
+  for (const [i, block] of blocks.entries()) {
     if (block.clientId === clientId) return { siblings: blocks, index: i }
     const found = locate(block.innerBlocks, clientId)
     if (found) return found
@@ -48,7 +58,7 @@ function locate(blocks, clientId) {
 /**
  * Text before and after a block, from its siblings (nearest first), each cut to a few hundred
  * characters.
- * @param {Array<any>} blocks
+ * @param {Block[]} blocks
  * @param {string} clientId
  */
 export function nearbyText(blocks, clientId) {
@@ -67,17 +77,20 @@ export function nearbyText(blocks, clientId) {
 }
 
 /**
- * The context string for an image block.
- * @param {{title?: string, blocks: Array<any>, clientId: string}} input
+ * The parts of an image block's context: the post title, the block's caption and the text
+ * around it, as plain text. The server formats them into the context string with the contract's
+ * format and limits (Generator::build_context, from the generated includes/contract.php), so the
+ * editor holds no copy of that format.
+ * @param {{title?: string, blocks: Block[], clientId: string}} input
+ * @returns {{title: string, caption: string, text: string}}
  */
-export function buildContext({ title, blocks, clientId }) {
+export function contextParts({ title, blocks, clientId }) {
   const found = locate(blocks, clientId)
-  const caption = found ? plainText(found.siblings[found.index].attributes?.caption) : ''
+  const caption = found ? plainText(found.siblings[found.index]?.attributes.caption) : ''
   const { before, after } = nearbyText(blocks, clientId)
-  const lines = []
-  if (plainText(title)) lines.push(`Page title: ${plainText(title)}`)
-  if (caption) lines.push(`Caption: ${caption}`)
-  const nearby = [before, after].filter(Boolean).join(' … ')
-  if (nearby) lines.push(`Nearby text: ${nearby}`)
-  return lines.join('\n').slice(0, MAX_CONTEXT)
+  return {
+    title: plainText(title),
+    caption,
+    text: [before, after].filter(Boolean).join(' … '),
+  }
 }

@@ -1,4 +1,4 @@
-import { blockText, buildContext, nearbyText, plainText } from './context'
+import { blockText, contextParts, nearbyText, plainText } from './context'
 
 const p = (clientId, content) => ({
   name: 'core/paragraph',
@@ -35,18 +35,23 @@ describe('context', () => {
     ]
     expect(nearbyText(blocks, 'img')).toEqual({ before: 'Before.', after: 'After.' })
     expect(blockText(blocks[1])).toContain('A red door')
-    expect(buildContext({ title: 'Bakery', blocks, clientId: 'img' })).toBe(
-      'Page title: Bakery\nCaption: A red door\nNearby text: Before. … After.',
-    )
+    expect(contextParts({ title: '<em>Bakery</em>', blocks, clientId: 'img' })).toEqual({
+      title: 'Bakery',
+      caption: 'A red door',
+      text: 'Before. … After.',
+    })
   })
 
-  it('stays within the API limit of 2000 characters', () => {
+  it('keeps a few hundred characters of nearby text on each side', () => {
     const long = 'word '.repeat(2000)
     const blocks = [
       p('a', long),
-      { name: 'core/image', clientId: 'img', attributes: { caption: long }, innerBlocks: [] },
+      { name: 'core/image', clientId: 'img', attributes: { caption: 'Door' }, innerBlocks: [] },
       p('b', long),
     ]
-    expect(buildContext({ title: long, blocks, clientId: 'img' }).length).toBeLessThanOrEqual(2000)
+    const parts = contextParts({ blocks, clientId: 'img' })
+    expect(parts.title).toBe('')
+    expect(parts.caption).toBe('Door')
+    expect(parts.text.length).toBeLessThanOrEqual(600 + 3 + 600)
   })
 })

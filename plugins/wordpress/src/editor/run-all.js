@@ -1,13 +1,12 @@
 /**
  * Runs "Generate all": one image after another (the server calls the API per image), reporting
- * progress, and stopping early on errors that would repeat for every image (no key, no credits,
- * rate limit, outage).
+ * progress, and stopping early on errors that would repeat for every image (`isFatal` in api.js:
+ * no key, bad key, no credits, no model, unreachable, rate limit).
  */
-import { FATAL_CODES } from './api'
 
 /**
  * @param {Array<any>} images
- * @param {(image: any) => Promise<{ok: boolean, code?: string}>} generate
+ * @param {(image: any) => Promise<{ok: boolean, code?: string, fatal?: boolean}>} generate
  * @param {(progress: {done: number, failed: number, total: number}) => void} onProgress
  */
 export async function runAll(images, generate, onProgress) {
@@ -18,7 +17,7 @@ export async function runAll(images, generate, onProgress) {
     if (result.ok) progress.done++
     else progress.failed++
     onProgress({ ...progress })
-    if (!result.ok && FATAL_CODES.includes(result.code)) break
+    if (!result.ok && result.fatal) break
   }
   return progress
 }

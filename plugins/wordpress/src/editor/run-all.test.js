@@ -18,7 +18,7 @@ describe('runAll', () => {
       [1, 2, 3],
       async (n) => {
         calls.push(n)
-        return { ok: false, code: 'alttextapi_no_credits' }
+        return { ok: false, code: 'alttextapi_no_credits', fatal: true }
       },
       () => {},
     )

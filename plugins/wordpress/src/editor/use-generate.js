@@ -5,11 +5,11 @@
 import { useDispatch, useSelect } from '@wordpress/data'
 import { useCallback } from '@wordpress/element'
 import { __ } from '@wordpress/i18n'
-import { errorMessage, requestAltText } from './api'
-import { buildContext } from './context'
+import { errorMessage, isFatal, requestAltText } from './api'
+import { contextParts } from './context'
 import { altAttributes } from './image-blocks'
 
-/** @returns {(image: {clientId: string, name: string, attachmentId: number, url: string}) => Promise<{ok: boolean, code?: string}>} */
+/** @returns {(image: {clientId: string, name: string, attachmentId: number, url: string}) => Promise<{ok: boolean, code?: string, fatal?: boolean}>} */
 export function useGenerate() {
   const { postId, title } = useSelect((select) => {
     const editor = select('core/editor')
@@ -22,7 +22,7 @@ export function useGenerate() {
   return useCallback(
     async (image) => {
       try {
-        const context = buildContext({ title, blocks: getBlocks(), clientId: image.clientId })
+        const context = contextParts({ title, blocks: getBlocks(), clientId: image.clientId })
         const result = await requestAltText({
           attachmentId: image.attachmentId,
           url: image.url,
@@ -37,7 +37,7 @@ export function useGenerate() {
           type: 'snackbar',
           explicitDismiss: false,
         })
-        return { ok: false, code: error?.code }
+        return { ok: false, code: error?.code, fatal: isFatal(error) }
       }
     },
     [postId, title, getBlocks, updateBlockAttributes, createErrorNotice],
