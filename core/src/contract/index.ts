@@ -19,6 +19,7 @@ export {
   type PageContext,
   type PageLink,
 } from './context.js'
+export { EMAIL_PATTERN, isEmailAddress } from './email.js'
 export { FATAL_ERROR_CODES, type FatalErrorCode, isFatalError } from './fatal.js'
 export { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE, isIdempotencyKey } from './idempotency.js'
 export {
