@@ -18,12 +18,7 @@ afterEach(() => {
   env.sanity.seen.length = 0
   env.sanity.beforeMutate = undefined
   env.sanity.failMutations = 0
-  env.alt.calls.length = 0
-  env.alt.failFor.clear()
-  env.alt.altTextFor.clear()
-  env.alt.credits = 100
-  env.alt.delayMs = 0
-  env.alt.onCall = undefined
+  env.resetAlt()
 })
 
 const asset = (n: number, extra: Record<string, unknown> = {}) => ({
@@ -79,7 +74,7 @@ describe('backfillAssets', () => {
       img: { asset: { _ref: asset(1)._id } },
     })
     await backfillAssets({ client: env.client, describe: describer(env) })
-    const call = env.alt.calls[0]
+    const call = env.alt.images[0]
     expect(call?.imageUrl).toBe(
       `${env.sanity.url}/images/testproj/production/a001-640x480.jpg?w=1024&h=1024&fit=max&fm=jpg&q=80`,
     )
@@ -92,8 +87,8 @@ describe('backfillAssets', () => {
   it('a configured language wins; meaningless camera file names are not sent', async () => {
     env.sanity.put(asset(1))
     await backfillAssets({ client: env.client, describe: describer(env), language: 'nb-NO' })
-    expect(env.alt.calls[0]?.language).toBe('nb-NO')
-    expect(env.alt.calls[0]?.context).toBeUndefined()
+    expect(env.alt.images[0]?.language).toBe('nb-NO')
+    expect(env.alt.images[0]?.context).toBeUndefined()
   })
 
   it('dry run lists without calling the API or writing', async () => {
@@ -108,7 +103,7 @@ describe('backfillAssets', () => {
     })
     expect(planned.map((o) => o.status)).toEqual(['planned', 'planned', 'planned', 'planned'])
     expect(summary.processed).toBe(4)
-    expect(env.alt.calls).toHaveLength(0)
+    expect(env.alt.images).toHaveLength(0)
     expect(mutateCount()).toBe(0)
   })
 
@@ -123,13 +118,17 @@ describe('backfillAssets', () => {
     expect(first).toMatchObject({ processed: 2, written: 2, end: 'limit' })
     const second = await backfillAssets({ client: env.client, describe: describer(env) })
     expect(second).toMatchObject({ total: 3, written: 3, end: 'done' })
-    expect(env.alt.calls).toHaveLength(5)
+    expect(env.alt.images).toHaveLength(5)
     for (let n = 1; n <= 5; n++) expect(altOf(n)).toBeTypeOf('string')
   })
 
   it('records failures, moves on, and a rerun retries them', async () => {
     library(4)
-    env.alt.failFor.set('/a002-', { status: 502, code: 'model_error' })
+    env.alt.fail({
+      image: { imageUrlIncludes: '/a002-' },
+      code: 'model_error',
+      times: Number.POSITIVE_INFINITY,
+    })
     const summary = await backfillAssets({
       client: env.client,
       describe: describer(env),
@@ -139,14 +138,14 @@ describe('backfillAssets', () => {
     expect(summary.errors).toEqual([
       expect.objectContaining({ assetId: asset(2)._id, code: 'model_error' }),
     ])
-    env.alt.failFor.clear()
+    env.resetAlt()
     const again = await backfillAssets({ client: env.client, describe: describer(env) })
     expect(again).toMatchObject({ total: 1, written: 1 })
   })
 
   it('an empty answer is not written (it would mark the asset decorative for good)', async () => {
     library(2)
-    env.alt.altTextFor.set('/a002-', '')
+    env.altTextFor.set('/a002-', '')
     const summary = await backfillAssets({ client: env.client, describe: describer(env) })
     expect(summary).toMatchObject({ written: 1, failed: 1 })
     expect(altOf(2)).toBeUndefined()
@@ -159,12 +158,12 @@ describe('backfillAssets', () => {
     expect(altOf(1)).toBe('Alt for a001')
     const again = await backfillAssets({ client: env.client, describe: describer(env) })
     expect(again).toMatchObject({ total: 0, written: 0 })
-    expect(env.alt.calls).toHaveLength(1)
+    expect(env.alt.images).toHaveLength(1)
   })
 
   it('stops at a fatal error (no credits) after saving what was paid for', async () => {
     library(6)
-    env.alt.credits = 3
+    env.alt.program({ balance: 3 })
     const summary = await backfillAssets({
       client: env.client,
       describe: describer(env),
@@ -180,16 +179,18 @@ describe('backfillAssets', () => {
 
   it('an asset edited meanwhile is re-tried alone; one that got alt elsewhere is kept', async () => {
     library(3)
-    env.alt.onCall = (call) => {
-      if (call.imageUrl?.includes('/a002-'))
-        env.sanity.edit(asset(2)._id, (d) => {
-          d.altText = 'Written in the Media tab'
-        })
-      if (call.imageUrl?.includes('/a003-'))
-        env.sanity.edit(asset(3)._id, (d) => {
-          d.title = 'Renamed'
-        })
-    }
+    env.alt.program({
+      onImage: (call) => {
+        if (call.imageUrl?.includes('/a002-'))
+          env.sanity.edit(asset(2)._id, (d) => {
+            d.altText = 'Written in the Media tab'
+          })
+        if (call.imageUrl?.includes('/a003-'))
+          env.sanity.edit(asset(3)._id, (d) => {
+            d.title = 'Renamed'
+          })
+      },
+    })
     const summary = await backfillAssets({
       client: env.client,
       describe: describer(env),
@@ -200,7 +201,7 @@ describe('backfillAssets', () => {
     expect(summary.skipped).toBe(2)
     expect(summary.written).toBe(1)
     // Asset 3 only changed its title: the next run picks it up again.
-    env.alt.onCall = undefined
+    env.resetAlt()
     const again = await backfillAssets({ client: env.client, describe: describer(env) })
     expect(again.written).toBe(1)
     expect(altOf(3)).toBe('Alt for a003')
@@ -221,9 +222,11 @@ describe('backfillAssets', () => {
   it('pauses and resumes between images, and stops cleanly', async () => {
     library(6)
     const control = createBackfillControl()
-    env.alt.onCall = () => {
-      if (env.alt.calls.length === 2) control.pause()
-    }
+    env.alt.program({
+      onImage: () => {
+        if (env.alt.images.length === 2) control.pause()
+      },
+    })
     const run = backfillAssets({
       client: env.client,
       describe: describer(env),
@@ -233,15 +236,17 @@ describe('backfillAssets', () => {
     })
     await new Promise((r) => setTimeout(r, 150))
     expect(control.state).toBe('paused')
-    expect(env.alt.calls).toHaveLength(2)
-    env.alt.onCall = () => {
-      if (env.alt.calls.length === 4) control.stop()
-    }
+    expect(env.alt.images).toHaveLength(2)
+    env.alt.program({
+      onImage: () => {
+        if (env.alt.images.length === 4) control.stop()
+      },
+    })
     control.resume()
     const summary = await run
     expect(summary.end).toBe('stopped')
     expect(summary.written).toBe(4)
-    expect(env.alt.calls).toHaveLength(4)
+    expect(env.alt.images).toHaveLength(4)
   })
 
   it('needs the token to write and sees no private documents without it', async () => {

@@ -9,8 +9,7 @@ beforeAll(async () => {
 afterAll(() => env.close())
 afterEach(() => {
   env.sanity.docs.clear()
-  env.alt.calls.length = 0
-  env.alt.altTextFor.clear()
+  env.resetAlt()
 })
 
 async function run(args: string[], extraEnv: Record<string, string> = {}) {
@@ -52,7 +51,7 @@ describe('alttext sanity', () => {
 
   it('prints no terminal control sequences from an API answer', async () => {
     env.sanity.put({ _id: 'image-aaa-10x10-png', _type: 'sanity.imageAsset' })
-    env.alt.altTextFor.set('/aaa-', 'Red\u001b]52;c;ZXZpbA==\u0007 tulips\u001b[2J\u009b')
+    env.altTextFor.set('/aaa-', 'Red\u001b]52;c;ZXZpbA==\u0007 tulips\u001b[2J\u009b')
     const result = await run([...base(), '--token', env.sanity.token])
     expect(result.code).toBe(0)
     expect(result.err).toContain('described image-aaa-10x10-png: Red')
@@ -65,7 +64,7 @@ describe('alttext sanity', () => {
     expect(result.code).toBe(0)
     expect(result.out).toContain('would describe image-aaa-10x10-png')
     expect(result.out).toContain('1 would describe')
-    expect(env.alt.calls).toHaveLength(0)
+    expect(env.alt.images).toHaveLength(0)
   })
 
   it('exits 1 when images fail and 2 on usage errors', async () => {

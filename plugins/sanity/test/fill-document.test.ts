@@ -12,11 +12,7 @@ afterEach(() => {
   env.sanity.docs.clear()
   env.sanity.beforeMutate = undefined
   env.sanity.seen.length = 0
-  env.alt.calls.length = 0
-  env.alt.failFor.clear()
-  env.alt.altTextFor.clear()
-  env.alt.credits = 100
-  env.alt.delayMs = 0
+  env.resetAlt()
 })
 
 const post = () => ({
@@ -64,7 +60,7 @@ describe('fillDocumentAlt', () => {
     expect(getAtPath(doc, ['cover', 'alt'])).toBe('Written by an editor')
     expect(getAtPath(doc, ['deco', 'alt'])).toBe('')
     // The same asset twice is described once: 4 distinct assets for 5 images.
-    expect(env.alt.calls).toHaveLength(4)
+    expect(env.alt.images).toHaveLength(4)
     expect(summary).toMatchObject({
       missing: 5,
       written: 5,
@@ -92,7 +88,7 @@ describe('fillDocumentAlt', () => {
       documentId: 'drafts.post-1',
       describe: describer(env),
     })
-    const pt = env.alt.calls.find((c) => c.imageUrl?.includes('/pt-'))
+    const pt = env.alt.images.find((c) => c.imageUrl?.includes('/pt-'))
     expect(pt?.imageUrl).toBe(
       `${env.sanity.url}/images/testproj/production/pt-800x600.jpg?w=1024&h=1024&fit=max&fm=jpg&q=80`,
     )
@@ -117,18 +113,20 @@ describe('fillDocumentAlt', () => {
 
   it('a draft started meanwhile is not patched blindly: its swapped image keeps no stale alt', async () => {
     env.sanity.put({ ...post(), _id: 'post-1' })
-    env.alt.onCall = (call) => {
-      if (!call.imageUrl?.includes('/g1-') || env.sanity.docs.has('drafts.post-1')) return
-      // An editor opens the document and replaces the hero image: the Studio creates the draft.
-      const draft = { ...post(), hero: image('swapped'), _rev: 'editor-rev' }
-      env.sanity.put(draft)
-    }
+    env.alt.program({
+      onImage: (call) => {
+        if (!call.imageUrl?.includes('/g1-') || env.sanity.docs.has('drafts.post-1')) return
+        // An editor opens the document and replaces the hero image: the Studio creates the draft.
+        const draft = { ...post(), hero: image('swapped'), _rev: 'editor-rev' }
+        env.sanity.put(draft)
+      },
+    })
     const summary = await fillDocumentAlt({
       client: env.client,
       documentId: 'post-1',
       describe: describer(env),
     })
-    env.alt.onCall = undefined
+    env.resetAlt()
     const doc = alt('drafts.post-1')
     expect(getAtPath(doc, ['hero', 'asset', '_ref'])).toBe('image-swapped-800x600-jpg')
     expect(getAtPath(doc, ['hero', 'alt'])).toBeUndefined()
@@ -150,22 +148,24 @@ describe('fillDocumentAlt', () => {
 
   it('never overwrites alt an editor typed while the run was describing', async () => {
     env.sanity.put(post())
-    env.alt.onCall = (call) => {
-      if (call.imageUrl?.includes('/g1-'))
-        env.sanity.edit('drafts.post-1', (d) => {
-          ;(d.gallery as Array<Record<string, unknown>>)[0] = {
-            ...(d.gallery as Array<Record<string, unknown>>)[0],
-            alt: 'Typed meanwhile',
-          }
-          ;(d.hero as Record<string, unknown>).asset = { _ref: 'image-swapped-1x1-png' }
-        })
-    }
+    env.alt.program({
+      onImage: (call) => {
+        if (call.imageUrl?.includes('/g1-'))
+          env.sanity.edit('drafts.post-1', (d) => {
+            ;(d.gallery as Array<Record<string, unknown>>)[0] = {
+              ...(d.gallery as Array<Record<string, unknown>>)[0],
+              alt: 'Typed meanwhile',
+            }
+            ;(d.hero as Record<string, unknown>).asset = { _ref: 'image-swapped-1x1-png' }
+          })
+      },
+    })
     const summary = await fillDocumentAlt({
       client: env.client,
       documentId: 'post-1',
       describe: describer(env),
     })
-    env.alt.onCall = undefined
+    env.resetAlt()
     const doc = alt('drafts.post-1')
     expect(getAtPath(doc, ['gallery', { _key: 'g1' }, 'alt'])).toBe('Typed meanwhile')
     // The hero's image was replaced: the text written for the old image must not land on it.
@@ -213,7 +213,11 @@ describe('fillDocumentAlt', () => {
 
   it('reports failed images and still saves the others', async () => {
     env.sanity.put(post())
-    env.alt.failFor.set('/g1-', { status: 422, code: 'image_fetch_failed' })
+    env.alt.fail({
+      image: { imageUrlIncludes: '/g1-' },
+      code: 'image_fetch_failed',
+      times: Number.POSITIVE_INFINITY,
+    })
     const summary = await fillDocumentAlt({
       client: env.client,
       documentId: 'post-1',
@@ -228,7 +232,7 @@ describe('fillDocumentAlt', () => {
 
   it('an empty answer is a failure, not a decorative alt', async () => {
     env.sanity.put(post())
-    env.alt.altTextFor.set('/g1-', '  ')
+    env.altTextFor.set('/g1-', '  ')
     const summary = await fillDocumentAlt({
       client: env.client,
       documentId: 'post-1',
@@ -242,7 +246,7 @@ describe('fillDocumentAlt', () => {
 
   it('stops on a fatal error but saves what was already paid for', async () => {
     env.sanity.put(post())
-    env.alt.credits = 2
+    env.alt.program({ balance: 2 })
     const error = await fillDocumentAlt({
       client: env.client,
       documentId: 'post-1',
@@ -255,15 +259,15 @@ describe('fillDocumentAlt', () => {
 
   it('limits concurrency', async () => {
     env.sanity.put(post())
-    env.alt.delayMs = 30
-    env.alt.maxInFlight = 0
+    env.alt.program({ latencyMs: 30 })
+    env.alt.stats.maxInFlight = 0
     await fillDocumentAlt({
       client: env.client,
       documentId: 'post-1',
       describe: describer(env),
       concurrency: 2,
     })
-    expect(env.alt.maxInFlight).toBe(2)
+    expect(env.alt.stats.maxInFlight).toBe(2)
   })
 
   it('uploads bytes from the image pipeline in upload mode', async () => {
@@ -273,7 +277,7 @@ describe('fillDocumentAlt', () => {
       documentId: 'post-1',
       describe: describer(env, { delivery: 'upload' }),
     })
-    expect(env.alt.calls.every((c) => typeof c.image === 'string' && !c.imageUrl)).toBe(true)
+    expect(env.alt.images.every((c) => c.bytes !== undefined && !c.imageUrl)).toBe(true)
     const cdn = env.sanity.seen.filter((r) => r.path.startsWith('/images/'))
     expect(cdn).toHaveLength(4)
     expect(cdn[0]?.search.get('w')).toBe('1024')
@@ -287,6 +291,6 @@ describe('fillDocumentAlt', () => {
       describe: describer(env),
     })
     expect(summary).toMatchObject({ missing: 0, written: 0 })
-    expect(env.alt.calls).toHaveLength(0)
+    expect(env.alt.images).toHaveLength(0)
   })
 })

@@ -1,16 +1,42 @@
-/** Shared wiring: a fake Sanity, a fake AltText API, and the real clients pointed at them. */
+/**
+ * Shared wiring: a fake Sanity, testkit's one fake AltText API, and the real clients pointed at
+ * them.
+ */
 import { createClient as createAltTextClient } from '@alttextapi/core'
+import { type FakeApi, type FakeImage, startFakeApi } from '@alttextapi/testkit'
 import { createClient as createSanityClient, type SanityClient } from '@sanity/client'
 import { createDescriber, type ImageDelivery } from '../src/describe/index.js'
-import { type FakeAltText, startFakeAltText } from './fake-alttext.js'
 import { type FakeSanity, startFakeSanity } from './fake-sanity.js'
 
 export const PROJECT = 'testproj'
 export const DATASET = 'production'
 
+/** The key the fake AltText API accepts here. */
+const KEY = 'atk_test_0123456789abcdefghijklmnopqrstuvwxyz'
+
+/** Models of two prices, for the estimates. */
+const MODELS = [
+  { id: 'cheap', name: 'Cheap', credits: 1, default: true },
+  { id: 'fancy', name: 'Fancy', credits: 3, default: false },
+]
+
+/**
+ * The alt text the fake writes for a Sanity image: from the asset id in its CDN URL, so tests can
+ * predict it (`Alt for hero [de]`).
+ */
+export function fakeAlt(image: FakeImage): string {
+  const id = /images\/[^/]+\/[^/]+\/([A-Za-z0-9]+)-/.exec(image.imageUrl ?? '')?.[1]
+  const language = image.language === 'en' ? '' : ` [${image.language}]`
+  return `Alt for ${id ?? `bytes:${image.bytes?.length ?? 0}`}${language}`
+}
+
 export interface Env {
   sanity: FakeSanity
-  alt: FakeAltText
+  alt: FakeApi
+  /** Alt text to answer instead of `fakeAlt`, by a substring of the image URL. */
+  altTextFor: Map<string, string>
+  /** A new run of the fake AltText API: 100 credits, no latency, failures or hooks. */
+  resetAlt(): void
   client: SanityClient
   anonymous: SanityClient
   close(): Promise<void>
@@ -19,8 +45,13 @@ export interface Env {
 export async function startEnv(): Promise<Env> {
   const [sanity, alt] = await Promise.all([
     startFakeSanity({ projectId: PROJECT, dataset: DATASET }),
-    startFakeAltText(),
+    startFakeApi({ key: KEY, models: MODELS, balance: 100 }),
   ])
+  const altTextFor = new Map<string, string>()
+  alt.program({
+    altText: (image) =>
+      [...altTextFor].find(([needle]) => image.imageUrl?.includes(needle))?.[1] ?? fakeAlt(image),
+  })
   const base = {
     projectId: PROJECT,
     dataset: DATASET,
@@ -32,6 +63,12 @@ export async function startEnv(): Promise<Env> {
   return {
     sanity,
     alt,
+    altTextFor,
+    resetAlt() {
+      alt.reset()
+      altTextFor.clear()
+      alt.program({ balance: 100, latencyMs: 0, onImage: undefined })
+    },
     client: createSanityClient({ ...base, token: sanity.token }),
     anonymous: createSanityClient(base),
     close: () => Promise.all([sanity.close(), alt.close()]).then(() => undefined),

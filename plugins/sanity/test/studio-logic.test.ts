@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => env.close())
 afterEach(() => {
   env.sanity.docs.clear()
-  env.alt.calls.length = 0
+  env.resetAlt()
   env.sanity.seen.length = 0
 })
 
@@ -42,7 +42,9 @@ describe('API key in a private document', () => {
     const describe = await studioDescriber(env.client, withUrl)
     const answer = await describe({ assetRef: 'image-abc-10x20-png' })
     expect(answer.altText).toBe('Alt for abc')
-    expect(env.alt.calls[0]?.imageUrl).toContain('/images/testproj/production/abc-10x20.png?w=1024')
+    expect(env.alt.images[0]?.imageUrl).toContain(
+      '/images/testproj/production/abc-10x20.png?w=1024',
+    )
   })
 
   it('in proxy mode sends no key and reads no secret', async () => {
