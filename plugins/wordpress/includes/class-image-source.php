@@ -20,7 +20,11 @@ final class Image_Source {
 	const MAX_BYTES = 10485760;
 	const TYPES     = array( 'image/jpeg', 'image/png', 'image/gif', 'image/webp' );
 
-	/** @var string[] Resized copies made by this request, deleted once encoded. */
+	/**
+	 * Resized copies made by this request, deleted once encoded.
+	 *
+	 * @var string[]
+	 */
 	private static $temp_files = array();
 
 	/**
@@ -148,7 +152,7 @@ final class Image_Source {
 		if ( $bytes > self::MAX_BYTES ) {
 			return Api_Client::error( 'alttextapi_too_large', __( 'This image is larger than 10 MB.', 'alttextapi' ), 413 );
 		}
-		// phpcs:ignore WordPress.WP.AlternativeFunctions.file_get_contents_file_get_contents -- local file.
+		// phpcs:ignore Generic.PHP.ForbiddenFunctions.Found, WordPress.WP.AlternativeFunctions.file_get_contents_file_get_contents -- a local file, not a URL.
 		$data = file_get_contents( $path );
 		if ( $temp ) {
 			wp_delete_file( $path );

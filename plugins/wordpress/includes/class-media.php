@@ -37,7 +37,7 @@ final class Media {
 	 */
 	public static function row_action( $actions, $post ) {
 		if ( wp_attachment_is_image( $post->ID ) && current_user_can( 'edit_post', $post->ID ) && current_user_can( 'upload_files' ) ) {
-			$url                              = wp_nonce_url( admin_url( 'admin-post.php?action=alttextapi_generate_one&id=' . $post->ID ), 'alttextapi_generate_one_' . $post->ID );
+			$url                            = wp_nonce_url( admin_url( 'admin-post.php?action=alttextapi_generate_one&id=' . $post->ID ), 'alttextapi_generate_one_' . $post->ID );
 			$actions['alttextapi_generate'] = '<a href="' . esc_url( $url ) . '" class="alttextapi-row-generate" data-id="' . esc_attr( $post->ID ) . '">' . esc_html__( 'Generate alt text', 'alttextapi' ) . '</a>';
 		}
 		return $actions;
@@ -172,7 +172,7 @@ final class Media {
 		if ( ! wp_attachment_is_image( $post->ID ) ) {
 			return $fields;
 		}
-		$name                             = 'attachments[' . $post->ID . '][alttextapi_decorative]';
+		$name                            = 'attachments[' . $post->ID . '][alttextapi_decorative]';
 		$fields['alttextapi_decorative'] = array(
 			'label' => __( 'Decorative', 'alttextapi' ),
 			'input' => 'html',

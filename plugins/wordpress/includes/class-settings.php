@@ -12,8 +12,8 @@ defined( 'ABSPATH' ) || exit;
 
 /** Settings access. */
 final class Settings {
-	const OPTION     = 'alttextapi_settings';
-	const KEY_OPTION = 'alttextapi_api_key';
+	const OPTION      = 'alttextapi_settings';
+	const KEY_OPTION  = 'alttextapi_api_key';
 	const DEFAULT_URL = 'https://api.alttextapi.com';
 
 	/** Overwrite policies: never replace existing alt; replace only on an explicit click; always. */

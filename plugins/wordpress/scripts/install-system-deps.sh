@@ -2,7 +2,8 @@
 # Installs what the WordPress plugin's PHP and end-to-end tests need on a fresh Debian bookworm
 # machine (run as root). Idempotent: a second run installs nothing new.
 #
-# - PHP 8.2 (cli, mysql, xml, gd, curl, mbstring, zip), MariaDB, Chromium, zip — from bookworm.
+# - PHP 8.2 (cli, mysql, xml, gd, curl, mbstring, zip), MariaDB, Chromium, zip, and PHP_CodeSniffer
+#   (`phpcs`, for `lint:php`) — from bookworm.
 # - WordPress 6.8 from trixie's `wordpress` package (bookworm ships 6.1, too old for current
 #   block-editor bundles), downloaded with a private apt source list and unpacked into
 #   $ALTTEXTAPI_WP_CACHE (default /opt/alttextapi-wp), outside the repository.
@@ -18,7 +19,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 packages=(php-cli php-mysql php-xml php-gd php-curl php-mbstring php-zip mariadb-server
-  mariadb-client chromium zip unzip ca-certificates)
+  mariadb-client chromium zip unzip ca-certificates php-codesniffer)
 
 missing=()
 for p in "${packages[@]}"; do
