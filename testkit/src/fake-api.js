@@ -51,11 +51,15 @@ export const FAKE_MODELS = [
   },
 ]
 
+/** Batch items described at the same time (the real API's BATCH_CONCURRENCY). */
+const BATCH_CONCURRENCY = 4
+
 /**
  * What can be programmed, at the start or later with `program(...)`.
  * @typedef {object} FakeApiProgram
  * @property {AltTextProgram} [altText] the description per image (default: `defaultAltText`)
- * @property {number} [latencyMs] delay of every generation call before it is answered
+ * @property {number} [latencyMs] how long describing one image takes (the model's time): a single
+ *   call answers after it, a batch describes its items 4 at a time like the real API
  * @property {number} [balance] the account's credits (a ledger row records the change)
  * @property {Array<{ id: string, name: string, credits: number, default: boolean }>} [models]
  * @property {boolean} [reuse] reuse descriptions by image hash like the real API (default true)
@@ -188,8 +192,9 @@ export async function startFakeApi(options = {}) {
    * @param {FakeImage} image
    * @param {number} price
    */
-  const describe = (image, price) => {
+  const describe = async (image, price) => {
     fake.onImage?.(image)
+    if (fake.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.latencyMs))
     const failure = failures.takeImage(image)
     if (failure) throw failureError(failure)
     const { answer, charged } = chargeAndDescribe(fake, image, price)
@@ -299,19 +304,24 @@ export async function startFakeApi(options = {}) {
       // Nothing in the batch could be paid for: answered as a whole, like the real API.
       if (fake.account.balance < model.credits)
         throw new FakeApiError(402, 'insufficient_credits', 'The balance cannot pay for one image.')
-      const results = []
-      for (const { item, options } of items) {
-        try {
-          const source =
-            item.imageUrl !== undefined
-              ? { imageUrl: item.imageUrl }
-              : { bytes: decodeInlineImage(item.image ?? '') }
-          results.push(describe(await imageOf(source, options), model.credits))
-        } catch (error) {
-          if (!(error instanceof FakeApiError)) throw error
-          results.push({ error: { code: error.code, message: error.message } })
-        }
-      }
+      // Items run BATCH_CONCURRENCY at a time, as in the real API (latency is per image).
+      const limit = core.createLimiter(BATCH_CONCURRENCY)
+      const results = await Promise.all(
+        items.map(({ item, options }) =>
+          limit(async () => {
+            try {
+              const source =
+                item.imageUrl !== undefined
+                  ? { imageUrl: item.imageUrl }
+                  : { bytes: decodeInlineImage(item.image ?? '') }
+              return await describe(await imageOf(source, options), model.credits)
+            } catch (error) {
+              if (!(error instanceof FakeApiError)) throw error
+              return { error: { code: error.code, message: error.message } }
+            }
+          }),
+        ),
+      )
       const creditsUsed = results.reduce(
         (sum, r) => sum + ('creditsUsed' in r ? r.creditsUsed : 0),
         0,
@@ -338,7 +348,6 @@ export async function startFakeApi(options = {}) {
         try {
           record.body = JSON.parse(raw.toString('utf8'))
         } catch {}
-      if (fake.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.latencyMs))
       const failure = failures.takeCall(true)
       if (failure?.reset) return drop(req, record)
       if (failure) throw failureError(failure)

@@ -235,6 +235,19 @@ describe('fake AltText API: programmable', () => {
     expect(api.requests).toHaveLength(0)
   })
 
+  it('takes its latency per image, a batch four at a time like the real API', async () => {
+    api.program({ latencyMs: 100 })
+    const start = performance.now()
+    const res = await call('/v1/alt-text/batch', {
+      images: [1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({ image: b64(tinyPng(n)) })),
+    })
+    const ms = performance.now() - start
+    expect(res.json.results).toHaveLength(8)
+    // Two rounds of four: not all at once (100 ms), not one by one (800 ms).
+    expect(ms).toBeGreaterThanOrEqual(190)
+    expect(ms).toBeLessThan(700)
+  })
+
   it('is what core’s client expects', async () => {
     const client = createClient({ apiKey: FAKE_API_KEY, baseUrl: api.url, maxRetries: 0 })
     const one = await client.generate({ image: tinyPng(7) })
