@@ -1,9 +1,16 @@
 export { contextString, languageOf } from './context.js'
 export { type FoundImage, findImages } from './find-images.js'
 export { type FillResult, fillAltText } from './html.js'
-export { DEFAULTS, type ImageContext, type ImageFilter, type Options } from './options.js'
-export { default, type FileAltText, type ImageResult, processTree } from './plugin.js'
-export { AltTextRun, createAltTextRun, type DescribeRequest, type Outcome } from './run.js'
+export { DEFAULTS, type ImageContext, type ImageFilter, type RunOptions } from './options.js'
+export { default, processTree } from './plugin.js'
+export type { FileAltText, ImageResult } from './results.js'
+export {
+  AltTextRun,
+  createAltTextRun,
+  type DescribeRequest,
+  type Options,
+  type Outcome,
+} from './run.js'
 export {
   decodeDataUrl,
   ImageLoadError,

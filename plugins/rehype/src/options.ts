@@ -1,7 +1,9 @@
-/** The options of the rehype plugin (shared by the Vite plugin and the CLI), with their defaults. */
+/**
+ * The settings of a run (shared by the rehype plugin, the Vite plugin and the CLI), with their
+ * defaults. A leaf module: it imports nothing of this package, so every other file may read it.
+ */
 import type { AltTextCache, AltTextClient } from '@alttextapi/core'
 import type { VFile } from 'vfile'
-import type { AltTextRun } from './run.js'
 
 /** What is known about an image's surroundings; given to a `context` function. */
 export interface ImageContext {
@@ -24,8 +26,8 @@ export interface ImageContext {
 /** Which images to describe, by their source as written (`src` or the chosen `srcset` entry). */
 export type ImageFilter = string | RegExp | ((src: string, file: VFile) => boolean)
 
-/** Options of `rehypeAltText` (every field optional). */
-export interface Options {
+/** The settings of a run (every field optional); `Options` adds `run`. */
+export interface RunOptions {
   /** API key. Default: `ALTTEXT_API_KEY` from the environment. */
   apiKey?: string | undefined
   /** API base URL. Default: `ALTTEXT_API_URL`, else `https://api.alttextapi.com`. */
@@ -59,15 +61,25 @@ export interface Options {
   pageCache?: boolean | undefined
   /** Folder of the default file cache. Default `node_modules/.cache/alttextapi` under the cwd. */
   cacheDir?: string | undefined
-  /** API calls at once. Default 4. */
+  /** API requests at once (single or batch). Default 4. */
   concurrency?: number | undefined
+  /**
+   * Send images found close together as one batch request (up to 10 images): fewer round trips.
+   * Default `true`; `false` sends every image alone.
+   */
+  batch?: boolean | undefined
   /** Most images sent to the API in one run; the rest are skipped (reported). Default unlimited. */
   maxImages?: number | undefined
   /** Most credits spent in one run; the rest are skipped (reported). Default unlimited. */
   maxCredits?: number | undefined
   /** Find and report, but call nothing and change nothing. Default `false`. */
   dryRun?: boolean | undefined
-  /** Turn problems into a failed file (`file.fail`). Default `false`: the image is left as it was. */
+  /**
+   * `true`: a problem with one image fails the file (`file.fail`). Default (unset): such an image
+   * is reported and left as it was, but a fatal answer — bad key (401), no credits (402), 403,
+   * `model_not_configured`, the API unreachable — fails the file once. `false`: nothing fails the
+   * file; a fatal answer is one message per file.
+   */
   failOnError?: boolean | undefined
   /** Model id (see `client.models()`). Default: the API's default model. */
   model?: string | undefined
@@ -100,8 +112,6 @@ export interface Options {
     | undefined
   /** The fetch used for downloads. Default the global one. */
   fetch?: typeof fetch | undefined
-  /** Share one run (dedupe, budget, stats) between processors; see `createAltTextRun`. */
-  run?: AltTextRun | undefined
 }
 
 /** Defaults, in one place for the README and the code. */

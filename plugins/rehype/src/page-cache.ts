@@ -23,8 +23,8 @@ import { join, resolve } from 'node:path'
 import type { Element } from 'hast'
 import type { VFile } from 'vfile'
 import { languageOf } from './context.js'
-import { DEFAULTS, type ImageFilter, type Options } from './options.js'
-import type { ImageResult } from './plugin.js'
+import { DEFAULTS, type ImageFilter, type RunOptions } from './options.js'
+import type { ImageResult } from './results.js'
 import type { ImageOrigin } from './source.js'
 
 /** Changes whenever the entry format or the output for the same input may change. */
@@ -142,10 +142,10 @@ function isEntry(value: unknown): value is PageEntry {
 /** The pages of one run; see the module comment. */
 export class PageCache {
   readonly dir: string
-  readonly #options: Options
+  readonly #options: RunOptions
   readonly #fingerprint: string
 
-  constructor(dir: string, options: Options) {
+  constructor(dir: string, options: RunOptions) {
     this.dir = dir
     this.#options = options
     this.#fingerprint = JSON.stringify({
@@ -170,7 +170,7 @@ export class PageCache {
    * false`, a cache that is not on disk (`dir` is the `FileCache` folder), a dry run, or a
    * `context`, `include` or `exclude` function (its result cannot be known without calling it).
    */
-  static for(options: Options, cacheDir: string | undefined): PageCache | undefined {
+  static for(options: RunOptions, cacheDir: string | undefined): PageCache | undefined {
     if (cacheDir === undefined || options.cache === false || options.pageCache === false)
       return undefined
     if (options.dryRun === true || typeof options.context === 'function') return undefined

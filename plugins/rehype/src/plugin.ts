@@ -1,35 +1,15 @@
 /** `rehypeAltText`: the unified attacher, and `processTree`, the transform itself. */
-import type { Element, Root } from 'hast'
+import type { Root } from 'hast'
 import type { Plugin } from 'unified'
 import type { VFile } from 'vfile'
 import { contextString, languageOf } from './context.js'
 import { type FoundImage, findImages } from './find-images.js'
-import { DEFAULTS, type ImageFilter, type Options } from './options.js'
+import { DEFAULTS, type ImageFilter, type RunOptions } from './options.js'
 import { type DependencyCollector, dependencyOf } from './page-cache.js'
-import { type AltTextRun, createAltTextRun } from './run.js'
+import type { FileAltText, ImageResult } from './results.js'
+import { type AltTextRun, createAltTextRun, type Options } from './run.js'
 import { ImageLoadError, loadImage } from './source.js'
-import { type AltTextStats, emptyStats } from './stats.js'
-
-/** What happened to one image of a file (in `file.data.altText.images`). */
-export interface ImageResult {
-  node: Element
-  src: string
-  status: 'described' | 'cached' | 'skipped' | 'failed'
-  altText?: string | undefined
-  reason?: string | undefined
-}
-
-/** `file.data.altText`: the file's counters and per-image results. */
-export interface FileAltText {
-  stats: AltTextStats
-  images: ImageResult[]
-}
-
-declare module 'vfile' {
-  interface DataMap {
-    altText: FileAltText
-  }
-}
+import { emptyStats } from './stats.js'
 
 const SOURCE = 'alttextapi'
 
@@ -41,7 +21,7 @@ function matches(filter: ImageFilter | ImageFilter[], src: string, file: VFile):
 }
 
 /** True when the image needs describing under the options. */
-function wanted(image: FoundImage, options: Options): boolean {
+function wanted(image: FoundImage, options: RunOptions): boolean {
   if (image.alt === 'missing') return true
   if (image.alt === 'decorative') return options.describeDecorative === true
   return options.overwrite === true
@@ -58,6 +38,9 @@ async function handle(
   const { options } = run
   const { node, src } = image
   const base = { node, src }
+  // After a fatal answer nothing more is read or sent.
+  const stopped = run.fatal
+  if (stopped) return { ...base, status: 'stopped', reason: stopped.message }
   if (options.include !== undefined && !matches(options.include, src, file))
     return { ...base, status: 'skipped', reason: 'not included' }
   if (options.exclude !== undefined && matches(options.exclude, src, file))
@@ -109,6 +92,8 @@ async function handle(
   // A dry run changes nothing, not even with answers the cache already holds.
   if (outcome.status === 'cached' && run.dryRun) return { ...base, status: 'cached' }
   if (outcome.status === 'described' || outcome.status === 'cached') {
+    // An empty text written as alt would mark the image decorative: that is the author's call.
+    if (!outcome.altText.trim()) return { ...base, status: 'skipped', reason: DECORATIVE_HINT }
     node.properties.alt = outcome.altText
     return { ...base, status: outcome.status, altText: outcome.altText }
   }
@@ -119,9 +104,13 @@ async function handle(
   }
 }
 
+const DECORATIVE_HINT =
+  'the API suggests this image is decorative: mark it alt="" if it is (never done for you)'
+
 /**
  * Fills missing alt text in `tree` (see `Options`), reports on `file`, and returns what happened
- * to each image. With `failOnError`, throws the first failure as a `file.fail` message.
+ * to each image. A fatal answer of the run is one `file.fail` (one message with `failOnError:
+ * false`), not a message per image; with `failOnError: true`, the first failure throws as well.
  */
 export async function processTree(
   tree: Root,
@@ -154,6 +143,11 @@ export async function processTree(
         ...place,
         ruleId: 'dry-run',
       })
+    } else if (result.status === 'skipped' && result.reason === DECORATIVE_HINT) {
+      file.info(`Image left without alt text${label}: ${result.reason}`, {
+        ...place,
+        ruleId: 'decorative',
+      })
     } else if (
       result.status === 'skipped' &&
       !/^(not included|excluded)$/.test(result.reason ?? '')
@@ -166,6 +160,13 @@ export async function processTree(
   }
   const data: FileAltText = { stats, images: results }
   file.data.altText = data
+  const fatal = results.some((r) => r.status === 'stopped') ? run.fatal : undefined
+  if (fatal) {
+    const reason = `Stopped: ${fatal.message}`
+    const where = { source: SOURCE, ruleId: 'fatal' }
+    if (options.failOnError === false) file.message(reason, where)
+    else file.fail(reason, where)
+  }
   const failure = results.find((r) => r.status === 'failed')
   if (options.failOnError && failure) {
     file.fail(`Could not describe image (${failure.src}): ${failure.reason}`, {

@@ -62,8 +62,8 @@ describe('one run', () => {
     expect(String(a)).toContain('alt="Image 1"')
     expect(String(b)).toContain('alt="Image 1"')
     expect(run.stats).toMatchObject({ images: 2, described: 1, cached: 1, creditsUsed: 1 })
-    // Both occurrences (different context, so different keys) are cached for the next run.
-    expect(cache.size).toBe(2)
+    // One key for both: nearby text is not part of it, so another page with the image is free.
+    expect(cache.size).toBe(1)
     expect(a.data.altText?.stats).toMatchObject({ described: 1 })
     expect(b.data.altText?.stats).toMatchObject({ cached: 1 })
   })
@@ -89,13 +89,28 @@ describe('one run', () => {
     const slow = await startFakeApi({ latencyMs: 60 })
     try {
       const imgs = [1, 2, 3, 4, 5, 6, 7].map((n) => `<img src="/img/${n}.png">`).join('')
-      const out = await process(page(imgs), { ...base(), baseUrl: slow.url, concurrency: 2 })
+      const out = await process(page(imgs), {
+        ...base(),
+        baseUrl: slow.url,
+        concurrency: 2,
+        batch: false,
+      })
       expect(slow.images).toHaveLength(7)
       expect(slow.stats.maxInFlight).toBe(2)
       expect(out.data.altText?.stats.described).toBe(7)
     } finally {
       await slow.close()
     }
+  })
+
+  it('sends the images of a page in batch requests: fewer round trips', async () => {
+    const imgs = [1, 2, 3, 4, 5, 6, 7].map((n) => `<img src="/img/${n}.png">`).join('')
+    const out = await process(page(imgs), base())
+    expect(api.images).toHaveLength(7)
+    expect(api.stats.calls).toBeLessThan(7)
+    expect(api.requests.some((r) => r.path === '/v1/alt-text/batch')).toBe(true)
+    expect(out.data.altText?.stats.described).toBe(7)
+    expect(String(out)).toContain('alt="Image 7"')
   })
 
   it('stops at maxImages and reports the rest with positions', async () => {
@@ -136,7 +151,13 @@ describe('one run', () => {
         },
         models: async () => ({ models: [{ id: 'm', name: 'M', credits: 2, default: true }] }),
       } as unknown as AltTextClient
-      const run = createAltTextRun({ ...base(), client, maxCredits: 5, concurrency: 1 })
+      const run = createAltTextRun({
+        ...base(),
+        client,
+        maxCredits: 5,
+        concurrency: 1,
+        batch: false,
+      })
       // Two pages one after the other: the second one sees what the first one spent.
       await process(page('<img src="/img/1.png"><img src="/img/2.png">'), { run })
       await process(page('<img src="/img/3.png"><img src="/img/4.png">'), { run })
@@ -185,20 +206,62 @@ describe('problems', () => {
     await expect(run).rejects.toMatchObject({ fatal: true, ruleId: 'failed', line: 1 })
   })
 
-  it('a wrong key stops calling after the first refusal', async () => {
-    const imgs = [1, 2, 3, 4].map((n) => `<img src="/img/${n}.png">`).join('')
-    const out = await process(page(imgs), { ...base(), apiKey: 'atk_wrong', concurrency: 1 })
-    expect(api.stats.calls).toBe(1)
-    expect(out.data.altText?.stats.failed).toBe(4)
+  const twelve = () =>
+    page(Array.from({ length: 12 }, (_, n) => `<img src="/img/${n + 1}.png">`).join('\n'))
+
+  it('a wrong key stops the run after at most `concurrency` requests, with one file.fail', async () => {
+    const run = createAltTextRun({
+      ...base(),
+      apiKey: 'atk_wrong',
+      concurrency: 3,
+      batch: false,
+    })
+    const file = new VFile({ value: twelve(), path: join(site.dir, 'index.html') })
+    const processing = unified()
+      .use(rehypeParse)
+      .use(rehypeAltText, { run })
+      .use(rehypeStringify)
+      .process(file)
+    await expect(processing).rejects.toMatchObject({
+      fatal: true,
+      ruleId: 'fatal',
+      reason: expect.stringMatching(/^Stopped: .*ALTTEXT_API_KEY/),
+    })
+    expect(api.stats.calls).toBeGreaterThanOrEqual(1)
+    expect(api.stats.calls).toBeLessThanOrEqual(3)
+    // One message for the file, not one per image.
+    expect(file.messages).toHaveLength(1)
+    expect(run.stats).toMatchObject({ images: 12, stopped: 12, failed: 0 })
+    expect(run.fatal?.code).toBe('unauthorized')
   })
 
-  it('no key at all is a reported failure, not a crash', async () => {
+  it('failOnError: false turns a fatal answer into one message per file', async () => {
+    const balance = api.balance
+    api.program({ balance: 0 })
+    const run = createAltTextRun({ ...base(), failOnError: false })
+    const a = await process(twelve(), { run })
+    const b = await process(page('<img src="/img/1.png">'), { run }, join(site.dir, 'b.html'))
+    api.program({ balance })
+    for (const out of [a, b]) {
+      expect(out.messages.map((m) => m.ruleId)).toEqual(['fatal'])
+      expect(out.messages[0]?.reason).toMatch(/credits/)
+      expect(String(out)).not.toContain('alt=')
+    }
+    // The second file sent nothing: the run had stopped.
+    expect(api.stats.calls).toBe(1)
+    expect(run.summary().fatal?.code).toBe('insufficient_credits')
+  })
+
+  it('no key at all stops the run with one clear error and no request', async () => {
     const saved = globalThis.process.env.ALTTEXT_API_KEY
     delete globalThis.process.env.ALTTEXT_API_KEY
     try {
-      const out = await process(page('<img src="/img/1.png">'), { ...base(), apiKey: undefined })
-      expect(out.messages[0]?.reason).toMatch(/ALTTEXT_API_KEY/)
-      expect(api.images).toHaveLength(0)
+      const run = process(page('<img src="/img/1.png"><img src="/img/2.png">'), {
+        ...base(),
+        apiKey: undefined,
+      })
+      await expect(run).rejects.toMatchObject({ reason: expect.stringMatching(/ALTTEXT_API_KEY/) })
+      expect(api.stats.calls).toBe(0)
     } finally {
       if (saved !== undefined) globalThis.process.env.ALTTEXT_API_KEY = saved
     }

@@ -1,0 +1,25 @@
+/** What happened to the images of a file: the types `processTree` and the page cache share. */
+import type { Element } from 'hast'
+import type { AltTextStats } from './stats.js'
+
+/** What happened to one image of a file (in `file.data.altText.images`). */
+export interface ImageResult {
+  node: Element
+  src: string
+  /** `stopped`: not described because the run stopped on a fatal answer (see `run.fatal`). */
+  status: 'described' | 'cached' | 'skipped' | 'failed' | 'stopped'
+  altText?: string | undefined
+  reason?: string | undefined
+}
+
+/** `file.data.altText`: the file's counters and per-image results. */
+export interface FileAltText {
+  stats: AltTextStats
+  images: ImageResult[]
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    altText: FileAltText
+  }
+}
