@@ -1,33 +1,23 @@
-// CLI: time to check and to fix a folder of 1,000 HTML pages with a warm cache (the real API in
-// wrangler dev and a fake model warm the cache first; the timed runs make no API call).
+// CLI: time to check and to fix a folder of 1,000 HTML pages with a warm cache (testkit's fake
+// AltText API warms the cache first; the timed runs make no API call).
 import { execFile } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { startApi, startFakeModel } from '@alttextapi/testkit'
+import { startFakeApi } from '@alttextapi/testkit'
 import { now, report } from './lib.mjs'
 import { writeSite } from './site.mjs'
-import { signup } from './test/support.mjs'
 
 const run_ = promisify(execFile)
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'plugins', 'cli', 'dist', 'cli.js')
 
 export async function run() {
   const work = await mkdtemp(join(tmpdir(), 'alttext-bench-cli-'))
-  const model = await startFakeModel()
-  const api = await startApi({
-    vars: {
-      OPENROUTER_API_KEY: 'bench',
-      OPENROUTER_BASE_URL: model.url,
-      SIGNUP_CREDITS: '100000',
-      RATE_LIMIT_PER_MINUTE: '100000',
-    },
-  })
+  const api = await startFakeApi({ balance: 100_000 })
   try {
-    const account = await signup(api)
-    const env = { ...process.env, ALTTEXT_API_KEY: account.key, ALTTEXT_API_URL: api.url }
+    const env = { ...process.env, ALTTEXT_API_KEY: api.key, ALTTEXT_API_URL: api.url }
     const cache = join(work, 'cache')
     const alttext = async (args) => {
       const start = now()
@@ -40,7 +30,7 @@ export async function run() {
     // Warm the cache on one copy of the site…
     await writeSite(join(work, 'warmup'), { pages: 1000, imagesPerPage: 3, distinct: 200 })
     await alttext(['fix', join(work, 'warmup'), '--cache', cache])
-    const callsAfterWarmup = model.calls
+    const callsAfterWarmup = api.stats.calls
     // …then time a fresh copy.
     const site = join(work, 'site')
     await writeSite(site, { pages: 1000, imagesPerPage: 3, distinct: 200 })
@@ -53,14 +43,13 @@ export async function run() {
     )
     report(
       'cli: fix 1,000 pages, warm cache',
-      `${(fix.ms / 1000).toFixed(2)} s, ${model.calls - callsAfterWarmup} API calls`,
+      `${(fix.ms / 1000).toFixed(2)} s, ${api.stats.calls - callsAfterWarmup} API calls`,
       '0 API calls',
-      model.calls === callsAfterWarmup,
+      api.stats.calls === callsAfterWarmup,
     )
     report('cli: check after fix', `exit ${after.code}`, 'exit 0', after.code === 0)
   } finally {
     await api.stop()
-    await model.close()
     await rm(work, { recursive: true, force: true })
   }
 }
