@@ -224,7 +224,9 @@ export async function startFakeApi(options = {}) {
         { 'retry-after': '1' },
       )
     if (claim && claim.request !== request)
-      throw invalid(
+      throw new FakeApiError(
+        400,
+        'idempotency_key_reused',
         'Idempotency-Key reused with a different request: send a new key for a new request.',
       )
     if (claim) return { payload: claim.payload, replayed: true }

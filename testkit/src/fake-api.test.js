@@ -137,7 +137,7 @@ describe('fake AltText API: the contract', () => {
     expect(first.headers.get('idempotent-replayed')).toBeNull()
     expect(api.balance).toBe(999)
     const other = await call('/v1/alt-text', { image: b64(tinyPng(6)) }, key)
-    expect([other.status, other.json.error.code]).toEqual([400, 'invalid_request'])
+    expect([other.status, other.json.error.code]).toEqual([400, 'idempotency_key_reused'])
     api.holdKey('k-2')
     const busy = await call(
       '/v1/alt-text',
