@@ -1,4 +1,4 @@
-export { commands } from './commands/index.js'
+export { type CommandEntry, commands } from './commands/index.js'
 export { findHtmlFiles, writeAtomic } from './files.js'
 export type { Command, CommandIO } from './io.js'
 export { main } from './main.js'

@@ -8,10 +8,8 @@ export interface CommandIO {
   cwd: string
 }
 
-/** A subcommand of `alttext`. */
+/** A subcommand of `alttext` (its one-line summary is in the registry, `commands/index.ts`). */
 export interface Command {
-  /** One line for the help text. */
-  summary: string
   /** Usage and options, shown by `alttext <command> --help`. */
   help: string
   /** Runs with the arguments after the command name; resolves to the exit code. */

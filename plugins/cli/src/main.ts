@@ -14,11 +14,12 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     io.stdout.write(usage())
     return name ? 0 : 2
   }
-  const command = commands[name]
-  if (!command) {
+  const entry = commands[name]
+  if (!entry) {
     io.stderr.write(`alttext: unknown command "${name}"\n\n${usage()}`)
     return 2
   }
+  const command = await entry.load()
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(command.help)
     return 0

@@ -175,9 +175,62 @@ describe('alttext fix', () => {
     expect(await main(['fix'], io().io)).toBe(2)
     expect(await main(['fix', 'site', '--bogus'], io().io)).toBe(2)
     expect(await main(['nope'], io().io)).toBe(2)
-    // Registered commands (e.g. sanity, added by its own package) are reachable by name.
-    expect(await main(['sanity'], io().io)).toBe(2)
+    // The Sanity backfill ships with the Sanity package (`alttext-sanity`), not here.
+    const sanity = io()
+    expect(await main(['sanity'], sanity.io)).toBe(2)
+    expect(sanity.err.join('')).toContain('unknown command')
   })
+})
+
+describe('a fatal answer stops the run with one message', () => {
+  /** Many pages with many images: a run that would otherwise fail image after image. */
+  async function bigSite() {
+    for (let page = 0; page < 6; page++)
+      await writeFile(
+        join(dir, 'site', `p${page}.html`),
+        [1, 2, 3].map((n) => `<img src="/img/${n}.png?${page}">`).join('\n'),
+      )
+  }
+
+  it('a wrong key: exit 1, one message that says what to do, few requests', async () => {
+    await bigSite()
+    const t = io()
+    t.io.env = { ALTTEXT_API_KEY: 'atk_wrong', ALTTEXT_API_URL: api.url }
+    expect(await main(['fix', 'site', '--no-cache', '--concurrency', '2'], t.io)).toBe(1)
+    const err = t.err.join('')
+    expect(err.match(/ALTTEXT_API_KEY/g)).toHaveLength(1)
+    expect(err).toMatch(/^alttext fix: stopped: .*ALTTEXT_API_KEY/m)
+    expect(err).not.toContain('Could not describe image')
+    expect(api.stats.calls).toBeLessThanOrEqual(2)
+    expect(await readFile(join(dir, 'site', 'index.html'), 'utf8')).toBe(home)
+    expect(t.out.join('')).toMatch(/not processed \(run stopped\)|0 rewritten/)
+  })
+
+  it('no credits (402): exit 1 and one message', async () => {
+    await bigSite()
+    const balance = api.balance
+    api.program({ balance: 0 })
+    try {
+      const t = io()
+      expect(await main(['fix', 'site', '--no-cache'], t.io)).toBe(1)
+      const err = t.err.join('')
+      expect(err.match(/stopped:/g)).toHaveLength(1)
+      expect(err).toMatch(/credits/i)
+      expect(err).not.toContain('Could not describe image')
+    } finally {
+      api.program({ balance })
+    }
+  })
+
+  it('an unreachable API: exit 1 and one message', async () => {
+    const { freePort } = await import('@alttextapi/testkit')
+    const t = io()
+    t.io.env = { ALTTEXT_API_KEY: api.key, ALTTEXT_API_URL: `http://127.0.0.1:${await freePort()}` }
+    expect(await main(['fix', 'site', '--no-cache'], t.io)).toBe(1)
+    const err = t.err.join('')
+    expect(err.match(/stopped:/g)).toHaveLength(1)
+    expect(err).toMatch(/Could not reach the API/)
+  }, 30_000)
 })
 
 describe('the executable', () => {
@@ -189,5 +242,6 @@ describe('the executable', () => {
     const help = spawnSync(bin, ['--help'], { encoding: 'utf8' })
     expect(help.status).toBe(0)
     expect(help.stdout).toContain('fix ')
+    expect(help.stdout).not.toContain('sanity')
   })
 })

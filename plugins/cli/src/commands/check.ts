@@ -12,7 +12,6 @@ import type { Command } from '../io.js'
 const parser = unified().use(rehypeParse)
 
 export const check: Command = {
-  summary: 'List images without alt text in built HTML; exit 1 if there is any',
   help: `Usage: alttext check <dir>
 
 Lists every <img> without an alt attribute as file:line:column src.

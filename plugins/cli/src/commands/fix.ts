@@ -37,7 +37,10 @@ Options:
   --api-url <url>        API base URL (default ALTTEXT_API_URL or the hosted API)
 
 The API key is read from ALTTEXT_API_KEY.
-Exit code: 0 when done (failures are reported), 1 with --fail-on-error and failures, 2 on usage errors.
+A fatal answer (bad key, no credits, 403, no model configured, the API unreachable) stops the
+run at once with one message; pages already written keep their alt text.
+Exit code: 0 when done (failures are reported), 1 when the run stopped on a fatal answer or with
+--fail-on-error and failures, 2 on usage errors.
 `
 
 const positiveInt = (value: string | undefined, name: string): number | undefined => {
@@ -82,7 +85,6 @@ function siteImages(root: string, base: string, maxBytes: number): Options['reso
 }
 
 export const fix: Command = {
-  summary: 'Fill missing alt text in built HTML files, in place',
   help: HELP,
   async run(args, io) {
     let parsed: ReturnType<typeof parseFixArgs>
@@ -119,6 +121,8 @@ export const fix: Command = {
       cacheDir: values.cache
         ? resolve(io.cwd, values.cache)
         : resolve(io.cwd, 'node_modules', '.cache', 'alttextapi'),
+      // A fatal answer is reported once below, not as a failed file per page.
+      failOnError: false,
     }
     const run = createAltTextRun(options)
     const files = await findHtmlFiles(root)
@@ -126,12 +130,19 @@ export const fix: Command = {
     const limit = createLimiter(4)
     let written = 0
     let notWritten = 0
+    let notProcessed = 0
     const status = () =>
       `${run.stats.described} described · ${run.stats.cached} cached · ${run.stats.failed} failed`
     await Promise.all(
       files.map((path) =>
         limit(async () => {
           const name = relative(io.cwd, path) || path
+          // Once the run has stopped, the other pages are left as they are (and counted).
+          if (run.fatal) {
+            notProcessed++
+            progress.tick(undefined, status())
+            return
+          }
           let bytes: Buffer
           try {
             bytes = await readFile(path)
@@ -151,6 +162,7 @@ export const fix: Command = {
           }
           const result = await fillAltText(text, { run, path })
           for (const message of result.file.messages) {
+            if (message.ruleId === 'fatal') continue
             progress.log(`${name}:${message.line ?? 0}:${message.column ?? 0}: ${message.reason}`)
           }
           if (result.changed > 0 && !run.dryRun) {
@@ -174,9 +186,23 @@ export const fix: Command = {
     )
     progress.end()
     const prefix = run.dryRun ? 'alttext (dry run)' : 'alttext'
+    const fatal = run.fatal
+    const pages = [
+      `${files.length} files`,
+      `${written} rewritten`,
+      ...(notWritten > 0 ? [`${notWritten} not written`] : []),
+      ...(notProcessed > 0 ? [`${notProcessed} not processed (run stopped)`] : []),
+    ].join(', ')
     io.stdout.write(
-      `${prefix}: ${files.length} files, ${written} rewritten, ${notWritten > 0 ? `${notWritten} not written, ` : ''}${run.stats.images} images without alt: ${formatStats(run.stats, run.dryRun)}\n`,
+      `${prefix}: ${pages}, ${run.stats.images} images without alt: ${formatStats(run.stats, run.dryRun)}\n`,
     )
+    // The API's per-image failures, once per kind (the lines above name each image).
+    for (const group of run.summary().failures)
+      io.stderr.write(`alttext: ${group.count}× ${group.code}: ${group.message}\n`)
+    if (fatal) {
+      io.stderr.write(`alttext fix: stopped: ${fatal.message}\n`)
+      return 1
+    }
     return values['fail-on-error'] && (run.stats.failed > 0 || notWritten > 0) ? 1 : 0
   },
 }

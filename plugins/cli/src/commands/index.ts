@@ -1,14 +1,24 @@
 /**
- * The command registry: `alttext <name> …` runs `commands[name]`. A new command is a file in this
- * folder and one line here.
+ * The command registry: `alttext <name> …` loads `commands[name]` only when it runs, so
+ * `alttext --help` (and `alttext check`) do not load what `fix` needs (rehype, sharp, the client).
+ * A new command is a file in this folder and one entry here.
  */
 import type { Command } from '../io.js'
-import { check } from './check.js'
-import { fix } from './fix.js'
-import { sanity } from './sanity.js'
 
-export const commands: Record<string, Command> = {
-  fix,
-  check,
-  sanity,
+/** A command as the registry knows it before it is loaded. */
+export interface CommandEntry {
+  /** One line for `alttext --help`. */
+  summary: string
+  load(): Promise<Command>
+}
+
+export const commands: Record<string, CommandEntry> = {
+  fix: {
+    summary: 'Fill missing alt text in built HTML files, in place',
+    load: async () => (await import('./fix.js')).fix,
+  },
+  check: {
+    summary: 'List images without alt text in built HTML; exit 1 if there is any',
+    load: async () => (await import('./check.js')).check,
+  },
 }
