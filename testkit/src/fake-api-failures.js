@@ -19,6 +19,7 @@ import { FakeApiError } from './fake-api-wire.js'
  * @property {number} [times] how many calls (or matching images) fail; default 1, `Infinity` for
  *   every one (a "fatal mode" such as every call answering 401)
  * @property {boolean} [reset] drop the connection instead of answering
+ * @property {boolean} [hang] never answer (the client's timeout must end the call)
  * @property {boolean} [afterCharge] do the work (charge, keep the answer for replays), then answer
  *   the failure: an answer lost on its way back, as after a client timeout
  * @property {'generation' | 'all'} [scope] which routes: the two generation routes (default), or

@@ -351,6 +351,7 @@ export async function startFakeApi(options = {}) {
           record.body = JSON.parse(raw.toString('utf8'))
         } catch {}
       const failure = failures.takeCall(true)
+      if (failure?.hang) return
       if (failure?.reset) return drop(req, record)
       if (failure) throw failureError(failure)
       requireKey(req)
@@ -359,6 +360,7 @@ export async function startFakeApi(options = {}) {
           ? await single(req, raw, record)
           : await batch(req, raw, record)
       const lost = failures.takeAfterCharge()
+      if (lost?.hang) return
       if (lost?.reset) return drop(req, record)
       if (lost) throw failureError(lost)
       if (replayed) stats.replayed++

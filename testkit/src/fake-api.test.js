@@ -199,9 +199,18 @@ describe('fake AltText API: programmable', () => {
     expect((await call('/v1/account')).status).toBe(200)
   })
 
-  it('drops a connection, and can lose an answer after charging it (the retry replays)', async () => {
+  it('drops a connection, hangs, and can lose an answer after charging it (the retry replays)', async () => {
     api.fail({ reset: true })
     await expect(call('/v1/alt-text', { image: b64(tinyPng(1)) })).rejects.toThrow()
+    api.fail({ hang: true })
+    const hung = fetch(`${api.url}/v1/alt-text`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.key}` },
+      body: JSON.stringify({ image: b64(tinyPng(1)) }),
+      signal: AbortSignal.timeout(200),
+    })
+    await expect(hung).rejects.toThrow(/abort|timeout/i)
+    expect(api.balance).toBe(1000)
     api.fail({ afterCharge: true, status: 500 })
     const key = { 'idempotency-key': 'lost-1' }
     const lost = await call('/v1/alt-text', { image: b64(tinyPng(2)) }, key)
