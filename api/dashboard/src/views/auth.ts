@@ -1,5 +1,5 @@
 /** Sign up (the landing page), log in, and the one-time display of the first API key. */
-import type { CreatedApiKey } from '@alttextapi/core'
+import { type CreatedApiKey, isEmailAddress, LIMITS } from '@alttextapi/core'
 import { api } from '../api.js'
 import { h } from '../dom.js'
 import { HOME, link, navigate, type Route } from '../router.js'
@@ -13,12 +13,11 @@ import { messageBox } from '../ui/status.js'
 /** Held in memory only, between sign-up and the welcome page: the full key is shown once. */
 let freshKey: CreatedApiKey | null = null
 
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-const MIN_PASSWORD = 10
+const MIN_PASSWORD = LIMITS.minPasswordLength
 
 function checkEmail(value: string): string | null {
   if (!value) return 'Enter your email address.'
-  if (!EMAIL_RE.test(value)) return 'Enter an email address like name@example.com.'
+  if (!isEmailAddress(value)) return 'Enter an email address like name@example.com.'
   return null
 }
 
@@ -31,13 +30,13 @@ export const landing: Route = {
     const name = inputField({
       label: 'Name (optional)',
       name: 'name',
-      attrs: { autocomplete: 'name', maxlength: 100 },
+      attrs: { autocomplete: 'name', maxlength: LIMITS.maxNameLength },
     })
     const email = inputField({
       label: 'Email',
       name: 'email',
       type: 'email',
-      attrs: { autocomplete: 'email', required: true, maxlength: 254 },
+      attrs: { autocomplete: 'email', required: true, maxlength: LIMITS.maxEmailLength },
     })
     const password = inputField({
       label: 'Password',
@@ -48,7 +47,7 @@ export const landing: Route = {
         autocomplete: 'new-password',
         required: true,
         minlength: MIN_PASSWORD,
-        maxlength: 256,
+        maxlength: LIMITS.maxPasswordLength,
       },
     })
     const form = h(

@@ -1,5 +1,5 @@
 /** API keys: list, create (the key shown once), revoke with a confirmation. */
-import type { ApiKey, CreatedApiKey } from '@alttextapi/core'
+import { type ApiKey, type CreatedApiKey, LIMITS } from '@alttextapi/core'
 import { api } from '../api.js'
 import { h, replace } from '../dom.js'
 import { time } from '../format.js'
@@ -116,7 +116,7 @@ export const keys: Route = {
       label: 'Key name',
       name: 'name',
       hint: 'Where you will use it, e.g. “Blog build” or “WordPress”.',
-      attrs: { maxlength: 100, required: true, autocomplete: 'off' },
+      attrs: { maxlength: LIMITS.maxNameLength, required: true, autocomplete: 'off' },
     })
     const createBox = messageBox()
     const form = h(

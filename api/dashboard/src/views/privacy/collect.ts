@@ -1,0 +1,46 @@
+/** The privacy policy: what is collected, and what for. */
+import { type Child, h } from '../../dom.js'
+import { list } from './parts.js'
+
+/** Sections: Overview; Information We Collect; How We Use Your Information. */
+export function collectedSections(): Child[] {
+  return [
+    h('h2', null, 'Overview'),
+    h(
+      'p',
+      null,
+      'AltText API ("we", "us", or "our") is committed to protecting your privacy. This Privacy Policy explains how we collect, use, and protect your information when you use our AI-powered alt text generation API.',
+    ),
+    h('h2', null, 'Information We Collect'),
+    h('h3', null, 'Account Information'),
+    list(
+      'Email address (for account creation and authentication)',
+      'Password (hashed with bcrypt, never stored in plain text)',
+      'Name (optional)',
+    ),
+    h('h3', null, 'Usage Data'),
+    list(
+      'API key usage and request timestamps',
+      'Number of images processed',
+      'Total credits used',
+      'API endpoint accessed',
+      'AI model used for generation',
+    ),
+    h('h3', null, 'Image Data'),
+    h(
+      'p',
+      null,
+      'We process images you submit via our API to generate alt text. We do not permanently store your images. Images are only held in memory during processing and are immediately discarded after the alt text is generated.',
+    ),
+    h('p', null, 'For usage tracking and billing purposes, we store:'),
+    list('Image URLs (if provided)', 'Generated alt text', 'Language used', 'Cost of processing'),
+    h('h2', null, 'How We Use Your Information'),
+    list(
+      'To provide and maintain our alt text generation service',
+      'To process billing and track usage',
+      'To authenticate API requests',
+      'To improve our service quality and reliability',
+      'To communicate with you about your account',
+    ),
+  ]
+}

@@ -1,0 +1,22 @@
+/** Common BCP 47 tags for the language menu; the API accepts any tag `isLanguageTag` accepts. */
+export const LANGUAGES: [string, string][] = [
+  ['en', 'English'],
+  ['de', 'German (Deutsch)'],
+  ['fr', 'French (Français)'],
+  ['es', 'Spanish (Español)'],
+  ['it', 'Italian (Italiano)'],
+  ['pt-BR', 'Portuguese, Brazil (Português)'],
+  ['nl', 'Dutch (Nederlands)'],
+  ['pl', 'Polish (Polski)'],
+  ['sv', 'Swedish (Svenska)'],
+  ['da', 'Danish (Dansk)'],
+  ['fi', 'Finnish (Suomi)'],
+  ['cs', 'Czech (Čeština)'],
+  ['tr', 'Turkish (Türkçe)'],
+  ['uk', 'Ukrainian (Українська)'],
+  ['ar', 'Arabic (العربية)'],
+  ['hi', 'Hindi (हिन्दी)'],
+  ['ja', 'Japanese (日本語)'],
+  ['ko', 'Korean (한국어)'],
+  ['zh-Hans', 'Chinese, Simplified (简体中文)'],
+]
