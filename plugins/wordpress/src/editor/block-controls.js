@@ -11,7 +11,9 @@ import { __ } from '@wordpress/i18n'
 import { altAttributes, DECORATIVE_ATTRIBUTE, IMAGE_BLOCKS, imageOf } from './image-blocks'
 import { LABEL_GENERATE, useGenerate } from './use-generate'
 
-const config = () => window.alttextapiConfig ?? { configured: false, overwrite: 'never' }
+/** @returns {AltTextApiConfig} */
+const config = () =>
+  window.alttextapiConfig ?? { configured: false, overwrite: 'never', settingsUrl: '' }
 
 /** Registers the decorative attribute on the image blocks. */
 addFilter('blocks.registerBlockType', 'alttextapi/decorative-attribute', (settings, name) => {
@@ -22,6 +24,13 @@ addFilter('blocks.registerBlockType', 'alttextapi/decorative-attribute', (settin
   }
 })
 
+/**
+ * The AltText API panel of one image block's inspector.
+ * @param {{
+ *   block: import('./image-blocks').Block,
+ *   setAttributes: (attributes: Record<string, unknown>) => void,
+ * }} props
+ */
 function AltTextPanel({ block, setAttributes }) {
   const [busy, setBusy] = useState(false)
   const generate = useGenerate()

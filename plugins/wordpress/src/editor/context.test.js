@@ -1,5 +1,10 @@
+import { describe, expect, it } from '@jest/globals'
 import { blockText, contextParts, nearbyText, plainText } from './context'
 
+/**
+ * @param {string} clientId
+ * @param {string} content
+ */
 const p = (clientId, content) => ({
   name: 'core/paragraph',
   clientId,

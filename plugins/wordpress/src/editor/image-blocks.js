@@ -3,7 +3,42 @@
  * block objects ({ name, clientId, attributes, innerBlocks }) so they can be unit tested.
  */
 
-/** Attribute names per block type; `hasImage` tells whether the block shows an image now. */
+/**
+ * A block as the block editor holds it (only what this plugin reads).
+ * @typedef {{
+ *   name: string,
+ *   clientId?: string,
+ *   attributes: Record<string, any>,
+ *   innerBlocks?: Block[],
+ * }} Block
+ */
+
+/**
+ * Where a block type keeps its image's alt, attachment id and URL.
+ * @typedef {{
+ *   alt: string,
+ *   id: string,
+ *   url: string,
+ *   hasImage: (attributes: Record<string, any>) => boolean,
+ * }} ImageBlockSpec
+ */
+
+/**
+ * The image facts of one block.
+ * @typedef {{
+ *   clientId: string,
+ *   name: string,
+ *   attachmentId: number,
+ *   url: string,
+ *   alt: string,
+ *   decorative: boolean,
+ * }} BlockImage
+ */
+
+/**
+ * Attribute names per block type; `hasImage` tells whether the block shows an image now.
+ * @type {Record<string, ImageBlockSpec | undefined>}
+ */
 export const IMAGE_BLOCKS = {
   'core/image': { alt: 'alt', id: 'id', url: 'url', hasImage: (a) => Boolean(a.url) },
   'core/media-text': {
@@ -26,7 +61,8 @@ export const DECORATIVE_ATTRIBUTE = 'alttextapiDecorative'
 
 /**
  * Image facts of a block, or null when it has no image.
- * @param {{name: string, clientId?: string, attributes: Record<string, unknown>}} block
+ * @param {Block} block
+ * @returns {BlockImage | null}
  */
 export function imageOf(block) {
   const spec = IMAGE_BLOCKS[block.name]
@@ -34,7 +70,7 @@ export function imageOf(block) {
   const a = block.attributes ?? {}
   if (!spec.hasImage(a)) return null
   return {
-    clientId: block.clientId,
+    clientId: block.clientId ?? '',
     name: block.name,
     attachmentId: typeof a[spec.id] === 'number' ? a[spec.id] : 0,
     url: String(a[spec.url] ?? ''),
@@ -45,11 +81,13 @@ export function imageOf(block) {
 
 /**
  * Every image block in a tree (depth first, in document order).
- * @param {Array<any>} blocks
- * @returns {Array<ReturnType<typeof imageOf> & {}>}
+ * @param {Block[]} blocks
+ * @returns {BlockImage[]}
  */
 export function findImages(blocks) {
+  /** @type {BlockImage[]} */
   const out = []
+  /** @param {Block[] | undefined} list */
   const walk = (list) => {
     for (const block of list ?? []) {
       const image = imageOf(block)
@@ -63,7 +101,7 @@ export function findImages(blocks) {
 
 /**
  * Images that need alt text: no alt, not marked decorative.
- * @param {Array<any>} blocks
+ * @param {Block[]} blocks
  */
 export function findImagesWithoutAlt(blocks) {
   return findImages(blocks).filter((image) => image.alt === '' && !image.decorative)

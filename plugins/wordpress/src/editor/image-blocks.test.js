@@ -1,5 +1,11 @@
+import { describe, expect, it } from '@jest/globals'
 import { altAttributes, findImages, findImagesWithoutAlt, imageOf } from './image-blocks'
 
+/**
+ * @param {string} clientId
+ * @param {Record<string, unknown>} attributes
+ * @param {import('./image-blocks').Block[]} [innerBlocks]
+ */
 const image = (clientId, attributes, innerBlocks = []) => ({
   name: 'core/image',
   clientId,

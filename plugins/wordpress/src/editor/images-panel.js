@@ -1,6 +1,7 @@
 /**
  * Document sidebar panel: lists the post's images without alt text and generates them all.
  */
+import { store as blockEditorStore } from '@wordpress/block-editor'
 import { useDispatch, useSelect } from '@wordpress/data'
 import { PluginDocumentSettingPanel } from '@wordpress/editor'
 import { useState } from '@wordpress/element'
@@ -11,11 +12,14 @@ import { ImagesPanelView } from './images-panel-view'
 import { runAll } from './run-all'
 import { useGenerate } from './use-generate'
 
+/** The "Alt text" panel of the document sidebar. */
 function ImagesPanel() {
-  const blocks = useSelect((select) => select('core/block-editor').getBlocks(), [])
-  const { selectBlock } = useDispatch('core/block-editor')
+  const blocks = useSelect((select) => select(blockEditorStore).getBlocks(), [])
+  const { selectBlock } = useDispatch(blockEditorStore)
   const generate = useGenerate()
-  const [progress, setProgress] = useState(null)
+  const [progress, setProgress] = useState(
+    /** @type {{done: number, failed: number, total: number} | null} */ (null),
+  )
   const [running, setRunning] = useState(false)
   const images = findImagesWithoutAlt(blocks)
   const configured = Boolean(window.alttextapiConfig?.configured)

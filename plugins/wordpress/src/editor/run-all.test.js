@@ -1,7 +1,9 @@
+import { describe, expect, it } from '@jest/globals'
 import { runAll } from './run-all'
 
 describe('runAll', () => {
   it('reports progress and continues past per-image errors', async () => {
+    /** @type {Array<{done: number, failed: number, total: number}>} */
     const seen = []
     const result = await runAll(
       [1, 2, 3],
@@ -13,6 +15,7 @@ describe('runAll', () => {
   })
 
   it('stops when the account has no credits', async () => {
+    /** @type {number[]} */
     const calls = []
     const result = await runAll(
       [1, 2, 3],

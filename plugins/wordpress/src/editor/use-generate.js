@@ -2,7 +2,9 @@
  * Hook shared by the inspector button and the document panel: generates alt text for one image
  * block and writes it into the block, reporting errors as editor notices (never throwing).
  */
+import { store as blockEditorStore } from '@wordpress/block-editor'
 import { useDispatch, useSelect } from '@wordpress/data'
+import { store as editorStore } from '@wordpress/editor'
 import { useCallback } from '@wordpress/element'
 import { __ } from '@wordpress/i18n'
 import { errorMessage, isFatal, requestAltText } from './api'
@@ -12,12 +14,14 @@ import { altAttributes } from './image-blocks'
 /** @returns {(image: {clientId: string, name: string, attachmentId: number, url: string}) => Promise<{ok: boolean, code?: string, fatal?: boolean}>} */
 export function useGenerate() {
   const { postId, title } = useSelect((select) => {
-    const editor = select('core/editor')
+    const editor = select(editorStore)
     return { postId: editor.getCurrentPostId(), title: editor.getEditedPostAttribute('title') }
   }, [])
-  const { updateBlockAttributes } = useDispatch('core/block-editor')
+  const { updateBlockAttributes } = useDispatch(blockEditorStore)
+  // @wordpress/notices is not a dependency (only its store is used, by name): typed here.
+  /** @type {{createErrorNotice: (message: string, options: Record<string, unknown>) => void}} */
   const { createErrorNotice } = useDispatch('core/notices')
-  const getBlocks = useSelect((select) => select('core/block-editor').getBlocks, [])
+  const getBlocks = useSelect((select) => select(blockEditorStore).getBlocks, [])
 
   return useCallback(
     async (image) => {
@@ -37,7 +41,8 @@ export function useGenerate() {
           type: 'snackbar',
           explicitDismiss: false,
         })
-        return { ok: false, code: error?.code, fatal: isFatal(error) }
+        const code = error instanceof Object && 'code' in error ? String(error.code) : undefined
+        return { ok: false, code, fatal: isFatal(error) }
       }
     },
     [postId, title, getBlocks, updateBlockAttributes, createErrorNotice],

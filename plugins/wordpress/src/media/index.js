@@ -5,6 +5,13 @@
 import apiFetch from '@wordpress/api-fetch'
 import { __ } from '@wordpress/i18n'
 
+/**
+ * The alt text field of the attachment being shown: in the media modal, the list view's quick
+ * fields, or the attachment edit screen.
+ * @param {ParentNode} container
+ * @param {number} id
+ * @returns {HTMLInputElement | HTMLTextAreaElement | null}
+ */
 function altField(container, id) {
   return (
     container.querySelector(
@@ -13,10 +20,17 @@ function altField(container, id) {
   )
 }
 
+/**
+ * Describes one attachment through the plugin's REST route and fills its alt text field.
+ * @param {HTMLButtonElement} button
+ * @param {number} id
+ * @param {Element | null | undefined} statusEl
+ */
 async function generate(button, id, statusEl) {
   button.disabled = true
   if (statusEl) statusEl.textContent = ` ${__('Generating…', 'alttextapi')}`
   try {
+    /** @type {{altText: string}} */
     const result = await apiFetch({
       path: `/alttextapi/v1/attachments/${id}/generate`,
       method: 'POST',
@@ -31,7 +45,10 @@ async function generate(button, id, statusEl) {
     }
     if (statusEl) statusEl.textContent = ` ${__('Alt text written.', 'alttextapi')}`
   } catch (error) {
-    const message = error?.message ?? __('Alt text could not be generated.', 'alttextapi')
+    const message =
+      error instanceof Object && 'message' in error && typeof error.message === 'string'
+        ? error.message
+        : __('Alt text could not be generated.', 'alttextapi')
     if (statusEl) statusEl.textContent = ` ${message}`
     else window.alert(message)
   } finally {
@@ -42,7 +59,7 @@ async function generate(button, id, statusEl) {
 document.addEventListener('click', (event) => {
   const target = event.target instanceof Element ? event.target : null
   const button = target?.closest('.alttextapi-generate-attachment')
-  if (button) {
+  if (button instanceof HTMLButtonElement) {
     event.preventDefault()
     generate(
       button,
