@@ -2,11 +2,11 @@
  * Walks a hast tree in document order and lists the `<img>` elements, with what is needed to
  * describe them: the source to read, the page language, and the context around the image.
  */
+import { clipText, toLanguageTag } from '@alttextapi/core'
 import type { Element, Parents, Root } from 'hast'
-import { isLanguageTag } from './context.js'
 import type { ImageContext } from './options.js'
 import { parseSrcset, pickCandidate } from './srcset.js'
-import { clip, textOf } from './text.js'
+import { textOf } from './text.js'
 
 /** One `<img>` of the tree. */
 export interface FoundImage {
@@ -115,10 +115,10 @@ function nearbyText(ancestors: Parents[], caption: string | undefined): string |
     tries++
     let text = textOf(a)
     if (caption) text = text.replace(caption, '').trim()
-    if (text) return clip(text, 300)
+    if (text) return clipText(text, 300)
     if (a.type === 'element') {
       const beside = siblingText(ancestors[i - 1], a)
-      if (beside) return clip(beside, 300)
+      if (beside) return clipText(beside, 300)
     }
   }
   return undefined
@@ -168,8 +168,7 @@ export function findImages(tree: Root): FoundImage[] {
     // The closest usable `lang` wins; an invalid one falls back to the next ancestor's.
     for (const a of [...ancestors, node]) {
       if (a.type !== 'element' || typeof a.properties.lang !== 'string') continue
-      const tag = a.properties.lang.trim().replace(/_/g, '-')
-      if (isLanguageTag(tag)) lang = tag
+      lang = toLanguageTag(a.properties.lang) ?? lang
     }
     const src = sourceOf(node, parent)
     const caption = captionOf(ancestors)

@@ -295,7 +295,7 @@ describe('what is sent', () => {
     expect(one?.model).toBe('qwen/qwen2.5-vl-72b-instruct')
     expect(one?.context).toContain('Page title: Velos')
     expect(one?.context).toContain('Section heading: Unsere Flotte')
-    expect(one?.context).toContain('Figure caption: Das rote Velo')
+    expect(one?.context).toContain('Caption: Das rote Velo')
     expect(bySeed.get('2')?.context).toContain('Nearby text: Ein Text daneben und mehr.')
     expect(bySeed.get('2')?.context).not.toContain('link')
     expect(bySeed.get('3')?.context).toMatch(/only content of a link to \/shop/)
