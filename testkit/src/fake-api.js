@@ -51,6 +51,9 @@ export const FAKE_MODELS = [
   },
 ]
 
+/** The authenticated read routes. */
+const ACCOUNT_READS = ['/v1/account', '/v1/credits', '/v1/usage']
+
 /** Batch items described at the same time (the real API's BATCH_CONCURRENCY). */
 const BATCH_CONCURRENCY = 4
 
@@ -404,10 +407,8 @@ export async function startFakeApi(options = {}) {
   const read = (req, url) => {
     if (url.pathname === '/health') return { ok: true }
     if (url.pathname === '/v1/models') return { models: fake.models }
-    if (!['/v1/account', '/v1/credits', '/v1/usage'].includes(url.pathname))
+    if (!ACCOUNT_READS.includes(url.pathname))
       throw new FakeApiError(404, 'not_found', 'No such route.')
-    const failure = failures.takeCall(false)
-    if (failure) throw failureError(failure)
     requireKey(req)
     const { account } = fake
     if (url.pathname === '/v1/account') return account.user()
@@ -447,7 +448,14 @@ export async function startFakeApi(options = {}) {
     try {
       if (req.method === 'POST' && ['/v1/alt-text', '/v1/alt-text/batch'].includes(url.pathname))
         return await generation(req, res, url, record)
-      if (req.method === 'GET') return send(res, record, 200, read(req, url))
+      if (req.method === 'GET') {
+        // Failures with `scope: 'all'` reach the authenticated reads too.
+        const failure = ACCOUNT_READS.includes(url.pathname) ? failures.takeCall(false) : undefined
+        if (failure?.hang) return
+        if (failure?.reset) return drop(req, record)
+        if (failure) throw failureError(failure)
+        return send(res, record, 200, read(req, url))
+      }
       throw new FakeApiError(404, 'not_found', 'No such route.')
     } catch (error) {
       if (error instanceof FakeApiError)

@@ -196,6 +196,9 @@ describe('fake AltText API: programmable', () => {
     expect((await call('/v1/account')).status).toBe(401)
     expect((await fetch(`${api.url}/v1/models`)).status).toBe(200)
     api.clearFailures()
+    api.fail({ reset: true, scope: 'all' })
+    await expect(call('/v1/credits')).rejects.toThrow()
+    api.clearFailures()
     expect((await call('/v1/account')).status).toBe(200)
   })
 
