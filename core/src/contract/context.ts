@@ -12,6 +12,8 @@ export interface PageContext {
   text?: string | undefined
   /** The link the image stands in, if any. */
   link?: PageLink | undefined
+  /** The image's file name when it says something (`harbour-lights`, not `IMG_2041`). */
+  fileName?: string | undefined
 }
 
 /** A link around an image. */
@@ -33,6 +35,7 @@ export const CONTEXT_LINES = [
   { field: 'caption', label: 'Caption', maxLength: 400 },
   { field: 'text', label: 'Nearby text', maxLength: LIMITS.maxContextLength },
   { field: 'linkText', label: 'Link text', maxLength: 200 },
+  { field: 'fileName', label: 'File name', maxLength: 200 },
 ] as const
 
 /** Longest link target quoted in the context. */
@@ -61,8 +64,8 @@ export function clipText(text: string, max: number): string {
 
 /**
  * The one `context` string every client sends: labelled lines (`Page title: …`, `Section
- * heading: …`, `Caption: …`, `Nearby text: …`, `Link text: …`) and, for an image inside a link,
- * a sentence on where the link leads. Each part is squashed to one line and clipped to its share;
+ * heading: …`, `Caption: …`, `Nearby text: …`, `Link text: …`, `File name: …`) and, for an image
+ * inside a link, a sentence on where the link leads. Each part is squashed to one line and clipped to its share;
  * the whole is clipped to `LIMITS.maxContextLength`. Undefined when there is nothing to say.
  */
 export function formatContext(context: PageContext): string | undefined {
@@ -72,6 +75,7 @@ export function formatContext(context: PageContext): string | undefined {
     caption: context.caption,
     text: context.text,
     linkText: context.link?.text,
+    fileName: context.fileName,
   }
   const lines: string[] = []
   for (const line of CONTEXT_LINES) {

@@ -1,3 +1,4 @@
+import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
 import { AltTextRequest, clipText, formatContext, LIMITS } from '../../src/index.js'
 
@@ -26,6 +27,12 @@ describe('formatContext', () => {
     )
     expect(formatContext({ link: { only: true } })).toBe(
       'The image is the only content of a link: the alt text should say where the link leads.',
+    )
+  })
+
+  it('names the file after the other labelled lines', () => {
+    expect(formatContext({ fileName: 'harbour-lights', title: 'Our town' })).toBe(
+      'Page title: Our town\nFile name: harbour-lights',
     )
   })
 
@@ -70,8 +77,8 @@ describe('formatContext', () => {
       link: { text: long, href: `https://example.com/${'a'.repeat(3000)}`, only: true },
     }) as string
     expect(context.length).toBeLessThanOrEqual(MAX)
-    const parsed = AltTextRequest.parse({ imageUrl: 'https://example.com/a.png', context })
-    expect(parsed.ok).toBe(true)
+    const parsed = v.safeParse(AltTextRequest, { imageUrl: 'https://example.com/a.png', context })
+    expect(parsed.success).toBe(true)
   })
 })
 

@@ -94,6 +94,11 @@ final class Contract {
 			'label'      => 'Link text',
 			'max_length' => 200,
 		),
+		array(
+			'field'      => 'fileName',
+			'label'      => 'File name',
+			'max_length' => 200,
+		),
 	);
 
 	/** Longest context string, in UTF-16 code units (what the API counts). */
