@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { runSanityCli } from '../src/backfill/index.js'
+import { runSanityBin, runSanityCli } from '../src/backfill/index.js'
 import { DATASET, type Env, PROJECT, startEnv } from './helpers.js'
 
 let env: Env
@@ -34,7 +37,13 @@ const base = () => [
   env.sanity.url,
 ]
 
-describe('alttext sanity', () => {
+/** `count` image assets lacking alt text. */
+function library(count: number) {
+  for (let n = 0; n < count; n++)
+    env.sanity.put({ _id: `image-a${n}x-10x10-png`, _type: 'sanity.imageAsset' })
+}
+
+describe('alttext-sanity backfill', () => {
   it('fills the library with the token from SANITY_TOKEN and prints a summary', async () => {
     env.sanity.put(
       { _id: 'image-aaa-10x10-png', _type: 'sanity.imageAsset' },
@@ -80,6 +89,69 @@ describe('alttext sanity', () => {
     expect((await run(['--bogus'])).code).toBe(2)
     const help = await run(['--help'])
     expect(help.code).toBe(0)
-    expect(help.out).toContain('Usage: alttext sanity')
+    expect(help.out).toContain('Usage: alttext-sanity backfill')
+  })
+
+  it('a wrong key stops a 12-asset run at once: exit 1, one message, one request', async () => {
+    library(12)
+    const result = await run([...base(), '--token', env.sanity.token, '--concurrency', '3'], {
+      ALTTEXT_API_KEY: 'atk_wrong_key_000000000000000000000000',
+    })
+    expect(result.code).toBe(1)
+    expect(result.err.match(/Stopped:/g)).toHaveLength(1)
+    expect(result.err).not.toMatch(/^failed /m)
+    // The three assets in flight went as one batch request; nothing was sent after the refusal.
+    expect(env.alt.stats.calls).toBe(1)
+    expect(result.out).toContain('ended: fatal')
+  })
+
+  it('running out of credits mid-run stops it and keeps what was written', async () => {
+    library(6)
+    env.alt.program({ balance: 2 })
+    const result = await run([
+      ...base(),
+      '--token',
+      env.sanity.token,
+      '--concurrency',
+      '1',
+      '--batch-size',
+      '6',
+    ])
+    expect(result.code).toBe(1)
+    expect(result.err.match(/Stopped:/g)).toHaveLength(1)
+    expect(result.err).toMatch(/credits/i)
+    expect(result.out).toMatch(/^2 described/)
+    expect(env.alt.stats.calls).toBe(3)
+  })
+})
+
+describe('the alttext-sanity executable', () => {
+  const io = () => {
+    const out: string[] = []
+    const err: string[] = []
+    return {
+      out,
+      err,
+      io: { stdout: (l: string) => out.push(l), stderr: (l: string) => err.push(l), env: {} },
+    }
+  }
+
+  it('dispatches to backfill, lists its commands, refuses unknown ones', async () => {
+    const help = io()
+    expect(await runSanityBin(['--help'], help.io)).toBe(0)
+    expect(help.out.join('\n')).toContain('backfill')
+    const backfillHelp = io()
+    expect(await runSanityBin(['backfill', '--help'], backfillHelp.io)).toBe(0)
+    expect(backfillHelp.out.join('\n')).toContain('Usage: alttext-sanity backfill')
+    const unknown = io()
+    expect(await runSanityBin(['nope'], unknown.io)).toBe(2)
+    expect(unknown.err.join('\n')).toContain('unknown command "nope"')
+    expect(await runSanityBin([], io().io)).toBe(2)
+  })
+
+  it('runs from dist with a shebang', async () => {
+    const bin = join(import.meta.dirname, '..', 'dist', 'backfill', 'bin.js')
+    const { stdout } = await promisify(execFile)(bin, ['backfill', '--help'], { encoding: 'utf8' })
+    expect(stdout).toContain('Usage: alttext-sanity backfill')
   })
 })

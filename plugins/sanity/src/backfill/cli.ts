@@ -1,6 +1,6 @@
 /**
- * `alttext sanity`: the asset-library backfill from the command line, for libraries too large
- * for a browser tab. Node only (reads the environment, installs a SIGINT handler).
+ * `alttext-sanity backfill`: the asset-library backfill from the command line, for libraries too
+ * large for a browser tab. Node only (reads the environment, installs a SIGINT handler).
  */
 import { parseArgs } from 'node:util'
 import { createClient as createAltTextClient } from '@alttextapi/core'
@@ -24,11 +24,13 @@ export interface CliIo {
 /** The Sanity API version the backfill speaks. */
 export const SANITY_API_VERSION = '2025-02-19'
 
-/** Usage text of `alttext sanity`. */
-export const SANITY_USAGE = `Usage: alttext sanity --project <id> --dataset <name> [options]
+/** Usage text of `alttext-sanity backfill`. */
+export const SANITY_USAGE = `Usage: alttext-sanity backfill --project <id> --dataset <name> [options]
 
 Fills the altText field of sanity.imageAsset documents that have none.
 Run it again to resume: it picks up the assets that still lack alt text.
+A fatal answer (bad key, no credits, 403, no model, the API unreachable) stops the run at once:
+what was described is saved, and the exit code is 1.
 
 Options:
   --project <id>         Sanity project id (or SANITY_PROJECT_ID)
@@ -59,7 +61,27 @@ class UsageError extends Error {}
 /** Text from the API or Sanity without control characters: no escape sequence reaches the terminal. */
 const printable = (text: string | undefined) => (text ?? '').replace(/\p{Cc}/gu, '')
 
-/** Runs `alttext sanity` with `argv` (the arguments after `sanity`). Resolves the exit code. */
+/** The commands of the `alttext-sanity` executable. */
+const BIN_USAGE = `Usage: alttext-sanity <command> [options]
+
+Commands:
+  backfill   Fill missing alt text of Sanity image assets (resumable)
+
+Run alttext-sanity backfill --help for its options.`
+
+/** Runs the `alttext-sanity` executable with `argv` (after node and the script). Exit code. */
+export async function runSanityBin(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv
+  if (command === 'backfill') return runSanityCli(rest, io)
+  if (command === '--help' || command === '-h' || command === 'help') {
+    io.stdout(BIN_USAGE)
+    return 0
+  }
+  io.stderr(command ? `alttext-sanity: unknown command "${command}"\n\n${BIN_USAGE}` : BIN_USAGE)
+  return 2
+}
+
+/** Runs `alttext-sanity backfill` with `argv` (the arguments after `backfill`). Exit code. */
 export async function runSanityCli(argv: string[], io: CliIo): Promise<number> {
   let values: ReturnType<typeof parse>
   try {
@@ -116,6 +138,9 @@ export async function runSanityCli(argv: string[], io: CliIo): Promise<number> {
     delivery: values.upload ? 'upload' : 'url',
     model: values.model,
     fetch: io.fetch,
+    concurrency,
+    // Several assets at once: they go as one batch request, one round trip instead of several.
+    batch: (concurrency ?? 4) > 1,
   })
   const control = createBackfillControl()
   const onSigint = () => {
@@ -161,7 +186,7 @@ export async function runSanityCli(argv: string[], io: CliIo): Promise<number> {
     if (summary.fatal) io.stderr(`Stopped: ${printable(summary.fatal.message)}`)
     return summary.fatal || summary.failed > 0 ? 1 : 0
   } catch (error) {
-    io.stderr(`alttext sanity failed: ${printable((error as Error).message)}`)
+    io.stderr(`alttext-sanity backfill failed: ${printable((error as Error).message)}`)
     return 1
   } finally {
     if (io.handleSignals) process.off('SIGINT', onSigint)

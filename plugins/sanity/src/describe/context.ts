@@ -1,11 +1,14 @@
-/** Language and context for a document's images: what the API needs to write fitting alt text. */
-import { LIMITS } from '@alttextapi/core'
+/**
+ * Language and context for a document's images: what the API needs to write fitting alt text.
+ * The rules (BCP 47 tags, the context format and its limit) are core's contract; this file only
+ * finds the parts in a Sanity document.
+ */
+import { clipText, formatContext, type PageContext, toLanguageTag } from '@alttextapi/core'
 import { isRecord } from '../walk/path.js'
 
 /** Fields i18n plugins use for a document's language (document-internationalization, older ones). */
 export const DEFAULT_LANGUAGE_FIELDS = ['language', '__i18n_lang']
 
-const BCP47 = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/
 const TITLE_FIELDS = ['title', 'name', 'heading', 'headline']
 const TEXT_FIELDS = ['description', 'excerpt', 'summary', 'subtitle', 'lead']
 
@@ -26,17 +29,11 @@ export function resolveLanguage(
         : (options.languageField ?? DEFAULT_LANGUAGE_FIELDS)
   if (isRecord(doc)) {
     for (const field of fields) {
-      const tag = normaliseTag(doc[field])
+      const tag = toLanguageTag(doc[field])
       if (tag) return tag
     }
   }
-  return normaliseTag(options.language)
-}
-
-function normaliseTag(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined
-  const tag = value.trim().replace(/_/g, '-')
-  return BCP47.test(tag) ? tag : undefined
+  return toLanguageTag(options.language)
 }
 
 /** Plain text of Portable Text blocks (spans only). */
@@ -54,43 +51,44 @@ export function blocksToText(value: unknown): string {
   return parts.join(' ')
 }
 
-const clip = (text: string, max: number) => {
-  if (text.length <= max) return text
-  const cut = text.slice(0, max)
-  const space = cut.lastIndexOf(' ')
-  return `${space > max / 2 ? cut.slice(0, space) : cut}…`
-}
-
 /**
- * Context for the images of a document: its title and a little of its text (description-like
- * fields, then the opening of its Portable Text). Short on purpose: enough for the model to know
- * what the page is about, not the whole article. Undefined for an empty document.
+ * The parts of a document's context: its title, and a little of its text (description-like
+ * fields, then the opening of its Portable Text) cut to `maxTextLength`. Short on purpose: enough
+ * for the model to know what the page is about, not the whole article. Undefined for an empty
+ * document.
  */
-export function documentContext(doc: unknown, maxLength = 600): string | undefined {
+export function documentParts(doc: unknown, maxTextLength = 600): PageContext | undefined {
   if (!isRecord(doc)) return undefined
-  const parts: string[] = []
   const title = TITLE_FIELDS.map((f) => doc[f]).find((v) => typeof v === 'string' && v.trim())
-  if (typeof title === 'string') parts.push(`Page title: ${title.trim()}`)
+  const texts: string[] = []
   for (const field of TEXT_FIELDS) {
     const text = doc[field]
-    if (typeof text === 'string' && text.trim()) parts.push(text.trim())
+    if (typeof text === 'string' && text.trim()) texts.push(text.trim())
   }
   for (const value of Object.values(doc)) {
     const text = blocksToText(value)
     if (text) {
-      parts.push(text)
+      texts.push(text)
       break
     }
   }
-  if (parts.length === 0) return undefined
-  return clip(parts.join('\n'), Math.min(maxLength, LIMITS.maxContextLength))
+  if (typeof title !== 'string' && texts.length === 0) return undefined
+  return {
+    title: typeof title === 'string' ? title : undefined,
+    text: texts.length ? clipText(texts.join(' '), maxTextLength) : undefined,
+  }
 }
 
-/** The context of one image: its caption (if any) before the document's context. */
+/** A document's context on its own, in the contract's format. */
+export function documentContext(doc: unknown, maxTextLength = 600): string | undefined {
+  const parts = documentParts(doc, maxTextLength)
+  return parts && formatContext(parts)
+}
+
+/** The context of one image: its caption with the parts of the document it stands in. */
 export function imageContext(
   caption: string | undefined,
-  docContext: string | undefined,
+  doc: PageContext | undefined,
 ): string | undefined {
-  const parts = [caption ? `Caption: ${caption}` : undefined, docContext].filter(Boolean)
-  return parts.length ? clip(parts.join('\n'), LIMITS.maxContextLength) : undefined
+  return formatContext({ ...doc, caption })
 }

@@ -1,5 +1,16 @@
-/** Describing one Sanity image asset through @alttextapi/core. */
-import { type AltTextClient, AltTextError } from '@alttextapi/core'
+/**
+ * Describing Sanity image assets through core's run-level client: one describer per run (a
+ * document fill, a backfill, a click), so identical assets are described once, calls made
+ * together go as batch requests, and a fatal answer (bad key, no credits…) ends every image still
+ * waiting with that one error.
+ */
+import {
+  type AltTextClient,
+  AltTextError,
+  createDescriber as createRun,
+  type DescribeEvent,
+  type Describer as Run,
+} from '@alttextapi/core'
 import { imageUrl } from './image-url.js'
 
 /** How the image reaches the API. */
@@ -27,6 +38,9 @@ export interface Described {
 /** Describes one image asset. Rejects with `AltTextError`. */
 export type Describer = (request: DescribeRequest) => Promise<Described>
 
+/** A describer made by `createDescriber`: also the run underneath (summary, fatal error). */
+export type RunDescriber = Describer & { readonly run: Run }
+
 /** Options of `createDescriber`. */
 export interface DescriberOptions {
   client: AltTextClient
@@ -42,58 +56,84 @@ export interface DescriberOptions {
   maxLength?: number | undefined
   /** For `upload` delivery. Default the global fetch. */
   fetch?: typeof fetch | undefined
+  /** API requests in flight at once. Default 4. */
+  concurrency?: number | undefined
+  /**
+   * Send calls made together as one batch request (fewer round trips when the caller runs several
+   * at once). Default false: a Studio click or a document fill describes a handful of images, and
+   * a batch waits a moment for company that would never come.
+   */
+  batch?: boolean | undefined
+  /** Every image and the fatal stop, with the run's live counters. */
+  onProgress?: ((event: DescribeEvent) => void) | undefined
 }
 
-/** Creates a describer bound to one project, dataset and API client. */
-export function createDescriber(options: DescriberOptions): Describer {
+/** Creates a describer bound to one project, dataset and API client, for one run. */
+export function createDescriber(options: DescriberOptions): RunDescriber {
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
-  return async (request) => {
-    const url = imageUrl(request.assetRef, {
-      projectId: options.projectId,
-      dataset: options.dataset,
-      baseUrl: options.imageBaseUrl,
-      width: options.imageWidth,
-    })
-    const common = {
-      language: request.language,
-      context: request.context,
-      model: options.model,
-      maxLength: options.maxLength,
-      signal: request.signal,
-    }
-    if (options.delivery !== 'upload') {
-      const answer = await options.client.generate({ imageUrl: url, ...common })
-      return pick(answer)
-    }
-    let bytes: Uint8Array
+  const run = createRun({
+    client: options.client,
+    concurrency: options.concurrency,
+    batch: options.batch === true ? {} : false,
+    onProgress: options.onProgress,
+  })
+  const download = async (url: string, signal: AbortSignal | undefined) => {
     try {
-      const response = await doFetch(url, { signal: request.signal })
+      const response = await doFetch(url, { signal })
       if (!response.ok) throw new Error(`HTTP ${response.status}`)
-      bytes = new Uint8Array(await response.arrayBuffer())
+      return new Uint8Array(await response.arrayBuffer())
     } catch (error) {
-      if (request.signal?.aborted)
-        throw new AltTextError({ code: 'aborted', status: 0, detail: 'Aborted' })
+      if (signal?.aborted) throw new AltTextError({ code: 'aborted', status: 0, detail: 'Aborted' })
       throw new AltTextError({
         code: 'image_fetch_failed',
         status: 0,
         detail: `Could not load the image from the Sanity CDN (${(error as Error).message})`,
       })
     }
-    return pick(await options.client.generate({ image: bytes, ...common }))
   }
+  const describe = async (request: DescribeRequest): Promise<Described> => {
+    // After a fatal answer nothing more is downloaded either.
+    if (run.fatal) throw run.fatal
+    const url = imageUrl(request.assetRef, {
+      projectId: options.projectId,
+      dataset: options.dataset,
+      baseUrl: options.imageBaseUrl,
+      width: options.imageWidth,
+    })
+    const image =
+      options.delivery === 'upload'
+        ? { bytes: await download(url, request.signal) }
+        : { imageUrl: url }
+    const outcome = await run.describe({
+      ...image,
+      language: request.language,
+      context: request.context,
+      model: options.model,
+      maxLength: options.maxLength,
+      signal: request.signal,
+    })
+    switch (outcome.status) {
+      case 'described':
+        return pick(outcome.altText, outcome.creditsUsed, run)
+      case 'cached':
+        return pick(outcome.altText, 0, run)
+      case 'failed':
+      case 'stopped':
+        throw outcome.error
+      case 'skipped':
+        throw new AltTextError({ code: 'invalid_request', status: 0, detail: outcome.reason })
+    }
+  }
+  return Object.assign(describe, { run })
 }
 
-const pick = (answer: Described): Described => {
+const pick = (altText: string, creditsUsed: number, run: Run): Described => {
   // An empty text stored as alt would mean "decorative" and never be retried: a failure instead.
-  if (!answer.altText.trim())
+  if (!altText.trim())
     throw new AltTextError({
       code: 'model_error',
       status: 0,
       detail: 'The API answered an empty alt text',
     })
-  return {
-    altText: answer.altText,
-    creditsUsed: answer.creditsUsed,
-    creditsRemaining: answer.creditsRemaining,
-  }
+  return { altText, creditsUsed, creditsRemaining: run.summary().creditsRemaining ?? 0 }
 }

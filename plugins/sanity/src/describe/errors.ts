@@ -1,12 +1,12 @@
 /** Error helpers shared by the document fill and the backfill. */
-import { isAltTextError } from '@alttextapi/core'
+import { isAltTextError, isFatalError } from '@alttextapi/core'
 
-/** Failures after which no further image can succeed in this run: stop instead of burning on. */
-const FATAL = new Set(['unauthorized', 'forbidden', 'insufficient_credits', 'aborted'])
-
-/** True when the run should stop (bad key, no credits, aborted). */
+/**
+ * True when the run should stop: core's fatal answers (bad key, no credits, 403, no model, the API
+ * unreachable) and an abort (the editor pressed stop).
+ */
 export function isFatal(error: unknown): boolean {
-  return isAltTextError(error) && FATAL.has(error.code)
+  return isFatalError(error) || (isAltTextError(error) && error.code === 'aborted')
 }
 
 /** The error's code (`AltTextError`), or `error` for anything else. */

@@ -12,6 +12,7 @@ export {
   type Describer,
   type DescriberOptions,
   type ImageDelivery,
+  type RunDescriber,
 } from './describer.js'
 export {
   DEFAULT_IMAGE_BASE_URL,
