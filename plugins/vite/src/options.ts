@@ -13,4 +13,11 @@ export interface AltTextViteOptions extends Omit<Options, 'run' | 'client'> {
   dev?: boolean | undefined
   /** Print the summary line at the end of the build. Default `true`. */
   summary?: boolean | undefined
+  /**
+   * What a fatal answer does — a wrong key (401), no credits (402), 403, an API without a model,
+   * the API unreachable after retries: `'fail'` (default) fails the build with one error;
+   * `'warn'` logs it once and the build goes on, the pages not described left as they were.
+   * Per-image problems are warnings either way (unless `failOnError`).
+   */
+  onError?: 'fail' | 'warn' | undefined
 }

@@ -30,6 +30,8 @@ function report(config: ResolvedConfig, result: FillResult): void {
     const reason = message.reason
     const where = `${normalize(relative(config.root, result.file.path || ''))}:${message.line ?? 0}:${message.column ?? 0}`
     const line = `[${NAME}] ${where}: ${reason}`
+    // The run's fatal stop is reported once for the whole build, not per page.
+    if (message.ruleId === 'fatal') continue
     if (message.fatal === false) config.logger.warn(line)
     else config.logger.info(line)
   }
@@ -55,7 +57,7 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
 
   const startRun = (bundle: OutputBundle): AltTextRun => {
     const env = loadAltTextEnv()
-    const { dev: _dev, summary: _summary, ...rehypeOptions } = options
+    const { dev: _dev, summary: _summary, onError: _onError, ...rehypeOptions } = options
     const outDir = config.build.outDir
     // Images a page points at are in the bundle (not on disk yet): find them by their URL.
     const fromBundle = (src: string, file: VFile): Uint8Array | undefined => {
@@ -72,6 +74,8 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
       cacheDir: options.cacheDir ?? join(config.root, 'node_modules', '.cache', 'alttextapi'),
       resolveImage: async (src, file) =>
         (await options.resolveImage?.(src, file)) ?? fromBundle(src, file),
+      // Both kinds of failure are decided below, once for the build, not by a page throwing.
+      failOnError: false,
     })
   }
 
@@ -119,6 +123,20 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
       )
       // Reported in page order once everything is done, so messages do not interleave.
       for (const result of results) report(config, result)
+      const fatal = current.fatal
+      if (fatal) {
+        if (options.onError === 'warn') config.logger.warn(`[${NAME}] stopped: ${fatal.message}`)
+        else this.error(`[${NAME}] ${fatal.message}`)
+      }
+      if (options.failOnError) {
+        const failed = results
+          .flatMap((r) => r.result.images.map((image) => ({ image, path: r.file.path })))
+          .find(({ image }) => image.status === 'failed')
+        if (failed)
+          this.error(
+            `[${NAME}] ${normalize(relative(config.root, failed.path))}: Could not describe image (${failed.image.src}): ${failed.image.reason}`,
+          )
+      }
     },
     closeBundle() {
       if (!run || options.summary === false) return

@@ -124,9 +124,15 @@ describe('vite build', () => {
   })
 
   it('reports problems with file and position and still builds', async () => {
-    const lines = await runBuild({ baseUrl: 'http://127.0.0.1:9', cache: false, concurrency: 1 })
+    api.fail({
+      image: { seed: 1 },
+      code: 'unsupported_media_type',
+      times: Number.POSITIVE_INFINITY,
+    })
+    const lines = await runBuild({ cache: false, concurrency: 1 })
     const html = await readFile(join(root, 'dist', 'index.html'), 'utf8')
-    expect(html).not.toContain('alt="Image')
+    expect(html).not.toContain('alt="Image 1')
+    expect(html).toContain('alt="Image 3 (fr)"')
     expect(
       lines.some((l) =>
         /^WARN \[alttextapi\] dist\/index\.html:\d+:5: Could not describe image \(\/assets\/1-/.test(
@@ -135,15 +141,44 @@ describe('vite build', () => {
       ),
     ).toBe(true)
     expect(lines).toContain(
-      '[alttextapi] 0 described, 0 cached, 0 skipped, 3 failed, 0 credits used',
+      '[alttextapi] 2 described, 0 cached, 0 skipped, 1 failed, 2 credits used',
     )
   })
 
   it('failOnError fails the build', async () => {
-    await expect(
-      runBuild({ baseUrl: 'http://127.0.0.1:9', cache: false, failOnError: true }),
-    ).rejects.toThrow(/Could not describe image/)
+    api.fail({
+      image: { seed: 1 },
+      code: 'unsupported_media_type',
+      times: Number.POSITIVE_INFINITY,
+    })
+    await expect(runBuild({ cache: false, failOnError: true })).rejects.toThrow(
+      /Could not describe image/,
+    )
   })
+
+  it('a fatal answer fails the build with one error', async () => {
+    const build = runBuild({ apiKey: 'atk_wrong', cache: false })
+    await expect(build).rejects.toThrow(/\[alttextapi\] .*ALTTEXT_API_KEY/)
+    // The images of both pages went in one batch request; nothing after the refusal.
+    expect(api.stats.calls).toBe(1)
+  })
+
+  it("onError: 'warn' logs a fatal answer once and builds the pages as they were", async () => {
+    const lines = await runBuild({
+      baseUrl: 'http://127.0.0.1:9',
+      cache: false,
+      onError: 'warn',
+    })
+    const html = await readFile(join(root, 'dist', 'index.html'), 'utf8')
+    expect(html).not.toContain('alt="Image')
+    const warnings = lines.filter((l) => l.startsWith('WARN [alttextapi]'))
+    expect(warnings).toEqual([
+      expect.stringMatching(/^WARN \[alttextapi\] stopped: Could not reach/),
+    ])
+    expect(lines).toContain(
+      '[alttextapi] 0 described, 0 cached, 0 skipped, 0 failed, 3 stopped, 0 credits used',
+    )
+  }, 30_000)
 
   it('without an API key, builds the site untouched, says so once and calls nothing', async () => {
     const saved = process.env.ALTTEXT_API_KEY
