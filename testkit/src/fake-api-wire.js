@@ -63,6 +63,9 @@ export function validate(schema, input) {
   throw invalid(`Invalid request: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`)
 }
 
+/** The Content-Type of a request ('' when absent). @param {import('node:http').IncomingHttpHeaders} headers */
+export const contentType = (headers) => String(headers['content-type'] ?? '')
+
 /** True for `application/json` and `application/<name>+json`, parameters allowed. */
 export const isJson = (/** @type {string} */ type) =>
   /^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type)

@@ -13,29 +13,17 @@
  * Programmable in the test's process (`program`, `fail`, `holdKey`, `reset`) or over HTTP from
  * another process (see fake-api-control.js).
  */
-import * as core from '@alttextapi/core'
 import { createAccount } from './fake-api-account.js'
 import { handleControl } from './fake-api-control.js'
-import { chargeAndDescribe } from './fake-api-describe.js'
 import { createFailures, failureError } from './fake-api-failures.js'
-import {
-  decodeInlineImage,
-  FakeApiError,
-  invalid,
-  isJson,
-  readBatchRequest,
-  readIdempotencyKey,
-  readSingleRequest,
-  requireImage,
-  sha256,
-} from './fake-api-wire.js'
+import { createGeneration } from './fake-api-generation.js'
+import { ACCOUNT_READS, readRoute } from './fake-api-reads.js'
+import { contentType, FakeApiError, isJson } from './fake-api-wire.js'
 import { listen, readBody, sendJson } from './http.js'
-import { seedOf } from './images.js'
 
 /** @typedef {import('./fake-api-describe.js').FakeImage} FakeImage */
 /** @typedef {import('./fake-api-describe.js').AltTextProgram} AltTextProgram */
 /** @typedef {import('./fake-api-failures.js').FailureSpec} FailureSpec */
-/** @typedef {Omit<FakeImage, 'n' | 'sha256' | 'seed' | 'imageUrl' | 'bytes'>} ImageOptions */
 
 /** The key the fake accepts unless told otherwise (`atk_` + 40 characters, like a real key). */
 export const FAKE_API_KEY = 'atk_fake0123456789abcdefghijklmnopqrstuvwxyz'
@@ -50,12 +38,6 @@ export const FAKE_MODELS = [
     default: false,
   },
 ]
-
-/** The authenticated read routes. */
-const ACCOUNT_READS = ['/v1/account', '/v1/credits', '/v1/usage']
-
-/** Batch items described at the same time (the real API's BATCH_CONCURRENCY). */
-const BATCH_CONCURRENCY = 4
 
 /**
  * What can be programmed, at the start or later with `program(...)`.
@@ -95,9 +77,9 @@ const BATCH_CONCURRENCY = 4
 export async function startFakeApi(options = {}) {
   const keys = new Set([options.key ?? FAKE_API_KEY].flat())
   const failures = createFailures()
+  /** @type {import('./fake-api-generation.js').FakeState} */
   const fake = {
     account: createAccount(options.balance ?? 1000),
-    /** @type {AltTextProgram | undefined} */
     program: options.altText,
     reuse: options.reuse ?? true,
     latencyMs: options.latencyMs ?? 0,
@@ -110,230 +92,25 @@ export async function startFakeApi(options = {}) {
   const requests = []
   /** @type {FakeImage[]} */
   const images = []
+  /** @type {import('./fake-api-generation.js').FakeStats} */
   const stats = {
-    /** Generation calls (HTTP requests to the two generation routes), answered or not. */
     calls: 0,
-    /** Images those calls asked for. */
     images: 0,
-    /** Images described and charged. */
     charged: 0,
-    /** Images answered from an earlier description (`reused: true`, free). */
     reused: 0,
-    /** Calls answered as Idempotency-Key replays. */
     replayed: 0,
-    /** Credits spent. */
     creditsUsed: 0,
-    /** Generation calls answered with an error (or dropped). */
     failed: 0,
-    /** The most generation calls open at the same time. */
     maxInFlight: 0,
     inFlight: 0,
   }
-
-  /** @param {string} [id] */
-  const resolveModel = (id) => {
-    const wanted = id ?? fake.models.find((m) => m.default)?.id ?? fake.models[0]?.id
-    const model = fake.models.find((m) => m.id === wanted)
-    if (!model)
-      throw invalid(
-        `Unknown model "${wanted}". Valid models: ${fake.models.map((m) => m.id).join(', ')}.`,
-      )
-    return model
-  }
+  const { single, batch } = createGeneration(fake, { failures, stats, images })
 
   /** @param {import('node:http').IncomingMessage} req */
   const requireKey = (req) => {
     const match = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))
     if (!match || !keys.has(match[1] ?? ''))
       throw new FakeApiError(401, 'unauthorized', 'Missing or invalid API key.')
-  }
-
-  /**
-   * The bytes behind an image URL, when the fake fetches URLs (422 when it cannot).
-   * @param {string} url
-   */
-  const fetchImage = async (url) => {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(10_000) })
-      if (!res.ok) throw new Error(`status ${res.status}`)
-      return new Uint8Array(await res.arrayBuffer())
-    } catch (error) {
-      throw new FakeApiError(422, 'image_fetch_failed', `The image could not be fetched: ${error}`)
-    }
-  }
-
-  /**
-   * A FakeImage for one source and its options; the bytes are checked (415/413).
-   * @param {{ imageUrl: string } | { bytes: Uint8Array }} source
-   * @param {ImageOptions} options
-   * @returns {Promise<FakeImage>}
-   */
-  const imageOf = async (source, options) => {
-    const bytes =
-      'bytes' in source
-        ? source.bytes
-        : fake.fetchImageUrls
-          ? await fetchImage(source.imageUrl)
-          : undefined
-    if (bytes) requireImage(bytes)
-    /** @type {FakeImage} */
-    const image = {
-      ...options,
-      n: images.length + 1,
-      ...('imageUrl' in source ? { imageUrl: source.imageUrl } : {}),
-      ...(bytes ? { bytes } : {}),
-      sha256: bytes ? sha256(bytes) : sha256(`url:${/** @type {any} */ (source).imageUrl}`),
-    }
-    const seed = bytes ? seedOf(bytes) : undefined
-    if (seed !== undefined) image.seed = seed
-    images.push(image)
-    return image
-  }
-
-  /**
-   * Describes one image: its programmed failure, else reused or charged.
-   * @param {FakeImage} image
-   * @param {number} price
-   */
-  const describe = async (image, price) => {
-    fake.onImage?.(image)
-    if (fake.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.latencyMs))
-    const failure = failures.takeImage(image)
-    if (failure) throw failureError(failure)
-    const { answer, charged } = chargeAndDescribe(fake, image, price)
-    if (charged) {
-      stats.charged++
-      stats.creditsUsed += answer.creditsUsed
-    } else stats.reused++
-    return answer
-  }
-
-  /**
-   * Runs `work` under the request's Idempotency-Key, as the real API does.
-   * @param {string | undefined} key
-   * @param {unknown} canonical the request with defaults filled in and images by hash
-   * @param {() => Promise<any>} work answers the 200 payload or throws a FakeApiError
-   * @returns {Promise<{ payload: any, replayed: boolean }>}
-   */
-  const idempotent = async (key, canonical, work) => {
-    if (key === undefined) return { payload: await work(), replayed: false }
-    const request = JSON.stringify(canonical)
-    const claim = fake.account.keys.get(key)
-    if (claim?.state === 'pending')
-      throw new FakeApiError(
-        429,
-        'rate_limited',
-        'A request with this Idempotency-Key is still in progress; retry in a moment.',
-        { 'retry-after': '1' },
-      )
-    if (claim && claim.request !== request)
-      throw new FakeApiError(
-        400,
-        'idempotency_key_reused',
-        'Idempotency-Key reused with a different request: send a new key for a new request.',
-      )
-    if (claim) return { payload: claim.payload, replayed: true }
-    fake.account.keys.set(key, { state: 'pending' })
-    try {
-      const payload = await work()
-      fake.account.keys.set(key, { state: 'done', request, status: 200, payload })
-      return { payload, replayed: false }
-    } catch (error) {
-      fake.account.keys.delete(key)
-      throw error
-    }
-  }
-
-  /**
-   * @param {import('node:http').IncomingMessage} req
-   * @param {Buffer} raw
-   * @param {FakeRequest} record
-   */
-  const single = async (req, raw, record) => {
-    const key = readIdempotencyKey(req.headers['idempotency-key'])
-    const { body, request, source } = await readSingleRequest(contentType(req), raw)
-    record.body = body
-    const model = resolveModel(request.model)
-    const options = {
-      endpoint: /** @type {const} */ ('/v1/alt-text'),
-      index: 0,
-      language: request.language ?? 'en',
-      model: model.id,
-      maxLength: request.maxLength ?? core.LIMITS.defaultMaxLength,
-      idempotencyKey: key,
-      ...pick(request, ['context', 'purpose', 'long', 'fresh']),
-    }
-    stats.images++
-    const image = await imageOf(source, options)
-    const { payload, replayed } = await idempotent(
-      key,
-      ['/v1/alt-text', image.sha256, options, model.id],
-      async () => describe(image, model.credits),
-    )
-    return { payload: { ...payload, creditsRemaining: fake.account.balance }, replayed }
-  }
-
-  /**
-   * @param {import('node:http').IncomingMessage} req
-   * @param {Buffer} raw
-   * @param {FakeRequest} record
-   */
-  const batch = async (req, raw, record) => {
-    const key = readIdempotencyKey(req.headers['idempotency-key'])
-    const { body, request } = readBatchRequest(contentType(req), raw)
-    record.body = body
-    const model = resolveModel(request.model)
-    stats.images += request.images.length
-    /** @type {Array<{ item: { imageUrl?: string, image?: string }, options: ImageOptions }>} */
-    const items = request.images.map((/** @type {any} */ item, /** @type {number} */ index) => ({
-      item,
-      options: {
-        endpoint: /** @type {const} */ ('/v1/alt-text/batch'),
-        index,
-        language: item.language ?? request.language ?? 'en',
-        model: model.id,
-        maxLength: item.maxLength ?? core.LIMITS.defaultMaxLength,
-        idempotencyKey: key,
-        ...pick(item, ['context', 'purpose', 'long', 'fresh']),
-      },
-    }))
-    const canonical = [
-      '/v1/alt-text/batch',
-      model.id,
-      items.map(({ item, options }) => [
-        item.imageUrl ?? sha256(String(item.image).trim()),
-        options,
-      ]),
-    ]
-    const { payload, replayed } = await idempotent(key, canonical, async () => {
-      // Nothing in the batch could be paid for: answered as a whole, like the real API.
-      if (fake.account.balance < model.credits)
-        throw new FakeApiError(402, 'insufficient_credits', 'The balance cannot pay for one image.')
-      // Items run BATCH_CONCURRENCY at a time, as in the real API (latency is per image).
-      const limit = core.createLimiter(BATCH_CONCURRENCY)
-      const results = await Promise.all(
-        items.map(({ item, options }) =>
-          limit(async () => {
-            try {
-              const source =
-                item.imageUrl !== undefined
-                  ? { imageUrl: item.imageUrl }
-                  : { bytes: decodeInlineImage(item.image ?? '') }
-              return await describe(await imageOf(source, options), model.credits)
-            } catch (error) {
-              if (!(error instanceof FakeApiError)) throw error
-              return { error: { code: error.code, message: error.message } }
-            }
-          }),
-        ),
-      )
-      const creditsUsed = results.reduce(
-        (sum, r) => sum + ('creditsUsed' in r ? r.creditsUsed : 0),
-        0,
-      )
-      return { results, creditsUsed }
-    })
-    return { payload: { ...payload, creditsRemaining: fake.account.balance }, replayed }
   }
 
   /**
@@ -349,7 +126,7 @@ export async function startFakeApi(options = {}) {
     try {
       // The body is read (and recorded, when it is JSON) even for a call that will fail.
       const raw = await readBody(req)
-      if (isJson(contentType(req)))
+      if (isJson(contentType(req.headers)))
         try {
           record.body = JSON.parse(raw.toString('utf8'))
         } catch {}
@@ -376,6 +153,7 @@ export async function startFakeApi(options = {}) {
   /** @param {import('node:http').IncomingMessage} req @param {FakeRequest} record */
   const drop = (req, record) => {
     record.status = undefined
+    if (record.path.startsWith('/v1/alt-text')) stats.failed++
     req.socket.destroy()
   }
 
@@ -396,39 +174,6 @@ export async function startFakeApi(options = {}) {
         : {}),
       ...headers,
     })
-  }
-
-  /**
-   * The read routes (GET), authenticated except /health and /v1/models.
-   * @param {import('node:http').IncomingMessage} req
-   * @param {URL} url
-   * @returns {unknown} the payload
-   */
-  const read = (req, url) => {
-    if (url.pathname === '/health') return { ok: true }
-    if (url.pathname === '/v1/models') return { models: fake.models }
-    if (!ACCOUNT_READS.includes(url.pathname))
-      throw new FakeApiError(404, 'not_found', 'No such route.')
-    requireKey(req)
-    const { account } = fake
-    if (url.pathname === '/v1/account') return account.user()
-    const limit = readLimit(
-      url.searchParams.get('limit'),
-      url.pathname === '/v1/credits' ? 100 : 50,
-    )
-    if (url.pathname === '/v1/credits')
-      return { balance: account.balance, ledger: [...account.ledger].reverse().slice(0, limit) }
-    const from = url.searchParams.get('from')
-    const to = url.searchParams.get('to')
-    const records = [...account.usage]
-      .reverse()
-      .filter((r) => (!from || r.createdAt >= from) && (!to || r.createdAt < to))
-    const start = Number(url.searchParams.get('cursor') ?? 0) || 0
-    const page = records.slice(start, start + limit)
-    return {
-      records: page,
-      nextCursor: start + limit < records.length ? String(start + limit) : null,
-    }
   }
 
   const server = await listen(async (req, res) => {
@@ -454,7 +199,8 @@ export async function startFakeApi(options = {}) {
         if (failure?.hang) return
         if (failure?.reset) return drop(req, record)
         if (failure) throw failureError(failure)
-        return send(res, record, 200, read(req, url))
+        if (ACCOUNT_READS.includes(url.pathname)) requireKey(req)
+        return send(res, record, 200, readRoute(fake, url))
       }
       throw new FakeApiError(404, 'not_found', 'No such route.')
     } catch (error) {
@@ -546,28 +292,3 @@ export async function startFakeApi(options = {}) {
 }
 
 /** @typedef {Awaited<ReturnType<typeof startFakeApi>>} FakeApi */
-
-/** @param {import('node:http').IncomingMessage} req */
-const contentType = (req) => String(req.headers['content-type'] ?? '')
-
-/**
- * The fields of `from` that are set.
- * @param {Record<string, unknown>} from
- * @param {string[]} names
- */
-function pick(from, names) {
-  return Object.fromEntries(names.filter((n) => from[n] !== undefined).map((n) => [n, from[n]]))
-}
-
-/**
- * `?limit`: a whole number from 1 to the page size limit.
- * @param {string | null} value
- * @param {number} fallback
- */
-function readLimit(value, fallback) {
-  if (value === null || value === '') return fallback
-  const limit = Number(value)
-  if (!/^\d{1,4}$/.test(value) || limit < 1 || limit > core.LIMITS.maxUsagePageSize)
-    throw invalid(`limit must be a whole number from 1 to ${core.LIMITS.maxUsagePageSize}.`)
-  return limit
-}

@@ -1,0 +1,47 @@
+/** The fake AltText API's read routes: health, models, and the account reads of the key owner. */
+import { LIMITS } from '@alttextapi/core'
+import { FakeApiError, invalid } from './fake-api-wire.js'
+
+/** The authenticated read routes. */
+export const ACCOUNT_READS = ['/v1/account', '/v1/credits', '/v1/usage']
+
+/**
+ * Answers a GET (the key is checked by the caller for ACCOUNT_READS).
+ * @param {import('./fake-api-generation.js').FakeState} fake
+ * @param {URL} url
+ * @returns {unknown} the payload
+ */
+export function readRoute(fake, url) {
+  if (url.pathname === '/health') return { ok: true }
+  if (url.pathname === '/v1/models') return { models: fake.models }
+  if (!ACCOUNT_READS.includes(url.pathname))
+    throw new FakeApiError(404, 'not_found', 'No such route.')
+  const { account } = fake
+  if (url.pathname === '/v1/account') return account.user()
+  const limit = readLimit(url.searchParams.get('limit'), url.pathname === '/v1/credits' ? 100 : 50)
+  if (url.pathname === '/v1/credits')
+    return { balance: account.balance, ledger: [...account.ledger].reverse().slice(0, limit) }
+  const from = url.searchParams.get('from')
+  const to = url.searchParams.get('to')
+  const records = [...account.usage]
+    .reverse()
+    .filter((r) => (!from || r.createdAt >= from) && (!to || r.createdAt < to))
+  const start = Number(url.searchParams.get('cursor') ?? 0) || 0
+  return {
+    records: records.slice(start, start + limit),
+    nextCursor: start + limit < records.length ? String(start + limit) : null,
+  }
+}
+
+/**
+ * `?limit`: a whole number from 1 to the page size limit.
+ * @param {string | null} value
+ * @param {number} fallback
+ */
+function readLimit(value, fallback) {
+  if (value === null || value === '') return fallback
+  const limit = Number(value)
+  if (!/^\d{1,4}$/.test(value) || limit < 1 || limit > LIMITS.maxUsagePageSize)
+    throw invalid(`limit must be a whole number from 1 to ${LIMITS.maxUsagePageSize}.`)
+  return limit
+}
