@@ -5,9 +5,9 @@ import { h } from '../dom.js'
 import { HOME, link, navigate, type Route } from '../router.js'
 import { setUser } from '../session.js'
 import { store } from '../store.js'
-import { copyButton } from '../ui/copy.js'
 import { inputField } from '../ui/field.js'
 import { onSubmit } from '../ui/form.js'
+import { keyField } from '../ui/key-field.js'
 import { messageBox } from '../ui/status.js'
 
 /** Held in memory only, between sign-up and the welcome page: the full key is shown once. */
@@ -193,14 +193,6 @@ export const welcome: Route = {
       queueMicrotask(() => navigate(HOME.user, { replace: true }))
       return h('p', null, 'Loading…')
     }
-    const keyInput = h('input', {
-      type: 'text',
-      readonly: true,
-      class: 'mono key-value',
-      id: 'new-key',
-      spellcheck: 'false',
-    })
-    keyInput.value = key.key
     return h(
       'section',
       { class: 'card', 'aria-labelledby': 'welcome-title' },
@@ -210,17 +202,7 @@ export const welcome: Route = {
         null,
         'This is your first API key. It is shown only this once: copy it now and keep it somewhere safe, such as a password manager or the ALTTEXT_API_KEY setting of your project.',
       ),
-      h(
-        'div',
-        { class: 'field' },
-        h('label', { for: 'new-key' }, `API key “${key.name}”`),
-        h(
-          'div',
-          { class: 'inline' },
-          keyInput,
-          copyButton(() => key.key, 'API key'),
-        ),
-      ),
+      keyField('new-key', `API key “${key.name}”`, key.key),
       h(
         'p',
         { class: 'hint' },

@@ -6,22 +6,14 @@ import { time } from '../format.js'
 import { errorMessage } from '../messages.js'
 import type { Route } from '../router.js'
 import { store } from '../store.js'
-import { copyButton } from '../ui/copy.js'
 import { confirmDialog } from '../ui/dialog.js'
 import { inputField } from '../ui/field.js'
 import { onSubmit } from '../ui/form.js'
+import { keyField } from '../ui/key-field.js'
 import { announce, messageBox } from '../ui/status.js'
 import { dataTable } from '../ui/table.js'
 
 function createdPanel(key: CreatedApiKey): HTMLElement {
-  const input = h('input', {
-    type: 'text',
-    readonly: true,
-    class: 'mono key-value',
-    id: 'created-key',
-    spellcheck: 'false',
-  })
-  input.value = key.key
   return h(
     'section',
     { class: 'card highlight', 'aria-labelledby': 'created-title' },
@@ -31,17 +23,7 @@ function createdPanel(key: CreatedApiKey): HTMLElement {
       null,
       'Copy the key now: it is shown only this once. We keep only a fingerprint of it and cannot show it again.',
     ),
-    h(
-      'div',
-      { class: 'field' },
-      h('label', { for: 'created-key' }, 'API key'),
-      h(
-        'div',
-        { class: 'inline' },
-        input,
-        copyButton(() => key.key, 'API key'),
-      ),
-    ),
+    keyField('created-key', 'API key', key.key),
   )
 }
 
