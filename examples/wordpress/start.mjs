@@ -4,18 +4,19 @@
  *   node examples/wordpress/start.mjs --fake     # with a local fake API (no credits spent)
  * Needs `sudo plugins/wordpress/scripts/install-system-deps.sh` once. Ctrl+C stops everything.
  */
-import { FAKE_KEY, startFakeApi } from '../../plugins/wordpress/test/fake-api.mjs'
 import {
   buildPluginZip,
   checkSystemDeps,
   startWordPress,
 } from '../../plugins/wordpress/test/wordpress.mjs'
+// testkit's one fake of our own API (the file, not the package: this example is no package).
+import { startFakeApi } from '../../testkit/src/fake-api.js'
 
 checkSystemDeps()
 const fake = process.argv.includes('--fake') ? await startFakeApi() : null
 const wp = await startWordPress({
   apiUrl: fake?.url ?? process.env.ALTTEXT_API_URL ?? 'https://api.alttextapi.com',
-  apiKey: fake ? FAKE_KEY : process.env.ALTTEXT_API_KEY,
+  apiKey: fake ? fake.key : process.env.ALTTEXT_API_KEY,
   zip: buildPluginZip(),
 })
 console.log(`WordPress: ${wp.url}/wp-admin/  (user admin, password admin-password-123)`)
