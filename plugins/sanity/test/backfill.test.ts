@@ -78,9 +78,9 @@ describe('backfillAssets', () => {
     expect(call?.imageUrl).toBe(
       `${env.sanity.url}/images/testproj/production/a001-640x480.jpg?w=1024&h=1024&fit=max&fm=jpg&q=80`,
     )
-    expect(call?.context).toContain('Title: Harbour at dusk')
-    expect(call?.context).toContain('File name: harbour-lights')
-    expect(call?.context).toContain('Used on: Our town')
+    expect(call?.context).toBe(
+      'Page title: Our town\nCaption: Harbour at dusk\nFile name: harbour-lights',
+    )
     expect(call?.language).toBe('fr')
   })
 

@@ -1,6 +1,14 @@
+import { LIMITS } from '@alttextapi/core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { resolvePluginConfig } from '../src/config.js'
-import { documentContext, imageUrl, parseImageRef, resolveLanguage } from '../src/describe/index.js'
+import {
+  documentContext,
+  documentParts,
+  imageContext,
+  imageUrl,
+  parseImageRef,
+  resolveLanguage,
+} from '../src/describe/index.js'
 import { keyHint, readApiKey, saveApiKey } from '../src/secrets.js'
 import { estimateWarning, progressLabel, progressText, summaryText } from '../src/studio/format.js'
 import { MissingKeyError, studioAltClient, studioDescriber } from '../src/studio-client.js'
@@ -89,9 +97,21 @@ describe('describe helpers', () => {
   it('builds a short context from title, text fields and Portable Text', () => {
     const body = [{ _type: 'block', children: [{ _type: 'span', text: 'word '.repeat(400) }] }]
     const context = documentContext({ title: 'Harbour', excerpt: 'Boats at dusk', body })
-    expect(context?.startsWith('Page title: Harbour\nBoats at dusk\nword')).toBe(true)
-    expect(context?.length).toBeLessThanOrEqual(601)
+    expect(context?.startsWith('Page title: Harbour\nNearby text: Boats at dusk word')).toBe(true)
+    // The text is cut at a word to at most 600 characters, the ellipsis included (it was 601).
+    const text = context?.split('\n')[1]?.slice('Nearby text: '.length) ?? ''
+    expect(text.length).toBeLessThanOrEqual(600)
+    expect(text.length).toBeGreaterThan(590)
+    expect(text.endsWith('word…')).toBe(true)
     expect(documentContext({ _id: 'x' })).toBeUndefined()
+  })
+
+  it('keeps an image context within the API limit: 2000 characters, not 2001', () => {
+    const long = { title: 'Harbour', excerpt: 'x'.repeat(3000) }
+    const context = imageContext('Boats', documentParts(long, LIMITS.maxContextLength))
+    expect(context).toHaveLength(LIMITS.maxContextLength)
+    expect(context?.startsWith('Page title: Harbour\nCaption: Boats\nNearby text: x')).toBe(true)
+    expect(imageContext(undefined, undefined)).toBeUndefined()
   })
 })
 

@@ -2,6 +2,7 @@ export {
   blocksToText,
   DEFAULT_LANGUAGE_FIELDS,
   documentContext,
+  documentParts,
   imageContext,
   resolveLanguage,
 } from './context.js'

@@ -7,7 +7,7 @@
  */
 import { createLimiter } from '@alttextapi/core'
 import type { SanityClient, SanityDocument } from '@sanity/client'
-import { documentContext, imageContext, resolveLanguage } from '../describe/context.js'
+import { documentParts, imageContext, resolveLanguage } from '../describe/context.js'
 import type { Describer } from '../describe/describer.js'
 import { errorCode, errorMessage, isFatal, isRevisionConflict } from '../describe/errors.js'
 import { type FoundImage, findImagesMissingAlt } from '../walk/find-images.js'
@@ -110,7 +110,7 @@ export async function fillDocumentAlt(options: FillDocumentOptions): Promise<Fil
 
   // Describe each distinct asset once: the same photo twice in a page costs one call.
   const language = resolveLanguage(doc, options)
-  const docContext = documentContext(doc)
+  const docContext = documentParts(doc)
   const byAsset = new Map<string, FoundImage[]>()
   for (const image of images)
     byAsset.set(image.assetRef, [...(byAsset.get(image.assetRef) ?? []), image])

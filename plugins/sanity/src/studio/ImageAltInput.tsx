@@ -4,7 +4,7 @@ import { Box, Button, Card, Stack, Text } from '@sanity/ui'
 import { useCallback, useState } from 'react'
 import { type InputProps, type ObjectInputProps, set, useClient, useFormValue } from 'sanity'
 import { type ResolvedPluginConfig, STUDIO_API_VERSION } from '../config.js'
-import { documentContext, imageContext, resolveLanguage } from '../describe/context.js'
+import { documentParts, imageContext, resolveLanguage } from '../describe/context.js'
 import { errorMessage } from '../describe/errors.js'
 import { studioDescriber } from '../studio-client.js'
 import { isRecord } from '../walk/path.js'
@@ -45,7 +45,7 @@ function ImageWithAltButton(props: ObjectInputProps & { config: ResolvedPluginCo
       const answer = await describe({
         assetRef: asset,
         language: resolveLanguage(doc, config),
-        context: imageContext(caption, documentContext(doc)),
+        context: imageContext(caption, documentParts(doc)),
       })
       // The editor asked for it: this one button may replace the current text.
       onChange(set(answer.altText, [config.altField]))
