@@ -1,6 +1,8 @@
 import { createClient } from '@alttextapi/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FAKE_API_KEY, startFakeApi } from './fake-api.js'
+import { pngFile } from './image-files.js'
+import { startImageServer } from './image-server.js'
 import { tinyPng } from './images.js'
 
 /** @type {Awaited<ReturnType<typeof startFakeApi>>} */
@@ -167,6 +169,47 @@ describe('fake AltText API: the contract', () => {
     ])
     expect(res.json).toMatchObject({ creditsUsed: 2, creditsRemaining: 998 })
     expect(api.images.map((i) => i.language)).toEqual(['de', 'fr', 'de'])
+  })
+})
+
+describe('fake AltText API: like the real one', () => {
+  it('fetches image URLs when asked: the bytes decide reuse, type and failure', async () => {
+    const host = await startImageServer()
+    try {
+      api.program({ fetchImageUrls: true })
+      const byUrl = await call('/v1/alt-text', { imageUrl: `${host.url}/png` })
+      expect(byUrl.json).toMatchObject({ creditsUsed: 1, reused: false })
+      // The same bytes sent inline are the same image.
+      const inline = await call('/v1/alt-text', { image: b64(pngFile(1, 1, 7)) })
+      expect(inline.json).toMatchObject({
+        altText: byUrl.json.altText,
+        reused: true,
+        creditsUsed: 0,
+      })
+      const html = await call('/v1/alt-text', { imageUrl: `${host.url}/html` })
+      expect([html.status, html.json.error.code]).toEqual([415, 'unsupported_media_type'])
+      const missing = await call('/v1/alt-text', { imageUrl: `${host.url}/status/404` })
+      expect([missing.status, missing.json.error.code]).toEqual([422, 'image_fetch_failed'])
+      expect(api.balance).toBe(999)
+    } finally {
+      await host.close()
+    }
+  })
+
+  it('keeps nothing for reuse, and no alt text in usage, when the account objects to history', async () => {
+    api.program({ storeHistory: false })
+    const image = b64(tinyPng(1))
+    await call('/v1/alt-text', { image })
+    const again = await call('/v1/alt-text', { image })
+    expect(again.json).toMatchObject({ reused: false, creditsUsed: 1 })
+    const usage = await call('/v1/usage')
+    expect(usage.json.records.map((/** @type {any} */ r) => r.altText)).toEqual([null, null])
+    expect((await call('/v1/account')).json.storeHistory).toBe(false)
+  })
+
+  it('refuses to program an error code the contract does not have', () => {
+    expect(() => api.fail({ code: 'unsupported_image' })).toThrow(/not an error code/)
+    expect(() => api.fail({ status: 500, times: 0 })).toThrow(/positive/)
   })
 })
 
