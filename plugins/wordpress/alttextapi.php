@@ -21,7 +21,7 @@ define( 'ALTTEXTAPI_VERSION', '0.1.0' );
 define( 'ALTTEXTAPI_FILE', __FILE__ );
 define( 'ALTTEXTAPI_DIR', plugin_dir_path( __FILE__ ) );
 
-require_once ALTTEXTAPI_DIR . 'includes/contract.php';
+require_once ALTTEXTAPI_DIR . 'includes/class-contract.php';
 require_once ALTTEXTAPI_DIR . 'includes/class-settings.php';
 require_once ALTTEXTAPI_DIR . 'includes/class-api-client.php';
 require_once ALTTEXTAPI_DIR . 'includes/class-language.php';

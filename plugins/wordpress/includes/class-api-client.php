@@ -180,11 +180,12 @@ final class Api_Client {
 	 * @return string
 	 */
 	public static function code_for( $status, $code ) {
-		if ( isset( Contract::ERROR_STATUS[ $code ] ) ) {
+		$statuses = Contract::error_status();
+		if ( isset( $statuses[ $code ] ) ) {
 			return $code;
 		}
 		// A bare 503 comes from a proxy or an overloaded host, not from a missing setting.
-		$known = 503 === $status ? false : array_search( $status, Contract::ERROR_STATUS, true );
+		$known = 503 === $status ? false : array_search( $status, $statuses, true );
 		if ( false !== $known ) {
 			return $known;
 		}
@@ -206,7 +207,7 @@ final class Api_Client {
 		$code = self::code_for( (int) $status, (string) $code );
 		$data = array(
 			'api_code' => $code,
-			'fatal'    => in_array( $code, Contract::FATAL_ERROR_CODES, true ),
+			'fatal'    => Contract::is_fatal( $code ),
 		);
 		switch ( $code ) {
 			case 'unauthorized':

@@ -16,7 +16,6 @@ defined( 'ABSPATH' ) || exit;
 final class Generator {
 	const ALT_META        = '_wp_attachment_image_alt';
 	const DECORATIVE_META = '_alttextapi_decorative';
-	const MAX_CONTEXT     = Contract::MAX_CONTEXT_LENGTH;
 
 	/**
 	 * Whether an editor marked the attachment as decorative (it then never gets alt text).
@@ -69,13 +68,13 @@ final class Generator {
 	 */
 	public static function build_context( array $parts ) {
 		$lines = array();
-		foreach ( Contract::CONTEXT_LINES as $line ) {
+		foreach ( Contract::context_lines() as $line ) {
 			$value = isset( $parts[ $line['field'] ] ) ? self::squash( wp_strip_all_tags( (string) $parts[ $line['field'] ] ) ) : '';
 			if ( '' !== $value ) {
-				$lines[] = $line['label'] . ': ' . self::clip( $value, $line['max_length'] );
+				$lines[] = $line['label'] . ': ' . self::clip( $value, $line['maxLength'] );
 			}
 		}
-		return self::clip( implode( "\n", $lines ), Contract::MAX_CONTEXT_LENGTH );
+		return self::clip( implode( "\n", $lines ), Contract::limit( 'maxContextLength' ) );
 	}
 
 	/**

@@ -21,7 +21,7 @@ final class Language {
 	 */
 	public static function is_valid( $tag ) {
 		$tag = (string) $tag;
-		return strlen( $tag ) <= Contract::LIMITS['maxLanguageTagLength'] && 1 === preg_match( Contract::BCP47_PATTERN, $tag );
+		return strlen( $tag ) <= Contract::limit( 'maxLanguageTagLength' ) && 1 === preg_match( Contract::pattern( 'bcp47' ), $tag );
 	}
 
 	/**

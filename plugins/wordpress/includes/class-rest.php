@@ -37,7 +37,7 @@ final class Rest {
 					'postId'       => array( 'type' => 'integer', 'minimum' => 0, 'default' => 0 ),
 					'context'      => array(
 						'type'              => 'string',
-						'maxLength'         => Generator::MAX_CONTEXT,
+						'maxLength'         => Contract::limit( 'maxContextLength' ),
 						'default'           => '',
 						// Plain text for the model: no markup, no control characters; line breaks stay.
 						'sanitize_callback' => static function ( $value ) {

@@ -1,16 +1,20 @@
 #!/usr/bin/env node
 /**
- * Writes plugins/wordpress/includes/contract.php from the built contract (run by core's build,
+ * Writes plugins/wordpress/includes/contract.json from the built contract (run by core's build,
  * after tsc). With `--check`, or when CI is set, it writes nothing and exits 1 if the committed
  * file differs: CI must not quietly regenerate what a developer forgot to commit.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import * as contract from '../dist/contract/index.js'
-import { PHP_CONTRACT_COMMAND, PHP_CONTRACT_PATH, renderPhpContract } from './php-contract.mjs'
+import {
+  renderContractJson,
+  WORDPRESS_CONTRACT_COMMAND,
+  WORDPRESS_CONTRACT_PATH,
+} from './wordpress-contract.mjs'
 
-const target = fileURLToPath(new URL(`../../${PHP_CONTRACT_PATH}`, import.meta.url))
-const wanted = renderPhpContract(contract)
+const target = fileURLToPath(new URL(`../../${WORDPRESS_CONTRACT_PATH}`, import.meta.url))
+const wanted = renderContractJson(contract)
 let current = ''
 try {
   current = readFileSync(target, 'utf8')
@@ -21,8 +25,10 @@ try {
 const check = process.argv.includes('--check') || Boolean(process.env.CI)
 if (current === wanted) process.exit(0)
 if (check) {
-  console.error(`${PHP_CONTRACT_PATH} is stale: run \`${PHP_CONTRACT_COMMAND}\` and commit it.`)
+  console.error(
+    `${WORDPRESS_CONTRACT_PATH} is stale: run \`${WORDPRESS_CONTRACT_COMMAND}\` and commit it.`,
+  )
   process.exit(1)
 }
 writeFileSync(target, wanted)
-console.log(`wrote ${PHP_CONTRACT_PATH}`)
+console.log(`wrote ${WORDPRESS_CONTRACT_PATH}`)

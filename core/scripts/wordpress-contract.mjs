@@ -1,0 +1,39 @@
+/**
+ * Renders the contract (core/src/contract) as JSON for the WordPress plugin, which cannot import
+ * TypeScript: `includes/contract.json`, read by `includes/class-contract.php`. Pure: the caller
+ * passes the contract module (the built one from the build script, the source one from the
+ * staleness test).
+ */
+
+/** Where the generated file lives, relative to the repository root. */
+export const WORDPRESS_CONTRACT_PATH = 'plugins/wordpress/includes/contract.json'
+
+/** The command that rewrites it. */
+export const WORDPRESS_CONTRACT_COMMAND = 'pnpm --filter @alttextapi/core build'
+
+/**
+ * A JavaScript RegExp as a PCRE pattern string for preg_match. `source` already escapes `/`.
+ * `D` makes `$` match only at the very end, as in JavaScript (PCRE's `$` also matches before a
+ * final newline).
+ */
+export function pcre(regexp) {
+  if (regexp.flags !== '') throw new Error(`flags ${regexp.flags} have no PCRE mapping here`)
+  return `/${regexp.source}/D`
+}
+
+/** The text of `includes/contract.json` for the given contract module. */
+export function renderContractJson(contract) {
+  const data = {
+    _generated: `From core/src/contract by core/scripts/gen-wordpress-contract.mjs: do not edit, run \`${WORDPRESS_CONTRACT_COMMAND}\`.`,
+    limits: contract.LIMITS,
+    patterns: {
+      bcp47: pcre(contract.BCP47_PATTERN),
+      idempotencyKey: pcre(contract.IDEMPOTENCY_KEY_PATTERN),
+      email: pcre(contract.EMAIL_PATTERN),
+    },
+    errorStatus: contract.ERROR_STATUS,
+    fatalErrorCodes: [...contract.FATAL_ERROR_CODES],
+    contextLines: contract.CONTEXT_LINES,
+  }
+  return `${JSON.stringify(data, null, 2)}\n`
+}
