@@ -38,9 +38,6 @@ export default defineConfig({
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'migrations')),
           BCRYPT_ROUNDS: '4',
-          // Usage rows written as each answer leaves (tests read them at once); the delayed,
-          // carried write is tested with its own setting in src/lib/keyed-charge.test.ts.
-          USAGE_FLUSH_MS: '0',
           STRIPE_API_URL: inject('fakeStripeUrl'),
           STRIPE_SECRET_KEY: TEST_STRIPE.secretKey,
           STRIPE_WEBHOOK_SECRET: TEST_STRIPE.webhookSecret,

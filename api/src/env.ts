@@ -24,8 +24,6 @@ export interface Env {
   IMAGE_FETCH_TIMEOUT_MS?: string
   /** `info` (default): one log line per model call; `warn`: failures and warnings only. */
   LOG_LEVEL?: string
-  /** Longest wait of a hot-path usage row before it is written, in ms (default 250; 0: at once). */
-  USAGE_FLUSH_MS?: string
 }
 
 /** Settings with defaults applied; read once per request from the bindings. */
@@ -46,7 +44,6 @@ export interface Config {
   modelTimeoutMs: number
   imageFetchTimeoutMs: number
   logLevel: 'info' | 'warn'
-  usageFlushMs: number
 }
 
 const nonEmpty = (value: string | undefined) => (value?.trim() ? value.trim() : undefined)
@@ -78,6 +75,5 @@ export function readConfig(env: Env): Config {
     modelTimeoutMs: integer(env.MODEL_TIMEOUT_MS, 30_000, 100, 120_000),
     imageFetchTimeoutMs: integer(env.IMAGE_FETCH_TIMEOUT_MS, 10_000, 100, 60_000),
     logLevel: env.LOG_LEVEL?.trim().toLowerCase() === 'warn' ? 'warn' : 'info',
-    usageFlushMs: integer(env.USAGE_FLUSH_MS, 250, 0, 5_000),
   }
 }

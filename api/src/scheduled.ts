@@ -17,7 +17,9 @@
  *   still credits nothing because the purchase is no longer pending);
  * - Idempotency-Key claims older than 24 h (a key is only honoured that long).
  */
+
 import type { Env } from './env.js'
+import { ledgerRetentionStatements } from './lib/credits.js'
 import { IDEMPOTENCY_WINDOW_MS } from './lib/idempotency.js'
 
 const DAY_MS = 86_400_000
@@ -80,21 +82,7 @@ export async function runRetention(env: Env, now = Date.now()): Promise<Retentio
   const cutoff = billingCutoff(now)
 
   // Fold, then delete, in one atomic batch: the ledger never stops summing to the balance.
-  const [folded, removedLedger] = await db.batch([
-    db
-      .prepare(
-        `INSERT INTO ledger (id, user_id, delta, reason, reference, balance_after, created_at)
-         SELECT 'led_' || lower(hex(randomblob(12))), l.user_id, sum(l.delta), 'adjustment',
-                'retention:carried-forward',
-                (SELECT o.balance_after FROM ledger o WHERE o.user_id = l.user_id AND o.created_at < ?1
-                 ORDER BY o.created_at DESC, o.rowid DESC LIMIT 1),
-                ?1
-         FROM ledger l WHERE l.user_id IS NOT NULL AND l.created_at < ?1
-         GROUP BY l.user_id`,
-      )
-      .bind(cutoff),
-    db.prepare('DELETE FROM ledger WHERE created_at < ?').bind(cutoff),
-  ])
+  const [folded, removedLedger] = await db.batch(ledgerRetentionStatements(db, cutoff))
 
   const usage = await deleteInChunks(db, 'usage', 'id', 'created_at < ?', [cutoff])
   const purchases = await deleteInChunks(

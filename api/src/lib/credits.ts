@@ -1,11 +1,23 @@
 /**
- * The only way a balance changes. D1 has no interactive transactions, so a change is two
- * statements in one atomic `batch()`: a conditional INSERT of the ledger row (it inserts only when
- * the resulting balance stays ≥ 0), then an UPDATE of the balance guarded by the existence of that
- * very row. Both apply or neither; two requests can never spend the same credit because D1
- * serialises writes and the condition is re-read inside the batch.
+ * The one module that writes money and Idempotency-Key claims. Every statement that changes a
+ * balance, writes or rewrites the ledger, or claims, releases, settles or reaps a key is built
+ * here; no other file writes the ledger.
+ *
+ * D1 has no interactive transactions, so each change is a few statements in one atomic `batch()`:
+ * a conditional INSERT of the ledger row (it inserts only when the resulting balance stays ≥ 0 and
+ * every other condition of the change holds), then an UPDATE of the balance guarded by the
+ * existence of that very row. Both apply or neither; two requests can never spend the same credit
+ * because D1 serialises writes and the conditions are re-read inside the batch.
+ *
+ * Charging one image (`charge`) is ONE batch, whatever the request: the key lookup and the
+ * rate-limit counter (when the payer is an API key), the claim of the Idempotency-Key, the ledger
+ * row guarded by "the key is valid, within its limit, and this claim is mine", the balance, the
+ * release of the claim when nothing was charged, and a read of whoever holds the key. After the
+ * model: `settleStatements` (usage row + claim done) or `refundStatements` (refund + claim gone).
  */
 import { newId } from './crypto.js'
+import { type ClaimRow, IDEMPOTENCY_WINDOW_MS, MAX_FREE_REDESCRIPTIONS } from './idempotency.js'
+import { type Counted, type KeyRow, keyLookup, keyRateCount, type RateLimit } from './key-auth.js'
 
 /** Why a balance changed (stored in `ledger.reason`). */
 export type LedgerReason = 'signup' | 'generation' | 'refund' | 'purchase' | 'adjustment'
@@ -80,4 +92,458 @@ export async function changeCredits(
   const { statements } = creditStatements(db, change)
   const [inserted] = await db.batch<{ balance: number }>(statements)
   return inserted?.results[0]?.balance ?? null
+}
+
+/** Who pays for an image: an API key checked and counted inside the batch, or a known account. */
+export type Payer = KeyPayer | { userId: string }
+
+/** An API key as payer: checked, and counted against `perWindow` requests per `limit` window. */
+export interface KeyPayer {
+  apiKeyHash: string
+  limit: RateLimit
+  perWindow: number
+}
+
+/** One charge: who pays, the claim it takes, the price, and the id of the answer to be. */
+export interface ChargeOrder {
+  payer: Payer
+  /** SHA-256 of the Idempotency-Key (a random one when the request sent none). */
+  keyHash: string
+  /** SHA-256 of the canonical request. */
+  requestHash: string
+  /** The usage id: the answer's `id`, the ledger reference and the claim's reference. */
+  id: string
+  price: number
+  now: number
+  /** A batch run's claim whose `updated_at` is refreshed (its sign of life). */
+  heartbeat?: { keyHash: string; reference: string }
+}
+
+/** What the charge batch found. */
+export interface ChargeResult {
+  /** The key and its owner (API-key payers; undefined: unknown or revoked). */
+  key?: KeyRow
+  /** The rate-limit counter after this request (API-key payers). */
+  counted?: Counted
+  /** The balance after the charge; null when nothing was charged. */
+  balance: number | null
+  /** Whoever holds the Idempotency-Key after the batch (null: nobody). */
+  holder: ClaimRow | null
+}
+
+/** The payer's account id as SQL (one `?` placeholder) and its parameter. */
+function ownerSql(payer: Payer, placeholder = '?'): { sql: string; param: string } {
+  return 'userId' in payer
+    ? { sql: placeholder, param: payer.userId }
+    : {
+        sql: `(SELECT user_id FROM api_keys WHERE key_hash = ${placeholder} AND revoked_at IS NULL)`,
+        param: payer.apiKeyHash,
+      }
+}
+
+const CLAIM_COLUMNS = 'request_hash, status, reference, redescribed, created_at, updated_at'
+
+/**
+ * Charges `order.price` in one atomic batch (see the module comment). Never throws for a refusal:
+ * the caller reads the result (key, counter, balance, holder) and answers.
+ */
+export async function charge(db: D1Database, order: ChargeOrder): Promise<ChargeResult> {
+  const owner = ownerSql(order.payer)
+  const byKey = 'apiKeyHash' in order.payer ? order.payer : undefined
+  const mine = `EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ? AND reference = ?)`
+  // The counter was bumped by a statement before: a request over the limit pays nothing.
+  const withinLimit = byKey
+    ? ' AND (SELECT count FROM rate_limits WHERE key = ? || (SELECT id FROM api_keys WHERE key_hash = ?)) <= ?'
+    : ''
+  const { ledgerId, statements } = creditStatements(db, {
+    ...('userId' in order.payer
+      ? { userId: order.payer.userId }
+      : { keyHash: order.payer.apiKeyHash }),
+    delta: -order.price,
+    reason: 'generation',
+    reference: order.id,
+    at: order.now,
+    onlyIf: {
+      sql: `${mine}${withinLimit}`,
+      params: [
+        owner.param,
+        order.keyHash,
+        order.id,
+        ...(byKey ? [byKey.limit.prefix, byKey.apiKeyHash, byKey.perWindow] : []),
+      ],
+    },
+  })
+  const batch: D1PreparedStatement[] = [
+    ...(byKey
+      ? [
+          keyLookup(db, byKey.apiKeyHash),
+          keyRateCount(db, byKey.apiKeyHash, byKey.limit, order.now),
+        ]
+      : []),
+    claimStatement(db, order),
+    ...statements,
+    // Nothing was charged (no key, over the limit, no balance, or the key is someone else's):
+    // this attempt's claim goes again, so a retry runs normally.
+    db
+      .prepare(
+        `DELETE FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ? AND reference = ?
+         AND NOT EXISTS (SELECT 1 FROM ledger WHERE id = ?)`,
+      )
+      .bind(owner.param, order.keyHash, order.id, ledgerId),
+    ...(order.heartbeat
+      ? [
+          db
+            .prepare(
+              `UPDATE idempotency_keys SET updated_at = ? WHERE user_id = ${owner.sql} AND key_hash = ? AND reference = ?`,
+            )
+            .bind(order.now, owner.param, order.heartbeat.keyHash, order.heartbeat.reference),
+        ]
+      : []),
+    db
+      .prepare(
+        `SELECT ${CLAIM_COLUMNS} FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ?`,
+      )
+      .bind(owner.param, order.keyHash),
+  ]
+  const results = await db.batch(batch)
+  const offset = byKey ? 2 : 0
+  const charged = results[offset + 1]?.results[0] as { balance?: unknown } | undefined
+  return {
+    key: byKey ? (results[0]?.results[0] as KeyRow | undefined) : undefined,
+    counted: byKey ? (results[1]?.results[0] as Counted | undefined) : undefined,
+    balance: typeof charged?.balance === 'number' ? charged.balance : null,
+    holder: (results.at(-1)?.results[0] as ClaimRow | undefined) ?? null,
+  }
+}
+
+/** Claims the key: a new row, or one older than the window (a key is honoured for 24 h). */
+function claimStatement(db: D1Database, order: ChargeOrder): D1PreparedStatement {
+  const owner = ownerSql(order.payer, '?1')
+  return db
+    .prepare(
+      `INSERT INTO idempotency_keys (user_id, key_hash, request_hash, status, reference, redescribed, created_at, updated_at)
+       SELECT owner, ?2, ?3, 'pending', ?4, 0, ?5, ?5 FROM (SELECT ${owner.sql} AS owner) WHERE owner IS NOT NULL
+       ON CONFLICT (user_id, key_hash) DO UPDATE SET request_hash = excluded.request_hash,
+         status = 'pending', reference = excluded.reference, redescribed = 0,
+         created_at = excluded.created_at, updated_at = excluded.updated_at
+       WHERE idempotency_keys.created_at < ?6`,
+    )
+    .bind(
+      owner.param,
+      order.keyHash,
+      order.requestHash,
+      order.id,
+      order.now,
+      order.now - IDEMPOTENCY_WINDOW_MS,
+    )
+}
+
+/** Who is asking, for charging and the usage record. */
+export interface Caller {
+  userId: string
+  apiKeyId: string | null
+}
+
+/** What a success leaves: the usage record and the claim marked done. */
+export interface Settlement {
+  caller: Caller
+  request: { endpoint: string; imageUrl: string | null; language: string }
+  result: { altText: string; model: string }
+  price: number
+  id: string
+  keyHash: string
+  at: number
+}
+
+/**
+ * The statements that settle a success: the usage row (`store_history` is read in the same
+ * statement, so an objection made a moment ago is honoured, and an account erased meanwhile gets
+ * no row) and `status = done` on the claim, so a retry with the key replays.
+ */
+export function settleStatements(db: D1Database, s: Settlement): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        `INSERT INTO usage (id, user_id, api_key_id, endpoint, model, image_url, alt_text, language, credits_used, created_at)
+         SELECT ?1, id, ?2, ?3, ?4, CASE WHEN store_history = 1 THEN ?5 END, CASE WHEN store_history = 1 THEN ?6 END, ?7, ?8, ?9
+         FROM users WHERE id = ?10`,
+      )
+      .bind(
+        s.id,
+        s.caller.apiKeyId,
+        s.request.endpoint,
+        s.result.model,
+        s.request.imageUrl,
+        s.result.altText,
+        s.request.language,
+        s.price,
+        s.at,
+        s.caller.userId,
+      ),
+    claimDone(db, s.caller.userId, s.keyHash, s.id, s.at),
+  ]
+}
+
+/** Marks the claim `reference` of a key done. */
+export function claimDone(
+  db: D1Database,
+  userId: string,
+  keyHash: string,
+  reference: string,
+  at: number,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE idempotency_keys SET status = 'done', updated_at = ?
+       WHERE user_id = ? AND key_hash = ? AND reference = ?`,
+    )
+    .bind(at, userId, keyHash, reference)
+}
+
+/**
+ * Gives a failed attempt's price back (never twice: an abandoned claim may have been refunded
+ * already) and deletes its claim, so a retry with the key runs normally.
+ */
+export function refundStatements(
+  db: D1Database,
+  attempt: { userId: string; price: number; id: string; keyHash: string },
+): D1PreparedStatement[] {
+  return [
+    ...creditStatements(db, {
+      userId: attempt.userId,
+      delta: attempt.price,
+      reason: 'refund',
+      reference: attempt.id,
+      onlyIf: {
+        sql: "NOT EXISTS (SELECT 1 FROM ledger WHERE reference = ? AND reason = 'refund')",
+        params: [attempt.id],
+      },
+    }).statements,
+    db
+      .prepare('DELETE FROM idempotency_keys WHERE user_id = ? AND key_hash = ? AND reference = ?')
+      .bind(attempt.userId, attempt.keyHash, attempt.id),
+  ]
+}
+
+/**
+ * Releases an abandoned `pending` claim (no sign of life since `leaseCutoff`): its charge is
+ * refunded unless it was already refunded or its usage row was written, and the claim is deleted,
+ * in one batch guarded by "still this abandoned claim".
+ */
+export async function reapAbandoned(
+  db: D1Database,
+  userId: string,
+  keyHash: string,
+  reference: string,
+  leaseCutoff: number,
+): Promise<void> {
+  const paid = await db
+    .prepare(
+      "SELECT -delta AS price FROM ledger WHERE user_id = ? AND reference = ? AND reason = 'generation'",
+    )
+    .bind(userId, reference)
+    .first<{ price: number }>()
+  const stillAbandoned = `EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = ? AND key_hash = ? AND reference = ? AND status = 'pending' AND updated_at < ?)`
+  const guard = [userId, keyHash, reference, leaseCutoff]
+  const statements: D1PreparedStatement[] = []
+  if (paid && paid.price > 0) {
+    statements.push(
+      ...creditStatements(db, {
+        userId,
+        delta: paid.price,
+        reason: 'refund',
+        reference,
+        onlyIf: {
+          sql: `${stillAbandoned}
+            AND NOT EXISTS (SELECT 1 FROM ledger WHERE reference = ? AND reason = 'refund')
+            AND NOT EXISTS (SELECT 1 FROM usage WHERE id = ?)`,
+          params: [...guard, reference, reference],
+        },
+      }).statements,
+    )
+  }
+  statements.push(
+    db
+      .prepare(
+        `DELETE FROM idempotency_keys WHERE user_id = ? AND key_hash = ? AND reference = ? AND status = 'pending' AND updated_at < ?`,
+      )
+      .bind(...guard),
+  )
+  await db.batch(statements)
+}
+
+/** What the claim of a whole batch run found. */
+export interface RunClaim {
+  key?: KeyRow
+  counted?: Counted
+  /** The claim before this request (null: none, or expired). */
+  before: ClaimRow | null
+  /** Whether this request now holds the run's claim. */
+  held: boolean
+}
+
+/**
+ * Authenticates the key, counts the request and claims the key of a whole batch (a lock: one run
+ * at a time) in one batch. A completed earlier run of the same request may be claimed again (its
+ * items replay); a run in progress, or another request, may not. The claim is taken only within
+ * the rate limit, so a refused batch leaves no lock behind.
+ */
+export async function claimRun(
+  db: D1Database,
+  run: {
+    apiKeyHash: string
+    limit: RateLimit
+    perWindow: number
+    keyHash: string
+    requestHash: string
+    reference: string
+    now: number
+  },
+): Promise<RunClaim> {
+  const owner = '(SELECT user_id FROM api_keys WHERE key_hash = ?1 AND revoked_at IS NULL)'
+  const [found, counted, before, , after] = await db.batch([
+    keyLookup(db, run.apiKeyHash),
+    keyRateCount(db, run.apiKeyHash, run.limit, run.now),
+    db
+      .prepare(
+        `SELECT ${CLAIM_COLUMNS} FROM idempotency_keys WHERE user_id = ${owner} AND key_hash = ?2 AND created_at >= ?3`,
+      )
+      .bind(run.apiKeyHash, run.keyHash, run.now - IDEMPOTENCY_WINDOW_MS),
+    db
+      .prepare(
+        `INSERT INTO idempotency_keys (user_id, key_hash, request_hash, status, reference, redescribed, created_at, updated_at)
+         SELECT owner, ?2, ?3, 'pending', ?4, 0, ?5, ?5 FROM (SELECT ${owner} AS owner)
+         WHERE owner IS NOT NULL
+           AND (SELECT count FROM rate_limits WHERE key = ?7 || (SELECT id FROM api_keys WHERE key_hash = ?1)) <= ?8
+         ON CONFLICT (user_id, key_hash) DO UPDATE SET request_hash = excluded.request_hash,
+           status = 'pending', reference = excluded.reference, updated_at = excluded.updated_at,
+           created_at = CASE WHEN idempotency_keys.created_at < ?6 THEN excluded.created_at
+                             ELSE idempotency_keys.created_at END
+         WHERE idempotency_keys.created_at < ?6
+            OR (idempotency_keys.status = 'done' AND idempotency_keys.request_hash = excluded.request_hash)`,
+      )
+      .bind(
+        run.apiKeyHash,
+        run.keyHash,
+        run.requestHash,
+        run.reference,
+        run.now,
+        run.now - IDEMPOTENCY_WINDOW_MS,
+        run.limit.prefix,
+        run.perWindow,
+      ),
+    db
+      .prepare(`SELECT reference FROM idempotency_keys WHERE user_id = ${owner} AND key_hash = ?2`)
+      .bind(run.apiKeyHash, run.keyHash),
+  ])
+  return {
+    key: found?.results[0] as KeyRow | undefined,
+    counted: counted?.results[0] as Counted | undefined,
+    before: (before?.results[0] as ClaimRow | undefined) ?? null,
+    held: (after?.results[0] as { reference?: string } | undefined)?.reference === run.reference,
+  }
+}
+
+/**
+ * Ends a batch run: its items' settlements, the run's claim marked done (the key may be replayed
+ * now), and the balance after all of it, in one batch. Returns the balance.
+ */
+export async function finishRun(
+  db: D1Database,
+  userId: string,
+  settlements: D1PreparedStatement[],
+  run: { keyHash: string; reference: string } | undefined,
+): Promise<number> {
+  const results = await db.batch([
+    ...settlements,
+    ...(run ? [claimDone(db, userId, run.keyHash, run.reference, Date.now())] : []),
+    db.prepare('SELECT credits FROM users WHERE id = ?').bind(userId),
+  ])
+  return (results.at(-1)?.results[0] as { credits?: number } | undefined)?.credits ?? 0
+}
+
+/** The usage row a completed request left (alt text null when history is off). */
+export interface UsedRow {
+  model: string
+  language: string
+  alt_text: string | null
+  credits_used: number
+}
+
+/** Reads usage row `id` of the user and the user's balance now, in one round trip. */
+export async function usageAndBalance(
+  db: D1Database,
+  userId: string,
+  id: string,
+): Promise<{ used: UsedRow | null; balance: number }> {
+  const [used, balance] = await db.batch([
+    db
+      .prepare(
+        'SELECT model, language, alt_text, credits_used FROM usage WHERE id = ? AND user_id = ?',
+      )
+      .bind(id, userId),
+    db.prepare('SELECT credits FROM users WHERE id = ?').bind(userId),
+  ])
+  return {
+    used: (used?.results[0] as UsedRow | undefined) ?? null,
+    balance: (balance?.results[0] as { credits?: number } | undefined)?.credits ?? 0,
+  }
+}
+
+/**
+ * Takes one of the free re-descriptions of a completed request whose alt text was not kept.
+ * False when they are used up.
+ */
+export async function takeRedescription(
+  db: D1Database,
+  claim: { userId: string; keyHash: string; reference: string },
+): Promise<boolean> {
+  const result = await db
+    .prepare(
+      `UPDATE idempotency_keys SET redescribed = redescribed + 1
+       WHERE user_id = ? AND key_hash = ? AND reference = ? AND status = 'done' AND redescribed < ?`,
+    )
+    .bind(claim.userId, claim.keyHash, claim.reference, MAX_FREE_REDESCRIPTIONS)
+    .run()
+  return result.meta.changes === 1
+}
+
+/**
+ * Retention of the ledger: the rows older than `cutoff` are folded into one carried-forward row
+ * per account, then deleted — in one batch, so the ledger never stops summing to the balance.
+ * Results: [folded, deleted].
+ */
+export function ledgerRetentionStatements(db: D1Database, cutoff: number): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        `INSERT INTO ledger (id, user_id, delta, reason, reference, balance_after, created_at)
+         SELECT 'led_' || lower(hex(randomblob(12))), l.user_id, sum(l.delta), 'adjustment',
+                'retention:carried-forward',
+                (SELECT o.balance_after FROM ledger o WHERE o.user_id = l.user_id AND o.created_at < ?1
+                 ORDER BY o.created_at DESC, o.rowid DESC LIMIT 1),
+                ?1
+         FROM ledger l WHERE l.user_id IS NOT NULL AND l.created_at < ?1
+         GROUP BY l.user_id`,
+      )
+      .bind(cutoff),
+    db.prepare('DELETE FROM ledger WHERE created_at < ?').bind(cutoff),
+  ]
+}
+
+/**
+ * Erasure of the ledger's personal data: the rows billing law keeps lose their user, and keep a
+ * reference only when it points at another kept billing row (a usage or purchase row).
+ */
+export function ledgerErasureStatement(db: D1Database, userId: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE ledger SET user_id = NULL,
+         reference = CASE
+           WHEN EXISTS (SELECT 1 FROM usage u WHERE u.id = ledger.reference)
+             OR EXISTS (SELECT 1 FROM purchases p WHERE p.id = ledger.reference)
+           THEN reference END
+       WHERE user_id = ?`,
+    )
+    .bind(userId)
 }

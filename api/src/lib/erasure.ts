@@ -8,6 +8,7 @@
  * rows (no image URL, no alt text, no user, no key), ledger rows (no user; a reference stays only
  * when it points at another kept billing row) and purchases (no user).
  */
+import { ledgerErasureStatement } from './credits.js'
 import { sha256Hex } from './crypto.js'
 
 /** The statements that erase `user` (run them in one `db.batch`). */
@@ -29,16 +30,7 @@ export function erasureStatements(
          WHERE user_id = ?1 OR api_key_id IN (SELECT id FROM api_keys WHERE user_id = ?1)`,
       )
       .bind(user.id),
-    db
-      .prepare(
-        `UPDATE ledger SET user_id = NULL,
-           reference = CASE
-             WHEN EXISTS (SELECT 1 FROM usage u WHERE u.id = ledger.reference)
-               OR EXISTS (SELECT 1 FROM purchases p WHERE p.id = ledger.reference)
-             THEN reference END
-         WHERE user_id = ?`,
-      )
-      .bind(user.id),
+    ledgerErasureStatement(db, user.id),
     db.prepare('UPDATE purchases SET user_id = NULL WHERE user_id = ?').bind(user.id),
     // Idempotency-Key claims (hashes and usage ids, kept 24 h at most).
     db.prepare('DELETE FROM idempotency_keys WHERE user_id = ?').bind(user.id),

@@ -1,19 +1,17 @@
 /**
  * Idempotency keys for generation: a retried request (same `Idempotency-Key`, same account,
- * within 24 h) is never charged twice.
+ * within 24 h) is never charged twice. This file holds the rules (the header, the hashes, the
+ * lease, what a held key means); the SQL that claims, settles, releases and reaps keys lives with
+ * the charge in `credits.ts`, because a key is claimed by the same atomic batch that charges.
  *
- * D1 has no interactive transactions, so a key is claimed by the same atomic `batch()` that
- * charges: an INSERT of the claim (the primary key (user, key hash) makes a second claim fail),
- * the ledger row guarded by "this claim is mine", and a DELETE that releases the claim again when
- * the balance could not pay. A failure refunds and deletes the claim in one batch (a retry then
- * runs normally); a success writes the usage row and marks the claim `done` in one batch. A later
- * request with the key reads the claim: `done` → replay (the alt text comes from the usage row,
- * where an objection keeps it out), `pending` → "in progress" (429), another request hash → 400.
+ * A request without a key gets a random one: every request takes the same path. A later request
+ * with the key reads the claim: `done` → replay (the alt text comes from the usage row, where an
+ * objection keeps it out), `pending` → "in progress" (429), another request hash → 400.
  *
  * Only hashes are stored (of the key, and of the canonical request with images by their SHA-256).
  */
+import { IDEMPOTENCY_KEY_RULE, isIdempotencyKey } from '@alttextapi/core'
 import { ApiError } from '../errors.js'
-import { creditStatements } from './credits.js'
 import { sha256Hex } from './crypto.js'
 
 /** The request header, and the header marking a replayed answer. */
@@ -49,11 +47,8 @@ export interface IdempotencyClaim {
  */
 export function readIdempotencyKey(value: string | undefined): string | undefined {
   if (value === undefined) return undefined
-  if (!/^[\x20-\x7e]{1,200}$/.test(value) || value.trim() === '') {
-    throw new ApiError(
-      'invalid_request',
-      'Idempotency-Key must be 1–200 printable ASCII characters (a UUID is a good choice).',
-    )
+  if (!isIdempotencyKey(value)) {
+    throw new ApiError('invalid_request', `Idempotency-Key must be ${IDEMPOTENCY_KEY_RULE}.`)
   }
   return value
 }
@@ -84,27 +79,10 @@ export function leaseMs(config: { modelTimeoutMs: number; imageFetchTimeoutMs: n
   return 3 * config.modelTimeoutMs + config.imageFetchTimeoutMs + 60_000
 }
 
-/** Reads the claim of `keyHash` (expired claims count as absent). */
-export async function readClaim(
-  db: D1Database,
-  userId: string,
-  keyHash: string,
-  now = Date.now(),
-): Promise<ClaimRow | null> {
-  const row = await db
-    .prepare(
-      `SELECT request_hash, status, reference, redescribed, created_at, updated_at
-       FROM idempotency_keys WHERE user_id = ? AND key_hash = ? AND created_at >= ?`,
-    )
-    .bind(userId, keyHash, now - IDEMPOTENCY_WINDOW_MS)
-    .first<ClaimRow>()
-  return row ?? null
-}
-
 /** 400 for a key reused with another request. */
 export const keyReused = () =>
   new ApiError(
-    'invalid_request',
+    'idempotency_key_reused',
     'Idempotency-Key reused with a different request: send a new key for a new request.',
   )
 
@@ -116,123 +94,27 @@ export const inProgress = () =>
     { 'Retry-After': '1' },
   )
 
-/**
- * Releases an abandoned `pending` claim (no sign of life for longer than the lease): its charge
- * is refunded unless it was already refunded or its usage row was written, and the claim is
- * deleted, in one batch guarded by "still this abandoned claim". Returns true when it is gone.
- */
-export async function reapAbandoned(
-  db: D1Database,
-  userId: string,
-  keyHash: string,
-  row: ClaimRow,
-  leaseCutoff: number,
-): Promise<boolean> {
-  const charge = await db
-    .prepare(
-      "SELECT -delta AS price FROM ledger WHERE user_id = ? AND reference = ? AND reason = 'generation'",
-    )
-    .bind(userId, row.reference)
-    .first<{ price: number }>()
-  const stillAbandoned = `EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = ? AND key_hash = ? AND reference = ? AND status = 'pending' AND updated_at < ?)`
-  const guard = [userId, keyHash, row.reference, leaseCutoff]
-  const statements: D1PreparedStatement[] = []
-  if (charge && charge.price > 0) {
-    statements.push(
-      ...creditStatements(db, {
-        userId,
-        delta: charge.price,
-        reason: 'refund',
-        reference: row.reference,
-        onlyIf: {
-          sql: `${stillAbandoned}
-            AND NOT EXISTS (SELECT 1 FROM ledger WHERE reference = ? AND reason = 'refund')
-            AND NOT EXISTS (SELECT 1 FROM usage WHERE id = ?)`,
-          params: [...guard, row.reference, row.reference],
-        },
-      }).statements,
-    )
-  }
-  statements.push(
-    db
-      .prepare(
-        `DELETE FROM idempotency_keys WHERE user_id = ? AND key_hash = ? AND reference = ? AND status = 'pending' AND updated_at < ?`,
-      )
-      .bind(...guard),
-  )
-  await db.batch(statements)
-  return true
-}
-
-/** What an earlier request with the same key means for this one. */
-export type Earlier =
-  | { kind: 'none' }
-  | { kind: 'done'; row: ClaimRow }
-  | { kind: 'in_progress' }
-  | { kind: 'reused' }
+/** What the holder of a key means for a request that found the key taken. */
+export type Earlier = 'done' | 'in_progress' | 'abandoned' | 'reused'
 
 /**
- * Looks at the claim of `keyHash`: none (or expired, or abandoned and now released), done,
- * still in progress, or made by another request.
+ * Judges the claim another attempt holds: another request (400), completed (replay), running
+ * (429), or silent for longer than the lease (`abandoned`: reap it, then try again).
  */
-export async function earlier(
-  db: D1Database,
-  claim: IdempotencyClaim,
+export function judgeHolder(
+  holder: ClaimRow,
+  requestHash: string,
   lease: number,
   now = Date.now(),
-): Promise<Earlier> {
-  const row = await readClaim(db, claim.userId, claim.keyHash, now)
-  if (!row) return { kind: 'none' }
-  if (row.request_hash !== claim.requestHash) return { kind: 'reused' }
-  if (row.status === 'done') return { kind: 'done', row }
-  if (row.updated_at >= now - lease) return { kind: 'in_progress' }
-  await reapAbandoned(db, claim.userId, claim.keyHash, row, now - lease)
-  const after = await readClaim(db, claim.userId, claim.keyHash, now)
-  if (!after) return { kind: 'none' }
-  if (after.request_hash !== claim.requestHash) return { kind: 'reused' }
-  return after.status === 'done' ? { kind: 'done', row: after } : { kind: 'in_progress' }
-}
-
-/** The usage row a completed request left (alt text null when history is off). */
-export interface UsedRow {
-  model: string
-  language: string
-  alt_text: string | null
-  credits_used: number
-}
-
-/** Reads the usage row `id` of the user. */
-export function usageRow(db: D1Database, userId: string, id: string): Promise<UsedRow | null> {
-  return db
-    .prepare(
-      'SELECT model, language, alt_text, credits_used FROM usage WHERE id = ? AND user_id = ?',
-    )
-    .bind(id, userId)
-    .first<UsedRow>()
-}
-
-/**
- * Takes one of the free re-descriptions of a completed request whose alt text was not kept.
- * False when they are used up.
- */
-export async function takeRedescription(
-  db: D1Database,
-  claim: IdempotencyClaim,
-  reference: string,
-): Promise<boolean> {
-  const result = await db
-    .prepare(
-      `UPDATE idempotency_keys SET redescribed = redescribed + 1
-       WHERE user_id = ? AND key_hash = ? AND reference = ? AND status = 'done' AND redescribed < ?`,
-    )
-    .bind(claim.userId, claim.keyHash, reference, MAX_FREE_REDESCRIPTIONS)
-    .run()
-  return result.meta.changes === 1
+): Earlier {
+  if (holder.request_hash !== requestHash) return 'reused'
+  if (holder.status === 'done') return 'done'
+  return holder.updated_at >= now - lease ? 'in_progress' : 'abandoned'
 }
 
 /** 400 when a completed request without kept alt text was described again too often. */
 export const redescriptionsUsed = (id: string) =>
   new ApiError(
-    'invalid_request',
+    'idempotency_key_reused',
     `This request (id ${id}) was completed and paid once; its alt text was not kept because history is off, and it has been described again ${MAX_FREE_REDESCRIPTIONS} times for free. Send a new Idempotency-Key to describe the image again (charged).`,
   )

@@ -1,7 +1,7 @@
 /**
  * API-key authentication in D1: the lookup by SHA-256 hash, the per-key generation counter, and
- * what they answer. Shared by the auth middleware and the single-image hot path, which folds them
- * into the same batch as the charge.
+ * what they answer. Shared by the auth middleware and the charge of an image, which folds them
+ * into the same batch as the deduction (`credits.ts`).
  */
 import type { Context } from 'hono'
 import { ApiError } from '../errors.js'
@@ -156,4 +156,26 @@ export async function authenticateKey(
   }
   useKey(c, requireKeyRow(row, hash), now)
   if (rateLimit) checkRateLimit(counted, c.var.config.rateLimitPerMinute, rateLimit, now)
+}
+
+/**
+ * Counts the request and throws 401/429 when the key is revoked or over its limit: the answer
+ * that comes before the request's own problem. A database failure here is only logged: the
+ * request's own error is the answer then.
+ */
+export async function answerKeyProblemFirst(c: Context<AppEnv>, keyHash: string): Promise<void> {
+  try {
+    await authenticateKey(c, keyHash, Date.now(), GENERATION_LIMIT)
+  } catch (problem) {
+    if (problem instanceof ApiError) throw problem
+    const { name } = (problem ?? {}) as { name?: unknown }
+    console.warn(
+      JSON.stringify({
+        level: 'warn',
+        area: 'charge',
+        event: 'key_check_failed',
+        reason: typeof name === 'string' ? name : 'error',
+      }),
+    )
+  }
 }

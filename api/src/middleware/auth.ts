@@ -1,13 +1,7 @@
 import { createMiddleware } from 'hono/factory'
 import { ApiError } from '../errors.js'
 import { sha256Hex, timingSafeEqual } from '../lib/crypto.js'
-import {
-  authenticateKey,
-  GENERATION_LIMIT,
-  type RateLimit,
-  toUser,
-  type UserRow,
-} from '../lib/key-auth.js'
+import { authenticateKey, toUser, type UserRow } from '../lib/key-auth.js'
 import type { AppEnv } from '../types.js'
 
 type Kind = 'session' | 'key'
@@ -55,19 +49,10 @@ export async function readCredential(
  * key or ended session fails at once. Sets `c.var.user` and `c.var.credential`.
  */
 export function requireAuth(...kinds: Kind[]) {
-  return authenticate(kinds, {})
+  return authenticate(kinds)
 }
 
-/**
- * Requires an API key and counts the request against the key's generation limit
- * (RATE_LIMIT_PER_MINUTE per fixed minute): 429 `rate_limited` with `Retry-After` beyond it.
- * The lookup and the counter are one D1 batch — one round trip on the hot path instead of two.
- */
-export function requireKeyWithRateLimit() {
-  return authenticate(['key'], { rateLimit: GENERATION_LIMIT })
-}
-
-function authenticate(kinds: Kind[], options: { rateLimit?: RateLimit }) {
+function authenticate(kinds: Kind[]) {
   return createMiddleware<AppEnv>(async function requireAuth(c, next) {
     const { kind, hash } = await readCredential(c.req.header('authorization'), kinds)
     const now = Date.now()
@@ -84,7 +69,7 @@ function authenticate(kinds: Kind[], options: { rateLimit?: RateLimit }) {
       c.set('user', toUser(row))
       c.set('credential', { kind: 'session', sessionId: row.session_id })
     } else {
-      await authenticateKey(c, hash, now, options.rateLimit)
+      await authenticateKey(c, hash, now, undefined)
     }
     await next()
   })

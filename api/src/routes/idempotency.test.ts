@@ -154,7 +154,7 @@ describe('Idempotency-Key on POST /v1/alt-text', () => {
       { image: b64(pngFile(1, 1, 1)), maxLength: 60 },
     ]) {
       const res = await send(other)
-      const body = await expectError(res, 400, 'invalid_request')
+      const body = await expectError(res, 400, 'idempotency_key_reused')
       expect(body.error.message).toMatch(/Idempotency-Key reused with a different request/)
     }
     // The same image as a data: URL is the same request (compared by the image's hash).
@@ -287,7 +287,7 @@ describe('Idempotency-Key with history off (objection)', () => {
       expect(body.altText.length).toBeGreaterThan(0)
     }
     const used = await send()
-    const error = await expectError(used, 400, 'invalid_request')
+    const error = await expectError(used, 400, 'idempotency_key_reused')
     expect(error.error.message).toContain(first.id)
     expect((await model.stats()).calls).toBe(1 + MAX_FREE_REDESCRIPTIONS)
     expect(await balanceOf(signed.user.id)).toBe(4)
@@ -336,7 +336,7 @@ describe('Idempotency-Key on POST /v1/alt-text/batch', () => {
       headers: { 'idempotency-key': 'batch-1' },
       vars: varsFor(model),
     })
-    await expectError(single, 400, 'invalid_request')
+    await expectError(single, 400, 'idempotency_key_reused')
     await expectLedgerInvariant(user.id)
   })
 

@@ -13,7 +13,6 @@ import { beginPasswordAttempt, clientIp, passwordAccepted } from '../lib/login-t
 import { verifyPassword } from '../lib/password.js'
 import { type LedgerRow, ledgerJson, type UsageRow, usageJson } from '../lib/records.js'
 import type { RouteDoc } from '../lib/route-doc.js'
-import { flushUsage } from '../lib/usage-buffer.js'
 import { findUserById, iso, isoOrNull, userJson } from '../lib/users.js'
 import { requireAuth } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
@@ -58,7 +57,6 @@ export const privacy = new Hono<AppEnv>()
     const db = c.env.DB
     const userId = c.var.user.id
     const now = Date.now()
-    await flushUsage(db)
     const [user, keys, sessions, usage, ledger, purchases] = await db.batch([
       db
         .prepare(
@@ -151,8 +149,6 @@ export const privacy = new Hono<AppEnv>()
       throw new ApiError('forbidden', 'The password is not correct. Nothing was deleted.')
     }
     await passwordAccepted(db, target)
-    // Waiting usage rows first, so that billing keeps them (stripped) like every other.
-    await flushUsage(db)
     await eraseAccount(db, { id: record.id, email: record.email })
     return c.body(null, 204)
   })

@@ -8,7 +8,6 @@ import { Hono } from 'hono'
 import { ApiError } from '../errors.js'
 import { type UsageRow, usageJson } from '../lib/records.js'
 import type { RouteDoc } from '../lib/route-doc.js'
-import { flushUsage } from '../lib/usage-buffer.js'
 import { decodeCursor, encodeCursor, parseDate, parseLimit } from '../lib/usage-query.js'
 import { requireAuth } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
@@ -19,8 +18,6 @@ export const usage = new Hono<AppEnv>()
 usage.use('*', requireAuth('session', 'key'))
 
 usage.get('/', async (c) => {
-  // This isolate's answers whose rows are still waiting are written first.
-  await flushUsage(c.env.DB)
   const limit = parseLimit(c.req.query('limit'))
   const cursorParam = c.req.query('cursor')
   const cursor = cursorParam ? decodeCursor(cursorParam) : undefined

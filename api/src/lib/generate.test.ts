@@ -1,16 +1,22 @@
-// The single-image hot path (inline image, no Idempotency-Key): one batch checks the key, counts
-// the request and charges it — nothing paid without a valid key, within the limit, with the
-// balance to pay; every success charged once with one usage row; every failure charged nothing —
-// and usage rows are written after the answer, carried by the next charge or flushed soon after.
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+// The one charging path of POST /v1/alt-text (lib/generate.ts + the charge in lib/credits.ts): one
+// batch checks the key, counts the request, claims the Idempotency-Key and charges — nothing paid
+// without a valid key, within the limit, with the balance to pay; every success charged once with
+// one usage row and a settled claim; every failure charged nothing. Requests are sent as clients
+// send them (with an Idempotency-Key) unless a test says otherwise.
 import { env } from 'cloudflare:workers'
 import type { AltTextResponse } from '@alttextapi/core'
 import { describe, expect, it, vi } from 'vitest'
 import { pngFile } from '../../../testkit/src/image-files.js'
-import { account, b64, balanceOf, call, fakeModel, varsFor } from '../../test/generation.js'
+import {
+  account,
+  b64,
+  balanceOf,
+  type CallInit,
+  call,
+  fakeModel,
+  varsFor,
+} from '../../test/generation.js'
 import { api, expectError, expectLedgerInvariant } from '../../test/helpers.js'
-import { app } from '../app.js'
-import type { Env } from '../env.js'
 
 const image = () => b64(pngFile(2, 2, 9))
 
@@ -25,36 +31,33 @@ async function counts(userId: string) {
   return row
 }
 
-/**
- * Like `call`, but leaves the answer's background work (the usage flush) running: returns the
- * execution context to wait on, and the answer's id.
- */
-async function generate(key: string, vars: Record<string, string>) {
-  const ctx = createExecutionContext()
-  const res = await app.fetch(
-    new Request('http://api.test/v1/alt-text', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ image: image() }),
-    }),
-    { ...env, ...vars } as Env,
-    ctx,
-  )
-  expect(res.status).toBe(200)
-  return { ctx, id: (await res.json<AltTextResponse>()).id }
+/** POST /v1/alt-text as the clients send it: a fresh Idempotency-Key per logical call. */
+function generate(path: string, init: CallInit & { idempotencyKey?: string | null }) {
+  const { idempotencyKey, ...rest } = init
+  const key = idempotencyKey === undefined ? crypto.randomUUID() : idempotencyKey
+  return call(path, {
+    ...rest,
+    headers: { ...rest.headers, ...(key === null ? {} : { 'idempotency-key': key }) },
+  })
 }
 
-/** Whether usage row `id` is in D1 yet. */
-const stored = async (id: string) =>
-  (await env.DB.prepare('SELECT 1 FROM usage WHERE id = ?').bind(id).first()) !== null
+/** The claims of an account by state. */
+async function claims(userId: string) {
+  const { results } = await env.DB.prepare(
+    'SELECT status, count(*) AS n FROM idempotency_keys WHERE user_id = ? GROUP BY status',
+  )
+    .bind(userId)
+    .all<{ status: string; n: number }>()
+  return Object.fromEntries(results.map((row) => [row.status, row.n]))
+}
 
-describe('POST /v1/alt-text hot path', () => {
+describe('POST /v1/alt-text: the one charging path', () => {
   it('charges once and records one usage row per image, the first request and the ones after', async () => {
     const model = await fakeModel()
     const { key, user, apiKey } = await account(5)
     const ids: string[] = []
     for (let i = 0; i < 3; i++) {
-      const res = await call('/v1/alt-text', {
+      const res = await generate('/v1/alt-text', {
         key,
         json: { image: image() },
         vars: varsFor(model),
@@ -88,7 +91,7 @@ describe('POST /v1/alt-text hot path', () => {
   it('refuses a key revoked after it was used: 401, nothing charged, and the next one is not described', async () => {
     const model = await fakeModel()
     const signed = await account(5)
-    const ok = await call('/v1/alt-text', {
+    const ok = await generate('/v1/alt-text', {
       key: signed.key,
       json: { image: image() },
       vars: varsFor(model),
@@ -100,7 +103,7 @@ describe('POST /v1/alt-text hot path', () => {
     })
     expect(revoked.status).toBeLessThan(300)
     for (let i = 0; i < 2; i++) {
-      const res = await call('/v1/alt-text', {
+      const res = await generate('/v1/alt-text', {
         key: signed.key,
         json: { image: image() },
         vars: varsFor(model),
@@ -117,7 +120,7 @@ describe('POST /v1/alt-text hot path', () => {
   it('answers 402 when the balance was spent elsewhere meanwhile, charging nothing', async () => {
     const model = await fakeModel()
     const { key, user } = await account(3)
-    const first = await call('/v1/alt-text', {
+    const first = await generate('/v1/alt-text', {
       key,
       json: { image: image() },
       vars: varsFor(model),
@@ -131,7 +134,11 @@ describe('POST /v1/alt-text hot path', () => {
     })
     expect(batch.status, await batch.clone().text()).toBe(200)
     expect(await balanceOf(user.id)).toBe(0)
-    const res = await call('/v1/alt-text', { key, json: { image: image() }, vars: varsFor(model) })
+    const res = await generate('/v1/alt-text', {
+      key,
+      json: { image: image() },
+      vars: varsFor(model),
+    })
     await expectError(res, 402, 'insufficient_credits')
     expect((await model.stats()).calls).toBe(3)
     expect(await balanceOf(user.id)).toBe(0)
@@ -139,7 +146,7 @@ describe('POST /v1/alt-text hot path', () => {
     // Refused again, now checked before the model is asked.
     const calls = (await model.stats()).calls
     await expectError(
-      await call('/v1/alt-text', { key, json: { image: image() }, vars: varsFor(model) }),
+      await generate('/v1/alt-text', { key, json: { image: image() }, vars: varsFor(model) }),
       402,
       'insufficient_credits',
     )
@@ -152,11 +159,11 @@ describe('POST /v1/alt-text hot path', () => {
     const { key, user } = await account(10)
     const vars = varsFor(model, { RATE_LIMIT_PER_MINUTE: '2' })
     for (let i = 0; i < 2; i++) {
-      const res = await call('/v1/alt-text', { key, json: { image: image() }, vars })
+      const res = await generate('/v1/alt-text', { key, json: { image: image() }, vars })
       expect(res.status).toBe(200)
     }
     for (let i = 0; i < 2; i++) {
-      const res = await call('/v1/alt-text', { key, json: { image: image() }, vars })
+      const res = await generate('/v1/alt-text', { key, json: { image: image() }, vars })
       const body = await expectError(res, 429, 'rate_limited')
       expect(body.error.message).toMatch(/more than 2 generation requests/)
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
@@ -172,16 +179,18 @@ describe('POST /v1/alt-text hot path', () => {
     const model = await fakeModel()
     const { key, user } = await account(5)
     const vars = varsFor(model, { RATE_LIMIT_PER_MINUTE: '2' })
-    expect((await call('/v1/alt-text', { key, json: { image: image() }, vars })).status).toBe(200)
+    expect((await generate('/v1/alt-text', { key, json: { image: image() }, vars })).status).toBe(
+      200,
+    )
     await model.failNext(10, { status: 500 })
-    const failed = await call('/v1/alt-text', { key, json: { image: image() }, vars })
+    const failed = await generate('/v1/alt-text', { key, json: { image: image() }, vars })
     await expectError(failed, 502, 'model_error')
     expect(await balanceOf(user.id)).toBe(4)
     expect(await counts(user.id)).toEqual({ usage: 1, charges: 2, refunds: 1 })
     // The failed request counted: the limit of 2 is reached, and the refusal asks no model.
     const calls = (await model.stats()).calls
     await expectError(
-      await call('/v1/alt-text', { key, json: { image: image() }, vars }),
+      await generate('/v1/alt-text', { key, json: { image: image() }, vars }),
       429,
       'rate_limited',
     )
@@ -194,7 +203,7 @@ describe('POST /v1/alt-text hot path', () => {
     const { key, user } = await account(5)
     await model.failNext(10, { status: 500 })
     await expectError(
-      await call('/v1/alt-text', { key, json: { image: image() }, vars: varsFor(model) }),
+      await generate('/v1/alt-text', { key, json: { image: image() }, vars: varsFor(model) }),
       502,
       'model_error',
     )
@@ -208,18 +217,18 @@ describe('POST /v1/alt-text hot path', () => {
     const { key, user } = await account(5)
     const vars = varsFor(model, { RATE_LIMIT_PER_MINUTE: '1' })
     await expectError(
-      await call('/v1/alt-text', { key: 'atk_invalid', json: { image: '%%%' }, vars }),
+      await generate('/v1/alt-text', { key: 'atk_invalid', json: { image: '%%%' }, vars }),
       401,
       'unauthorized',
     )
     await expectError(
-      await call('/v1/alt-text', { key, json: { image: '%%%' }, vars }),
+      await generate('/v1/alt-text', { key, json: { image: '%%%' }, vars }),
       400,
       'invalid_request',
     )
     // That bad request used the one request of the minute.
     await expectError(
-      await call('/v1/alt-text', { key, json: { image: '%%%' }, vars }),
+      await generate('/v1/alt-text', { key, json: { image: '%%%' }, vars }),
       429,
       'rate_limited',
     )
@@ -232,7 +241,7 @@ describe('POST /v1/alt-text hot path', () => {
     const { key } = await account(5)
     const lines = vi.spyOn(console, 'log')
     try {
-      await call('/v1/alt-text', { key, json: { image: image() }, vars: varsFor(model) })
+      await generate('/v1/alt-text', { key, json: { image: image() }, vars: varsFor(model) })
       const logged = lines.mock.calls.map((args) => String(args[0]))
       const entry = JSON.parse(logged.find((line) => line.includes('"area":"model"')) ?? '{}')
       expect(entry).toMatchObject({ level: 'info', model: 'google/gemini-2.5-flash-lite' })
@@ -242,7 +251,7 @@ describe('POST /v1/alt-text hot path', () => {
       expect(logged.join('\n')).not.toContain('red bicycle')
       lines.mockClear()
       const quiet = varsFor(model, { LOG_LEVEL: 'warn' })
-      const res = await call('/v1/alt-text', { key, json: { image: image() }, vars: quiet })
+      const res = await generate('/v1/alt-text', { key, json: { image: image() }, vars: quiet })
       expect(res.status).toBe(200)
       expect(lines.mock.calls.some((args) => String(args[0]).includes('"area":"model"'))).toBe(
         false,
@@ -252,50 +261,114 @@ describe('POST /v1/alt-text hot path', () => {
     }
   })
 
-  it('writes a usage row with the next charge, or when usage is read, or after USAGE_FLUSH_MS', async () => {
+  it('serves exactly as many of 24 parallel requests as the balance pays, inline and by URL', async () => {
     const model = await fakeModel()
-    const { key, user } = await account(5)
-    const vars = varsFor(model, { USAGE_FLUSH_MS: '1500' })
-    const contexts: ExecutionContext[] = []
-    const next = async () => {
-      const { ctx, id } = await generate(key, vars)
-      contexts.push(ctx)
-      return id
-    }
-    const first = await next()
-    expect(await stored(first)).toBe(false) // charged, answered, its row waiting
-    const second = await next()
-    expect(await stored(first)).toBe(true) // carried by the second request's charge
-    expect(await stored(second)).toBe(false)
-    // Reading usage writes what waits first.
-    const listed = await call('/v1/usage', { key, vars })
-    const records = (await listed.json<{ records: Array<{ id: string; altText: string }> }>())
-      .records
-    expect(records.map((r) => r.id).sort()).toEqual([first, second].sort())
-    expect(records.every((r) => r.altText.startsWith('A red bicycle'))).toBe(true)
-    // And nothing waits beyond USAGE_FLUSH_MS: a third row is written by its own request.
-    const third = await next()
-    for (const ctx of contexts) await waitOnExecutionContext(ctx)
-    expect(await stored(third)).toBe(true)
-    expect(await counts(user.id)).toEqual({ usage: 3, charges: 3, refunds: 0 })
+    const { key, user } = await account(7)
+    const vars = varsFor(model, { ALLOW_PRIVATE_IMAGE_URLS: 'true' })
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        generate('/v1/alt-text', {
+          key,
+          json: i % 2 ? { image: image() } : { imageUrl: `${env.IMAGE_SERVER_URL}/png` },
+          vars,
+        }),
+      ),
+    )
+    const statuses = answers.map((res) => res.status).sort()
+    expect(statuses.filter((status) => status === 200)).toHaveLength(7)
+    expect(statuses.filter((status) => status === 402)).toHaveLength(17)
+    expect(await balanceOf(user.id)).toBe(0)
+    expect(await counts(user.id)).toEqual({ usage: 7, charges: 7, refunds: 0 })
+    // Only paid requests reached the model; every paid claim is settled, no refused one is left.
+    expect((await model.stats()).calls).toBe(7)
+    expect(await claims(user.id)).toEqual({ done: 7 })
     await expectLedgerInvariant(user.id)
   })
 
-  it("leaves a newer row to the next charge: an earlier answer's flush writes only its own and older rows", async () => {
+  it('replays a completed request with its key: the same answer, no model call, no charge', async () => {
     const model = await fakeModel()
-    const { key, user } = await account(5)
-    const vars = varsFor(model, { USAGE_FLUSH_MS: '300' })
-    const first = await generate(key, vars)
-    // A gap well inside USAGE_FLUSH_MS, so the second row's timer comes due clearly later.
-    await new Promise((resolve) => setTimeout(resolve, 80))
-    const second = await generate(key, vars) // carries the first row; its own waits
-    expect(await stored(first.id)).toBe(true)
-    // The first answer's flush comes due while the second row waits: it writes nothing, so under
-    // steady traffic the rows ride on charges and these timers cost no D1 round trip.
-    await waitOnExecutionContext(first.ctx)
-    expect(await stored(second.id)).toBe(false)
-    await waitOnExecutionContext(second.ctx)
-    expect(await stored(second.id)).toBe(true)
+    const { key, user } = await account(3)
+    const idempotencyKey = crypto.randomUUID()
+    const send = () =>
+      generate('/v1/alt-text', {
+        key,
+        json: { image: image() },
+        vars: varsFor(model),
+        idempotencyKey,
+      })
+    const first = await send()
+    expect(first.status).toBe(200)
+    const again = await send()
+    expect(again.status).toBe(200)
+    expect(again.headers.get('idempotent-replayed')).toBe('true')
+    const [a, b] = [await first.json<AltTextResponse>(), await again.json<AltTextResponse>()]
+    expect(b).toEqual({ ...a, creditsRemaining: 2 })
+    expect((await model.stats()).calls).toBe(1)
+    expect(await counts(user.id)).toEqual({ usage: 1, charges: 1, refunds: 0 })
+    await expectLedgerInvariant(user.id)
+  })
+
+  it('takes the same path without an Idempotency-Key: a claim of its own, never a replay', async () => {
+    const model = await fakeModel()
+    const { key, user } = await account(3)
+    for (let i = 0; i < 2; i++) {
+      const res = await generate('/v1/alt-text', {
+        key,
+        json: { image: image() },
+        vars: varsFor(model),
+        idempotencyKey: null,
+      })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('idempotent-replayed')).toBeNull()
+    }
+    expect((await model.stats()).calls).toBe(2)
     expect(await counts(user.id)).toEqual({ usage: 2, charges: 2, refunds: 0 })
+    expect(await claims(user.id)).toEqual({ done: 2 })
+    await expectLedgerInvariant(user.id)
+  })
+
+  it('refunds an image URL that fails after the charge and releases the key for its retry', async () => {
+    const model = await fakeModel()
+    const { key, user } = await account(2)
+    const idempotencyKey = crypto.randomUUID()
+    const vars = varsFor(model, { ALLOW_PRIVATE_IMAGE_URLS: 'true' })
+    const failed = await generate('/v1/alt-text', {
+      key,
+      json: { imageUrl: `${env.IMAGE_SERVER_URL}/status/500` },
+      vars,
+      idempotencyKey,
+    })
+    await expectError(failed, 422, 'image_fetch_failed')
+    expect(await balanceOf(user.id)).toBe(2)
+    expect(await counts(user.id)).toEqual({ usage: 0, charges: 1, refunds: 1 })
+    expect(await claims(user.id)).toEqual({})
+    expect((await model.stats()).calls).toBe(0)
+    // The same key with the same request runs again (the failed attempt left nothing to replay).
+    const retried = await generate('/v1/alt-text', {
+      key,
+      json: { imageUrl: `${env.IMAGE_SERVER_URL}/status/500` },
+      vars,
+      idempotencyKey,
+    })
+    await expectError(retried, 422, 'image_fetch_failed')
+    expect(await counts(user.id)).toEqual({ usage: 0, charges: 2, refunds: 2 })
+    await expectLedgerInvariant(user.id)
+  })
+
+  it('answers 401 for a revoked key before anything else, charging nothing', async () => {
+    const model = await fakeModel()
+    const signed = await account(2)
+    await api(`/v1/keys/${signed.apiKey.id}`, { method: 'DELETE', token: signed.token })
+    await expectError(
+      await generate('/v1/alt-text', {
+        key: signed.key,
+        json: { image: '%%%' },
+        vars: varsFor(model),
+      }),
+      401,
+      'unauthorized',
+    )
+    expect(await counts(signed.user.id)).toEqual({ usage: 0, charges: 0, refunds: 0 })
+    expect(await claims(signed.user.id)).toEqual({})
   })
 })
