@@ -115,14 +115,9 @@ describe('createDescriber', () => {
     const outcomes = await Promise.all(
       Array.from({ length: 6 }, (_, n) => run.describe({ bytes: image(n) })),
     )
-    expect(outcomes.map((o) => o.status)).toEqual([
-      'described',
-      'described',
-      'stopped',
-      'stopped',
-      'stopped',
-      'stopped',
-    ])
+    // Hashing may finish out of order on a busy machine: which two were described may vary.
+    const statuses = outcomes.map((o) => o.status).sort()
+    expect(statuses).toEqual(['described', 'described', 'stopped', 'stopped', 'stopped', 'stopped'])
     expect(api.seen).toHaveLength(3)
     expect(run.summary()).toMatchObject({ described: 2, stopped: 4, creditsUsed: 2 })
     expect(run.summary().fatal?.code).toBe('insufficient_credits')
@@ -141,7 +136,7 @@ describe('createDescriber', () => {
     )
     const run = createDescriber({ client: client(), batch: { maxBatchSize: 2, maxWaitMs: 5000 } })
     const outcomes = await Promise.all([1, 2].map((n) => run.describe({ bytes: image(n) })))
-    expect(outcomes.map((o) => o.status)).toEqual(['described', 'stopped'])
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['described', 'stopped'])
     expect((await run.describe({ bytes: image(3) })).status).toBe('stopped')
     expect(api.seen).toHaveLength(1)
   })

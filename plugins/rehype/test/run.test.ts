@@ -240,6 +240,7 @@ describe('problems', () => {
     api.program({ balance: 0 })
     const run = createAltTextRun({ ...base(), failOnError: false })
     const a = await process(twelve(), { run })
+    const calls = api.stats.calls
     const b = await process(page('<img src="/img/1.png">'), { run }, join(site.dir, 'b.html'))
     api.program({ balance })
     for (const out of [a, b]) {
@@ -248,7 +249,7 @@ describe('problems', () => {
       expect(String(out)).not.toContain('alt=')
     }
     // The second file sent nothing: the run had stopped.
-    expect(api.stats.calls).toBe(1)
+    expect(api.stats.calls).toBe(calls)
     expect(run.summary().fatal?.code).toBe('insufficient_credits')
   })
 
