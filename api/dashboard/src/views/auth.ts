@@ -5,6 +5,7 @@ import { h } from '../dom.js'
 import { HOME, link, navigate, type Route } from '../router.js'
 import { setUser } from '../session.js'
 import { store } from '../store.js'
+import { emailField, newPasswordField } from '../ui/account-fields.js'
 import { inputField } from '../ui/field.js'
 import { onSubmit } from '../ui/form.js'
 import { keyField } from '../ui/key-field.js'
@@ -32,23 +33,12 @@ export const landing: Route = {
       name: 'name',
       attrs: { autocomplete: 'name', maxlength: LIMITS.maxNameLength },
     })
-    const email = inputField({
-      label: 'Email',
-      name: 'email',
-      type: 'email',
-      attrs: { autocomplete: 'email', required: true, maxlength: LIMITS.maxEmailLength },
-    })
-    const password = inputField({
+    const email = emailField()
+    const password = newPasswordField({
       label: 'Password',
       name: 'password',
-      type: 'password',
       hint: `At least ${MIN_PASSWORD} characters.`,
-      attrs: {
-        autocomplete: 'new-password',
-        required: true,
-        minlength: MIN_PASSWORD,
-        maxlength: LIMITS.maxPasswordLength,
-      },
+      required: true,
     })
     const form = h(
       'form',
@@ -133,13 +123,7 @@ export const login: Route = {
   access: 'guest',
   render({ query }) {
     const box = messageBox()
-    const email = inputField({
-      label: 'Email',
-      name: 'email',
-      type: 'email',
-      attrs: { autocomplete: 'email', required: true },
-    })
-    email.input.value = store.email ?? ''
+    const email = emailField(store.email ?? '')
     const password = inputField({
       label: 'Password',
       name: 'password',

@@ -1,5 +1,6 @@
 /** A new password (the API logs out the other sessions). */
 import { LIMITS } from '@alttextapi/core'
+import { newPasswordField } from '../../ui/account-fields.js'
 import { inputField } from '../../ui/field.js'
 import { accountSection } from './section.js'
 
@@ -7,12 +8,10 @@ const MIN = LIMITS.minPasswordLength
 
 /** The "Password" form: the new password twice. */
 export function passwordForm(): HTMLFormElement {
-  const newPassword = inputField({
+  const newPassword = newPasswordField({
     label: 'New password',
     name: 'newPassword',
-    type: 'password',
     hint: `At least ${MIN} characters. Your other sessions are logged out.`,
-    attrs: { autocomplete: 'new-password', minlength: MIN, maxlength: LIMITS.maxPasswordLength },
   })
   const confirmPassword = inputField({
     label: 'Repeat the new password',

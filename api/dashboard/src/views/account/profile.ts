@@ -1,5 +1,6 @@
 /** Rectification of the name and email address. */
 import { isEmailAddress, LIMITS, type User } from '@alttextapi/core'
+import { emailField } from '../../ui/account-fields.js'
 import { inputField } from '../../ui/field.js'
 import { accountSection } from './section.js'
 
@@ -11,17 +12,7 @@ export function profileForm(user: User): HTMLFormElement {
     hint: 'Optional. Leave empty to remove it.',
     attrs: { autocomplete: 'name', maxlength: LIMITS.maxNameLength, value: user.name ?? '' },
   })
-  const email = inputField({
-    label: 'Email',
-    name: 'email',
-    type: 'email',
-    attrs: {
-      autocomplete: 'email',
-      required: true,
-      maxlength: LIMITS.maxEmailLength,
-      value: user.email,
-    },
-  })
+  const email = emailField(user.email)
   return accountSection({
     id: 'profile-title',
     title: 'Name and email',
