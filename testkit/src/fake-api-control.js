@@ -13,6 +13,13 @@
 import { readBody, sendJson } from './http.js'
 
 /**
+ * Every control answer closes its connection: a test process reusing a kept-alive socket that the
+ * server is just closing (after its keep-alive timeout) fails with "other side closed", which a
+ * loaded machine makes likely between two steps of a test.
+ */
+const CLOSE = { connection: 'close' }
+
+/**
  * @param {import('node:http').IncomingMessage} req
  * @param {import('node:http').ServerResponse} res
  * @param {URL} url
@@ -24,14 +31,22 @@ export async function handleControl(req, res, url, api) {
     const raw = (await readBody(req)).toString('utf8')
     const body = raw ? JSON.parse(raw) : {}
     if (route === 'GET /__fake/state') {
-      return sendJson(res, 200, {
-        requests: api.requests,
-        images: api.images.map(({ bytes, ...image }) => ({ ...image, byteLength: bytes?.length })),
-        stats: api.stats,
-        balance: api.balance,
-        ledger: api.account.ledger,
-        usage: api.account.usage,
-      })
+      return sendJson(
+        res,
+        200,
+        {
+          requests: api.requests,
+          images: api.images.map(({ bytes, ...image }) => ({
+            ...image,
+            byteLength: bytes?.length,
+          })),
+          stats: api.stats,
+          balance: api.balance,
+          ledger: api.account.ledger,
+          usage: api.account.usage,
+        },
+        CLOSE,
+      )
     }
     if (route === 'POST /__fake/program') api.program(body)
     else if (route === 'POST /__fake/fail')
@@ -41,9 +56,15 @@ export async function handleControl(req, res, url, api) {
     else if (route === 'POST /__fake/release')
       for (const key of body.keys ?? []) api.releaseKey(key)
     else if (route === 'POST /__fake/reset') api.reset()
-    else return sendJson(res, 404, { error: { code: 'not_found', message: `No control ${route}` } })
-    sendJson(res, 200, { ok: true })
+    else
+      return sendJson(
+        res,
+        404,
+        { error: { code: 'not_found', message: `No control ${route}` } },
+        CLOSE,
+      )
+    sendJson(res, 200, { ok: true }, CLOSE)
   } catch (error) {
-    sendJson(res, 400, { error: { code: 'invalid_request', message: String(error) } })
+    sendJson(res, 400, { error: { code: 'invalid_request', message: String(error) } }, CLOSE)
   }
 }

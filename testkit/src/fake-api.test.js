@@ -348,5 +348,9 @@ describe('fake AltText API: programmable', () => {
     expect(state.images[0]).toMatchObject({ seed: '3', byteLength: tinyPng(3).length })
     await control('reset', {})
     expect(api.requests).toHaveLength(0)
+    // Control answers close their connection (no kept-alive socket for a test to race with).
+    const answer = await fetch(`${api.url}/__fake/state`)
+    expect(answer.headers.get('connection')).toBe('close')
+    await answer.body?.cancel()
   })
 })
