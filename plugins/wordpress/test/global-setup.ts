@@ -1,12 +1,13 @@
 /**
  * Starts once for all WordPress tests: checks the system packages (failing with a clear message),
- * builds the plugin and its zip, starts the fake API and a WordPress with the plugin active, and
- * creates the fixtures. Everything is stopped in teardown.
+ * builds the plugin and its zip, starts testkit's fake AltText API and a WordPress with the plugin
+ * active, and creates the fixtures. Everything is stopped in teardown. The tests (other processes)
+ * program the fake through its HTTP control plane (see session.ts).
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { startFakeApi } from '@alttextapi/testkit'
 import type { TestProject } from 'vitest/node'
-import { FAKE_KEY, startFakeApi } from './fake-api.mjs'
 import { buildPluginZip, checkSystemDeps, PLUGIN_DIR, startWordPress } from './wordpress.mjs'
 
 export interface Fixtures {
@@ -37,10 +38,16 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   checkSystemDeps()
   const zip = buildPluginZip()
-  const fake = await startFakeApi()
+  const fake = await startFakeApi({
+    // Every description is new and charged, as for an account that keeps no history: the tests
+    // count charges per request (a deliberate second click is a second description).
+    reuse: false,
+    // Numbered, so a test can tell two descriptions of the same image apart.
+    altText: (image) => `A red test square number ${image.n} (${image.language})`,
+  })
   let wp: Awaited<ReturnType<typeof startWordPress>>
   try {
-    wp = await startWordPress({ apiUrl: fake.url, zip, apiKey: FAKE_KEY, systemCron: true })
+    wp = await startWordPress({ apiUrl: fake.url, zip, apiKey: fake.key, systemCron: true })
   } catch (error) {
     await fake.close()
     throw error

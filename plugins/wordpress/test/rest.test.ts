@@ -3,12 +3,13 @@
  * request sent to the API, error mapping, and writes of _wp_attachment_image_alt.
  */
 import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
-import { FAKE_KEY } from './fake-api.mjs'
 import {
   cronUntil,
+  FAKE_KEY,
   fakeCharges,
-  fakeControl,
   fakeError,
+  fakeFail,
+  fakeHoldKeys,
   fakeRequests,
   login,
   resetState,
@@ -305,7 +306,8 @@ describe('account and key handling', () => {
       })
     ).text()
     expect(page).not.toContain(FAKE_KEY)
-    expect(page).toContain('atk_te…cdef')
+    // The first six and the last four characters, as Settings::mask_key shows them.
+    expect(page).toContain(`${FAKE_KEY.slice(0, 6)}…${FAKE_KEY.slice(-4)}`)
     expect(page).toMatch(/Credit balance: \d/)
     const nonce = /name="_wpnonce" value="([^"]+)"/.exec(page)?.[1] ?? ''
     const save = await fetch(`${inject('wpUrl')}/wp-admin/options.php`, {
@@ -404,7 +406,7 @@ describe('bulk background job: Idempotency-Key', () => {
 
   it('retries a batch whose answer was lost with the same key, and is charged once', async () => {
     // The fake charges and completes the batch, then answers 500 (the answer lost on the way).
-    await fakeControl({ loseAnswers: 1 })
+    await fakeFail({ afterCharge: true, status: 500 })
     await editor.rest('/alttextapi/v1/bulk', { method: 'POST', body: { ids: [fx.small] } })
     const failed = await cronUntil(job, (j) => j.retries >= 1 || j.state !== 'running')
     expect(failed.state).toBe('running')
@@ -428,12 +430,12 @@ describe('bulk background job: Idempotency-Key', () => {
     const key = 'test-key-in-flight'
     wpPhp(`update_option('alttextapi_job', ['state' => 'running', 'pending' => [${fx.small}], 'total' => 1, 'batch' => ['ids' => [${fx.small}], 'key' => '${key}']], false);
 wp_schedule_single_event(time() - 1, 'alttextapi_process_queue');`)
-    await fakeControl({ pendingKeys: [key] })
+    await fakeHoldKeys([key])
     const waiting = await cronUntil(job, (j) => j.retries >= 1 || j.state !== 'running')
     expect(waiting.state).toBe('running')
     expect(waiting.message).toMatch(/Try again in 1 second/)
     expect(waiting.batch.key).toBe(key)
-    await fakeControl({ releaseKeys: [key] })
+    await fakeHoldKeys([key], false)
     const status = await cronUntil(bulk, (s) => s.state !== 'running')
     expect(status.state).toBe('done')
     const requests = await fakeRequests()

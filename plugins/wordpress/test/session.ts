@@ -1,12 +1,13 @@
 /**
  * Test helpers: a logged-in WordPress session (cookies + REST nonce, as the block editor has),
- * the fake API's control routes, and PHP run against the test site.
+ * testkit's fake AltText API programmed over its HTTP control plane (`/__fake/*`: it runs in the
+ * global setup's process), and PHP run against the test site.
  */
 
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { FAKE_API_KEY, type FailureSpec } from '@alttextapi/testkit'
 import { inject } from 'vitest'
-import { FAKE_KEY } from './fake-api.mjs'
 import { logTail, PLUGIN_DIR, phpRunner, phpString } from './wordpress.mjs'
 
 /** Runs PHP with the test site loaded. */
@@ -69,47 +70,68 @@ export async function login(user: string, password: string): Promise<Session> {
   return { cookie, nonce, rest }
 }
 
-/** Switches the fake API to an error (or back, with null). */
+/** The API key the fake accepts; resetState() stores it in the plugin's settings. */
+export const FAKE_KEY = FAKE_API_KEY
+
+/** The account's balance after every reset: far more than any test spends. */
+const BALANCE = 1000
+
+/** A request the fake API received (its record, as the control plane sends it). */
+export interface FakeRequest {
+  method: string
+  path: string
+  authorization?: string
+  idempotencyKey?: string
+  body: any
+  status?: number
+}
+
+/** Calls the fake API's control plane; fails the test when the fake refuses. */
+async function control(method: 'GET' | 'POST' | 'DELETE', route: string, body?: unknown) {
+  const res = await fetch(`${inject('fakeUrl')}/__fake/${route}`, {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  const json = await res.json()
+  if (!res.ok) throw new Error(`fake API ${method} /__fake/${route}: ${JSON.stringify(json)}`)
+  return json
+}
+
+/**
+ * Makes the fake API answer every call with an error until the next call of this (or a reset);
+ * null stops it. Every authenticated route fails, the account reads included.
+ */
 export async function fakeError(
   error: { status: number; code: string; retryAfter?: number } | null,
 ) {
-  await fetch(`${inject('fakeUrl')}/__control`, { method: 'POST', body: JSON.stringify({ error }) })
+  await control('DELETE', 'fail')
+  if (error) await control('POST', 'fail', { ...error, times: null, scope: 'all' })
+}
+
+/** Programs one failure (testkit's FailureSpec, without a predicate for `image`). */
+export async function fakeFail(spec: Omit<FailureSpec, 'image'>) {
+  await control('POST', 'fail', spec)
+}
+
+/** Marks Idempotency-Keys as still running (429, `Retry-After: 1`), or frees them again. */
+export async function fakeHoldKeys(keys: string[], hold = true) {
+  await control('POST', hold ? 'hold' : 'release', { keys })
 }
 
 /** Requests the fake API received since the last reset. */
-export async function fakeRequests(): Promise<
-  Array<{
-    method: string
-    path: string
-    authorization: string
-    idempotencyKey: string | null
-    body: any
-  }>
-> {
-  return (await (await fetch(`${inject('fakeUrl')}/__control/requests`)).json()).requests
+export async function fakeRequests(): Promise<FakeRequest[]> {
+  return (await control('GET', 'state')).requests
 }
 
 /** Images the fake API charged since the last reset (replays are not charged). */
 export async function fakeCharges(): Promise<number> {
-  return (await (await fetch(`${inject('fakeUrl')}/__control/requests`)).json()).charges
+  return (await control('GET', 'state')).stats.charged
 }
 
-/** Other fake API switches: loseAnswers, pendingKeys, releaseKeys (see fake-api.mjs). */
-export async function fakeControl(control: {
-  loseAnswers?: number
-  pendingKeys?: string[]
-  releaseKeys?: string[]
-}) {
-  await fetch(`${inject('fakeUrl')}/__control`, {
-    method: 'POST',
-    body: JSON.stringify(control),
-  })
-}
-
-/** Forgets recorded requests. */
+/** A new run of the fake: no requests, failures or Idempotency-Keys; the balance refilled. */
 export async function resetFake() {
-  await fetch(`${inject('fakeUrl')}/__control/requests`, { method: 'DELETE' })
-  await fakeError(null)
+  await control('POST', 'reset')
+  await control('POST', 'program', { balance: BALANCE })
 }
 
 /**
