@@ -115,8 +115,6 @@ export interface ChargeOrder {
   id: string
   price: number
   now: number
-  /** A batch run's claim whose `updated_at` is refreshed (its sign of life). */
-  heartbeat?: { keyHash: string; reference: string }
 }
 
 /** What the charge batch found. */
@@ -148,13 +146,48 @@ const CLAIM_COLUMNS = 'request_hash, status, reference, redescribed, created_at,
  * the caller reads the result (key, counter, balance, holder) and answers.
  */
 export async function charge(db: D1Database, order: ChargeOrder): Promise<ChargeResult> {
-  const owner = ownerSql(order.payer)
   const byKey = 'apiKeyHash' in order.payer ? order.payer : undefined
+  const results = await db.batch([
+    ...(byKey
+      ? [
+          keyLookup(db, byKey.apiKeyHash),
+          keyRateCount(db, byKey.apiKeyHash, byKey.limit, order.now),
+        ]
+      : []),
+    // The counter was bumped by a statement before: a request over the limit pays nothing.
+    ...imageChargeStatements(
+      db,
+      order,
+      byKey
+        ? {
+            sql: '(SELECT count FROM rate_limits WHERE key = ? || (SELECT id FROM api_keys WHERE key_hash = ?)) <= ?',
+            params: [byKey.limit.prefix, byKey.apiKeyHash, byKey.perWindow],
+          }
+        : undefined,
+    ),
+  ])
+  return {
+    key: byKey ? (results[0]?.results[0] as KeyRow | undefined) : undefined,
+    counted: byKey ? (results[1]?.results[0] as Counted | undefined) : undefined,
+    ...imageChargeResult(results.slice(-IMAGE_CHARGE_STATEMENTS)),
+  }
+}
+
+/** How many statements `imageChargeStatements` makes. */
+const IMAGE_CHARGE_STATEMENTS = 5
+
+/**
+ * The statements that charge one image: claim the key, the ledger row guarded by "this claim is
+ * mine" (and `guard`), the balance, the release of the claim when nothing was charged, and a read
+ * of whoever holds the key.
+ */
+function imageChargeStatements(
+  db: D1Database,
+  order: ChargeOrder,
+  guard: { sql: string; params: unknown[] } | undefined,
+): D1PreparedStatement[] {
+  const owner = ownerSql(order.payer)
   const mine = `EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ? AND reference = ?)`
-  // The counter was bumped by a statement before: a request over the limit pays nothing.
-  const withinLimit = byKey
-    ? ' AND (SELECT count FROM rate_limits WHERE key = ? || (SELECT id FROM api_keys WHERE key_hash = ?)) <= ?'
-    : ''
   const { ledgerId, statements } = creditStatements(db, {
     ...('userId' in order.payer
       ? { userId: order.payer.userId }
@@ -164,22 +197,11 @@ export async function charge(db: D1Database, order: ChargeOrder): Promise<Charge
     reference: order.id,
     at: order.now,
     onlyIf: {
-      sql: `${mine}${withinLimit}`,
-      params: [
-        owner.param,
-        order.keyHash,
-        order.id,
-        ...(byKey ? [byKey.limit.prefix, byKey.apiKeyHash, byKey.perWindow] : []),
-      ],
+      sql: guard ? `${mine} AND ${guard.sql}` : mine,
+      params: [owner.param, order.keyHash, order.id, ...(guard?.params ?? [])],
     },
   })
-  const batch: D1PreparedStatement[] = [
-    ...(byKey
-      ? [
-          keyLookup(db, byKey.apiKeyHash),
-          keyRateCount(db, byKey.apiKeyHash, byKey.limit, order.now),
-        ]
-      : []),
+  return [
     claimStatement(db, order),
     ...statements,
     // Nothing was charged (no key, over the limit, no balance, or the key is someone else's):
@@ -190,29 +212,20 @@ export async function charge(db: D1Database, order: ChargeOrder): Promise<Charge
          AND NOT EXISTS (SELECT 1 FROM ledger WHERE id = ?)`,
       )
       .bind(owner.param, order.keyHash, order.id, ledgerId),
-    ...(order.heartbeat
-      ? [
-          db
-            .prepare(
-              `UPDATE idempotency_keys SET updated_at = ? WHERE user_id = ${owner.sql} AND key_hash = ? AND reference = ?`,
-            )
-            .bind(order.now, owner.param, order.heartbeat.keyHash, order.heartbeat.reference),
-        ]
-      : []),
     db
       .prepare(
         `SELECT ${CLAIM_COLUMNS} FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ?`,
       )
       .bind(owner.param, order.keyHash),
   ]
-  const results = await db.batch(batch)
-  const offset = byKey ? 2 : 0
-  const charged = results[offset + 1]?.results[0] as { balance?: unknown } | undefined
+}
+
+/** Reads the results of `imageChargeStatements`. */
+function imageChargeResult(results: D1Result[]): Pick<ChargeResult, 'balance' | 'holder'> {
+  const charged = results[1]?.results[0] as { balance?: unknown } | undefined
   return {
-    key: byKey ? (results[0]?.results[0] as KeyRow | undefined) : undefined,
-    counted: byKey ? (results[1]?.results[0] as Counted | undefined) : undefined,
     balance: typeof charged?.balance === 'number' ? charged.balance : null,
-    holder: (results.at(-1)?.results[0] as ClaimRow | undefined) ?? null,
+    holder: (results[4]?.results[0] as ClaimRow | undefined) ?? null,
   }
 }
 
@@ -372,7 +385,7 @@ export async function reapAbandoned(
   await db.batch(statements)
 }
 
-/** What the claim of a whole batch run found. */
+/** What the claim of a whole batch run found, and what each item's charge found. */
 export interface RunClaim {
   key?: KeyRow
   counted?: Counted
@@ -380,28 +393,42 @@ export interface RunClaim {
   before: ClaimRow | null
   /** Whether this request now holds the run's claim. */
   held: boolean
+  /** Per item, in order: the balance after its charge (null: not charged) and its key's holder. */
+  items: Array<Pick<ChargeResult, 'balance' | 'holder'>>
+}
+
+/** One item of a run: the claim it takes and the id of its answer to be. */
+export interface RunItem {
+  keyHash: string
+  requestHash: string
+  id: string
 }
 
 /**
- * Authenticates the key, counts the request and claims the key of a whole batch (a lock: one run
- * at a time) in one batch. A completed earlier run of the same request may be claimed again (its
- * items replay); a run in progress, or another request, may not. The claim is taken only within
- * the rate limit, so a refused batch leaves no lock behind.
+ * Authenticates the key, counts the request, claims the key of a whole batch (a lock: one run at
+ * a time) AND charges every item, in one batch. A completed earlier run of the same request may
+ * be claimed again (its items replay); a run in progress, or another request, may not. The run's
+ * claim is taken only within the rate limit, and an item is charged only while the run's claim is
+ * this request's, so a refused batch pays nothing and leaves no lock behind. Items are charged in
+ * order: with credit for N, the first N payable items are paid.
  */
 export async function claimRun(
   db: D1Database,
-  run: {
-    apiKeyHash: string
-    limit: RateLimit
-    perWindow: number
+  run: KeyPayer & {
     keyHash: string
     requestHash: string
     reference: string
     now: number
+    price: number
+    items: RunItem[]
   },
 ): Promise<RunClaim> {
   const owner = '(SELECT user_id FROM api_keys WHERE key_hash = ?1 AND revoked_at IS NULL)'
-  const [found, counted, before, , after] = await db.batch([
+  const runIsMine = {
+    sql: `EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = (SELECT user_id FROM api_keys WHERE key_hash = ?) AND key_hash = ? AND reference = ?)`,
+    params: [run.apiKeyHash, run.keyHash, run.reference],
+  }
+  const results = await db.batch([
     keyLookup(db, run.apiKeyHash),
     keyRateCount(db, run.apiKeyHash, run.limit, run.now),
     db
@@ -435,13 +462,44 @@ export async function claimRun(
     db
       .prepare(`SELECT reference FROM idempotency_keys WHERE user_id = ${owner} AND key_hash = ?2`)
       .bind(run.apiKeyHash, run.keyHash),
+    ...run.items.flatMap((item) =>
+      imageChargeStatements(db, { payer: run, ...item, price: run.price, now: run.now }, runIsMine),
+    ),
   ])
+  const [found, counted, before, , after] = results
   return {
     key: found?.results[0] as KeyRow | undefined,
     counted: counted?.results[0] as Counted | undefined,
     before: (before?.results[0] as ClaimRow | undefined) ?? null,
     held: (after?.results[0] as { reference?: string } | undefined)?.reference === run.reference,
+    items: run.items.map((_, index) =>
+      imageChargeResult(
+        results.slice(
+          5 + index * IMAGE_CHARGE_STATEMENTS,
+          5 + (index + 1) * IMAGE_CHARGE_STATEMENTS,
+        ),
+      ),
+    ),
   }
+}
+
+/**
+ * A sign of life of a long run: its claim and the pending claims of its items are refreshed, so
+ * that nobody takes them for abandoned while the items are still being described.
+ */
+export async function heartbeat(
+  db: D1Database,
+  userId: string,
+  keyHashes: string[],
+  now: number,
+): Promise<void> {
+  await db
+    .prepare(
+      `UPDATE idempotency_keys SET updated_at = ?1 WHERE user_id = ?2 AND status = 'pending'
+       AND key_hash IN (SELECT value FROM json_each(?3))`,
+    )
+    .bind(now, userId, JSON.stringify(keyHashes))
+    .run()
 }
 
 /**

@@ -16,7 +16,6 @@ import type { Config } from '../env.js'
 import { ApiError } from '../errors.js'
 import {
   type Caller,
-  type ChargeOrder,
   charge,
   type KeyPayer,
   reapAbandoned,
@@ -85,11 +84,7 @@ export async function chargeFor(
   payer: KeyPayer | AccountPayer,
   claim: ClaimHashes,
   price: number,
-  options: {
-    lease: number
-    heartbeat?: ChargeOrder['heartbeat']
-    onKey?: (row: KeyRow, now: number) => void
-  },
+  options: { lease: number; onKey?: (row: KeyRow, now: number) => void },
 ): Promise<Charged> {
   for (let attempt = 0; ; attempt++) {
     const now = Date.now()
@@ -100,19 +95,42 @@ export async function chargeFor(
       id,
       price,
       now,
-      heartbeat: options.heartbeat,
     })
     const caller = callerOf(payer, result.key, result.counted, now, options.onKey)
-    if (result.balance !== null) return { kind: 'charged', id, balance: result.balance, caller }
-    const holder = result.holder
-    if (!holder) throw insufficient(price)
-    const verdict = judgeHolder(holder, claim.requestHash, options.lease, now)
-    if (verdict === 'reused') throw keyReused()
-    if (verdict === 'done') return { kind: 'earlier', holder, caller }
+    const outcome = outcomeOf(result, { id, caller, claim, price, lease: options.lease, now })
+    if (outcome.kind !== 'abandoned') return outcome
     // An abandoned attempt is refunded and its claim deleted once; then this one runs.
-    if (verdict === 'in_progress' || attempt > 0) throw inProgress()
-    await reapAbandoned(db, caller.userId, claim.keyHash, holder.reference, now - options.lease)
+    if (attempt > 0) throw inProgress()
+    await reapAbandoned(db, caller.userId, claim.keyHash, outcome.reference, now - options.lease)
   }
+}
+
+/**
+ * What a charge found, as an answer: paid, answered by a completed earlier attempt, or held by an
+ * abandoned one (to be reaped). Throws 402 (no balance), 400 (the key was used for another
+ * request) or 429 (an earlier attempt still runs).
+ */
+export function outcomeOf(
+  result: { balance: number | null; holder: ClaimRow | null },
+  at: {
+    id: string
+    caller: Caller
+    claim: ClaimHashes
+    price: number
+    lease: number
+    now: number
+  },
+): Charged | { kind: 'abandoned'; reference: string } {
+  if (result.balance !== null) {
+    return { kind: 'charged', id: at.id, balance: result.balance, caller: at.caller }
+  }
+  const holder = result.holder
+  if (!holder) throw insufficient(at.price)
+  const verdict = judgeHolder(holder, at.claim.requestHash, at.lease, at.now)
+  if (verdict === 'reused') throw keyReused()
+  if (verdict === 'in_progress') throw inProgress()
+  if (verdict === 'done') return { kind: 'earlier', holder, caller: at.caller }
+  return { kind: 'abandoned', reference: holder.reference }
 }
 
 /** The caller behind the charge: the key's owner (401/429 when refused), or the known account. */

@@ -197,4 +197,41 @@ describe('POST /v1/alt-text/batch', () => {
     expect(calls).toBe(12)
     expect(maxInFlight).toBe(4)
   })
+
+  it('pays exactly as many images as the balance allows across 6 parallel batches', async () => {
+    const model = await fakeModel()
+    const { key, user } = await account(9)
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        call('/v1/alt-text/batch', {
+          key,
+          json: { images: Array.from({ length: 4 }, (_, i) => ({ image: b64(pngFile(2, 2, i)) })) },
+          headers: { 'idempotency-key': crypto.randomUUID() },
+          vars: varsFor(model),
+        }),
+      ),
+    )
+    let served = 0
+    for (const res of answers) {
+      // A batch that could pay for nothing answers 402 as a whole; the others item by item.
+      if (res.status === 402) continue
+      expect(res.status, await res.clone().text()).toBe(200)
+      const body = (await res.json()) as BatchResponse
+      served += body.results.filter((result) => !isError(result)).length
+      for (const result of body.results.filter(isError)) {
+        expect(result.error.code).toBe('insufficient_credits')
+      }
+    }
+    expect(served).toBe(9)
+    expect((await model.stats()).calls).toBe(9)
+    expect(await balanceOf(user.id)).toBe(0)
+    // Every run and every paid item is settled; no refused claim is left behind.
+    const { results } = await env.DB.prepare(
+      "SELECT count(*) AS n FROM idempotency_keys WHERE user_id = ? AND status <> 'done'",
+    )
+      .bind(user.id)
+      .all<{ n: number }>()
+    expect(results[0]?.n).toBe(0)
+    await expectLedgerInvariant(user.id)
+  })
 })

@@ -36,11 +36,14 @@ altTextBatch.post('/', async (c) => {
   })
   const jobs = body.images.map((item) => itemJob(item, body, model, config))
   const lease = leaseMs(config)
-  const run = await startRun(c, hash, key, await canonicalBatch(body, jobs, model), lease)
+  const parts = await canonicalBatch(body, jobs, model)
+  const run = await startRun(c, hash, key, parts, jobs.length, model.credits, lease)
   let finished = false
   try {
-    // Nothing in the batch could be paid for: answer as a whole, before fetching anything.
-    if (run.credits < model.credits && !run.replay) throw insufficient(model.credits)
+    // Nothing in the batch was paid for or can be replayed: answer as a whole, fetching nothing.
+    if (run.items.every((item) => item.balance === null && item.holder === null)) {
+      throw insufficient(model.credits)
+    }
     const { results, settle, replayed } = await runItems(db, config, run, jobs, lease)
     const creditsRemaining = await finishRun(db, run.caller.userId, settle, run)
     finished = true
