@@ -1,4 +1,5 @@
 // Shared helpers of the benchmarks: timing, percentiles, one-line reports.
+import { readdirSync, readFileSync } from 'node:fs'
 import os from 'node:os'
 
 /** Milliseconds since an arbitrary origin, with sub-millisecond resolution. */
@@ -53,4 +54,36 @@ export function report(name, value, target = '', ok = undefined) {
 export function machine() {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
   return `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`
+}
+
+/**
+ * CPU time (user + system, ms) used so far by the `workerd` processes of process group `pgid`
+ * (a `wrangler dev` started detached: its group holds its workerd children). Linux only: reads
+ * /proc; elsewhere NaN.
+ */
+export function workerdCpuMs(pgid) {
+  let ticks = 0
+  let entries
+  try {
+    entries = readdirSync('/proc')
+  } catch {
+    return Number.NaN
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue
+    let stat
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+    } catch {
+      continue // the process ended meanwhile
+    }
+    // "pid (comm) state ppid pgrp … utime stime …": comm may hold spaces, so split after ')'.
+    const close = stat.lastIndexOf(')')
+    const comm = stat.slice(stat.indexOf('(') + 1, close)
+    const fields = stat.slice(close + 2).split(' ')
+    if (comm !== 'workerd' || Number(fields[2]) !== pgid) continue
+    ticks += Number(fields[11]) + Number(fields[12])
+  }
+  // USER_HZ is 100 on Linux.
+  return ticks * 10
 }

@@ -9,7 +9,7 @@ import { freePort } from '@alttextapi/testkit'
 const here = dirname(fileURLToPath(import.meta.url))
 const wrangler = join(here, '..', 'api', 'node_modules', '.bin', 'wrangler')
 
-/** Runs relay/worker.js on a free port; resolves when it answers. */
+/** Runs relay/worker.js on a free port; resolves when it answers (`pid`: its process group). */
 export async function startRelay(vars) {
   const port = await freePort()
   // Its local D1 lives in a temporary folder, not in the repository.
@@ -57,7 +57,7 @@ export async function startRelay(vars) {
     if (child.exitCode !== null) break
     try {
       await fetch(url, { method: 'GET' })
-      return { url, stop }
+      return { url, stop, pid: child.pid }
     } catch {}
     await new Promise((resolve) => setTimeout(resolve, 200))
   }

@@ -20,7 +20,7 @@ const offline = {
  * migrations applied. Settings come only from `vars` (an env file in the temp folder), never from
  * the developer's `api/.dev.vars`.
  * @param {{ vars?: Record<string, string>, log?: boolean }} [options]
- * @returns {Promise<{ url: string, persistDir: string, stop: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, persistDir: string, stop: () => Promise<void>, pid: number | undefined }>}
  */
 export async function startApi(options = {}) {
   const persistDir = mkdtempSync(join(tmpdir(), 'alttext-api-'))
@@ -102,7 +102,7 @@ export async function startApi(options = {}) {
     if (child.exitCode !== null) break
     try {
       const res = await fetch(`${url}/health`)
-      if (res.ok) return { url, persistDir, stop }
+      if (res.ok) return { url, persistDir, stop, pid: child.pid }
     } catch {}
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
