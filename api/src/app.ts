@@ -1,15 +1,17 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { ApiError, notFound, onError } from './errors.js'
+import { serveAsset } from './lib/assets.js'
 import { LIMITS } from './lib/body.js'
 import { config } from './middleware/config.js'
 import { securityHeaders } from './middleware/headers.js'
+import { buildOpenApi, type OpenApiDocument } from './openapi.js'
 import { account } from './routes/account.js'
 import { altText } from './routes/alt-text.js'
 import { auth } from './routes/auth.js'
 import { billing } from './routes/billing.js'
 import { credits } from './routes/credits.js'
-import { docs } from './routes/docs.js'
+import { docsRoutes } from './routes/docs.js'
 import { health } from './routes/health.js'
 import { keys } from './routes/keys.js'
 import { models } from './routes/models.js'
@@ -47,7 +49,18 @@ app.route('/v1/models', models)
 app.route('/v1/alt-text', altText)
 app.route('/v1/usage', usage)
 app.route('/v1/billing', billing)
-app.route('/', docs)
+// Built on first request, when every route above is registered; the same for the isolate's life.
+let document: Promise<OpenApiDocument> | undefined
+app.route(
+  '/',
+  docsRoutes(() => {
+    document ??= buildOpenApi(app)
+    return document
+  }),
+)
 
-app.notFound(notFound)
+// Every request reaches the Worker first (wrangler.jsonc `run_worker_first: true`), so that a
+// POST to a dashboard path gets the JSON error shape instead of the assets' empty 405; what no
+// route takes and a browser may fetch goes on to the dashboard's static assets.
+app.notFound((c) => serveAsset(c) ?? notFound(c))
 app.onError(onError)

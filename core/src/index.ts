@@ -38,7 +38,5 @@ export {
 export { type ImageInput, type ImageMime, sniffImageType, toBase64 } from './image.js'
 export { createLimiter, type Limiter } from './limiter.js'
 export { backoffDelay, parseRetryAfter } from './retry.js'
-export type { Infer, Issue, JsonSchema, ParseResult, Schema } from './schema.js'
-export * as schema from './schema.js'
 export { emptySummary, type FailureGroup, type RunSummary } from './summary.js'
 export * from './wire.js'

@@ -1,298 +1,352 @@
 /**
- * The wire contract of the AltText API v1: request schemas (validated by the API, with the same
- * definitions rendered into its OpenAPI document) and the response types the clients read.
- * A change to the contract is one edit here.
+ * The wire contract of the AltText API v1, as valibot schemas: the API validates requests with
+ * them and renders them into its OpenAPI document; the clients take their types from them
+ * (`InferOutput`). A change to the contract is one edit here.
  */
 
+import * as v from 'valibot'
+import { EMAIL_PATTERN } from './contract/email.js'
 import { BCP47_PATTERN } from './contract/language.js'
 import { ERROR_CODES } from './errors.js'
 // LIMITS lives in its own module so clients can read it without pulling in every schema.
 import { LIMITS } from './limits.js'
-import * as s from './schema.js'
 
 export { LIMITS }
 
-const email = s.string({
-  trim: true,
-  maxLength: LIMITS.maxEmailLength,
-  format: 'email',
-  pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
-})
-const password = s.string({
-  minLength: LIMITS.minPasswordLength,
-  maxLength: LIMITS.maxPasswordLength,
-})
-const name = s.string({ trim: true, maxLength: LIMITS.maxNameLength })
-/** BCP 47 language tag (loosely checked: letters, digits and hyphens). */
-const language = s.string({
-  maxLength: LIMITS.maxLanguageTagLength,
-  pattern: BCP47_PATTERN,
-  description: 'BCP 47 language tag, e.g. en, de-CH, pt-BR. Default: en.',
-})
-const isoDate = s.string({ format: 'date-time' })
+/** Any schema of this module (what the API's validator and OpenAPI builder accept). */
+export type WireSchema = v.GenericSchema
+
+// The email rule is deliberately loose (something@something.tld): confirmation, not syntax,
+// proves an address; valibot's `email()` would refuse addresses people really use.
+const email = v.pipe(
+  v.string(),
+  v.trim(),
+  v.maxLength(LIMITS.maxEmailLength),
+  v.regex(EMAIL_PATTERN),
+)
+const password = v.pipe(
+  v.string(),
+  v.minLength(LIMITS.minPasswordLength),
+  v.maxLength(LIMITS.maxPasswordLength),
+)
+/** A password being checked (login, confirmation): any non-empty one, new rules or old. */
+const givenPassword = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxPasswordLength))
+const name = v.pipe(v.string(), v.trim(), v.maxLength(LIMITS.maxNameLength))
+const language = v.pipe(
+  v.string(),
+  v.maxLength(LIMITS.maxLanguageTagLength),
+  v.regex(BCP47_PATTERN),
+  v.description('BCP 47 language tag, e.g. en, de-CH, pt-BR. Default: en.'),
+)
+const isoDate = v.pipe(v.string(), v.isoTimestamp())
+const integer = v.pipe(v.number(), v.integer())
+const describedInteger = (description: string) =>
+  v.pipe(v.number(), v.integer(), v.description(description))
+const imageUrl = v.pipe(
+  v.string(),
+  v.maxLength(LIMITS.maxImageUrlLength),
+  v.description('A public http(s) URL of the image; the API fetches it.'),
+)
+const image = v.pipe(v.string(), v.description('Base64 image bytes or a data: URL'))
 
 // ---------------------------------------------------------------- requests
 
-export const SignupRequest = s.object({ email, password, name: s.optional(name) })
-export type SignupRequest = s.Infer<typeof SignupRequest>
+export const SignupRequest = v.strictObject({ email, password, name: v.optional(name) })
+export type SignupRequest = v.InferOutput<typeof SignupRequest>
 
-export const LoginRequest = s.object({
-  email,
-  password: s.string({ minLength: 1, maxLength: LIMITS.maxPasswordLength }),
-})
-export type LoginRequest = s.Infer<typeof LoginRequest>
+export const LoginRequest = v.strictObject({ email, password: givenPassword })
+export type LoginRequest = v.InferOutput<typeof LoginRequest>
 
-export const AccountUpdateRequest = s.object({
-  name: s.optional(s.nullable(name)),
-  email: s.optional(email),
-  newPassword: s.optional(password),
-  storeHistory: s.optional(s.boolean('false objects to storing image URLs and alt text')),
-  currentPassword: s.string({ minLength: 1, maxLength: LIMITS.maxPasswordLength }),
-})
-export type AccountUpdateRequest = s.Infer<typeof AccountUpdateRequest>
-
-export const AccountDeleteRequest = s.object({
-  password: s.string({ minLength: 1, maxLength: LIMITS.maxPasswordLength }),
-})
-export type AccountDeleteRequest = s.Infer<typeof AccountDeleteRequest>
-
-export const KeyCreateRequest = s.object({
-  name: s.string({ trim: true, minLength: 1, maxLength: LIMITS.maxNameLength }),
-})
-export type KeyCreateRequest = s.Infer<typeof KeyCreateRequest>
-
-const altTextOptions = {
-  language: s.optional(language),
-  model: s.optional(s.string({ maxLength: 200, description: 'A model id from GET /v1/models' })),
-  context: s.optional(
-    s.string({
-      maxLength: LIMITS.maxContextLength,
-      description: 'Page title, nearby text, whether the image is a link…',
-    }),
+export const AccountUpdateRequest = v.strictObject({
+  name: v.optional(v.nullable(name)),
+  email: v.optional(email),
+  newPassword: v.optional(password),
+  storeHistory: v.optional(
+    v.pipe(v.boolean(), v.description('false objects to storing image URLs and alt text')),
   ),
-  maxLength: s.optional(
-    s.number({ integer: true, minimum: LIMITS.minMaxLength, maximum: LIMITS.maxMaxLength }),
+  currentPassword: givenPassword,
+})
+export type AccountUpdateRequest = v.InferOutput<typeof AccountUpdateRequest>
+
+export const AccountDeleteRequest = v.strictObject({ password: givenPassword })
+export type AccountDeleteRequest = v.InferOutput<typeof AccountDeleteRequest>
+
+export const KeyCreateRequest = v.strictObject({
+  name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LIMITS.maxNameLength)),
+})
+export type KeyCreateRequest = v.InferOutput<typeof KeyCreateRequest>
+
+const model = v.optional(
+  v.pipe(v.string(), v.maxLength(200), v.description('A model id from GET /v1/models')),
+)
+const context = v.optional(
+  v.pipe(
+    v.string(),
+    v.maxLength(LIMITS.maxContextLength),
+    v.description('Page title, nearby text, whether the image is a link…'),
   ),
-}
+)
+const maxLength = v.optional(
+  v.pipe(
+    v.number(),
+    v.integer(),
+    v.minValue(LIMITS.minMaxLength),
+    v.maxValue(LIMITS.maxMaxLength),
+    v.description(`Longest alt text, in characters. Default: ${LIMITS.defaultMaxLength}.`),
+  ),
+)
 
-/** One image to describe: exactly one of `imageUrl` or `image` (base64 or a data: URL). */
-export const AltTextRequest = s.object({
-  imageUrl: s.optional(s.string({ maxLength: LIMITS.maxImageUrlLength, format: 'uri' })),
-  image: s.optional(s.string({ description: 'Base64 image bytes or a data: URL' })),
-  ...altTextOptions,
+/**
+ * One image to describe: exactly one of `imageUrl` or `image` (`pickImageSource` in the contract
+ * enforces that; the API's OpenAPI document states it as a `oneOf`).
+ */
+export const AltTextRequest = v.strictObject({
+  imageUrl: v.optional(imageUrl),
+  image: v.optional(image),
+  language: v.optional(language),
+  model,
+  context,
+  maxLength,
 })
-export type AltTextRequest = s.Infer<typeof AltTextRequest>
+export type AltTextRequest = v.InferOutput<typeof AltTextRequest>
 
-export const BatchItem = s.object({
-  imageUrl: s.optional(s.string({ maxLength: LIMITS.maxImageUrlLength, format: 'uri' })),
-  image: s.optional(s.string()),
-  context: altTextOptions.context,
-  maxLength: altTextOptions.maxLength,
-  language: altTextOptions.language,
+/** One image of a batch: exactly one of `imageUrl` or `image`, like `AltTextRequest`. */
+export const BatchItem = v.strictObject({
+  imageUrl: v.optional(imageUrl),
+  image: v.optional(image),
+  context,
+  maxLength,
+  language: v.optional(language),
 })
-export type BatchItem = s.Infer<typeof BatchItem>
+export type BatchItem = v.InferOutput<typeof BatchItem>
 
-export const BatchRequest = s.object({
-  images: s.array(BatchItem, { minItems: 1, maxItems: LIMITS.maxBatchItems }),
-  language: altTextOptions.language,
-  model: altTextOptions.model,
+export const BatchRequest = v.strictObject({
+  images: v.pipe(v.array(BatchItem), v.minLength(1), v.maxLength(LIMITS.maxBatchItems)),
+  language: v.optional(language),
+  model,
 })
-export type BatchRequest = s.Infer<typeof BatchRequest>
+export type BatchRequest = v.InferOutput<typeof BatchRequest>
 
-export const CheckoutRequest = s.object({ packId: s.string({ maxLength: 100 }) })
-export type CheckoutRequest = s.Infer<typeof CheckoutRequest>
+export const CheckoutRequest = v.strictObject({
+  packId: v.pipe(
+    v.string(),
+    v.maxLength(100),
+    v.description('A pack id from GET /v1/billing/packs'),
+  ),
+})
+export type CheckoutRequest = v.InferOutput<typeof CheckoutRequest>
 
 // ---------------------------------------------------------------- responses
 
-export const User = s.object({
-  id: s.string(),
-  email: s.string(),
-  name: s.nullable(s.string()),
-  credits: s.number({ integer: true }),
-  storeHistory: s.boolean(),
+export const User = v.strictObject({
+  id: v.string(),
+  email: v.string(),
+  name: v.nullable(v.string()),
+  credits: integer,
+  storeHistory: v.boolean(),
   createdAt: isoDate,
 })
-export type User = s.Infer<typeof User>
+export type User = v.InferOutput<typeof User>
 
-export const ApiKey = s.object({
-  id: s.string(),
-  name: s.string(),
-  prefix: s.string({ description: 'First characters of the key, for recognising it' }),
+export const ApiKey = v.strictObject({
+  id: v.string(),
+  name: v.string(),
+  prefix: v.pipe(v.string(), v.description('First characters of the key, for recognising it')),
   createdAt: isoDate,
-  lastUsedAt: s.nullable(isoDate),
+  lastUsedAt: v.nullable(isoDate),
 })
-export type ApiKey = s.Infer<typeof ApiKey>
+export type ApiKey = v.InferOutput<typeof ApiKey>
 
-export const CreatedApiKey = s.object({
-  ...ApiKey.shape,
-  key: s.string({ description: 'The full key. Shown only once.' }),
+export const CreatedApiKey = v.strictObject({
+  ...ApiKey.entries,
+  key: v.pipe(v.string(), v.description('The full key. Shown only once.')),
 })
-export type CreatedApiKey = s.Infer<typeof CreatedApiKey>
+export type CreatedApiKey = v.InferOutput<typeof CreatedApiKey>
 
-export const KeyList = s.object({ keys: s.array(ApiKey) })
-export type KeyList = s.Infer<typeof KeyList>
+export const KeyList = v.strictObject({ keys: v.array(ApiKey) })
+export type KeyList = v.InferOutput<typeof KeyList>
 
-export const SignupResponse = s.object({ user: User, token: s.string(), apiKey: CreatedApiKey })
-export type SignupResponse = s.Infer<typeof SignupResponse>
-
-export const LoginResponse = s.object({ user: User, token: s.string() })
-export type LoginResponse = s.Infer<typeof LoginResponse>
-
-export const Model = s.object({
-  id: s.string(),
-  name: s.string(),
-  credits: s.number({ integer: true, description: 'Credits charged per image' }),
-  default: s.boolean(),
+export const SignupResponse = v.strictObject({
+  user: User,
+  token: v.string(),
+  apiKey: CreatedApiKey,
 })
-export type Model = s.Infer<typeof Model>
+export type SignupResponse = v.InferOutput<typeof SignupResponse>
 
-export const ModelList = s.object({ models: s.array(Model) })
-export type ModelList = s.Infer<typeof ModelList>
+export const LoginResponse = v.strictObject({ user: User, token: v.string() })
+export type LoginResponse = v.InferOutput<typeof LoginResponse>
 
-export const AltTextResponse = s.object({
-  id: s.string({ description: 'Usage record id' }),
-  altText: s.string(),
-  language: s.string(),
-  model: s.string(),
-  creditsUsed: s.number({ integer: true }),
-  creditsRemaining: s.number({ integer: true }),
+export const Model = v.strictObject({
+  id: v.string(),
+  name: v.string(),
+  credits: describedInteger('Credits charged per image'),
+  default: v.boolean(),
 })
-export type AltTextResponse = s.Infer<typeof AltTextResponse>
+export type Model = v.InferOutput<typeof Model>
 
-export const ErrorObject = s.object({
-  code: s.enumeration(ERROR_CODES),
-  message: s.string(),
+export const ModelList = v.strictObject({ models: v.array(Model) })
+export type ModelList = v.InferOutput<typeof ModelList>
+
+export const AltTextResponse = v.strictObject({
+  id: v.pipe(v.string(), v.description('Usage record id')),
+  altText: v.string(),
+  language: v.string(),
+  model: v.string(),
+  creditsUsed: integer,
+  creditsRemaining: integer,
 })
+export type AltTextResponse = v.InferOutput<typeof AltTextResponse>
 
-export const BatchResult = s.union(
-  s.object({
-    id: s.string(),
-    altText: s.string(),
-    language: s.string(),
-    model: s.string(),
-    creditsUsed: s.number({ integer: true }),
-  }),
-  s.object({ error: ErrorObject }),
+export const ErrorObject = v.strictObject({
+  code: v.picklist(ERROR_CODES),
+  message: v.string(),
+})
+export type ErrorObject = v.InferOutput<typeof ErrorObject>
+
+/** The body of every error answer. */
+export const ErrorResponse = v.pipe(
+  v.strictObject({ error: ErrorObject }),
+  v.description('The body of every error answer.'),
 )
-export type BatchResult = s.Infer<typeof BatchResult>
 
-export const BatchResponse = s.object({
-  results: s.array(BatchResult),
-  creditsUsed: s.number({ integer: true }),
-  creditsRemaining: s.number({ integer: true }),
+/** One described image of a batch. */
+export const BatchSuccess = v.strictObject({
+  id: v.string(),
+  altText: v.string(),
+  language: v.string(),
+  model: v.string(),
+  creditsUsed: integer,
 })
-export type BatchResponse = s.Infer<typeof BatchResponse>
 
-export const UsageRecord = s.object({
-  id: s.string(),
+/** One image of a batch that failed; it cost nothing. */
+export const BatchFailure = v.strictObject({ error: ErrorObject })
+
+export const BatchResult = v.union([BatchSuccess, BatchFailure])
+export type BatchResult = v.InferOutput<typeof BatchResult>
+
+export const BatchResponse = v.strictObject({
+  results: v.array(BatchResult),
+  creditsUsed: integer,
+  creditsRemaining: integer,
+})
+export type BatchResponse = v.InferOutput<typeof BatchResponse>
+
+export const UsageRecord = v.strictObject({
+  id: v.string(),
   createdAt: isoDate,
-  endpoint: s.string(),
-  model: s.string(),
-  imageUrl: s.nullable(s.string()),
-  altText: s.nullable(s.string()),
-  language: s.string(),
-  creditsUsed: s.number({ integer: true }),
-  apiKeyId: s.nullable(s.string()),
+  endpoint: v.string(),
+  model: v.string(),
+  imageUrl: v.nullable(v.string()),
+  altText: v.nullable(v.string()),
+  language: v.string(),
+  creditsUsed: integer,
+  apiKeyId: v.nullable(v.string()),
 })
-export type UsageRecord = s.Infer<typeof UsageRecord>
+export type UsageRecord = v.InferOutput<typeof UsageRecord>
 
-export const UsagePage = s.object({
-  records: s.array(UsageRecord),
-  nextCursor: s.nullable(s.string()),
+export const UsagePage = v.strictObject({
+  records: v.array(UsageRecord),
+  nextCursor: v.nullable(v.string()),
 })
-export type UsagePage = s.Infer<typeof UsagePage>
+export type UsagePage = v.InferOutput<typeof UsagePage>
 
-export const LedgerEntry = s.object({
-  id: s.string(),
-  delta: s.number({ integer: true }),
-  reason: s.enumeration(['signup', 'generation', 'refund', 'purchase', 'adjustment'] as const),
-  reference: s.nullable(s.string()),
-  balanceAfter: s.number({ integer: true }),
+export const LedgerEntry = v.strictObject({
+  id: v.string(),
+  delta: integer,
+  reason: v.picklist(['signup', 'generation', 'refund', 'purchase', 'adjustment']),
+  reference: v.nullable(v.string()),
+  balanceAfter: integer,
   createdAt: isoDate,
 })
-export type LedgerEntry = s.Infer<typeof LedgerEntry>
+export type LedgerEntry = v.InferOutput<typeof LedgerEntry>
 
-export const Credits = s.object({
-  balance: s.number({ integer: true }),
-  ledger: s.array(LedgerEntry),
+export const Credits = v.strictObject({
+  balance: integer,
+  ledger: v.array(LedgerEntry),
 })
-export type Credits = s.Infer<typeof Credits>
+export type Credits = v.InferOutput<typeof Credits>
 
-export const Pack = s.object({
-  id: s.string(),
-  credits: s.number({ integer: true }),
-  amount: s.number({ integer: true, description: 'Price in the smallest currency unit (cents)' }),
-  currency: s.string(),
+export const Pack = v.strictObject({
+  id: v.string(),
+  credits: integer,
+  amount: describedInteger('Price in the smallest currency unit (cents)'),
+  currency: v.string(),
 })
-export type Pack = s.Infer<typeof Pack>
+export type Pack = v.InferOutput<typeof Pack>
 
-export const PackList = s.object({ packs: s.array(Pack) })
-export type PackList = s.Infer<typeof PackList>
+export const PackList = v.strictObject({ packs: v.array(Pack) })
+export type PackList = v.InferOutput<typeof PackList>
 
-export const CheckoutResponse = s.object({ url: s.string(), sessionId: s.string() })
-export type CheckoutResponse = s.Infer<typeof CheckoutResponse>
+export const CheckoutResponse = v.strictObject({ url: v.string(), sessionId: v.string() })
+export type CheckoutResponse = v.InferOutput<typeof CheckoutResponse>
+
+const purchaseStatus = v.picklist(['pending', 'paid'])
 
 /** Where one Checkout Session of the account stands (for Stripe's return page). */
-export const CheckoutStatus = s.object({
-  sessionId: s.string({ description: 'The Stripe Checkout Session id' }),
-  status: s.enumeration(['pending', 'paid'] as const),
-  credits: s.number({ integer: true, description: 'Credits of the pack bought' }),
-  balance: s.number({ integer: true, description: "The account's balance now" }),
+export const CheckoutStatus = v.strictObject({
+  sessionId: v.pipe(v.string(), v.description('The Stripe Checkout Session id')),
+  status: purchaseStatus,
+  credits: describedInteger('Credits of the pack bought'),
+  balance: describedInteger("The account's balance now"),
 })
-export type CheckoutStatus = s.Infer<typeof CheckoutStatus>
+export type CheckoutStatus = v.InferOutput<typeof CheckoutStatus>
 
-export const Purchase = s.object({
-  id: s.string(),
-  stripeSessionId: s.string({
-    description: 'The Stripe Checkout Session the purchase was paid in',
-  }),
-  packId: s.string(),
-  credits: s.number({ integer: true }),
-  amount: s.number({ integer: true }),
-  currency: s.string(),
-  status: s.enumeration(['pending', 'paid'] as const),
+export const Purchase = v.strictObject({
+  id: v.string(),
+  stripeSessionId: v.pipe(
+    v.string(),
+    v.description('The Stripe Checkout Session the purchase was paid in'),
+  ),
+  packId: v.string(),
+  credits: integer,
+  amount: integer,
+  currency: v.string(),
+  status: purchaseStatus,
   createdAt: isoDate,
-  paidAt: s.nullable(isoDate),
+  paidAt: v.nullable(isoDate),
 })
-export type Purchase = s.Infer<typeof Purchase>
+export type Purchase = v.InferOutput<typeof Purchase>
 
 /** A key in the export: revoked keys are listed too (usage records point at them). */
-export const ExportedApiKey = s.object({
-  ...ApiKey.shape,
-  revokedAt: s.nullable(isoDate),
+export const ExportedApiKey = v.strictObject({
+  ...ApiKey.entries,
+  revokedAt: v.nullable(isoDate),
 })
-export type ExportedApiKey = s.Infer<typeof ExportedApiKey>
+export type ExportedApiKey = v.InferOutput<typeof ExportedApiKey>
 
 /** The account in the export: the `User` plus when it last changed. */
-export const ExportedAccount = s.object({
-  ...User.shape,
+export const ExportedAccount = v.strictObject({
+  ...User.entries,
   updatedAt: isoDate,
 })
-export type ExportedAccount = s.Infer<typeof ExportedAccount>
+export type ExportedAccount = v.InferOutput<typeof ExportedAccount>
 
 /** A session in the export (never its token or the token's hash). */
-export const ExportedSession = s.object({
-  id: s.string(),
+export const ExportedSession = v.strictObject({
+  id: v.string(),
   createdAt: isoDate,
   expiresAt: isoDate,
 })
-export type ExportedSession = s.Infer<typeof ExportedSession>
+export type ExportedSession = v.InferOutput<typeof ExportedSession>
 
-export const AccountExport = s.object({
+export const AccountExport = v.strictObject({
   exportedAt: isoDate,
   account: ExportedAccount,
-  apiKeys: s.array(ExportedApiKey),
-  sessions: s.object(
-    {
-      active: s.number({ integer: true, description: 'How many sessions have not expired' }),
-      list: s.array(ExportedSession),
-    },
-    'Every stored session, oldest first (expired ones until the daily clean-up deletes them)',
+  apiKeys: v.array(ExportedApiKey),
+  sessions: v.pipe(
+    v.strictObject({
+      active: describedInteger('How many sessions have not expired'),
+      list: v.array(ExportedSession),
+    }),
+    v.description(
+      'Every stored session, oldest first (expired ones until the daily clean-up deletes them)',
+    ),
   ),
-  usage: s.array(UsageRecord),
-  ledger: s.array(LedgerEntry),
-  purchases: s.array(Purchase),
+  usage: v.array(UsageRecord),
+  ledger: v.array(LedgerEntry),
+  purchases: v.array(Purchase),
 })
-export type AccountExport = s.Infer<typeof AccountExport>
+export type AccountExport = v.InferOutput<typeof AccountExport>
 
-export const Health = s.object({ ok: s.boolean() })
+export const Health = v.strictObject({ ok: v.boolean() })
+export type Health = v.InferOutput<typeof Health>

@@ -1,7 +1,12 @@
-import { LIMITS, type Schema, schema } from '@alttextapi/core'
+import { LIMITS } from '@alttextapi/core'
 import type { Context } from 'hono'
+import type * as v from 'valibot'
 import { ApiError } from '../errors.js'
 import { readStreamCapped } from './stream.js'
+import { validate } from './validate.js'
+
+/** The most bytes an account, key or billing route reads as its JSON body. */
+export const DEFAULT_MAX_JSON_BYTES = 64 * 1024
 
 /**
  * Reads the request body as bytes, refusing more than `maxBytes` without buffering the excess:
@@ -43,8 +48,11 @@ export function isJsonMediaType(header: string | undefined): boolean {
   return JSON_ESSENCE.test(essence)
 }
 
-/** Reads and validates a JSON body against a core schema; every problem is a 400 `invalid_request`. */
-export async function readJson<T>(c: Context, shape: Schema<T>, maxBytes = 64 * 1024): Promise<T> {
+/**
+ * Reads a JSON body: a JSON media type, at most `maxBytes`, strict UTF-8, well-formed JSON. Every
+ * problem is a 400 `invalid_request` (413 past the limit); the value is not checked further.
+ */
+export async function readJsonValue(c: Context, maxBytes: number): Promise<unknown> {
   if (!isJsonMediaType(c.req.header('content-type'))) {
     throw new ApiError(
       'invalid_request',
@@ -52,19 +60,20 @@ export async function readJson<T>(c: Context, shape: Schema<T>, maxBytes = 64 * 
     )
   }
   const bytes = await readBytes(c, maxBytes)
-  let value: unknown
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes))
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes))
   } catch {
     throw new ApiError('invalid_request', 'The request body is not valid JSON.')
   }
-  const result = shape.parse(value)
-  if (!result.ok)
-    throw new ApiError(
-      'invalid_request',
-      `Invalid request: ${schema.describeIssues(result.issues)}.`,
-    )
-  return result.value
+}
+
+/** Reads a JSON body and validates it against a core wire schema (see `validate`). */
+export async function readJson<S extends v.GenericSchema>(
+  c: Context,
+  schema: S,
+  maxBytes = DEFAULT_MAX_JSON_BYTES,
+): Promise<v.InferOutput<S>> {
+  return validate(schema, await readJsonValue(c, maxBytes))
 }
 
 export { LIMITS }

@@ -3,7 +3,7 @@
  * multipart/form-data (a file field `image` plus the other fields as text). Bodies are cut off
  * while streaming once they pass the limit, so an oversized upload is never held whole.
  */
-import { AltTextRequest, BatchRequest, LIMITS, schema } from '@alttextapi/core'
+import { AltTextRequest, BatchRequest, LIMITS, pickImageSource } from '@alttextapi/core'
 import type { Context } from 'hono'
 import type { Config } from '../env.js'
 import { ApiError } from '../errors.js'
@@ -11,6 +11,7 @@ import { decodeBase64, encodeBase64 } from './base64.js'
 import { isJsonMediaType, readBytes, readJson } from './body.js'
 import { fetchImage } from './fetch-image.js'
 import { type Image, requireImage } from './image.js'
+import { validate } from './validate.js'
 
 /** Where the image comes from, before it is read. */
 export type ImageSource =
@@ -79,15 +80,10 @@ function decodeInline(value: string): { bytes: Uint8Array; base64?: string } {
 }
 
 function oneSource(item: { imageUrl?: string; image?: string }, where: string): ImageSource {
-  if (item.imageUrl !== undefined && item.image !== undefined) {
-    throw new ApiError('invalid_request', `${where}: send either imageUrl or image, not both.`)
-  }
-  if (item.imageUrl !== undefined) return { kind: 'url', url: item.imageUrl }
-  if (item.image !== undefined) return { kind: 'bytes', ...decodeInline(item.image) }
-  throw new ApiError(
-    'invalid_request',
-    `${where}: send imageUrl (a public http(s) URL) or image (base64 or a data: URL).`,
-  )
+  const picked = pickImageSource(item)
+  if (!picked.ok) throw new ApiError('invalid_request', `${where}: ${picked.message}.`)
+  if ('imageUrl' in picked.source) return { kind: 'url', url: picked.source.imageUrl }
+  return { kind: 'bytes', ...decodeInline(picked.source.image) }
 }
 
 async function readMultipart(c: Context): Promise<SingleRequest> {
@@ -117,13 +113,7 @@ async function readMultipart(c: Context): Promise<SingleRequest> {
       )
     }
   }
-  const parsed = AltTextRequest.parse(fields)
-  if (!parsed.ok)
-    throw new ApiError(
-      'invalid_request',
-      `Invalid request: ${schema.describeIssues(parsed.issues)}.`,
-    )
-  const { imageUrl, image, ...options } = parsed.value
+  const { imageUrl, image, ...options } = validate(AltTextRequest, fields)
   if (file && (imageUrl !== undefined || image !== undefined)) {
     throw new ApiError(
       'invalid_request',
@@ -164,12 +154,8 @@ export interface BatchItemRequest {
 export async function readBatchRequest(c: Context): Promise<BatchRequest> {
   const body = await readJson(c, BatchRequest, LIMITS.maxJsonBodyBytes)
   body.images.forEach((item, index) => {
-    if ((item.imageUrl === undefined) === (item.image === undefined)) {
-      throw new ApiError(
-        'invalid_request',
-        `images[${index}]: send exactly one of imageUrl or image.`,
-      )
-    }
+    const picked = pickImageSource(item)
+    if (!picked.ok) throw new ApiError('invalid_request', `images[${index}]: ${picked.message}.`)
   })
   return body
 }

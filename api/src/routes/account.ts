@@ -9,7 +9,7 @@ import { ApiError } from '../errors.js'
 import { readJson } from '../lib/body.js'
 import { beginPasswordAttempt, clientIp, passwordAccepted } from '../lib/login-throttle.js'
 import { hashPassword, verifyPassword } from '../lib/password.js'
-import type { RouteDoc } from '../lib/route-doc.js'
+import { describe } from '../lib/route-doc.js'
 import { endOtherSessions } from '../lib/sessions.js'
 import { findUserById, normaliseEmail, userJson } from '../lib/users.js'
 import { requireAuth } from '../middleware/auth.js'
@@ -26,10 +26,34 @@ const emailUnusable = () =>
 const isEmailTaken = (err: unknown) =>
   err instanceof Error && /UNIQUE constraint failed: users\.email/i.test(err.message)
 
+const getRootDoc = describe({
+  summary: 'The account',
+  description: 'The signed-in user, with the current credit balance.',
+  tag: 'Account',
+  auth: ['session', 'key'],
+  response: { status: 200, schema: User },
+  errors: ['unauthorized'],
+})
+
+const patchRootDoc = describe({
+  summary: 'Change the account',
+  description:
+    'Rectification and objection: change the name, email, password, or whether image URLs and alt text are stored ' +
+    '(storeHistory). Needs the current password; wrong guesses count toward the login throttle. A new password ends ' +
+    'every other session of the account. An email already in use gets a 400 "cannot be used".',
+  tag: 'Account',
+  auth: ['session'],
+  request: AccountUpdateRequest,
+  response: { status: 200, schema: User },
+  errors: ['unauthorized', 'forbidden', 'rate_limited', 'payload_too_large'],
+})
+
 /** `/v1/account`: read and change the account (export and erasure live in `privacy.ts`). */
 export const account = new Hono<AppEnv>()
-  .get('/', requireAuth('session', 'key'), (c) => c.json<UserBody>(userJson(c.var.user)))
-  .patch('/', requireAuth('session'), async (c) => {
+  .get('/', getRootDoc, requireAuth('session', 'key'), (c) =>
+    c.json<UserBody>(userJson(c.var.user)),
+  )
+  .patch('/', patchRootDoc, requireAuth('session'), async (c) => {
     const body: AccountUpdateBody = await readJson(c, AccountUpdateRequest)
     const db = c.env.DB
     const config = c.var.config
@@ -106,31 +130,3 @@ export const account = new Hono<AppEnv>()
     if (!row) throw new Error('account: user row missing after update')
     return c.json<UserBody>(userJson(row))
   })
-
-/** OpenAPI description of the routes above. */
-export const accountDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/v1/account',
-    summary: 'The account',
-    description: 'The signed-in user, with the current credit balance.',
-    tag: 'Account',
-    auth: ['session', 'key'],
-    response: { status: 200, schema: User },
-    errors: ['unauthorized'],
-  },
-  {
-    method: 'patch',
-    path: '/v1/account',
-    summary: 'Change the account',
-    description:
-      'Rectification and objection: change the name, email, password, or whether image URLs and alt text are stored ' +
-      '(storeHistory). Needs the current password; wrong guesses count toward the login throttle. A new password ends ' +
-      'every other session of the account. An email already in use gets a 400 "cannot be used".',
-    tag: 'Account',
-    auth: ['session'],
-    request: AccountUpdateRequest,
-    response: { status: 200, schema: User },
-    errors: ['unauthorized', 'forbidden', 'rate_limited', 'payload_too_large'],
-  },
-]

@@ -1,8 +1,6 @@
 import {
-  BatchRequest,
   type BatchRequest as BatchRequestBody,
   type BatchResponse,
-  BatchResponse as BatchResponseSchema,
   LIMITS,
 } from '@alttextapi/core'
 import { Hono } from 'hono'
@@ -16,14 +14,14 @@ import { checkedOrKeyProblemFirst, refuseUnknownKey } from '../lib/generation-ht
 import { leaseMs, REPLAYED_HEADER, readIdempotencyKey } from '../lib/idempotency.js'
 import { decodeInlineImage, loadImage, readBatchRequest } from '../lib/image-input.js'
 import { type ModelEntry, resolveModel } from '../lib/models.js'
-import type { RouteDoc } from '../lib/route-doc.js'
 import { readCredential } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
+import { altTextBatchDoc } from './alt-text-docs.js'
 
 /** `POST /v1/alt-text/batch` (mounted under `/v1/alt-text`). */
 export const altTextBatch = new Hono<AppEnv>()
 
-altTextBatch.post('/', async (c) => {
+altTextBatch.post('/', altTextBatchDoc, async (c) => {
   const config = c.var.config
   const db = c.env.DB
   const { hash } = await readCredential(c.req.header('authorization'), ['key'])
@@ -106,25 +104,3 @@ async function canonicalBatch(
     ),
   ]
 }
-
-/** OpenAPI description of the route above. */
-export const altTextBatchDocs: RouteDoc[] = [
-  {
-    method: 'post',
-    path: '/v1/alt-text/batch',
-    summary: 'Write alt text for up to 50 images',
-    description:
-      'Results come back in the order of `images`. A malformed item fails the whole request with 400; an image that cannot be read, described or paid for fails on its own (`{error}`) and costs nothing, while the others succeed. Counts as one request for the rate limit. Optional `Idempotency-Key` as on `/v1/alt-text`: a retry of a completed batch replays its paid items without charging them again and runs its failed items again; a batch still running answers 429 `rate_limited` with `Retry-After: 1`.',
-    tag: 'Generation',
-    auth: ['key'],
-    request: BatchRequest,
-    response: { status: 200, schema: BatchResponseSchema },
-    errors: [
-      'unauthorized',
-      'insufficient_credits',
-      'idempotency_key_reused',
-      'rate_limited',
-      'model_not_configured',
-    ],
-  },
-]

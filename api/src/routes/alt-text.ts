@@ -1,9 +1,4 @@
-import {
-  AltTextRequest,
-  type AltTextResponse,
-  AltTextResponse as AltTextResponseSchema,
-  LIMITS,
-} from '@alttextapi/core'
+import { type AltTextResponse, LIMITS } from '@alttextapi/core'
 import { Hono } from 'hono'
 import { requireModelConfigured } from '../lib/describe.js'
 import { type ClaimHashes, chargeFor, describeCharged, type ImageJob } from '../lib/generate.js'
@@ -27,10 +22,10 @@ import { type ImageSource, loadImage, readSingleRequest } from '../lib/image-inp
 import { useKey } from '../lib/key-auth.js'
 import { resolveModel } from '../lib/models.js'
 import { replay } from '../lib/replay.js'
-import type { RouteDoc } from '../lib/route-doc.js'
 import { readCredential } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
-import { altTextBatch, altTextBatchDocs } from './alt-text-batch.js'
+import { altTextBatch } from './alt-text-batch.js'
+import { altTextDoc } from './alt-text-docs.js'
 
 /** Generation: one image, or a batch of up to 50 (`alt-text-batch.ts`). */
 export const altText = new Hono<AppEnv>()
@@ -39,7 +34,7 @@ altText.route('/batch', altTextBatch)
 
 // Every request takes one path: one D1 batch (key, limit, Idempotency-Key claim, charge) before
 // the model, the settlement (usage row, claim done) after the answer. See lib/generate.ts.
-altText.post('/', async (c) => {
+altText.post('/', altTextDoc, async (c) => {
   const config = c.var.config
   const db = c.env.DB
   const { hash } = await readCredential(c.req.header('authorization'), ['key'])
@@ -109,31 +104,3 @@ async function singleClaim(
     ]),
   }
 }
-
-/** OpenAPI description of the routes above. */
-export const altTextDocs: RouteDoc[] = [
-  {
-    method: 'post',
-    path: '/v1/alt-text',
-    summary: 'Write alt text for one image',
-    description:
-      'Send `imageUrl` (a public http(s) URL), or `image` as base64 or a data: URL, or multipart/form-data with a file field `image`. JPEG, PNG, GIF or WebP (decided by the bytes), at most 10 MB and 50 megapixels. The price of the model is deducted before the image is fetched or the model is called, and refunded if anything fails. Optional header `Idempotency-Key` (1–200 printable ASCII characters, e.g. a UUID per logical call, the same on its retries): within 24 h the same key of the same account is charged once — a completed request is answered again (same `id`, alt text, model, `creditsUsed`; `creditsRemaining` is the balance now) with `Idempotent-Replayed: true` and no model call; one still running answers 429 `rate_limited` with `Retry-After: 1`; one that failed (refunded) runs again; another request with the key is 400 `idempotency_key_reused`. With history off the alt text is not kept, so a replay describes the image again without a charge (at most 3 times).',
-    tag: 'Generation',
-    auth: ['key'],
-    request: AltTextRequest,
-    requestNote: 'multipart/form-data: a file field `image` plus the other fields as text fields',
-    response: { status: 200, schema: AltTextResponseSchema },
-    errors: [
-      'unauthorized',
-      'insufficient_credits',
-      'idempotency_key_reused',
-      'payload_too_large',
-      'unsupported_media_type',
-      'image_fetch_failed',
-      'rate_limited',
-      'model_error',
-      'model_not_configured',
-    ],
-  },
-  ...altTextBatchDocs,
-]

@@ -21,7 +21,7 @@ import {
 } from '../lib/login-throttle.js'
 import { hashPassword, needsRehash, verifyPassword } from '../lib/password.js'
 import { hit } from '../lib/rate-limit.js'
-import type { RouteDoc } from '../lib/route-doc.js'
+import { describe } from '../lib/route-doc.js'
 import { deleteExpiredSessions, prepareSession } from '../lib/sessions.js'
 import { findUserByEmail, normaliseEmail, type UserRecord, userJson } from '../lib/users.js'
 import { requireAuth } from '../middleware/auth.js'
@@ -66,9 +66,55 @@ async function logIn(
   return { user: userJson(user), token: session.token }
 }
 
+const postSignupDoc = describe({
+  summary: 'Create an account',
+  description:
+    'Creates the account with SIGNUP_CREDITS free credits, a session token and a first API key (shown only this once). ' +
+    'An email that already has an account gets the same 400 as other unusable details, so sign-up does not confirm ' +
+    'that an account exists; if the password matches, the answer is a login (200, no new key). Failed attempts count ' +
+    'against the login throttle.',
+  tag: 'Account',
+  auth: [],
+  request: SignupRequest,
+  response: {
+    status: 201,
+    schema: SignupResponse,
+    description: 'The new account, a session token and the first API key.',
+  },
+  alsoResponds: [
+    {
+      status: 200,
+      schema: LoginResponse,
+      description: 'The email already has an account and the password is its password: a login.',
+    },
+  ],
+  errors: ['rate_limited', 'payload_too_large'],
+})
+
+const postLoginDoc = describe({
+  summary: 'Log in',
+  description:
+    'Returns a session token for the dashboard routes. Unknown email and wrong password get the same 401. ' +
+    'After 5 failures for one email or 30 from one IP within 15 minutes the answer is 429 with Retry-After.',
+  tag: 'Account',
+  auth: [],
+  request: LoginRequest,
+  response: { status: 200, schema: LoginResponse },
+  errors: ['unauthorized', 'rate_limited', 'payload_too_large'],
+})
+
+const postLogoutDoc = describe({
+  summary: 'Log out',
+  description: 'Ends the session: its token answers 401 from now on.',
+  tag: 'Account',
+  auth: ['session'],
+  response: { status: 204, description: 'The session has ended.' },
+  errors: ['unauthorized'],
+})
+
 /** `/v1/auth`: signup, login, logout. */
 export const auth = new Hono<AppEnv>()
-  .post('/signup', async (c) => {
+  .post('/signup', postSignupDoc, async (c) => {
     const body = await readJson(c, SignupRequest)
     const db = c.env.DB
     const config = c.var.config
@@ -150,7 +196,7 @@ export const auth = new Hono<AppEnv>()
       201,
     )
   })
-  .post('/login', async (c) => {
+  .post('/login', postLoginDoc, async (c) => {
     const body = await readJson(c, LoginRequest)
     const db = c.env.DB
     const config = c.var.config
@@ -166,63 +212,10 @@ export const auth = new Hono<AppEnv>()
     await passwordAccepted(db, { email, ip })
     return c.json<LoginResponseBody>(await logIn(db, config, user, body.password), 200)
   })
-  .post('/logout', requireAuth('session'), async (c) => {
+  .post('/logout', postLogoutDoc, requireAuth('session'), async (c) => {
     const credential = c.var.credential
     if (credential.kind === 'session') {
       await c.env.DB.prepare('DELETE FROM sessions WHERE id = ?').bind(credential.sessionId).run()
     }
     return c.body(null, 204)
   })
-
-/** OpenAPI description of the routes above. */
-export const authDocs: RouteDoc[] = [
-  {
-    method: 'post',
-    path: '/v1/auth/signup',
-    summary: 'Create an account',
-    description:
-      'Creates the account with SIGNUP_CREDITS free credits, a session token and a first API key (shown only this once). ' +
-      'An email that already has an account gets the same 400 as other unusable details, so sign-up does not confirm ' +
-      'that an account exists; if the password matches, the answer is a login (200, no new key). Failed attempts count ' +
-      'against the login throttle.',
-    tag: 'Account',
-    auth: [],
-    request: SignupRequest,
-    response: {
-      status: 201,
-      schema: SignupResponse,
-      description: 'The new account, a session token and the first API key.',
-    },
-    alsoResponds: [
-      {
-        status: 200,
-        schema: LoginResponse,
-        description: 'The email already has an account and the password is its password: a login.',
-      },
-    ],
-    errors: ['rate_limited', 'payload_too_large'],
-  },
-  {
-    method: 'post',
-    path: '/v1/auth/login',
-    summary: 'Log in',
-    description:
-      'Returns a session token for the dashboard routes. Unknown email and wrong password get the same 401. ' +
-      'After 5 failures for one email or 30 from one IP within 15 minutes the answer is 429 with Retry-After.',
-    tag: 'Account',
-    auth: [],
-    request: LoginRequest,
-    response: { status: 200, schema: LoginResponse },
-    errors: ['unauthorized', 'rate_limited', 'payload_too_large'],
-  },
-  {
-    method: 'post',
-    path: '/v1/auth/logout',
-    summary: 'Log out',
-    description: 'Ends the session: its token answers 401 from now on.',
-    tag: 'Account',
-    auth: ['session'],
-    response: { status: 204, description: 'The session has ended.' },
-    errors: ['unauthorized'],
-  },
-]

@@ -7,6 +7,7 @@ import {
   type PackList,
 } from '@alttextapi/core'
 import Stripe from 'stripe'
+import * as v from 'valibot'
 import { describe, expect, inject, it } from 'vitest'
 import {
   api,
@@ -248,8 +249,8 @@ describe('GET /v1/billing/checkout/:sessionId', () => {
     expect(before.headers.get('access-control-allow-origin')).toBeNull()
     const pending = await json<CheckoutStatusBody>(before)
     expect(pending).toEqual({ sessionId, status: 'pending', credits: 2000, balance: 10 })
-    const parsed = CheckoutStatus.parse(pending)
-    expect(parsed.ok, JSON.stringify(parsed.ok ? null : parsed.issues)).toBe(true)
+    const parsed = v.safeParse(CheckoutStatus, pending)
+    expect(parsed.success, JSON.stringify(parsed.issues ?? null)).toBe(true)
 
     // A bank debit: completed but unpaid stays pending.
     await deliver(await stripeEvent('checkout.session.completed', sessionId, 'unpaid'))

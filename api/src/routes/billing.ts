@@ -7,7 +7,7 @@ import { newId } from '../lib/crypto.js'
 import { fulfilCheckoutEvent } from '../lib/fulfilment.js'
 import { findPack, PACKS } from '../lib/packs.js'
 import { hit } from '../lib/rate-limit.js'
-import type { RouteDoc } from '../lib/route-doc.js'
+import { componentRef, describe } from '../lib/route-doc.js'
 import { billingSettings, cryptoProvider, stripeClient } from '../lib/stripe.js'
 import { requireAuth } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
@@ -18,14 +18,94 @@ const MAX_WEBHOOK_BYTES = 256 * 1024
 /** Checkout Sessions a user may open per hour (each one writes a pending purchase row). */
 const CHECKOUTS_PER_HOUR = 30
 
+const getPacksDoc = describe({
+  summary: 'List the credit packs on sale',
+  description:
+    'Prices are in the smallest currency unit (cents). The smallest pack is the minimum purchase.',
+  tag: 'Billing',
+  auth: [],
+  response: { status: 200, schema: PackList },
+  errors: ['billing_not_configured'],
+})
+
+const postCheckoutDoc = describe({
+  summary: 'Start buying a pack',
+  description:
+    'Creates a Stripe Checkout Session for the pack and answers its URL; send the browser there. Credits arrive when Stripe reports the payment to the webhook.',
+  tag: 'Billing',
+  auth: ['session'],
+  request: CheckoutRequest,
+  // The pack ids are the API's, not the wire contract's: the document narrows packId to them.
+  requestBody: {
+    content: {
+      'application/json': {
+        schema: {
+          allOf: [
+            componentRef('CheckoutRequest'),
+            { properties: { packId: { enum: PACKS.map((pack) => pack.id) } } },
+          ],
+        },
+      },
+    },
+  },
+  response: { status: 200, schema: CheckoutResponse },
+  errors: ['unauthorized', 'rate_limited', 'billing_not_configured'],
+})
+
+const getCheckoutSessionIdDoc = describe({
+  summary: 'Follow a checkout',
+  description:
+    "Whether the purchase of a Checkout Session (the session_id Stripe appends to the success URL) is still pending or paid, the pack's credits and the account's balance. Only the account's own checkouts: any other session id answers 404. A session that expired unpaid is removed, so it answers 404 too.",
+  tag: 'Billing',
+  auth: ['session'],
+  response: { status: 200, schema: CheckoutStatus },
+  errors: ['unauthorized', 'not_found', 'billing_not_configured'],
+})
+
+const postWebhookDoc = describe({
+  summary: 'Stripe webhook',
+  description:
+    'Receives Stripe events signed with STRIPE_WEBHOOK_SECRET. checkout.session.completed (when paid) and checkout.session.async_payment_succeeded credit the pack exactly once; other events are acknowledged and ignored.',
+  tag: 'Billing',
+  auth: ['stripe'],
+  requestBody: {
+    description: 'A Stripe event, verified by its Stripe-Signature header over the raw body.',
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          required: ['id', 'type', 'data'],
+          properties: {
+            id: { type: 'string', description: 'The event id (evt_…)' },
+            type: {
+              type: 'string',
+              description:
+                'checkout.session.completed and checkout.session.async_payment_succeeded are acted on',
+            },
+            data: {
+              type: 'object',
+              required: ['object'],
+              properties: {
+                object: { type: 'object', description: 'The Checkout Session of the event' },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+  response: { status: 200, description: 'The event was received.' },
+  errors: ['invalid_request', 'billing_not_configured'],
+})
+
 /** `/v1/billing`: credit packs, Stripe Checkout, and the Stripe webhook. */
 export const billing = new Hono<AppEnv>()
-  .get('/packs', (c) => {
+  .get('/packs', getPacksDoc, (c) => {
     billingSettings(c.var.config)
     return c.json({ packs: [...PACKS] } satisfies PackList)
   })
 
-  .post('/checkout', requireAuth('session'), async (c) => {
+  .post('/checkout', postCheckoutDoc, requireAuth('session'), async (c) => {
     const settings = billingSettings(c.var.config)
     const { packId } = await readJson(c, CheckoutRequest)
     const pack = findPack(packId)
@@ -90,7 +170,7 @@ export const billing = new Hono<AppEnv>()
     return c.json({ url: session.url, sessionId: session.id } satisfies CheckoutResponse)
   })
 
-  .get('/checkout/:sessionId', requireAuth('session'), async (c) => {
+  .get('/checkout/:sessionId', getCheckoutSessionIdDoc, requireAuth('session'), async (c) => {
     billingSettings(c.var.config)
     const sessionId = c.req.param('sessionId')
     // Only the owner's purchase: anyone else's session id (or an unknown one) is the same 404.
@@ -120,7 +200,7 @@ export const billing = new Hono<AppEnv>()
     } satisfies CheckoutStatus)
   })
 
-  .post('/webhook', async (c) => {
+  .post('/webhook', postWebhookDoc, async (c) => {
     const settings = billingSettings(c.var.config)
     const signature = c.req.header('stripe-signature')
     if (!signature) throw new ApiError('invalid_request', 'Missing Stripe-Signature header.')
@@ -141,53 +221,3 @@ export const billing = new Hono<AppEnv>()
     const outcome = await fulfilCheckoutEvent(c.env.DB, event)
     return c.json({ received: true, outcome })
   })
-
-/** OpenAPI description of the routes above. */
-export const billingDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/v1/billing/packs',
-    summary: 'List the credit packs on sale',
-    description:
-      'Prices are in the smallest currency unit (cents). The smallest pack is the minimum purchase.',
-    tag: 'Billing',
-    auth: [],
-    response: { status: 200, schema: PackList },
-    errors: ['billing_not_configured'],
-  },
-  {
-    method: 'post',
-    path: '/v1/billing/checkout',
-    summary: 'Start buying a pack',
-    description:
-      'Creates a Stripe Checkout Session for the pack and answers its URL; send the browser there. Credits arrive when Stripe reports the payment to the webhook.',
-    tag: 'Billing',
-    auth: ['session'],
-    request: CheckoutRequest,
-    response: { status: 200, schema: CheckoutResponse },
-    errors: ['unauthorized', 'rate_limited', 'billing_not_configured'],
-  },
-  {
-    method: 'get',
-    path: '/v1/billing/checkout/{sessionId}',
-    summary: 'Follow a checkout',
-    description:
-      "Whether the purchase of a Checkout Session (the session_id Stripe appends to the success URL) is still pending or paid, the pack's credits and the account's balance. Only the account's own checkouts: any other session id answers 404. A session that expired unpaid is removed, so it answers 404 too.",
-    tag: 'Billing',
-    auth: ['session'],
-    response: { status: 200, schema: CheckoutStatus },
-    errors: ['unauthorized', 'not_found', 'billing_not_configured'],
-  },
-  {
-    method: 'post',
-    path: '/v1/billing/webhook',
-    summary: 'Stripe webhook',
-    description:
-      'Receives Stripe events signed with STRIPE_WEBHOOK_SECRET. checkout.session.completed (when paid) and checkout.session.async_payment_succeeded credit the pack exactly once; other events are acknowledged and ignored.',
-    tag: 'Billing',
-    auth: ['stripe'],
-    requestNote: 'application/json: a Stripe event, verified by its Stripe-Signature header',
-    response: { status: 200, description: 'The event was received.' },
-    errors: ['invalid_request', 'billing_not_configured'],
-  },
-]

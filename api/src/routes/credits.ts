@@ -2,7 +2,7 @@ import { Credits, type Credits as CreditsBody } from '@alttextapi/core'
 import { Hono } from 'hono'
 import { ApiError } from '../errors.js'
 import { type LedgerRow, ledgerJson } from '../lib/records.js'
-import type { RouteDoc } from '../lib/route-doc.js'
+import { describe } from '../lib/route-doc.js'
 import { requireAuth } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
 
@@ -21,33 +21,9 @@ function parseLimit(value: string | undefined): number {
 }
 
 /** `/v1/credits`: the balance and the latest ledger entries. */
-export const credits = new Hono<AppEnv>().get('/', requireAuth('session', 'key'), async (c) => {
-  const limit = parseLimit(c.req.query('limit'))
-  const db = c.env.DB
-  const userId = c.var.user.id
-  // One batch, so the balance and the entries are read from the same state.
-  const [balance, ledger] = await db.batch([
-    db.prepare('SELECT credits AS balance FROM users WHERE id = ?').bind(userId),
-    db
-      .prepare(
-        `SELECT id, delta, reason, reference, balance_after, created_at FROM ledger
-         WHERE user_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?`,
-      )
-      .bind(userId, limit),
-  ])
-  const row = balance?.results[0] as { balance: number } | undefined
-  if (!row) throw new ApiError('unauthorized', 'The account no longer exists.')
-  return c.json<CreditsBody>({
-    balance: row.balance,
-    ledger: ((ledger?.results ?? []) as LedgerRow[]).map(ledgerJson),
-  })
-})
-
-/** OpenAPI description of the routes above. */
-export const creditsDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/v1/credits',
+export const credits = new Hono<AppEnv>().get(
+  '/',
+  describe({
     summary: 'Credit balance and ledger',
     description:
       'The balance and the latest ledger entries, newest first. Every change of the balance has an entry; the entries ' +
@@ -68,5 +44,27 @@ export const creditsDocs: RouteDoc[] = [
     ],
     response: { status: 200, schema: Credits },
     errors: ['unauthorized'],
+  }),
+  requireAuth('session', 'key'),
+  async (c) => {
+    const limit = parseLimit(c.req.query('limit'))
+    const db = c.env.DB
+    const userId = c.var.user.id
+    // One batch, so the balance and the entries are read from the same state.
+    const [balance, ledger] = await db.batch([
+      db.prepare('SELECT credits AS balance FROM users WHERE id = ?').bind(userId),
+      db
+        .prepare(
+          `SELECT id, delta, reason, reference, balance_after, created_at FROM ledger
+         WHERE user_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+        )
+        .bind(userId, limit),
+    ])
+    const row = balance?.results[0] as { balance: number } | undefined
+    if (!row) throw new ApiError('unauthorized', 'The account no longer exists.')
+    return c.json<CreditsBody>({
+      balance: row.balance,
+      ledger: ((ledger?.results ?? []) as LedgerRow[]).map(ledgerJson),
+    })
   },
-]
+)

@@ -9,14 +9,44 @@ import { Hono } from 'hono'
 import { ApiError } from '../errors.js'
 import { type ApiKeyRow, apiKeyJson, MAX_KEYS_PER_USER, prepareApiKey } from '../lib/api-keys.js'
 import { readJson } from '../lib/body.js'
-import type { RouteDoc } from '../lib/route-doc.js'
+import { describe } from '../lib/route-doc.js'
 import { requireAuth } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
+
+const getRootDoc = describe({
+  summary: 'List API keys',
+  description:
+    'The active keys, newest first: name, display prefix, creation and last use (updated at most once a minute). ' +
+    'Never the full key or its hash. Revoked keys are not listed.',
+  tag: 'API keys',
+  auth: ['session'],
+  response: { status: 200, schema: KeyList },
+  errors: ['unauthorized'],
+})
+
+const postRootDoc = describe({
+  summary: 'Create an API key',
+  description: `The full key is in this answer only; only its SHA-256 hash is stored. At most ${MAX_KEYS_PER_USER} active keys per account.`,
+  tag: 'API keys',
+  auth: ['session'],
+  request: KeyCreateRequest,
+  response: { status: 201, schema: CreatedApiKey },
+  errors: ['unauthorized', 'payload_too_large'],
+})
+
+const deleteIdDoc = describe({
+  summary: 'Revoke an API key',
+  description: 'The key answers 401 from this moment on. Usage records made with it are kept.',
+  tag: 'API keys',
+  auth: ['session'],
+  response: { status: 204, description: 'The key is revoked.' },
+  errors: ['unauthorized', 'not_found'],
+})
 
 /** `/v1/keys`: list, create and revoke API keys. A session is needed: a key cannot mint keys. */
 export const keys = new Hono<AppEnv>()
   .use(requireAuth('session'))
-  .get('/', async (c) => {
+  .get('/', getRootDoc, async (c) => {
     const { results } = await c.env.DB.prepare(
       `SELECT id, name, prefix, created_at, last_used_at FROM api_keys
        WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at DESC, rowid DESC`,
@@ -25,7 +55,7 @@ export const keys = new Hono<AppEnv>()
       .all<ApiKeyRow>()
     return c.json<KeyListBody>({ keys: results.map(apiKeyJson) })
   })
-  .post('/', async (c) => {
+  .post('/', postRootDoc, async (c) => {
     const body = await readJson(c, KeyCreateRequest)
     const key = await prepareApiKey(c.env.DB, c.var.user.id, body.name)
     const result = await key.statement.run()
@@ -37,7 +67,7 @@ export const keys = new Hono<AppEnv>()
     }
     return c.json<CreatedApiKeyBody>(key.created, 201)
   })
-  .delete('/:id', async (c) => {
+  .delete('/:id', deleteIdDoc, async (c) => {
     // Scoped to the user: someone else's key id is indistinguishable from one that never existed.
     const result = await c.env.DB.prepare(
       'UPDATE api_keys SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL',
@@ -47,40 +77,3 @@ export const keys = new Hono<AppEnv>()
     if (result.meta.changes !== 1) throw new ApiError('not_found', 'No such API key.')
     return c.body(null, 204)
   })
-
-/** OpenAPI description of the routes above. */
-export const keysDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/v1/keys',
-    summary: 'List API keys',
-    description:
-      'The active keys, newest first: name, display prefix, creation and last use (updated at most once a minute). ' +
-      'Never the full key or its hash. Revoked keys are not listed.',
-    tag: 'API keys',
-    auth: ['session'],
-    response: { status: 200, schema: KeyList },
-    errors: ['unauthorized'],
-  },
-  {
-    method: 'post',
-    path: '/v1/keys',
-    summary: 'Create an API key',
-    description: `The full key is in this answer only; only its SHA-256 hash is stored. At most ${MAX_KEYS_PER_USER} active keys per account.`,
-    tag: 'API keys',
-    auth: ['session'],
-    request: KeyCreateRequest,
-    response: { status: 201, schema: CreatedApiKey },
-    errors: ['unauthorized', 'payload_too_large'],
-  },
-  {
-    method: 'delete',
-    path: '/v1/keys/{id}',
-    summary: 'Revoke an API key',
-    description: 'The key answers 401 from this moment on. Usage records made with it are kept.',
-    tag: 'API keys',
-    auth: ['session'],
-    response: { status: 204, description: 'The key is revoked.' },
-    errors: ['unauthorized', 'not_found'],
-  },
-]

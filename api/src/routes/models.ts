@@ -1,27 +1,24 @@
 import { type ModelList, ModelList as ModelListSchema } from '@alttextapi/core'
 import { Hono } from 'hono'
 import { modelList } from '../lib/models.js'
-import type { RouteDoc } from '../lib/route-doc.js'
+import { describe } from '../lib/route-doc.js'
 import type { AppEnv } from '../types.js'
 
 /** The vision models on offer and their prices. Public. */
 export const models = new Hono<AppEnv>()
 
-models.get('/', (c) => {
-  c.header('cache-control', 'public, max-age=300')
-  return c.json({ models: modelList(c.var.config) } satisfies ModelList)
-})
-
-/** OpenAPI description of the routes above. */
-export const modelsDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/v1/models',
+models.get(
+  '/',
+  describe({
     summary: 'List the vision models and their prices',
     description:
       '`credits` is the price of one image; `default` marks the model used when a request names none.',
-    tag: 'Generation',
+    tag: 'Models',
     auth: [],
     response: { status: 200, schema: ModelListSchema },
+  }),
+  (c) => {
+    c.header('cache-control', 'public, max-age=300')
+    return c.json({ models: modelList(c.var.config) } satisfies ModelList)
   },
-]
+)

@@ -12,7 +12,7 @@ import { eraseAccount } from '../lib/erasure.js'
 import { beginPasswordAttempt, clientIp, passwordAccepted } from '../lib/login-throttle.js'
 import { verifyPassword } from '../lib/password.js'
 import { type LedgerRow, ledgerJson, type UsageRow, usageJson } from '../lib/records.js'
-import type { RouteDoc } from '../lib/route-doc.js'
+import { describe } from '../lib/route-doc.js'
 import { findUserById, iso, isoOrNull, userJson } from '../lib/users.js'
 import { requireAuth } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
@@ -52,8 +52,39 @@ const rows = <T>(result: D1Result | undefined): T[] => (result?.results ?? []) a
  * portability (`GET /export`) and erasure (`DELETE /`). Session only: an API key in a build
  * script must not be able to download or delete the account.
  */
+const getExportDoc = describe({
+  summary: 'Download everything stored about you',
+  description:
+    'One JSON document (a download: Content-Disposition attachment) with everything stored about the account: the account (with when it last changed), API keys including revoked ones (never their hashes), the sessions (id, creation and expiry; never their tokens or hashes) and how many are active, every usage record, the credit ledger and the purchases (with their Stripe Checkout Session ids).',
+  tag: 'Privacy',
+  auth: ['session'],
+  response: {
+    status: 200,
+    schema: AccountExport,
+    headers: {
+      'Content-Disposition': {
+        description:
+          'attachment; filename="alttextapi-export-<date>.json": browsers save it as a file.',
+        schema: { type: 'string' },
+      },
+    },
+  },
+  errors: ['unauthorized'],
+})
+
+const deleteRootDoc = describe({
+  summary: 'Delete your account',
+  description:
+    'Needs the password. Deletes the account, its keys and sessions at once. Usage, ledger and purchase rows that billing law keeps for 7 years stay without any personal data (no email, name, image URLs or alt text) and without a link to you. The email can sign up again as a new account.',
+  tag: 'Privacy',
+  auth: ['session'],
+  request: AccountDeleteRequest,
+  response: { status: 204, description: 'The account is gone.' },
+  errors: ['unauthorized', 'forbidden', 'rate_limited'],
+})
+
 export const privacy = new Hono<AppEnv>()
-  .get('/export', requireAuth('session'), async (c) => {
+  .get('/export', getExportDoc, requireAuth('session'), async (c) => {
     const db = c.env.DB
     const userId = c.var.user.id
     const now = Date.now()
@@ -137,7 +168,7 @@ export const privacy = new Hono<AppEnv>()
     })
   })
 
-  .delete('/', requireAuth('session'), async (c) => {
+  .delete('/', deleteRootDoc, requireAuth('session'), async (c) => {
     const { password } = await readJson(c, AccountDeleteRequest)
     const db = c.env.DB
     const record = await findUserById(db, c.var.user.id)
@@ -152,30 +183,3 @@ export const privacy = new Hono<AppEnv>()
     await eraseAccount(db, { id: record.id, email: record.email })
     return c.body(null, 204)
   })
-
-/** OpenAPI description of the routes above. */
-export const privacyDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/v1/account/export',
-    summary: 'Download everything stored about you',
-    description:
-      'One JSON document (a download: Content-Disposition attachment) with everything stored about the account: the account (with when it last changed), API keys including revoked ones (never their hashes), the sessions (id, creation and expiry; never their tokens or hashes) and how many are active, every usage record, the credit ledger and the purchases (with their Stripe Checkout Session ids).',
-    tag: 'Privacy',
-    auth: ['session'],
-    response: { status: 200, schema: AccountExport },
-    errors: ['unauthorized'],
-  },
-  {
-    method: 'delete',
-    path: '/v1/account',
-    summary: 'Delete your account',
-    description:
-      'Needs the password. Deletes the account, its keys and sessions at once. Usage, ledger and purchase rows that billing law keeps for 7 years stay without any personal data (no email, name, image URLs or alt text) and without a link to you. The email can sign up again as a new account.',
-    tag: 'Privacy',
-    auth: ['session'],
-    request: AccountDeleteRequest,
-    response: { status: 204, description: 'The account is gone.' },
-    errors: ['unauthorized', 'forbidden', 'rate_limited'],
-  },
-]

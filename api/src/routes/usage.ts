@@ -7,17 +7,56 @@ import {
 import { Hono } from 'hono'
 import { ApiError } from '../errors.js'
 import { type UsageRow, usageJson } from '../lib/records.js'
-import type { RouteDoc } from '../lib/route-doc.js'
+import { describe } from '../lib/route-doc.js'
 import { decodeCursor, encodeCursor, parseDate, parseLimit } from '../lib/usage-query.js'
 import { requireAuth } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
+
+/** `from` and `to` take a date (`2026-01-31`) or a date-time (`2026-01-31T12:00:00Z`). */
+const DATE_OR_DATE_TIME = {
+  type: 'string',
+  anyOf: [{ format: 'date' }, { format: 'date-time' }],
+}
+
+const getRootDoc = describe({
+  summary: 'List usage records, newest first',
+  description:
+    'One record per described image. With storeHistory off, imageUrl and altText are null. Page with `nextCursor`; filter with `from`/`to` (ISO 8601 dates or date-times, both inclusive).',
+  tag: 'Usage',
+  auth: ['session', 'key'],
+  query: [
+    {
+      name: 'limit',
+      description: `Records per page (1–${LIMITS.maxUsagePageSize}, default 50)`,
+      schema: { type: 'integer', minimum: 1, maximum: LIMITS.maxUsagePageSize },
+    },
+    {
+      name: 'cursor',
+      description: 'nextCursor of the previous page',
+      schema: { type: 'string' },
+    },
+    {
+      name: 'from',
+      description: 'Earliest createdAt (inclusive), ISO 8601',
+      schema: DATE_OR_DATE_TIME,
+    },
+    {
+      name: 'to',
+      description:
+        'Latest createdAt (inclusive), ISO 8601; a bare date means the end of that day (UTC)',
+      schema: DATE_OR_DATE_TIME,
+    },
+  ],
+  response: { status: 200, schema: UsagePageSchema },
+  errors: ['unauthorized'],
+})
 
 /** The usage history: one record per described image, newest first. */
 export const usage = new Hono<AppEnv>()
 
 usage.use('*', requireAuth('session', 'key'))
 
-usage.get('/', async (c) => {
+usage.get('/', getRootDoc, async (c) => {
   const limit = parseLimit(c.req.query('limit'))
   const cursorParam = c.req.query('cursor')
   const cursor = cursorParam ? decodeCursor(cursorParam) : undefined
@@ -54,41 +93,3 @@ usage.get('/', async (c) => {
       : null
   return c.json({ records, nextCursor } satisfies UsagePage)
 })
-
-/** OpenAPI description of the routes above. */
-export const usageDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/v1/usage',
-    summary: 'List usage records, newest first',
-    description:
-      'One record per described image. With storeHistory off, imageUrl and altText are null. Page with `nextCursor`; filter with `from`/`to` (ISO 8601 dates or date-times, both inclusive).',
-    tag: 'Usage',
-    auth: ['session', 'key'],
-    query: [
-      {
-        name: 'limit',
-        description: `Records per page (1–${LIMITS.maxUsagePageSize}, default 50)`,
-        schema: { type: 'integer', minimum: 1, maximum: LIMITS.maxUsagePageSize },
-      },
-      {
-        name: 'cursor',
-        description: 'nextCursor of the previous page',
-        schema: { type: 'string' },
-      },
-      {
-        name: 'from',
-        description: 'Earliest createdAt (inclusive), ISO 8601',
-        schema: { type: 'string', format: 'date-time' },
-      },
-      {
-        name: 'to',
-        description:
-          'Latest createdAt (inclusive), ISO 8601; a bare date means the end of that day (UTC)',
-        schema: { type: 'string', format: 'date-time' },
-      },
-    ],
-    response: { status: 200, schema: UsagePageSchema },
-    errors: ['unauthorized'],
-  },
-]

@@ -1,0 +1,102 @@
+/**
+ * The documentation of the two generation routes, kept apart from their handlers (which are
+ * about charging): the JSON and multipart bodies, the `Idempotency-Key` header and the
+ * `Idempotent-Replayed` answer header.
+ */
+import {
+  AltTextRequest,
+  AltTextResponse,
+  BatchRequest,
+  BatchResponse,
+  IDEMPOTENCY_KEY_PATTERN,
+  IDEMPOTENCY_KEY_RULE,
+  LIMITS,
+} from '@alttextapi/core'
+import { IDEMPOTENCY_HEADER, REPLAYED_HEADER } from '../lib/idempotency.js'
+import { describe } from '../lib/route-doc.js'
+
+const IDEMPOTENCY_KEY = {
+  name: IDEMPOTENCY_HEADER,
+  in: 'header',
+  required: false,
+  description: `${IDEMPOTENCY_KEY_RULE}, the same on every retry of one logical call: within 24 h the account is charged once for it.`,
+  schema: {
+    type: 'string',
+    minLength: 1,
+    maxLength: LIMITS.maxIdempotencyKeyLength,
+    pattern: IDEMPOTENCY_KEY_PATTERN.source,
+  },
+}
+
+const REPLAYED = {
+  [REPLAYED_HEADER]: {
+    description:
+      '`true` when this is the stored answer of an earlier request with the same Idempotency-Key (no model call, no charge).',
+    schema: { type: 'string', enum: ['true'] },
+  },
+}
+
+/** The multipart form of `POST /v1/alt-text`: the file, and the JSON body's options as text. */
+const MULTIPART = {
+  type: 'object',
+  required: ['image'],
+  properties: {
+    image: {
+      type: 'string',
+      format: 'binary',
+      description: `The image file: JPEG, PNG, GIF or WebP (by its bytes), at most ${LIMITS.maxImageBytes / 1024 / 1024} MB.`,
+    },
+    language: { type: 'string', description: 'BCP 47 language tag. Default: en.' },
+    model: { type: 'string', description: 'A model id from GET /v1/models' },
+    context: { type: 'string', maxLength: LIMITS.maxContextLength },
+    maxLength: {
+      type: 'string',
+      pattern: '^[0-9]+$',
+      description: `An integer ${LIMITS.minMaxLength}–${LIMITS.maxMaxLength}, as text.`,
+    },
+  },
+  additionalProperties: false,
+}
+
+/** `POST /v1/alt-text`. */
+export const altTextDoc = describe({
+  summary: 'Write alt text for one image',
+  description:
+    'Send `imageUrl` (a public http(s) URL), or `image` as base64 or a data: URL, or multipart/form-data with a file field `image`. JPEG, PNG, GIF or WebP (decided by the bytes), at most 10 MB and 50 megapixels. The price of the model is deducted before the image is fetched or the model is called, and refunded if anything fails. Optional header `Idempotency-Key` (e.g. a UUID per logical call, the same on its retries): within 24 h the same key of the same account is charged once — a completed request is answered again (same `id`, alt text, model, `creditsUsed`; `creditsRemaining` is the balance now) with `Idempotent-Replayed: true` and no model call; one still running answers 429 `rate_limited` with `Retry-After: 1`; one that failed (refunded) runs again; another request with the key is 400 `idempotency_key_reused`. With history off the alt text is not kept, so a replay describes the image again without a charge (at most 3 times).',
+  tag: 'Alt text',
+  auth: ['key'],
+  request: AltTextRequest,
+  requestBody: { content: { 'multipart/form-data': { schema: MULTIPART } } },
+  headers: [IDEMPOTENCY_KEY],
+  response: { status: 200, schema: AltTextResponse, headers: REPLAYED },
+  errors: [
+    'unauthorized',
+    'insufficient_credits',
+    'idempotency_key_reused',
+    'payload_too_large',
+    'unsupported_media_type',
+    'image_fetch_failed',
+    'rate_limited',
+    'model_error',
+    'model_not_configured',
+  ],
+})
+
+/** `POST /v1/alt-text/batch`. */
+export const altTextBatchDoc = describe({
+  summary: 'Write alt text for up to 50 images',
+  description:
+    'Results come back in the order of `images`. A malformed item fails the whole request with 400; an image that cannot be read, described or paid for fails on its own (`{error}`) and costs nothing, while the others succeed. Counts as one request for the rate limit. Optional `Idempotency-Key` as on `/v1/alt-text`: a retry of a completed batch replays its paid items without charging them again and runs its failed items again; a batch still running answers 429 `rate_limited` with `Retry-After: 1`.',
+  tag: 'Alt text',
+  auth: ['key'],
+  request: BatchRequest,
+  headers: [IDEMPOTENCY_KEY],
+  response: { status: 200, schema: BatchResponse, headers: REPLAYED },
+  errors: [
+    'unauthorized',
+    'insufficient_credits',
+    'idempotency_key_reused',
+    'rate_limited',
+    'model_not_configured',
+  ],
+})
