@@ -47,7 +47,8 @@ describe('createDescriber', () => {
       [1, 2, 1].map((n) => run.describe({ bytes: image(n), language: 'de', context: `Page ${n}` })),
     )
     expect(answers.map(textOf)).toEqual(['First', 'Second', 'First'])
-    expect(answers.map((a) => a.status)).toEqual(['described', 'described', 'cached'])
+    // Which of the two copies of image 1 goes first depends on which finishes hashing first.
+    expect(answers.map((a) => a.status).sort()).toEqual(['cached', 'described', 'described'])
     expect(api.seen).toHaveLength(1)
     expect(api.seen[0]?.body).toMatchObject({ images: [{}, {}] })
     expect(run.summary()).toMatchObject({ described: 2, shared: 1, cached: 0, creditsUsed: 2 })
