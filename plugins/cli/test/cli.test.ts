@@ -158,6 +158,7 @@ describe('alttext fix', () => {
     await main(['fix', 'site', '--no-cache'], t.io)
     expect(await readFile(join(dir, 'site', 'old.html'))).toEqual(latin1)
     expect(t.err.join('')).toContain('old.html: skipped: not UTF-8')
+    expect(t.out.join('')).toContain('3 files, 2 rewritten, 1 skipped (not UTF-8),')
   })
 
   it('draws a progress bar on a terminal', async () => {

@@ -131,6 +131,7 @@ export const fix: Command = {
     let written = 0
     let notWritten = 0
     let notProcessed = 0
+    let notUtf8 = 0
     const status = () =>
       `${run.stats.described} described · ${run.stats.cached} cached · ${run.stats.failed} failed`
     await Promise.all(
@@ -156,6 +157,7 @@ export const fix: Command = {
           const text = bytes.toString('utf8')
           // Only valid UTF-8 round-trips exactly; anything else is left alone rather than damaged.
           if (!Buffer.from(text, 'utf8').equals(bytes)) {
+            notUtf8++
             progress.log(`${name}: skipped: not UTF-8`)
             progress.tick(undefined, status())
             return
@@ -191,6 +193,7 @@ export const fix: Command = {
       `${files.length} files`,
       `${written} rewritten`,
       ...(notWritten > 0 ? [`${notWritten} not written`] : []),
+      ...(notUtf8 > 0 ? [`${notUtf8} skipped (not UTF-8)`] : []),
       ...(notProcessed > 0 ? [`${notProcessed} not processed (run stopped)`] : []),
     ].join(', ')
     io.stdout.write(
