@@ -1,8 +1,4 @@
-import {
-  type BatchRequest as BatchRequestBody,
-  type BatchResponse,
-  LIMITS,
-} from '@alttextapi/core'
+import { type BatchRequest as BatchRequestBody, type BatchResponse, LIMITS } from '@alttextapi/core'
 import { Hono } from 'hono'
 import type { Config } from '../env.js'
 import { runItems, startRun } from '../lib/batch-run.js'
