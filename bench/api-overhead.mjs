@@ -124,7 +124,13 @@ export async function run() {
         count: REQUESTS,
         ours: ours('/v1/alt-text', { image }),
         floor: relayed('/with-d1', { image }),
-        extra: [{ label: 'relay Worker, no D1 (single, inline)', ...relayed('/', { image }) }],
+        extra: [
+          { label: 'relay Worker, no D1 (single, inline)', ...relayed('/', { image }) },
+          {
+            label: 'relay + 2 D1 queries, one after the answer (single, inline)',
+            ...relayed('/with-2-d1', { image }),
+          },
+        ],
       },
       {
         name: 'single, by URL',

@@ -3,6 +3,8 @@
 // model. No auth, no validation, no credits. Paths:
 //   /            inline image, no database
 //   /with-d1     inline image, plus one D1 query (`SELECT 1`): the floor of exact charging
+//   /with-2-d1   the same, plus a second query after the answer (`waitUntil`): the floor of a
+//                charge before the model and a record after it
 //   /url/with-d1 `imageUrl`: one D1 query, the image fetched, then relayed
 //   /batch/with-d1 `images` (inline): one D1 query, then every image relayed, 4 at a time
 const BATCH_CONCURRENCY = 4
@@ -41,10 +43,11 @@ async function fetchAsBase64(url) {
 }
 
 export default {
-  async fetch(request, env) {
+  async fetch(request, env, ctx) {
     const path = new URL(request.url).pathname
     const body = await request.json()
-    if (path.endsWith('/with-d1')) await env.DB.prepare('SELECT 1').first()
+    if (path.endsWith('/with-d1') || path === '/with-2-d1') await env.DB.prepare('SELECT 1').first()
+    if (path === '/with-2-d1') ctx.waitUntil(env.DB.prepare('SELECT 1').first())
     if (path.startsWith('/url/')) {
       return Response.json({ altText: await describe(env, await fetchAsBase64(body.imageUrl)) })
     }
