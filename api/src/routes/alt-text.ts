@@ -1,6 +1,7 @@
 import { type AltTextResponse, LIMITS } from '@alttextapi/core'
 import { Hono } from 'hono'
 import { requireModelConfigured } from '../lib/describe.js'
+import { checkImageUrl } from '../lib/fetch-image.js'
 import { type ClaimHashes, chargeFor, describeCharged, type ImageJob } from '../lib/generate.js'
 import {
   checkedOrKeyProblemFirst,
@@ -46,8 +47,10 @@ altText.post('/', altTextDoc, async (c) => {
     const request = await readSingleRequest(c)
     const model = resolveModel(config, request.model)
     const source = request.source
-    // An inline image is checked by its bytes before anything is charged; a URL is fetched once
-    // the charge is paid (nothing is fetched for an account that cannot pay).
+    // An inline image is checked by its bytes before anything is charged; a URL's address now
+    // (a refused host costs no charge and refund), and it is fetched once the charge is paid
+    // (nothing is fetched for an account that cannot pay).
+    if (source.kind === 'url') checkImageUrl(source.url, config.allowPrivateImageUrls)
     const inline =
       source.kind === 'bytes' ? { ...requireImage(source.bytes), base64: source.base64 } : null
     const job: ImageJob = {
