@@ -1,7 +1,7 @@
 /** The CLI as users first meet it: `npx` from its tarball over a folder of built HTML. */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { homedir, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { startFakeApi } from '@alttextapi/testkit'
 import { afterAll, beforeAll, expect, inject, it } from 'vitest'
 import { run } from '../src/exec.js'
@@ -32,11 +32,11 @@ afterAll(async () => {
   await fake?.stop()
   if (dir) await rm(dir, { recursive: true, force: true })
   // npx keeps what it installed under the npm cache, keyed by the tarball paths (a new temp folder
-  // on every run): remove this run's copy so the cache does not grow by one install per run.
+  // on every run): remove this run's copies so the cache does not grow by one install per run.
   const npx = join(process.env.npm_config_cache ?? join(homedir(), '.npm'), '_npx')
   for (const entry of await readdir(npx).catch(() => [] as string[])) {
     const manifest = await readFile(join(npx, entry, 'package.json'), 'utf8').catch(() => '')
-    if (manifest.includes(tarballs['@alttextapi/cli']))
+    if (manifest.includes(dirname(tarballs['@alttextapi/cli'])))
       await rm(join(npx, entry), { recursive: true, force: true })
   }
 })
@@ -68,4 +68,14 @@ it('fix fills the missing alt text in every page and prints the summary', async 
   expect(result.stdout).toContain(`${MISSING} described`)
   expect(result.stdout).toContain(`${MISSING} credits used`)
   expect(fake.stats.charged).toBe(MISSING)
+})
+
+it("the Sanity backfill's own bin starts from its tarball (alttext-sanity)", async () => {
+  const sanity = withOurDependencies(['@alttextapi/sanity-plugin']).map(
+    (name) => `--package=${tarballs[name]}`,
+  )
+  const result = await run('npx', ['--yes', ...sanity, 'alttext-sanity', '--help'], { cwd: dir })
+  expect(result.code, result.stdout + result.stderr).toBe(0)
+  expect(result.stdout).toMatch(/^Usage: alttext-sanity /m)
+  expect(result.stdout).toContain('backfill')
 })
