@@ -137,7 +137,8 @@ describe('alttext fix', () => {
       join(dir, 'site', 'about', 'hostile.html'),
       '<img src="../../private.png"><img src="../../../../../../..' +
         join(dir, 'private.png') +
-        '"><img src="/img/link.png"><img src="../img/link.png">',
+        '"><img src="/img/link.png"><img src="../img/link.png">' +
+        '<img src="%2e%2e/%2e%2e/private.png"><img src="..%2f..%2fprivate.png">',
     )
     // Like a browser, `..` stops at the site root: this is /img/2.png.
     await writeFile(join(dir, 'site', 'about', 'deep.html'), '<img src="../../../img/2.png">')

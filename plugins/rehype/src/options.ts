@@ -41,6 +41,11 @@ export interface RunOptions {
   language?: string | undefined
   /** Folder that root-relative sources (`/img/a.png`) are read from. Default `process.cwd()`. */
   publicDir?: string | undefined
+  /**
+   * Folder that bounds every local read: a relative source (symlinks resolved) outside it and
+   * outside `publicDir` is refused, never read nor uploaded. Default `process.cwd()`.
+   */
+  root?: string | undefined
   /** URL path the site is served under (`/blog/`): stripped from root-relative sources. Default `/`. */
   basePath?: string | undefined
   /** Replace existing, non-empty alt text. Default `false`. */

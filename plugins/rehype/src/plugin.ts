@@ -50,6 +50,7 @@ async function handle(
     loaded = await run.io(() =>
       loadImage(src, file, {
         publicDir: options.publicDir ?? process.cwd(),
+        root: options.root ?? process.cwd(),
         basePath: options.basePath ?? '/',
         // A dry run reaches nothing: remote images are counted by their URL, not downloaded.
         remoteImages:

@@ -3,7 +3,7 @@
  * passed on as a URL), a root-relative path under the public folder, a path relative to the file,
  * or a `data:` URL.
  */
-import { readFile, stat } from 'node:fs/promises'
+import { readFile, realpath, stat } from 'node:fs/promises'
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import type { VFile } from 'vfile'
 
@@ -26,6 +26,8 @@ export type ImageOrigin =
 /** What `loadImage` needs from the options. */
 export interface LoadOptions {
   publicDir: string
+  /** No local file outside this folder (or `publicDir`) is read, symlinks resolved. */
+  root: string
   basePath: string
   remoteImages: 'download' | 'url' | 'skip'
   fetchTimeoutMs: number
@@ -61,16 +63,34 @@ function localPath(src: string): string {
   }
 }
 
-async function readLocal(file: string, max: number): Promise<LoadedImage> {
+/**
+ * Reads `file` only when its real path (symlinks resolved) is inside one of `allowed` (also
+ * resolved): a `../`, a percent-encoded dot or a symlink cannot lead a build out of the site.
+ */
+async function readLocal(
+  file: string,
+  src: string,
+  allowed: string[],
+  max: number,
+): Promise<LoadedImage> {
+  let real: string
+  try {
+    real = await realpath(file)
+  } catch {
+    throw new ImageLoadError(`Image file not found: ${file}`)
+  }
+  const roots = await Promise.all(allowed.map((dir) => realpath(dir).catch(() => resolve(dir))))
+  if (!roots.some((dir) => inside(dir, real)))
+    throw new ImageLoadError(`Image path leaves the site folder: ${src}`)
   let info: Awaited<ReturnType<typeof stat>>
   try {
-    info = await stat(file)
+    info = await stat(real)
   } catch {
     throw new ImageLoadError(`Image file not found: ${file}`)
   }
   if (!info.isFile()) throw new ImageLoadError(`Not a file: ${file}`)
   if (info.size > max) throw new ImageLoadError(`Image is larger than ${max} bytes: ${file}`)
-  const bytes = new Uint8Array(await readFile(file))
+  const bytes = new Uint8Array(await readFile(real))
   const { size, mtimeMs, ctimeMs, ino } = info
   return { kind: 'bytes', bytes, origin: { type: 'file', path: file, size, mtimeMs, ctimeMs, ino } }
 }
@@ -154,8 +174,9 @@ export async function loadImage(
     const target = resolve(options.publicDir, `.${withinBase}`)
     if (!inside(resolve(options.publicDir), target))
       throw new ImageLoadError(`Image path leaves the public folder: ${src}`)
-    return await readLocal(target, options.maxImageBytes)
+    return await readLocal(target, src, [options.publicDir], options.maxImageBytes)
   }
   if (!file.path) throw new ImageLoadError(`Relative image path without a file path: ${src}`)
-  return await readLocal(resolve(dirname(file.path), path), options.maxImageBytes)
+  const target = resolve(dirname(file.path), path)
+  return await readLocal(target, src, [options.root, options.publicDir], options.maxImageBytes)
 }

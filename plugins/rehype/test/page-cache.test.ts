@@ -41,6 +41,7 @@ const options = (extra: Options = {}): Options => ({
   apiKey: api.key,
   baseUrl: api.url,
   publicDir: join(site.dir, 'public'),
+  root: site.dir,
   cacheDir,
   ...extra,
 })

@@ -57,7 +57,7 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
 
   const startRun = (bundle: OutputBundle): AltTextRun => {
     const env = loadAltTextEnv()
-    const { dev: _dev, summary: _summary, onError: _onError, ...rehypeOptions } = options
+    const { summary: _summary, onError: _onError, ...rehypeOptions } = options
     const outDir = config.build.outDir
     // Images a page points at are in the bundle (not on disk yet): find them by their URL.
     const fromBundle = (src: string, file: VFile): Uint8Array | undefined => {
@@ -70,6 +70,7 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
       apiKey: apiKeyOf(env),
       baseUrl: options.baseUrl ?? process.env.ALTTEXT_API_URL ?? env.ALTTEXT_API_URL,
       publicDir: options.publicDir ?? (config.publicDir || config.root),
+      root: options.root ?? config.root,
       basePath: options.basePath ?? (config.base.startsWith('/') ? config.base : '/'),
       cacheDir: options.cacheDir ?? join(config.root, 'node_modules', '.cache', 'alttextapi'),
       resolveImage: async (src, file) =>
@@ -83,7 +84,8 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
 
   return {
     name: NAME,
-    apply: options.dev ? undefined : 'build',
+    // Build only: `vite dev` serves pages as they are (no `dev` option: it never worked there).
+    apply: 'build',
     enforce: 'post',
     configResolved(resolved) {
       config = resolved
