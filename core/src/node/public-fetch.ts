@@ -1,0 +1,104 @@
+/**
+ * Downloads for build tools that follow the API's public-address rule (`refusedHost`,
+ * `isPublicAddress`): the host as written is checked, then every address it resolves to, and the
+ * connection is pinned to the checked address (no second DNS answer can swap in a private one);
+ * redirects are followed by hand, each hop checked the same way, before any connection is made.
+ */
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
+import { request as httpRequest, type IncomingMessage } from 'node:http'
+import { request as httpsRequest } from 'node:https'
+import type { LookupFunction } from 'node:net'
+import { Readable } from 'node:stream'
+import { isPublicAddress, refusedHost } from '../contract/public-address.js'
+
+/** Options of `createPublicFetch`. */
+export interface PublicFetchOptions {
+  /**
+   * Host names (as written in URLs, e.g. `127.0.0.1` or `images.intranet`) that may be fetched
+   * although they are local or private. Default none.
+   */
+  allowHosts?: readonly string[] | undefined
+  /** Most redirects followed. Default 5. */
+  maxRedirects?: number | undefined
+}
+
+/** A download refused by the public-address rule (thrown before any connection to it). */
+export class RefusedAddressError extends Error {
+  override name = 'RefusedAddressError'
+}
+
+const normalizeHost = (host: string) => host.toLowerCase().replace(/^\[|\]$/g, '')
+
+/** A `lookup` that only hands out public addresses (all of them checked, the first used). */
+function publicLookup(host: string): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { all: true, family: options.family ?? 0 }, (error, addresses) => {
+      if (error) return callback(error, '', 0)
+      const list = addresses as LookupAddress[]
+      const refused = list.find((a) => !isPublicAddress(a.address))
+      if (refused || list.length === 0) {
+        const why = refused ? `resolves to ${refused.address}` : 'has no address'
+        return callback(
+          new RefusedAddressError(`${host} ${why}: a private, local or reserved address`),
+          '',
+          0,
+        )
+      }
+      const first = list[0] as LookupAddress
+      if (options.all) return callback(null, list as unknown as string, 0)
+      callback(null, first.address, first.family)
+    })
+  }
+}
+
+function requestOnce(url: URL, allowed: boolean, signal: AbortSignal | undefined) {
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest
+    const req = request(url, {
+      method: 'GET',
+      signal,
+      ...(allowed ? {} : { lookup: publicLookup(url.hostname) }),
+    })
+    req.on('response', resolve)
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+/**
+ * A `fetch` (GET only) for image downloads at build time that refuses loopback, private,
+ * link-local and metadata addresses, also after redirects, unless the host is in `allowHosts`.
+ * Throws `RefusedAddressError` for a refused host; network errors keep their `code`.
+ */
+export function createPublicFetch(options: PublicFetchOptions = {}): typeof fetch {
+  const allow = new Set((options.allowHosts ?? []).map(normalizeHost))
+  const maxRedirects = options.maxRedirects ?? 5
+  return async (input, init) => {
+    let url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url)
+    const signal = init?.signal ?? undefined
+    for (let hop = 0; ; hop++) {
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new RefusedAddressError(`Unsupported URL scheme: ${url.protocol}`)
+      const allowed = allow.has(normalizeHost(url.hostname))
+      const refused = allowed ? undefined : refusedHost(url.hostname)
+      if (refused) throw new RefusedAddressError(`${url.hostname}: ${refused}`)
+      const response = await requestOnce(url, allowed, signal)
+      const status = response.statusCode ?? 0
+      const location = response.headers.location
+      if (status >= 300 && status < 400 && location) {
+        response.resume()
+        if (hop >= maxRedirects) throw new Error(`More than ${maxRedirects} redirects`)
+        url = new URL(location, url)
+        continue
+      }
+      const headers = new Headers()
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (value === undefined) continue
+        for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v)
+      }
+      const empty = status === 204 || status === 304
+      const body = empty ? null : (Readable.toWeb(response) as ReadableStream<Uint8Array>)
+      return new Response(body, { status, headers })
+    }
+  }
+}
