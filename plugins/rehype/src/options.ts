@@ -115,7 +115,16 @@ export interface RunOptions {
   resolveImage?:
     | ((src: string, file: VFile) => Promise<Uint8Array | undefined> | Uint8Array | undefined)
     | undefined
-  /** The fetch used for downloads. Default the global one. */
+  /**
+   * Hosts (as written in image URLs, e.g. `127.0.0.1` or `cms.intranet`) that downloads may reach
+   * although they are loopback, private or link-local. Default none: like the API, a download (and
+   * every redirect) to such an address is refused before connecting.
+   */
+  allowHosts?: string[] | undefined
+  /**
+   * The fetch used for downloads. Default: a Node fetch that follows the public-address rule
+   * (`allowHosts`); one given here is used as it is, without that check.
+   */
   fetch?: typeof fetch | undefined
 }
 

@@ -59,7 +59,7 @@ async function handle(
             : (options.remoteImages ?? DEFAULTS.remoteImages),
         fetchTimeoutMs: options.fetchTimeoutMs ?? DEFAULTS.fetchTimeoutMs,
         maxImageBytes: options.maxImageBytes ?? DEFAULTS.maxImageBytes,
-        fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+        fetch: run.download,
         resolveImage: options.resolveImage,
       }),
     )

@@ -15,7 +15,7 @@ import {
   type Limiter,
   type RunSummary,
 } from '@alttextapi/core'
-import { FileCache, resolveConfig } from '@alttextapi/core/node'
+import { createPublicFetch, FileCache, resolveConfig } from '@alttextapi/core/node'
 import { DEFAULTS, type RunOptions } from './options.js'
 import { PageCache } from './page-cache.js'
 import { toUploadable } from './prepare.js'
@@ -69,6 +69,8 @@ export class AltTextRun {
   /** Limits image reads and downloads (twice the API concurrency): a page of 500 images must not
    * open 500 downloads at once. */
   readonly io: Limiter
+  /** The fetch of image downloads: `options.fetch`, else one that keeps to public addresses. */
+  readonly download: typeof fetch
   readonly #describer: Describer
   /** Set when there is no key at all: the run is stopped before it starts. */
   readonly #noKey: AltTextError | undefined
@@ -85,6 +87,7 @@ export class AltTextRun {
     )
     const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULTS.concurrency))
     this.io = createLimiter(concurrency * 2)
+    this.download = options.fetch ?? createPublicFetch({ allowHosts: options.allowHosts })
     let client = options.client
     if (!client) {
       const config = resolveConfig({ apiKey: options.apiKey, baseUrl: options.baseUrl })

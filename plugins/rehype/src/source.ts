@@ -95,6 +95,32 @@ async function readLocal(
   return { kind: 'bytes', bytes, origin: { type: 'file', path: file, size, mtimeMs, ctimeMs, ino } }
 }
 
+const NETWORK_CAUSES: Record<string, string> = {
+  ENOTFOUND: 'host not found (DNS)',
+  EAI_AGAIN: 'DNS lookup failed (try again)',
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  CERT_HAS_EXPIRED: 'TLS certificate expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate does not match the host',
+}
+
+/**
+ * Why a download failed, in words: a timeout, a refused address, or the network cause (DNS,
+ * refused, reset, TLS) that Node's fetch hides behind "fetch failed" in `error.cause`.
+ */
+export function fetchFailure(error: unknown): string {
+  const err = error as Error & { code?: string; cause?: { code?: string; message?: string } }
+  if (err?.name === 'TimeoutError' || err?.name === 'AbortError') return 'timed out'
+  if (err?.name === 'RefusedAddressError') return `refused: ${err.message}`
+  const code = err?.code ?? err?.cause?.code
+  if (code) return NETWORK_CAUSES[code] ?? `${err.cause?.message ?? err.message} (${code})`
+  return err?.cause?.message ?? err?.message ?? String(error)
+}
+
 /** Downloads `url` with a timeout, refusing bodies over `max` bytes (read as a stream). */
 async function download(url: string, options: LoadOptions): Promise<Uint8Array> {
   let response: Response
@@ -104,8 +130,7 @@ async function download(url: string, options: LoadOptions): Promise<Uint8Array> 
       redirect: 'follow',
     })
   } catch (error) {
-    const reason = (error as Error).name === 'TimeoutError' ? 'timed out' : (error as Error).message
-    throw new ImageLoadError(`Could not download ${url}: ${reason}`)
+    throw new ImageLoadError(`Could not download ${url}: ${fetchFailure(error)}`)
   }
   if (!response.ok) {
     await response.body?.cancel().catch(() => undefined)

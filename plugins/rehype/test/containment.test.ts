@@ -3,8 +3,9 @@
  * the root (or the public folder) is refused, and nothing of it reaches the API.
  */
 import { mkdir, symlink } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { type FakeApi, startFakeApi } from '@alttextapi/testkit'
+import { type FakeApi, listen, startFakeApi } from '@alttextapi/testkit'
 import rehypeParse from 'rehype-parse'
 import rehypeStringify from 'rehype-stringify'
 import { unified } from 'unified'
@@ -39,13 +40,14 @@ beforeEach(() => {
   api.reset()
 })
 
-async function fill(src: string) {
+async function fill(src: string, extra: Options = {}) {
   const options: Options = {
     apiKey: api.key,
     baseUrl: api.url,
     root,
     publicDir: join(root, 'public'),
     cache: false,
+    ...extra,
   }
   const file = new VFile({
     value: `<!doctype html><html lang="en"><body><p>x <img src="${src}"></p></body></html>`,
@@ -82,5 +84,62 @@ describe('local reads stay inside the site root', () => {
   it('reads the public folder by root-relative path', async () => {
     const out = await fill('/img/ok.png')
     expect(String(out)).toContain('alt="Image 2"')
+  })
+})
+
+describe('downloads keep to public addresses', () => {
+  let images: Awaited<ReturnType<typeof listen>>
+  let hits: string[] = []
+  beforeAll(async () => {
+    images = await listen((req, res) => {
+      hits.push(req.url ?? '')
+      const to = /^\/redirect\?to=(.+)$/.exec(req.url ?? '')?.[1]
+      if (to) return res.writeHead(302, { location: decodeURIComponent(to) }).end()
+      res.writeHead(200, { 'content-type': 'image/png' }).end(tinyPng(3))
+    })
+  })
+  afterAll(() => images.close())
+  beforeEach(() => {
+    hits = []
+  })
+  const port = () => new URL(images.url).port
+
+  it.each([
+    ['http://127.0.0.1:PORT/3.png'],
+    ['http://10.0.0.7/3.png'],
+    ['http://169.254.169.254/latest/meta-data/'],
+    ['http://[::1]:PORT/3.png'],
+  ])('refuses %s before connecting', async (template) => {
+    const out = await fill(template.replace('PORT', port()))
+    expect(out.messages[0]?.reason).toMatch(/Could not download .*: refused: /)
+    expect(hits).toEqual([])
+    expect(api.images).toHaveLength(0)
+  })
+
+  it('refuses a redirect from an allowed host to a private address', async () => {
+    const to = encodeURIComponent(`http://127.0.0.1:${port()}/3.png`)
+    const out = await fill(`http://localhost:${port()}/redirect?to=${to}`, {
+      allowHosts: ['localhost'],
+    })
+    expect(out.messages[0]?.reason).toMatch(/refused: 127\.0\.0\.1/)
+    expect(hits).toHaveLength(1)
+    expect(api.images).toHaveLength(0)
+  })
+
+  it('allowHosts lets a local image host through', async () => {
+    const out = await fill(`${images.url}/3.png`, { allowHosts: ['127.0.0.1'] })
+    expect(String(out)).toContain('alt="Image 3"')
+  })
+
+  it('names the cause of a failed download', async () => {
+    // A port with nothing listening: the connection is refused.
+    const closed = await new Promise<number>((done) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number }
+        server.close(() => done(port))
+      })
+    })
+    const out = await fill(`http://127.0.0.1:${closed}/3.png`, { allowHosts: ['127.0.0.1'] })
+    expect(out.messages[0]?.reason).toMatch(/: connection refused$/)
   })
 })

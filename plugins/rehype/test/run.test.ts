@@ -333,8 +333,11 @@ describe('remote images', () => {
   })
   afterAll(() => images.close())
 
+  // The image host is a loopback server: allowed here, refused by default (see containment).
+  const remote = (): Options => ({ ...base(), allowHosts: ['127.0.0.1'] })
+
   it('downloads http(s) images and describes their bytes', async () => {
-    const out = await process(page(`<img src="${images.url}/11.png">`), base())
+    const out = await process(page(`<img src="${images.url}/11.png">`), remote())
     expect(String(out)).toContain('alt="Image 11"')
     expect(api.images[0]?.imageUrl).toBeUndefined()
   })
@@ -343,7 +346,7 @@ describe('remote images', () => {
     const html = page(
       `<img src="${images.url}/missing.png"><img src="${images.url}/slow.png"><img src="${images.url}/big.png">`,
     )
-    const out = await process(html, { ...base(), fetchTimeoutMs: 300, maxImageBytes: 1000 })
+    const out = await process(html, { ...remote(), fetchTimeoutMs: 300, maxImageBytes: 1000 })
     const reasons = out.messages.map((m) => m.reason)
     expect(reasons).toEqual([
       expect.stringMatching(/HTTP 404/),
