@@ -7,3 +7,4 @@ export {
   type PublicFetchOptions,
   RefusedAddressError,
 } from './public-fetch.js'
+export { displaySource, sanitizeForTerminal } from './terminal.js'
