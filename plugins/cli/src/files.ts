@@ -1,32 +1,82 @@
 /** Finding HTML files under a folder, and writing a file atomically. */
 import { randomBytes } from 'node:crypto'
-import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { dirname, isAbsolute, join, relative, sep } from 'node:path'
 
-/** Every `.html`/`.htm` file under `dir`, sorted; skips `node_modules` and dot folders. */
-export async function findHtmlFiles(dir: string): Promise<string[]> {
+/** Why `findHtmlFiles` left a path out. */
+export type SkipHandler = (path: string, reason: string) => void
+
+const inside = (parent: string, child: string) => {
+  const rel = relative(parent, child)
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))
+}
+
+/**
+ * Every `.html`/`.htm` file under `dir`, sorted; skips `node_modules` and dot folders. Symlinks
+ * (files and folders, as in Debian's doc layout) are followed while their target stays inside
+ * `dir`; one leading out is left out and named to `onSkip`. Throws a clear error when `dir` is
+ * missing or not a folder.
+ */
+export async function findHtmlFiles(
+  dir: string,
+  onSkip: SkipHandler = () => {},
+): Promise<string[]> {
+  let info: Awaited<ReturnType<typeof stat>>
+  try {
+    info = await stat(dir)
+  } catch {
+    throw new Error(`folder not found: ${dir}`)
+  }
+  if (!info.isDirectory()) throw new Error(`not a folder: ${dir}`)
+  const root = await realpath(dir)
   const found: string[] = []
-  const walk = async (folder: string) => {
+  // Real paths of the folders walked: a link back up the tree must not loop.
+  const seen = new Set<string>()
+  const walk = async (folder: string, real: string) => {
+    if (seen.has(real)) return
+    seen.add(real)
     const entries = await readdir(folder, { withFileTypes: true })
     for (const entry of entries) {
       const path = join(folder, entry.name)
-      if (entry.isDirectory()) {
+      let isDir = entry.isDirectory()
+      let isFile = entry.isFile()
+      let target = join(real, entry.name)
+      if (entry.isSymbolicLink()) {
+        try {
+          target = await realpath(path)
+          const linked = await stat(target)
+          isDir = linked.isDirectory()
+          isFile = linked.isFile()
+        } catch {
+          if (/\.html?$/i.test(entry.name)) onSkip(path, 'broken symlink')
+          continue
+        }
+        if (!inside(root, target)) {
+          if (isDir || /\.html?$/i.test(entry.name))
+            onSkip(path, 'symlink leads outside the folder')
+          continue
+        }
+      }
+      if (isDir) {
         if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue
-        await walk(path)
-      } else if (entry.isFile() && /\.html?$/i.test(entry.name)) {
+        await walk(path, target)
+      } else if (isFile && /\.html?$/i.test(entry.name)) {
         found.push(path)
       }
     }
   }
-  await walk(dir)
+  await walk(dir, root)
   return found.sort()
 }
 
 /**
  * Replaces `path` with `content` atomically: a temporary file in the same folder (same file
- * system), then a rename. Readers see the old or the new file, never half of one. Keeps the mode.
+ * system), then a rename. Readers see the old or the new file, never half of one. Keeps the mode;
+ * a symlink is followed (its target is replaced).
  */
-export async function writeAtomic(path: string, content: string | Uint8Array): Promise<void> {
+export async function writeAtomic(link: string, content: string | Uint8Array): Promise<void> {
+  // A symlinked page is written through: its target changes, the link stays a link.
+  const path = await realpath(link)
   const { mode } = await stat(path)
   // A short name of fixed length: the page's own name may already be near the 255-byte limit.
   const temp = join(dirname(path), `.alttext-${randomBytes(6).toString('hex')}.tmp`)

@@ -1,4 +1,5 @@
 /** Progress on stderr: a redrawn bar on a terminal, plain lines otherwise (CI logs). */
+import { sanitizeForTerminal } from '@alttextapi/core/node'
 
 /** Where output goes (a subset of a Node stream). */
 export interface Out {
@@ -17,6 +18,10 @@ export interface Progress {
   end(): void
 }
 
+/**
+ * Creates the reporter. Every line passes `sanitizeForTerminal`: page text and API answers must
+ * not drive the terminal or a CI runner.
+ */
 export function createProgress(out: Out, total: number): Progress {
   let done = 0
   let status = ''
@@ -25,7 +30,7 @@ export function createProgress(out: Out, total: number): Progress {
     const width = 24
     const filled = total === 0 ? width : Math.round((done / total) * width)
     const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`
-    const line = `${bar} ${done}/${total} files${status ? ` · ${status}` : ''}`
+    const line = `${bar} ${done}/${total} files${status ? ` · ${sanitizeForTerminal(status)}` : ''}`
     out.write(`\r\x1b[2K${line.slice(0, (out.columns ?? 100) - 1)}`)
   }
   const clear = () => out.write('\r\x1b[2K')
@@ -34,11 +39,11 @@ export function createProgress(out: Out, total: number): Progress {
       done++
       if (newStatus !== undefined) status = newStatus
       if (tty) draw()
-      else if (line) out.write(`${line}\n`)
+      else if (line) out.write(`${sanitizeForTerminal(line)}\n`)
     },
     log(line) {
       if (tty) clear()
-      out.write(`${line}\n`)
+      out.write(`${sanitizeForTerminal(line)}\n`)
       if (tty) draw()
     },
     end() {

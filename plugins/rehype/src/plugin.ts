@@ -1,4 +1,5 @@
 /** `rehypeAltText`: the unified attacher, and `processTree`, the transform itself. */
+import { displaySource, sanitizeForTerminal } from '@alttextapi/core/node'
 import type { Root } from 'hast'
 import type { Plugin } from 'unified'
 import type { VFile } from 'vfile'
@@ -132,10 +133,11 @@ export async function processTree(
     run.stats.images++
     stats[result.status]++
     run.stats[result.status]++
-    const label = result.src ? ` (${result.src.slice(0, 120)})` : ''
+    // Page text and API answers end up in terminals and CI logs: no control characters.
+    const label = result.src ? ` (${displaySource(result.src)})` : ''
     const place = { place: result.node.position, source: SOURCE }
     if (result.status === 'failed') {
-      file.message(`Could not describe image${label}: ${result.reason}`, {
+      file.message(sanitizeForTerminal(`Could not describe image${label}: ${result.reason}`), {
         ...place,
         ruleId: 'failed',
       })
@@ -145,7 +147,7 @@ export async function processTree(
         ruleId: 'dry-run',
       })
     } else if (result.status === 'skipped' && result.reason === DECORATIVE_HINT) {
-      file.info(`Image left without alt text${label}: ${result.reason}`, {
+      file.info(sanitizeForTerminal(`Image left without alt text${label}: ${result.reason}`), {
         ...place,
         ruleId: 'decorative',
       })
@@ -153,7 +155,7 @@ export async function processTree(
       result.status === 'skipped' &&
       !/^(not included|excluded)$/.test(result.reason ?? '')
     ) {
-      file.message(`Image left without alt text${label}: ${result.reason}`, {
+      file.message(sanitizeForTerminal(`Image left without alt text${label}: ${result.reason}`), {
         ...place,
         ruleId: 'skipped',
       })
@@ -163,18 +165,23 @@ export async function processTree(
   file.data.altText = data
   const fatal = results.some((r) => r.status === 'stopped') ? run.fatal : undefined
   if (fatal) {
-    const reason = `Stopped: ${fatal.message}`
+    const reason = sanitizeForTerminal(`Stopped: ${fatal.message}`)
     const where = { source: SOURCE, ruleId: 'fatal' }
     if (options.failOnError === false) file.message(reason, where)
     else file.fail(reason, where)
   }
   const failure = results.find((r) => r.status === 'failed')
   if (options.failOnError && failure) {
-    file.fail(`Could not describe image (${failure.src}): ${failure.reason}`, {
-      place: failure.node.position,
-      source: SOURCE,
-      ruleId: 'failed',
-    })
+    file.fail(
+      sanitizeForTerminal(
+        `Could not describe image (${displaySource(failure.src)}): ${failure.reason}`,
+      ),
+      {
+        place: failure.node.position,
+        source: SOURCE,
+        ruleId: 'failed',
+      },
+    )
   }
   return data
 }

@@ -4,6 +4,7 @@
  * spliced in: the rest of each page stays as Vite wrote it.
  */
 import { join, relative } from 'node:path'
+import { displaySource, sanitizeForTerminal } from '@alttextapi/core/node'
 import {
   type AltTextRun,
   createAltTextRun,
@@ -29,7 +30,7 @@ function report(config: ResolvedConfig, result: FillResult): void {
   for (const message of result.file.messages) {
     const reason = message.reason
     const where = `${normalize(relative(config.root, result.file.path || ''))}:${message.line ?? 0}:${message.column ?? 0}`
-    const line = `[${NAME}] ${where}: ${reason}`
+    const line = `[${NAME}] ${sanitizeForTerminal(where)}: ${sanitizeForTerminal(reason)}`
     // The run's fatal stop is reported once for the whole build, not per page.
     if (message.ruleId === 'fatal') continue
     if (message.fatal === false) config.logger.warn(line)
@@ -127,8 +128,9 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
       for (const result of results) report(config, result)
       const fatal = current.fatal
       if (fatal) {
-        if (options.onError === 'warn') config.logger.warn(`[${NAME}] stopped: ${fatal.message}`)
-        else this.error(`[${NAME}] ${fatal.message}`)
+        if (options.onError === 'warn')
+          config.logger.warn(`[${NAME}] stopped: ${sanitizeForTerminal(fatal.message)}`)
+        else this.error(`[${NAME}] ${sanitizeForTerminal(fatal.message)}`)
       }
       if (options.failOnError) {
         const failed = results
@@ -136,7 +138,9 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
           .find(({ image }) => image.status === 'failed')
         if (failed)
           this.error(
-            `[${NAME}] ${normalize(relative(config.root, failed.path))}: Could not describe image (${failed.image.src}): ${failed.image.reason}`,
+            sanitizeForTerminal(
+              `[${NAME}] ${normalize(relative(config.root, failed.path))}: Could not describe image (${displaySource(failed.image.src)}): ${failed.image.reason}`,
+            ),
           )
       }
     },

@@ -2,12 +2,14 @@
 import { readFile } from 'node:fs/promises'
 import { relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { displaySource, sanitizeForTerminal } from '@alttextapi/core/node'
 import { findImages } from '@alttextapi/rehype'
 import type { Root } from 'hast'
 import rehypeParse from 'rehype-parse'
 import { unified } from 'unified'
 import { findHtmlFiles } from '../files.js'
 import type { Command } from '../io.js'
+import { plural } from '../plural.js'
 
 const parser = unified().use(rehypeParse)
 
@@ -26,7 +28,9 @@ Exit code: 0 when every image has alt, 1 when some do not, 2 on usage errors.
       return 2
     }
     const root = resolve(io.cwd, dir)
-    const files = await findHtmlFiles(root)
+    const files = await findHtmlFiles(root, (path, why) =>
+      io.stderr.write(`${sanitizeForTerminal(relative(io.cwd, path) || path)}: skipped: ${why}\n`),
+    )
     let missing = 0
     let pages = 0
     for (const file of files) {
@@ -36,16 +40,16 @@ Exit code: 0 when every image has alt, 1 when some do not, 2 on usage errors.
       for (const image of images) {
         missing++
         const start = image.node.position?.start
-        const name = relative(io.cwd, file) || file
+        const name = sanitizeForTerminal(relative(io.cwd, file) || file)
         io.stdout.write(
-          `${name}:${start?.line ?? 0}:${start?.column ?? 0} ${image.src || '(no src)'}\n`,
+          `${name}:${start?.line ?? 0}:${start?.column ?? 0} ${image.src ? displaySource(image.src) : '(no src)'}\n`,
         )
       }
     }
     io.stderr.write(
       missing === 0
-        ? `alttext: every image has alt text (${files.length} files)\n`
-        : `alttext: ${missing} ${missing === 1 ? 'image' : 'images'} without alt text in ${pages} of ${files.length} files\n`,
+        ? `alttext: every image has alt text (${plural(files.length, 'file')})\n`
+        : `alttext: ${plural(missing, 'image')} without alt text in ${pages} of ${plural(files.length, 'file')}\n`,
     )
     return missing === 0 ? 0 : 1
   },

@@ -3,6 +3,7 @@ import { readFile, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createLimiter, readConfig } from '@alttextapi/core'
+import { sanitizeForTerminal } from '@alttextapi/core/node'
 import {
   createAltTextRun,
   DEFAULTS,
@@ -13,6 +14,7 @@ import {
 } from '@alttextapi/rehype'
 import { findHtmlFiles, writeAtomic } from '../files.js'
 import type { Command } from '../io.js'
+import { plural } from '../plural.js'
 import { createProgress } from '../progress.js'
 
 const HELP = `Usage: alttext fix <dir> [options]
@@ -125,8 +127,12 @@ export const fix: Command = {
       failOnError: false,
     }
     const run = createAltTextRun(options)
-    const files = await findHtmlFiles(root)
+    const skipped: string[] = []
+    const files = await findHtmlFiles(root, (path, why) =>
+      skipped.push(`${relative(io.cwd, path) || path}: skipped: ${why}`),
+    )
     const progress = createProgress(io.stderr, files.length)
+    for (const line of skipped) progress.log(line)
     const limit = createLimiter(4)
     let written = 0
     let notWritten = 0
@@ -190,20 +196,22 @@ export const fix: Command = {
     const prefix = run.dryRun ? 'alttext (dry run)' : 'alttext'
     const fatal = run.fatal
     const pages = [
-      `${files.length} files`,
+      plural(files.length, 'file'),
       `${written} rewritten`,
       ...(notWritten > 0 ? [`${notWritten} not written`] : []),
       ...(notUtf8 > 0 ? [`${notUtf8} skipped (not UTF-8)`] : []),
       ...(notProcessed > 0 ? [`${notProcessed} not processed (run stopped)`] : []),
     ].join(', ')
     io.stdout.write(
-      `${prefix}: ${pages}, ${run.stats.images} images without alt: ${formatStats(run.stats, run.dryRun)}\n`,
+      `${prefix}: ${pages}, ${plural(run.stats.images, 'image')} without alt: ${formatStats(run.stats, run.dryRun)}\n`,
     )
     // The API's per-image failures, once per kind (the lines above name each image).
     for (const group of run.summary().failures)
-      io.stderr.write(`alttext: ${group.count}× ${group.code}: ${group.message}\n`)
+      io.stderr.write(
+        `alttext: ${group.count}× ${group.code}: ${sanitizeForTerminal(group.message)}\n`,
+      )
     if (fatal) {
-      io.stderr.write(`alttext fix: stopped: ${fatal.message}\n`)
+      io.stderr.write(`alttext fix: stopped: ${sanitizeForTerminal(fatal.message)}\n`)
       return 1
     }
     return values['fail-on-error'] && (run.stats.failed > 0 || notWritten > 0) ? 1 : 0
