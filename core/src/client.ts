@@ -26,7 +26,7 @@ export interface ClientOptions {
   baseUrl?: string | undefined
   /** A fetch implementation (default: the global one). */
   fetch?: typeof fetch | undefined
-  /** Per-attempt timeout in ms, body included. Default 60000. */
+  /** Per-attempt timeout in ms, body included. Default 90000 (above the API's deadline). */
   timeoutMs?: number | undefined
   /** Retries after the first attempt, for network errors, timeouts, 429 and 5xx. Default 3. */
   maxRetries?: number | undefined

@@ -3,7 +3,13 @@ export const DEFAULT_BASE_URL = 'https://api.alttextapi.com'
 
 /** Defaults of the client options, in one place for the README and the code. */
 export const DEFAULTS = {
-  timeoutMs: 60_000,
+  /**
+   * Longer than the API's own deadline: it may spend 2 × MODEL_TIMEOUT_MS (60 s by default) on
+   * the model, after up to IMAGE_FETCH_TIMEOUT_MS (10 s) fetching an image URL, before it answers
+   * `model_error` (and refunds). Waiting less would report "no answer" for a charge already
+   * refunded; 90 s leaves room for upload and queueing.
+   */
+  timeoutMs: 90_000,
   maxRetries: 3,
   retryBaseMs: 500,
   maxRetryDelayMs: 30_000,
