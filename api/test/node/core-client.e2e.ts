@@ -6,7 +6,7 @@
  */
 import { startApi, startFakeModel, tinyPng } from '@alttextapi/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type AltTextClient, AltTextError, createBatcher, createClient } from '../src/index.js'
+import { type AltTextClient, AltTextError, createBatcher, createClient } from '@alttextapi/core'
 
 let api: Awaited<ReturnType<typeof startApi>>
 let model: Awaited<ReturnType<typeof startFakeModel>>
