@@ -12,6 +12,7 @@ import {
   ImageLoadError,
   type Options,
 } from '@alttextapi/rehype'
+import { decodePage } from '../encoding.js'
 import { findHtmlFiles, writeAtomic } from '../files.js'
 import type { Command } from '../io.js'
 import { plural } from '../plural.js'
@@ -35,7 +36,7 @@ Options:
   --base <path>          URL path the site is served under, e.g. /blog/ (default /)
   --remote <mode>        http(s) images: download (default), url (the API fetches), skip
   --overwrite            also replace existing alt text
-  --fail-on-error        exit 1 when an image could not be described
+  --fail-on-error        exit 1 when an image could not be described or a page was skipped
   --api-url <url>        API base URL (default ALTTEXT_API_URL or the hosted API)
 
 The API key is read from ALTTEXT_API_KEY.
@@ -160,22 +161,23 @@ export const fix: Command = {
             progress.tick(undefined, status())
             return
           }
-          const text = bytes.toString('utf8')
-          // Only valid UTF-8 round-trips exactly; anything else is left alone rather than damaged.
-          if (!Buffer.from(text, 'utf8').equals(bytes)) {
+          // UTF-8 or the legacy encoding the page declares, only when it round-trips exactly;
+          // anything else is left alone rather than damaged.
+          const page = decodePage(bytes)
+          if (!page.ok) {
             notUtf8++
-            progress.log(`${name}: skipped: not UTF-8`)
+            progress.log(`${name}: skipped: ${page.reason}`)
             progress.tick(undefined, status())
             return
           }
-          const result = await fillAltText(text, { run, path })
+          const result = await fillAltText(page.text, { run, path })
           for (const message of result.file.messages) {
             if (message.ruleId === 'fatal') continue
             progress.log(`${name}:${message.line ?? 0}:${message.column ?? 0}: ${message.reason}`)
           }
           if (result.changed > 0 && !run.dryRun) {
             try {
-              await writeAtomic(path, result.html)
+              await writeAtomic(path, page.encode(result.html))
               written++
             } catch (error) {
               notWritten++
@@ -214,7 +216,9 @@ export const fix: Command = {
       io.stderr.write(`alttext fix: stopped: ${sanitizeForTerminal(fatal.message)}\n`)
       return 1
     }
-    return values['fail-on-error'] && (run.stats.failed > 0 || notWritten > 0) ? 1 : 0
+    return values['fail-on-error'] && (run.stats.failed > 0 || notWritten > 0 || notUtf8 > 0)
+      ? 1
+      : 0
   },
 }
 
