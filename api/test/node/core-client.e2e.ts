@@ -4,9 +4,27 @@
  * per-item answers reach single callers through the batcher, and running out of credits gives a
  * typed 402 that is not retried.
  */
-import { startApi, startFakeModel, tinyPng } from '@alttextapi/testkit'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { type AltTextClient, AltTextError, createBatcher, createClient } from '@alttextapi/core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+/** The parts of testkit (plain JS, outside this package's Worker-typed tsconfig) used here. */
+interface Testkit {
+  startApi(options: {
+    vars: Record<string, string>
+  }): Promise<{ url: string; stop(): Promise<void> }>
+  startFakeModel(): Promise<{
+    url: string
+    calls: number
+    requests: { images: unknown[] }[]
+    close(): Promise<void>
+  }>
+  tinyPng(seed: number): Uint8Array<ArrayBuffer>
+}
+
+const { startApi, startFakeModel, tinyPng } = (await import(
+  new URL('../../../testkit/src/index.js', import.meta.url).href
+)) as Testkit
 
 let api: Awaited<ReturnType<typeof startApi>>
 let model: Awaited<ReturnType<typeof startFakeModel>>
