@@ -7,6 +7,7 @@ import { findImages } from '@alttextapi/rehype'
 import type { Root } from 'hast'
 import rehypeParse from 'rehype-parse'
 import { unified } from 'unified'
+import { decodePage } from '../encoding.js'
 import { findHtmlFiles } from '../files.js'
 import type { Command } from '../io.js'
 import { plural } from '../plural.js'
@@ -34,7 +35,10 @@ Exit code: 0 when every image has alt, 1 when some do not, 2 on usage errors.
     let missing = 0
     let pages = 0
     for (const file of files) {
-      const tree = parser.parse(await readFile(file, 'utf8')) as Root
+      // Legacy-encoded pages are read in their declared encoding, as `fix` does.
+      const bytes = await readFile(file)
+      const page = decodePage(bytes)
+      const tree = parser.parse(page.ok ? page.text : bytes.toString('utf8')) as Root
       const images = findImages(tree).filter((image) => image.alt === 'missing')
       if (images.length > 0) pages++
       for (const image of images) {
