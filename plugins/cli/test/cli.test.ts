@@ -165,8 +165,11 @@ describe('alttext fix', () => {
   it('draws a progress bar on a terminal', async () => {
     const t = io(true)
     await main(['fix', 'site', '--no-cache'], t.io)
-    expect(t.err.join('')).toContain('2/2 files')
-    expect(t.err.join('')).toContain('\r\x1b[2K')
+    const err = t.err.join('')
+    expect(err).toContain('████████████████████████ 2/2 files')
+    // Redrawn in place (cursor to column 1, line cleared), not printed line after line.
+    expect(err).toContain('\x1b[1G')
+    expect(err).not.toContain('alttext: 1/2 files')
   })
 
   it('usage errors exit 2', async () => {

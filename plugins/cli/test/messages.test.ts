@@ -89,6 +89,22 @@ describe('messages', () => {
   })
 })
 
+describe('progress in a CI log', () => {
+  it('prints a plain status line about every tenth of the pages, no redraw codes', async () => {
+    for (let n = 0; n < 20; n++)
+      await writeFile(join(dir, 'site', `p${n}.html`), '<p>no images</p>')
+    const t = io()
+    expect(await main(['fix', 'site', '--no-cache'], t.io)).toBe(0)
+    const lines = t
+      .err()
+      .split('\n')
+      .filter((l) => l.startsWith('alttext: '))
+    expect(lines).toHaveLength(9)
+    expect(lines[0]).toBe('alttext: 2/20 files · 0 described · 0 cached · 0 failed')
+    expect(t.err()).not.toContain('\u001b')
+  })
+})
+
 describe('symlinks', () => {
   it('follows a symlinked folder inside the root, fills its pages through the link', async () => {
     // Debian's doc layout: the pages live in a folder the site links to.
