@@ -5,7 +5,7 @@
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type FakeApi, startFakeApi, tinyPng } from '@alttextapi/testkit'
+import { type FakeApi, listen, startFakeApi, tinyPng } from '@alttextapi/testkit'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../src/index.js'
 
@@ -86,6 +86,29 @@ describe('messages', () => {
     const t = io()
     await main(['check', 'site'], t.io)
     expect(t.out()).toBe('site/d.html:1:1 data:image/png;base64,… (4000 chars)\n')
+  })
+})
+
+describe('downloads', () => {
+  it('refuses a private image host unless --allow-host names it, and says why', async () => {
+    const images = await listen((_req, res) => {
+      res.writeHead(200, { 'content-type': 'image/png' }).end(tinyPng(4))
+    })
+    try {
+      const page = join(dir, 'site', 'remote.html')
+      await writeFile(page, `<img src="${images.url}/4.png">`)
+      const refused = io()
+      expect(await main(['fix', 'site', '--no-cache'], refused.io)).toBe(0)
+      expect(refused.err()).toMatch(/remote\.html:1:1: .*refused: 127\.0\.0\.1/)
+      expect(await readFile(page, 'utf8')).not.toContain('alt=')
+      const allowed = io()
+      expect(
+        await main(['fix', 'site', '--no-cache', '--allow-host', '127.0.0.1'], allowed.io),
+      ).toBe(0)
+      expect(await readFile(page, 'utf8')).toContain('alt="Image 4"')
+    } finally {
+      await images.close()
+    }
   })
 })
 

@@ -35,6 +35,8 @@ Options:
   --max-length <n>       longest alt text in characters (default 125)
   --base <path>          URL path the site is served under, e.g. /blog/ (default /)
   --remote <mode>        http(s) images: download (default), url (the API fetches), skip
+  --allow-host <host>    let downloads reach this loopback/private host (repeatable); by default
+                         a download to a private, local or metadata address is refused
   --overwrite            also replace existing alt text
   --fail-on-error        exit 1 when an image could not be described or a page was skipped
   --api-url <url>        API base URL (default ALTTEXT_API_URL or the hosted API)
@@ -120,6 +122,7 @@ export const fix: Command = {
       dryRun: values['dry-run'],
       overwrite: values.overwrite,
       remoteImages: values.remote as Options['remoteImages'],
+      allowHosts: values['allow-host'],
       cache: values['no-cache'] ? false : undefined,
       cacheDir: values.cache
         ? resolve(io.cwd, values.cache)
@@ -239,6 +242,7 @@ function parseFixArgs(args: string[]) {
       model: { type: 'string' },
       base: { type: 'string' },
       remote: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
       overwrite: { type: 'boolean' },
       'fail-on-error': { type: 'boolean' },
       'api-url': { type: 'string' },
