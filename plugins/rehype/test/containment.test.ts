@@ -87,6 +87,20 @@ describe('local reads stay inside the site root', () => {
   })
 })
 
+describe('messages', () => {
+  it('carry no control characters or workflow commands from the page', async () => {
+    const out = await fill('missing\u001b[31m.png\n::error file=x::pwned\u0007')
+    const reason = out.messages[0]?.reason ?? ''
+    expect(reason).toContain('missing.png ::error file=x::pwned')
+    expect([...reason].some((c) => c < ' ' || c === '\u001b')).toBe(false)
+  })
+
+  it('show a data: URL by its type and length', async () => {
+    const out = await fill(`data:image/png;base64,${'A'.repeat(3000)}`)
+    expect(out.messages[0]?.reason).toContain('(data:image/png;base64,… (3000 chars))')
+  })
+})
+
 describe('downloads keep to public addresses', () => {
   let images: Awaited<ReturnType<typeof listen>>
   let hits: string[] = []
