@@ -13,6 +13,7 @@ type Sharp = (
   resize(o: { width: number; height: number; fit: 'inside'; withoutEnlargement: boolean }): {
     png(): { toBuffer(): Promise<Buffer> }
   }
+  raw(): { toBuffer(): Promise<Buffer> }
 }
 
 let sharpLoad: Promise<Sharp | undefined> | undefined
@@ -27,8 +28,19 @@ function loadSharp(): Promise<Sharp | undefined> {
 
 /** The bytes to upload. Throws when the format is neither accepted nor convertible. */
 export async function toUploadable(bytes: Uint8Array, maxSide: number): Promise<Uint8Array> {
-  if (sniffImageType(bytes)) return (await prepareImage(bytes, { maxSide })).bytes
   const sharp = await loadSharp()
+  if (sniffImageType(bytes)) {
+    // A file cut short still has a valid header: decode it whole (when sharp is there) so a
+    // broken image is reported here rather than sent and charged.
+    if (sharp) {
+      try {
+        await sharp(bytes).raw().toBuffer()
+      } catch (error) {
+        throw new Error(`The image is damaged or truncated (${(error as Error).message})`)
+      }
+    }
+    return (await prepareImage(bytes, { maxSide })).bytes
+  }
   if (sharp) {
     try {
       const png = await sharp(bytes)

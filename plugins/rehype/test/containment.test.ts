@@ -2,7 +2,7 @@
  * Local reads stay inside the site: a `../`, a percent-encoded `..` or a symlink leading out of
  * the root (or the public folder) is refused, and nothing of it reaches the API.
  */
-import { mkdir, symlink } from 'node:fs/promises'
+import { mkdir, symlink, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { type FakeApi, listen, startFakeApi } from '@alttextapi/testkit'
@@ -84,6 +84,19 @@ describe('local reads stay inside the site root', () => {
   it('reads the public folder by root-relative path', async () => {
     const out = await fill('/img/ok.png')
     expect(String(out)).toContain('alt="Image 2"')
+  })
+})
+
+describe('bad images', () => {
+  it('a 0-byte or truncated image is reported and the page left as it was', async () => {
+    const png = tinyPng(5)
+    await writeFile(join(root, 'pages', 'empty.png'), new Uint8Array())
+    await writeFile(join(root, 'pages', 'cut.png'), png.subarray(0, 40))
+    for (const src of ['../empty.png', '../cut.png']) {
+      const out = await fill(src)
+      expect(String(out)).not.toContain('alt=')
+      expect(out.messages).toHaveLength(1)
+    }
   })
 })
 
