@@ -22,7 +22,7 @@ import { backfillAssets } from '@alttextapi/sanity-plugin/backfill'
 
 const client: AltTextClient = createClient({ apiKey: 'atk_x', baseUrl: 'http://127.0.0.1:1' })
 const options: Options = { language: 'de', maxCredits: 10, run: createAltTextRun({}) }
-const vite: AltTextViteOptions = { ...options, dev: false }
+const vite: AltTextViteOptions = { ...options, summary: false }
 export async function use(answer: AltTextResponse, error: unknown): Promise<string> {
   const plugin = altText(vite)
   const filled = await fillAltText('<img src="a.png">', { path: 'index.html', dryRun: true })
