@@ -55,6 +55,8 @@ export interface GenerateOptions {
    * retry, so a retried request is never charged twice. Default: a random UUID per call.
    */
   idempotencyKey?: string | undefined
+  /** Ask for a new, charged description instead of reusing an earlier one of the same image. */
+  fresh?: boolean | undefined
   signal?: AbortSignal | undefined
 }
 
@@ -230,6 +232,8 @@ export function createClient(options: ClientOptions = {}): AltTextClient {
         model: input.model,
         context: input.context,
         maxLength: input.maxLength,
+        // Only when asked: an API without the field refuses unknown ones.
+        fresh: input.fresh === true ? true : undefined,
       })
       const json = (await call({
         method: 'POST',

@@ -54,6 +54,14 @@ export interface DescribeInput {
   maxLength?: number | undefined
   /** `content`, `link` or `auto`: part of the cache key. */
   purpose?: string | undefined
+  /**
+   * A stable `Idempotency-Key` for this image (e.g. asset id + image hash), so a run killed after
+   * the charge and started again is answered by the API's replay, not charged twice. An image
+   * with a key goes in a request of its own (a batch request has one key). Default: a new key.
+   */
+  idempotencyKey?: string | undefined
+  /** Ask the API for a new, charged description (no reuse); the run's cache is not read. */
+  fresh?: boolean | undefined
   signal?: AbortSignal | undefined
 }
 
@@ -166,7 +174,7 @@ export function createDescriber(options: DescriberOptions): Describer {
 
   /** The first describe of a key: cache, dry run, budget, prepare, the API, the cache again. */
   const first = async (key: string, input: DescribeInput, language: string): Promise<Outcome> => {
-    const hit = await options.cache?.get(key).catch(() => undefined)
+    const hit = input.fresh ? undefined : await options.cache?.get(key).catch(() => undefined)
     if (hit) return { ...hit, status: 'cached', shared: false }
     if (options.dryRun) {
       if (!planned.has(key)) {
@@ -193,6 +201,8 @@ export function createDescriber(options: DescriberOptions): Describer {
         model: input.model,
         context: input.context,
         maxLength: input.maxLength,
+        idempotencyKey: input.idempotencyKey,
+        fresh: input.fresh,
         signal: input.signal,
       })
       spent = spentOf(answer, reservation.credits)
