@@ -95,6 +95,28 @@ const maxLength = v.optional(
     v.description(`Longest alt text, in characters. Default: ${LIMITS.defaultMaxLength}.`),
   ),
 )
+const fresh = v.optional(
+  v.pipe(
+    v.boolean(),
+    v.description(
+      'true: describe the image anew and charge it, even when this account has a reusable description of the same bytes.',
+    ),
+  ),
+)
+const matchContext = v.optional(
+  v.pipe(
+    v.boolean(),
+    v.description(
+      'true: reuse a stored description only when it was made with the same context (default: the context does not split reuse).',
+    ),
+  ),
+)
+const reused = v.pipe(
+  v.boolean(),
+  v.description(
+    'true: the stored description of the same image bytes and options was given again, for 0 credits, with no model call.',
+  ),
+)
 
 /**
  * One image to describe: exactly one of `imageUrl` or `image` (`pickImageSource` in the contract
@@ -107,6 +129,8 @@ export const AltTextRequest = v.strictObject({
   model,
   context,
   maxLength,
+  fresh,
+  matchContext,
 })
 export type AltTextRequest = v.InferOutput<typeof AltTextRequest>
 
@@ -117,6 +141,8 @@ export const BatchItem = v.strictObject({
   context,
   maxLength,
   language: v.optional(language),
+  fresh,
+  matchContext,
 })
 export type BatchItem = v.InferOutput<typeof BatchItem>
 
@@ -194,6 +220,7 @@ export const AltTextResponse = v.strictObject({
   model: v.string(),
   creditsUsed: integer,
   creditsRemaining: integer,
+  reused,
 })
 export type AltTextResponse = v.InferOutput<typeof AltTextResponse>
 
@@ -216,6 +243,7 @@ export const BatchSuccess = v.strictObject({
   language: v.string(),
   model: v.string(),
   creditsUsed: integer,
+  reused,
 })
 
 /** One image of a batch that failed; it cost nothing. */

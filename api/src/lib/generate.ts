@@ -51,6 +51,8 @@ export interface Described {
   creditsUsed: number
   /** Balance right after this image's charge. */
   creditsRemaining: number
+  /** The account's stored description of the same image was given again, free. */
+  reused: boolean
 }
 
 /** The claim a charge takes: hashes of the Idempotency-Key and of the canonical request. */
@@ -186,6 +188,7 @@ export async function describeCharged(
       model: result.model,
       creditsUsed: price,
       creditsRemaining: charged.balance,
+      reused: false,
     },
     settle: settleStatements(db, {
       caller: charged.caller,

@@ -26,6 +26,7 @@ export async function replay(
       model: used.model,
       creditsUsed: used.credits_used,
       creditsRemaining: balance,
+      reused: false,
     }
   }
   if (!(await takeRedescription(db, earlier))) throw redescriptionsUsed(id)
@@ -37,5 +38,6 @@ export async function replay(
     model: again.model,
     creditsUsed: used?.credits_used ?? job.model.credits,
     creditsRemaining: balance,
+    reused: false,
   }
 }

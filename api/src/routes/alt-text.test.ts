@@ -36,6 +36,7 @@ describe('POST /v1/alt-text: input forms', () => {
       model: 'google/gemini-2.5-flash-lite',
       creditsUsed: 1,
       creditsRemaining: 4,
+      reused: false,
     })
     expect(await balanceOf(user.id)).toBe(4)
     await expectLedgerInvariant(user.id)
