@@ -15,12 +15,35 @@ export interface CachedAltText {
   createdAt: string
   /** The API judged the image decorative (a suggestion; never applied silently). */
   decorative?: boolean | undefined
+  /** Who wrote the text (the committed `alt-text.json` records it): absent means `machine`. */
+  origin?: 'machine' | 'edited' | 'human' | undefined
 }
 
-/** Where descriptions are kept between calls (memory) or runs (`FileCache` in the Node entry). */
+/**
+ * What a cache entry is about, besides its opaque key: caches that store by image (the committed
+ * `alt-text.json`) match on these fields instead of the key.
+ */
+export interface CacheLookup {
+  /** SHA-256 (hex) of the image's bytes; undefined for an image sent by URL (no bytes here). */
+  imageHash?: string | undefined
+  /** BCP 47 tag asked for. */
+  language: string
+  /** The model asked for; undefined means the API's default. */
+  model?: string | undefined
+  maxLength?: number | undefined
+  purpose?: string | undefined
+  /** SHA-256 (hex) of the nearby text, only when the run keys on it (`cacheByContext`). */
+  contextHash?: string | undefined
+}
+
+/**
+ * Where descriptions are kept between calls (memory) or runs (`FileCache`, `AltTextFile` and
+ * `createBuildCache` in the Node entry). `lookup` is given by the describer on every call; caches
+ * keyed by the opaque `key` alone may ignore it.
+ */
 export interface AltTextCache {
-  get(key: string): Promise<CachedAltText | undefined>
-  set(key: string, value: CachedAltText): Promise<void>
+  get(key: string, lookup?: CacheLookup): Promise<CachedAltText | undefined>
+  set(key: string, value: CachedAltText, lookup?: CacheLookup): Promise<void>
 }
 
 /** What the cache key is made of. */
@@ -33,6 +56,8 @@ export interface CacheKeyInput {
   maxLength?: number | undefined
   /** `content`, `link` or `auto`, when the caller says. */
   purpose?: string | undefined
+  /** SHA-256 of the nearby text: given only when a run opts in to keying on it. */
+  contextHash?: string | undefined
 }
 
 const encoder = new TextEncoder()
@@ -48,7 +73,8 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 
 /**
  * The cache key of an image and its options: a SHA-256 hex string, safe as a file name. The
- * model is part of it as given (absent means "the API's default"); nearby text is not.
+ * model is part of it as given (absent means "the API's default"); nearby text is not, unless
+ * `contextHash` is given.
  */
 export async function cacheKey(input: CacheKeyInput): Promise<string> {
   const imageHash = input.imageHash ?? (await sha256Hex(input.bytes))
@@ -60,6 +86,8 @@ export async function cacheKey(input: CacheKeyInput): Promise<string> {
     input.maxLength ?? null,
     input.purpose ?? null,
   ]
+  // Appended only when given, so the keys of runs that do not opt in stay as they were.
+  if (input.contextHash !== undefined) parts.push(input.contextHash)
   return sha256Hex(encoder.encode(JSON.stringify(parts)))
 }
 

@@ -9,7 +9,13 @@
 import { AltTextError, isAltTextError } from './alttext-error.js'
 import { type Batcher, type BatcherOptions, createBatcher } from './batcher.js'
 import { type Budget, createBudget } from './budget.js'
-import { type AltTextCache, type CachedAltText, cacheKey, sha256Hex } from './cache.js'
+import {
+  type AltTextCache,
+  type CachedAltText,
+  type CacheLookup,
+  cacheKey,
+  sha256Hex,
+} from './cache.js'
 import type { AltTextClient, GenerateOptions } from './client.js'
 import { isFatalError } from './contract/fatal.js'
 import type { ImageInput } from './image.js'
@@ -38,6 +44,12 @@ export interface DescriberOptions {
   budget?: Budget | undefined
   /** Call nothing: answer from the cache, count what would be sent. Default false. */
   dryRun?: boolean | undefined
+  /**
+   * Make the nearby text (`context`) part of the cache key, so an edited paragraph describes its
+   * image again (and pays again). Default false: the image, language, model, maxLength and
+   * purpose decide, as the API's reuse does.
+   */
+  cacheByContext?: boolean | undefined
   /** Called after every image, and once when the run stops on a fatal error. */
   onProgress?: ((event: DescribeEvent) => void) | undefined
 }
@@ -173,8 +185,15 @@ export function createDescriber(options: DescriberOptions): Describer {
   }
 
   /** The first describe of a key: cache, dry run, budget, prepare, the API, the cache again. */
-  const first = async (key: string, input: DescribeInput, language: string): Promise<Outcome> => {
-    const hit = input.fresh ? undefined : await options.cache?.get(key).catch(() => undefined)
+  const first = async (
+    key: string,
+    lookup: CacheLookup,
+    input: DescribeInput,
+    language: string,
+  ): Promise<Outcome> => {
+    const hit = input.fresh
+      ? undefined
+      : await options.cache?.get(key, lookup).catch(() => undefined)
     if (hit) return { ...hit, status: 'cached', shared: false }
     if (options.dryRun) {
       if (!planned.has(key)) {
@@ -216,7 +235,7 @@ export function createDescriber(options: DescriberOptions): Describer {
       }
       if (flag(answer, 'decorative')) value.decorative = true
       // A cache that cannot write must not lose an answer already paid for.
-      await options.cache?.set(key, value).catch(() => undefined)
+      await options.cache?.set(key, value, lookup).catch(() => undefined)
       return { ...value, status: 'described', creditsUsed: spent, reused: flag(answer, 'reused') }
     } catch (error) {
       return failure(error)
@@ -275,6 +294,7 @@ export function createDescriber(options: DescriberOptions): Describer {
       if (fatal) return count(stopped())
       const language = input.language ?? 'en'
       let key: string
+      let lookup: CacheLookup
       try {
         if (input.bytes === undefined && typeof input.imageUrl !== 'string')
           throw new AltTextError({
@@ -285,20 +305,24 @@ export function createDescriber(options: DescriberOptions): Describer {
         const imageHash = await sha256Hex(
           input.bytes ?? encoder.encode(`url:${input.imageUrl as string}`),
         )
-        key = await cacheKey({
-          bytes: new Uint8Array(0),
-          imageHash,
+        lookup = {
+          // Only real image bytes have a content hash; a URL's key hash is not one.
+          imageHash: input.bytes === undefined ? undefined : imageHash,
           language,
           model: input.model,
           maxLength: input.maxLength,
           purpose: input.purpose,
-        })
+          contextHash: options.cacheByContext
+            ? await sha256Hex(encoder.encode(input.context ?? ''))
+            : undefined,
+        }
+        key = await cacheKey({ ...lookup, bytes: new Uint8Array(0), imageHash })
       } catch (error) {
         return count(failure(error))
       }
       const existing = inFlight.get(key)
       if (existing) return count(follow(await existing))
-      const promise = first(key, input, language)
+      const promise = first(key, lookup, input, language)
       inFlight.set(key, promise)
       const outcome = await promise
       // A budget skip or an abort is not remembered: an identical image later may still go.

@@ -11,6 +11,7 @@ export {
   type AltTextCache,
   type CachedAltText,
   type CacheKeyInput,
+  type CacheLookup,
   cacheKey,
   isCachedAltText,
   MemoryCache,

@@ -1,4 +1,18 @@
+export {
+  ALT_TEXT_FILE_NAME,
+  ALT_TEXT_FILE_VERSION,
+  type AltTextFileEntry,
+  AltTextFileEntrySchema,
+  type AltTextFileImages,
+  type AltTextFileProblem,
+  matchEntry,
+  type ParsedAltTextFile,
+  parseAltTextFile,
+  serializeAltTextFile,
+} from '../alt-text-file.js'
 export * from '../index.js'
+export { AltTextFile, type AltTextFileOptions } from './alt-text-cache.js'
+export { BuildCache, type BuildCacheOptions, createBuildCache } from './build-cache.js'
 export { resolveConfig } from './config.js'
 export { defaultCacheDir, FileCache, type FileCacheOptions } from './file-cache.js'
 export { type PreparedImage, type PrepareOptions, prepareImage } from './prepare-image.js'

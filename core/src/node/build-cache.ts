@@ -1,0 +1,89 @@
+/**
+ * The cache build-time tools use by default: the committed `alt-text.json` first (survives
+ * `npm ci` and CI runners), then `node_modules/.cache/alttextapi` as a second level (keeps images
+ * sent by URL, and new answers while `alt-text.json` has problems). A hit in the second level is
+ * copied into the committed file, so a project that had only the folder cache fills its
+ * `alt-text.json` on the next run without paying. Every new answer goes to both.
+ */
+import { resolve } from 'node:path'
+import { ALT_TEXT_FILE_NAME } from '../alt-text-file.js'
+import type { AltTextCache, CachedAltText, CacheLookup } from '../cache.js'
+import { AltTextFile } from './alt-text-cache.js'
+import { defaultCacheDir, FileCache } from './file-cache.js'
+
+/** Options of `createBuildCache`. */
+export interface BuildCacheOptions {
+  /** Project root: where `alt-text.json` and `node_modules/` are. Default the cwd. */
+  root?: string | undefined
+  /** The committed file: a path (relative to `root`), or `false` for none. Default `alt-text.json`. */
+  file?: string | false | undefined
+  /** Folder of the second level, or `false` for none. Default `<root>/node_modules/.cache/alttextapi`. */
+  dir?: string | false | undefined
+  /** Read only: a dry run or a check writes nothing. Default false. */
+  readOnly?: boolean | undefined
+}
+
+/** The two-level build cache; see the module comment. */
+export class BuildCache implements AltTextCache {
+  /** The committed file, when on. */
+  readonly file: AltTextFile | undefined
+  /** The folder cache, when on. */
+  readonly folder: FileCache | undefined
+  readonly #readOnly: boolean
+
+  constructor(options: BuildCacheOptions = {}) {
+    const root = resolve(options.root ?? process.cwd())
+    this.#readOnly = options.readOnly === true
+    this.file =
+      options.file === false
+        ? undefined
+        : new AltTextFile({
+            path: resolve(root, options.file ?? ALT_TEXT_FILE_NAME),
+            readOnly: this.#readOnly,
+          })
+    this.folder =
+      options.dir === false
+        ? undefined
+        : new FileCache({ dir: options.dir ? resolve(root, options.dir) : defaultCacheDir(root) })
+  }
+
+  /** The folder of the second level (page caches keep their pages under it). */
+  get dir(): string | undefined {
+    return this.folder?.dir
+  }
+
+  /** Problems of the committed file, each with its line (see `AltTextFile.problems`). */
+  async problems(): Promise<string[]> {
+    return (await this.file?.problems()) ?? []
+  }
+
+  /** Changes whenever the committed file's content at load time changes. */
+  async revision(): Promise<string> {
+    return (await this.file?.revision()) ?? ''
+  }
+
+  async get(key: string, lookup?: CacheLookup): Promise<CachedAltText | undefined> {
+    const committed = await this.file?.get(key, lookup).catch(() => undefined)
+    if (committed) return committed
+    const folder = await this.folder?.get(key)
+    // Promote: the committed file gets what only the folder had (no charge, survives CI).
+    if (folder && !this.#readOnly && lookup?.imageHash)
+      await this.file?.set(key, folder, lookup).catch(() => undefined)
+    return folder
+  }
+
+  async set(key: string, value: CachedAltText, lookup?: CacheLookup): Promise<void> {
+    const writes: Array<Promise<void> | undefined> = []
+    if (!this.#readOnly)
+      writes.push(this.file?.set(key, value, lookup), this.folder?.set(key, value))
+    // Both are tried; the first failure is reported (the describer ignores it, the answer stays).
+    const results = await Promise.allSettled(writes)
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed) throw failed.reason
+  }
+}
+
+/** Creates the default build-time cache (see `BuildCache`). */
+export function createBuildCache(options: BuildCacheOptions = {}): BuildCache {
+  return new BuildCache(options)
+}
