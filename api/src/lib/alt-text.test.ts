@@ -69,6 +69,22 @@ describe('finishAltText', () => {
     expect(finish('1 < 2 > 0')).not.toMatch(/[<>]/)
   })
 
+  it('decodes or removes every entity, with or without its semicolon', () => {
+    expect(finish('Fish &amp chips')).toBe('Fish & chips')
+    expect(finish('A cat &lt;b&gt bold&lt/b&gt on a mat')).toBe('A cat bold on a mat')
+    expect(finish('A cat &#60script&#62alert(1)&#60/script&#62 naps')).not.toMatch(/[<>]|script/)
+    expect(finish('A caf&eacute with a view&hellip')).toBe('A café with a view…')
+    expect(finish('Logo &copy 2024, &#x41;&#66;C')).toBe('Logo © 2024, ABC')
+    expect(finish('A red &bogus; bicycle &#; &#x;')).toBe('A red bicycle')
+    expect(finish('Fish &amp;amp; chips')).toBe('Fish & chips')
+    expect(finish('Nul &#0; byte')).toBe('Nul byte')
+    // A bare ampersand in a name is text, not an entity.
+    expect(finish('The AT&T and R&D buildings')).toBe('The AT&T and R&D buildings')
+    for (const raw of ['&amp', '&lt;b&gt;x', '&nbsp&nbsp', 'x &quot y &apos z']) {
+      expect(finish(raw)).not.toMatch(/&[a-z#][a-z0-9]*;?/i)
+    }
+  })
+
   it('strips Markdown', () => {
     expect(finish('**A red bicycle** against a _brick_ wall')).toBe(
       'A red bicycle against a brick wall',

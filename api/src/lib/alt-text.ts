@@ -5,22 +5,14 @@
  * A pure function, so it can be tested exhaustively.
  */
 
+import { decodeHTML, decodeHTMLStrict } from 'entities'
+
 /** Options of `finishAltText`. */
 export interface FinishOptions {
   /** Most characters (code points) of the result. */
   maxLength: number
   /** BCP 47 tag of the requested language; English gets a few extra clean-ups. */
   language?: string
-}
-
-const ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-  '#39': "'",
 }
 
 /** Opening → closing quote pairs a model may wrap its answer in. */
@@ -81,19 +73,31 @@ const SENTENCE_END = /[.!?…。！？]$/u
 
 const codePoints = (text: string) => Array.from(text)
 
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]+|#39);/gi, (whole, name: string) => {
-    const lower = name.toLowerCase()
-    if (lower.startsWith('#x')) return safeChar(Number.parseInt(lower.slice(2), 16)) ?? whole
-    if (lower.startsWith('#')) return safeChar(Number.parseInt(lower.slice(1), 10)) ?? whole
-    return ENTITIES[lower] ?? whole
-  })
-}
+/** `&name` not followed by `;` (nor by more of a name): a candidate for an entity missing its `;`. */
+const UNTERMINATED_NAME = /&([a-z][a-z0-9]{1,31})(?![a-z0-9;])/gi
+/** What still has the shape of a character reference after decoding: not one, so it goes. */
+const LEFTOVER_REFERENCE = /&(?:#x[0-9a-f]*;?|#\d*;?|[a-z][a-z0-9]{1,31};)/gi
 
-function safeChar(code: number): string | undefined {
-  if (!Number.isFinite(code) || code < 32 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
-    return undefined
-  return String.fromCodePoint(code)
+/**
+ * Decodes every HTML character reference with the `entities` package (the HTML spec's full
+ * table, numeric references, and the legacy names browsers accept without `;`, such as `&amp` or
+ * `&lt`). A known name written without its `;` (`&hellip`) is completed and decoded too, and
+ * whatever is still shaped like a reference afterwards (`&foo;`, `&#;`) is removed: no entity
+ * survives into alt text. Words with a bare `&` ("AT&T", "R&D") are left alone.
+ */
+function decodeEntities(input: string): string {
+  let text = input
+  // Encoded more than once (`&amp;lt;`): decoded until nothing changes (a few rounds at most).
+  for (let round = 0; round < 8; round++) {
+    const completed = text.replace(UNTERMINATED_NAME, (whole, name: string) =>
+      decodeHTMLStrict(`&${name};`) === `&${name};` ? whole : `&${name};`,
+    )
+    const decoded = decodeHTML(completed)
+    if (decoded === text) break
+    text = decoded
+  }
+  // U+FFFD is what a reference to NUL or a surrogate decodes to: not a character of the answer.
+  return text.replace(LEFTOVER_REFERENCE, ' ').replace(/\uFFFD/g, ' ')
 }
 
 /** Removes HTML and Markdown, leaving the words. */
