@@ -1,0 +1,175 @@
+/**
+ * Describing the images a tree needs described, through the run of `@alttextapi/rehype` (core's
+ * `createDescriber` underneath: concurrency, dedupe, cache, budget, batches, the fatal stop), and
+ * reporting on the file the way the rehype plugin does: one message per problem, with its place,
+ * and one `file.fail` for a fatal answer.
+ */
+import { formatContext, toLanguageTag } from '@alttextapi/core'
+import { displaySource, sanitizeForTerminal } from '@alttextapi/core/node'
+import {
+  type AltTextRun,
+  DEFAULTS,
+  emptyStats,
+  ImageLoadError,
+  type LoadedImage,
+  loadImage,
+} from '@alttextapi/rehype'
+import type { VFile } from 'vfile'
+import type { MarkdownImage } from './find-images.js'
+import type { Options } from './options.js'
+import type { MarkdownAltText, MarkdownImageResult } from './results.js'
+
+const SOURCE = 'alttextapi'
+
+/** Shown when the API answers "decorative": this plugin never writes that for the author. */
+export const DECORATIVE_HINT =
+  'the API suggests this image is decorative: if it is, write it as <img src="…" alt=""> (never done for you)'
+
+/** What `describeImages` needs besides the run. */
+export interface DescribeSettings {
+  /** The document's language (front matter), else the options', else `en`. */
+  language: string
+  context: Options['context']
+  overwrite: boolean
+}
+
+async function describeOne(
+  image: MarkdownImage,
+  run: AltTextRun,
+  file: VFile,
+  settings: DescribeSettings,
+): Promise<MarkdownImageResult> {
+  const { options } = run
+  const stopped = run.fatal
+  if (stopped) return { image, status: 'stopped', reason: stopped.message }
+  const filters = (list: unknown) => (Array.isArray(list) ? list : [list])
+  const matches = (filter: unknown) =>
+    filters(filter).some((f) =>
+      typeof f === 'string'
+        ? image.src.includes(f)
+        : f instanceof RegExp
+          ? f.test(image.src)
+          : typeof f === 'function' && f(image.src, file),
+    )
+  if (options.include !== undefined && !matches(options.include))
+    return { image, status: 'skipped', reason: 'not included' }
+  if (options.exclude !== undefined && matches(options.exclude))
+    return { image, status: 'skipped', reason: 'excluded' }
+  let loaded: LoadedImage
+  try {
+    const remote = options.remoteImages ?? DEFAULTS.remoteImages
+    loaded = await run.io(() =>
+      loadImage(image.src, file, {
+        publicDir: options.publicDir ?? process.cwd(),
+        root: options.root ?? process.cwd(),
+        basePath: '/',
+        // A dry run reaches nothing: remote images are counted by their URL, not downloaded.
+        remoteImages: run.dryRun && remote === 'download' ? 'url' : remote,
+        fetchTimeoutMs: options.fetchTimeoutMs ?? DEFAULTS.fetchTimeoutMs,
+        maxImageBytes: options.maxImageBytes ?? DEFAULTS.maxImageBytes,
+        fetch: run.download,
+        resolveImage: options.resolveImage,
+      }),
+    )
+  } catch (error) {
+    const reason =
+      error instanceof ImageLoadError ? error.message : `Could not read image: ${error}`
+    return { image, status: 'failed', reason }
+  }
+  if (loaded.kind === 'skip') return { image, status: 'skipped', reason: loaded.reason }
+  const option = settings.context ?? true
+  const context =
+    option === false
+      ? undefined
+      : typeof option === 'function'
+        ? option(image.context, file)
+        : formatContext(image.context)
+  const outcome = await run.describe({
+    bytes: loaded.kind === 'bytes' ? loaded.bytes : undefined,
+    url: loaded.kind === 'url' ? loaded.url : undefined,
+    language: settings.language,
+    context,
+  })
+  if (outcome.status === 'cached' && run.dryRun) return { image, status: 'cached' }
+  if (outcome.status === 'described' || outcome.status === 'cached') {
+    const altText = outcome.altText.replace(/\s+/g, ' ').trim()
+    if (!altText) return { image, status: 'skipped', reason: DECORATIVE_HINT }
+    return { image, status: outcome.status, altText }
+  }
+  return { image, status: outcome.status, reason: 'reason' in outcome ? outcome.reason : undefined }
+}
+
+/** True when the image is to be described under the settings. */
+export function wanted(image: MarkdownImage, overwrite: boolean): boolean {
+  return image.state === 'missing' || (overwrite && image.state === 'present')
+}
+
+/** The document language: front matter, else the option, else `en`. */
+export function documentLanguage(frontMatter: string | undefined, option: string | undefined) {
+  return toLanguageTag(frontMatter) ?? toLanguageTag(option) ?? DEFAULTS.language
+}
+
+/**
+ * Describes `images` (those `wanted`), reports on `file` and returns what happened; sets
+ * `file.data.markdownAltText`. A fatal answer is one `file.fail` (one message with
+ * `failOnError: false`); with `failOnError: true` the first failure fails the file too.
+ */
+export async function describeImages(
+  images: MarkdownImage[],
+  run: AltTextRun,
+  file: VFile,
+  settings: DescribeSettings,
+): Promise<MarkdownAltText> {
+  const stats = emptyStats()
+  const todo = images.filter((image) => wanted(image, settings.overwrite))
+  const results = await Promise.all(todo.map((image) => describeOne(image, run, file, settings)))
+  for (const result of results) {
+    stats.images++
+    run.stats.images++
+    stats[result.status]++
+    run.stats[result.status]++
+    const label = result.image.src ? ` (${displaySource(result.image.src)})` : ''
+    const place = { place: result.image.position, source: SOURCE }
+    const reason = result.reason ?? ''
+    if (result.status === 'failed') {
+      file.message(sanitizeForTerminal(`Could not describe image${label}: ${reason}`), {
+        ...place,
+        ruleId: 'failed',
+      })
+    } else if (result.status === 'skipped' && reason === 'dry run') {
+      file.info(`Image without alt text${label}: would be described`, {
+        ...place,
+        ruleId: 'dry-run',
+      })
+    } else if (result.status === 'skipped' && reason === DECORATIVE_HINT) {
+      file.info(sanitizeForTerminal(`Image left without alt text${label}: ${reason}`), {
+        ...place,
+        ruleId: 'decorative',
+      })
+    } else if (result.status === 'skipped' && !/^(not included|excluded)$/.test(reason)) {
+      file.message(sanitizeForTerminal(`Image left without alt text${label}: ${reason}`), {
+        ...place,
+        ruleId: 'skipped',
+      })
+    }
+  }
+  const data: MarkdownAltText = { stats, images: results }
+  file.data.markdownAltText = data
+  const fatal = results.some((r) => r.status === 'stopped') ? run.fatal : undefined
+  if (fatal) {
+    const message = sanitizeForTerminal(`Stopped: ${fatal.message}`)
+    const where = { source: SOURCE, ruleId: 'fatal' }
+    if (run.options.failOnError === false) file.message(message, where)
+    else file.fail(message, where)
+  }
+  const failure = results.find((r) => r.status === 'failed')
+  if (run.options.failOnError && failure) {
+    file.fail(
+      sanitizeForTerminal(
+        `Could not describe image (${displaySource(failure.image.src)}): ${failure.reason}`,
+      ),
+      { place: failure.image.position, source: SOURCE, ruleId: 'failed' },
+    )
+  }
+  return data
+}
