@@ -19,6 +19,7 @@ import { listen, readBody, sendJson } from './http.js'
  * @property {number} expires_at
  * @property {boolean} livemode
  * @property {any[]} line_items the line items as sent (Stripe expands them only on request)
+ * @property {string | null} payment_intent set when the session is paid (Stripe: `pi_…`)
  */
 
 /**
@@ -72,8 +73,10 @@ const stripeError = (res, status, type, message, extra = {}) =>
  * key like Stripe does (401 otherwise) and validates what a payment-mode session needs.
  *
  * Control routes under `/__fake/` let tests that run elsewhere (inside workerd) drive it over HTTP:
- * `POST /__fake/events` with `{type, sessionId, paymentStatus?}` completes/expires the session and
- * answers the event Stripe would send (unsigned: tests sign it with the SDK); `POST /__fake/fail`
+ * `POST /__fake/events` with `{type, sessionId, paymentStatus?, amount?}` completes/expires the
+ * session and answers the event Stripe would send (unsigned: tests sign it with the SDK); a paid
+ * session gets a `payment_intent`, and `charge.refunded` / `charge.dispute.created` answer the
+ * session's Charge refunded by `amount` (in total) or a Dispute of `amount` (default: all of it); `POST /__fake/fail`
  * with `{count, status}` makes the next API calls fail; `GET /__fake/calls` lists the calls.
  * @param {{ secretKey?: string }} [options]
  */
@@ -93,8 +96,9 @@ export async function startFakeStripe(options = {}) {
    * @param {string} type e.g. checkout.session.completed, checkout.session.async_payment_succeeded
    * @param {string} sessionId
    * @param {'paid' | 'unpaid'} [paymentStatus] for checkout.session.completed (default paid)
+   * @param {number} [amount] for charge.refunded (refunded in total) and charge.dispute.created
    */
-  function event(type, sessionId, paymentStatus) {
+  function event(type, sessionId, paymentStatus, amount) {
     const session = sessions.get(sessionId)
     if (!session) return undefined
     if (type === 'checkout.session.completed') {
@@ -106,6 +110,32 @@ export async function startFakeStripe(options = {}) {
     } else if (type === 'checkout.session.expired') {
       session.status = 'expired'
     }
+    if (session.payment_status === 'paid') session.payment_intent ??= id('pi')
+    /** @type {Record<string, unknown>} */
+    let object = { ...session, url: session.status === 'open' ? session.url : null }
+    if (type === 'charge.refunded') {
+      // The session's charge, refunded by `amount` in total (default: all of it).
+      const refunded = amount ?? session.amount_total
+      object = {
+        id: `ch_${session.payment_intent?.slice(3)}`,
+        object: 'charge',
+        amount: session.amount_total,
+        amount_refunded: refunded,
+        refunded: refunded >= session.amount_total,
+        currency: session.currency,
+        payment_intent: session.payment_intent,
+      }
+    } else if (type === 'charge.dispute.created') {
+      object = {
+        id: id('dp'),
+        object: 'dispute',
+        amount: amount ?? session.amount_total,
+        currency: session.currency,
+        charge: `ch_${session.payment_intent?.slice(3)}`,
+        payment_intent: session.payment_intent,
+        status: 'needs_response',
+      }
+    }
     return {
       id: id('evt'),
       object: 'event',
@@ -115,7 +145,7 @@ export async function startFakeStripe(options = {}) {
       pending_webhooks: 1,
       request: { id: null, idempotency_key: null },
       type,
-      data: { object: { ...session, url: session.status === 'open' ? session.url : null } },
+      data: { object },
     }
   }
 
@@ -126,7 +156,7 @@ export async function startFakeStripe(options = {}) {
     if (url.pathname.startsWith('/__fake/')) {
       const body = raw ? JSON.parse(raw) : {}
       if (req.method === 'POST' && url.pathname === '/__fake/events') {
-        const made = event(body.type, body.sessionId, body.paymentStatus)
+        const made = event(body.type, body.sessionId, body.paymentStatus, body.amount)
         return made ? sendJson(res, 200, made) : sendJson(res, 404, { error: 'no such session' })
       }
       if (req.method === 'POST' && url.pathname === '/__fake/fail') {
@@ -242,6 +272,7 @@ export async function startFakeStripe(options = {}) {
         expires_at: Number(params.expires_at ?? now + 24 * 3600),
         livemode: false,
         line_items: items,
+        payment_intent: null,
       }
       sessions.set(sessionId, session)
       return answer(200, session)
