@@ -132,8 +132,8 @@ export const rateLimits = sqliteTable('rate_limits', {
 /**
  * Idempotency-Key claims of generation requests (kept 24 h, then the retention job deletes them).
  * One row per account and key: only hashes of the key and of the canonical request, the usage id
- * (or batch run id) of the attempt holding the key, and its state. Never an image, a URL or alt
- * text: a replay reads those from the usage row (where an objection keeps them out).
+ * (or batch run id) of the attempt holding the key, its state, and its answer once done (for
+ * 24 h, so that a retry gets it again). Never an image or its URL.
  */
 export const idempotencyKeys = sqliteTable(
   'idempotency_keys',
@@ -149,8 +149,14 @@ export const idempotencyKeys = sqliteTable(
     status: text('status').notNull(),
     /** The usage id (= ledger reference) of the attempt, or the run id of a batch. */
     reference: text('reference').notNull(),
-    /** Free re-descriptions of a completed request whose alt text was not kept (objection). */
+    /** Unused since answers are kept in `answer` (kept so the migration only adds). */
     redescribed: integer('redescribed').notNull().default(0),
+    /**
+     * The completed answer as JSON (alt text, language, model, credits, reused), so a retry with
+     * the key is answered again without a model call, also with history off. Gone with the
+     * claim after 24 h.
+     */
+    answer: text('answer'),
     createdAt: integer('created_at').notNull(),
     /** Last sign of life of the attempt (claim, batch item claims). */
     updatedAt: integer('updated_at').notNull(),
@@ -158,5 +164,33 @@ export const idempotencyKeys = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.userId, t.keyHash] }),
     index('idempotency_keys_created_idx').on(t.createdAt),
+  ],
+)
+
+/**
+ * Descriptions kept for reuse (never pay twice): per account, the SHA-256 of the image bytes and
+ * of the options that shape a description → the alt text. Never the image, never its URL. Only
+ * written while `store_history` is on; erasure and an objection delete an account's rows; the
+ * retention job deletes rows older than the reuse window (lib/reuse.ts).
+ */
+export const reuse = sqliteTable(
+  'reuse',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** SHA-256 of [image SHA-256, language, model, maxLength, context when opted in…]. */
+    reuseHash: text('reuse_hash').notNull(),
+    altText: text('alt_text').notNull(),
+    /** The model that wrote it (a fallback of the requested one, maybe). */
+    model: text('model').notNull(),
+    language: text('language').notNull(),
+    /** The usage id of the charged description. */
+    usageId: text('usage_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.reuseHash] }),
+    index('reuse_created_idx').on(t.createdAt),
   ],
 )
