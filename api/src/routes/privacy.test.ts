@@ -131,7 +131,9 @@ const NOT_ABOUT_A_USER: Record<string, string> = {
  */
 const TRANSIENT_NOT_EXPORTED: Record<string, string> = {
   idempotency_keys:
-    'Idempotency-Key claims: hashes of the key and request, the usage id, a state; kept 24 h',
+    'Idempotency-Key claims: hashes of the key and request, the usage id, a state and the answer (the usage row holds it); kept 24 h',
+  reuse:
+    'Descriptions kept for reuse: a hash of the image bytes and options, and the alt text, model, language and usage id of a usage row the export holds',
 }
 
 /** Where the rows of each user-related table appear in the export. */
