@@ -12,13 +12,19 @@
  * Line breaks become spaces (alt text is one line).
  */
 export function escapeMarkdownAlt(text: string): string {
-  return text
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/[\\[\]*_`<>&{}~|^$!]/g, (c) => `\\${c}`)
+  return oneLine(text).replace(/[\\[\]*_`<>&{}~|^$!]/g, (c) => `\\${c}`)
+}
+
+/** C0 controls other than white space, and DEL. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROLS = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/g
+
+/** Control characters dropped, white space runs as one space, trimmed. */
+function oneLine(text: string): string {
+  return text.replace(CONTROLS, '').replace(/\s+/g, ' ').trim()
 }
 
 /** Text for a double-quoted JSX attribute value in MDX (character references are decoded). */
 export function escapeJsxAttribute(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().replace(/&/g, '&amp;').replace(/"/g, '&quot;')
+  return oneLine(text).replace(/&/g, '&amp;').replace(/"/g, '&quot;')
 }
