@@ -605,3 +605,95 @@ export function ledgerErasureStatement(db: D1Database, userId: string): D1Prepar
     )
     .bind(userId)
 }
+
+// Stripe reversals ------------------------------------------------------------------------------
+// (helper-owned block: refunds and disputes of purchases; the webhook in fulfilment.ts calls it)
+
+/** What one reversal event asks: take back credits of a purchase, up to a total. */
+export interface ReversalOrder {
+  /** The purchase (paid) whose credits are taken back. */
+  purchaseId: string
+  /**
+   * How many of the purchase's credits are reversed in total once this event applies (Stripe
+   * reports refunds cumulatively), at most the pack's credits. What earlier events took, or
+   * found missing, counts towards it, so a partial refund followed by a full one or a dispute
+   * after a refund never takes the same credit twice.
+   */
+  target: number
+  /** The Stripe event id and type, recorded in the same batch (exactly once per event). */
+  eventId: string
+  eventType: string
+  at: number
+}
+
+/** What a reversal did. */
+export interface ReversalResult {
+  /** Credits removed from the balance by this event. */
+  taken: number
+  /** Credits of the purchase reversed so far, this event included. */
+  reversed: number
+  /** Credits owed back that the balance no longer had, so far (recorded, not collected). */
+  shortfall: number
+  /** False when the event had been processed before (nothing changed). */
+  applied: boolean
+}
+
+/**
+ * Takes back the credits of a refunded or disputed purchase in one atomic batch: a ledger row
+ * (`adjustment`, referencing the purchase) of minus what is still owed, bounded by the balance
+ * (never below zero); the balance; the purchase's `credits_reversed` and `reversal_shortfall`
+ * (what was owed but already spent); and the event id, so a redelivery changes nothing. Every
+ * statement is guarded by "this event is not recorded yet" and re-reads the balance inside the
+ * batch, so a generation racing the reversal cannot make it overdraw.
+ */
+export async function reversePurchase(
+  db: D1Database,
+  order: ReversalOrder,
+): Promise<ReversalResult> {
+  const ledgerId = newId('led')
+  const fresh = 'NOT EXISTS (SELECT 1 FROM stripe_events WHERE id = ?3)'
+  const owed = '(?2 - p.credits_reversed - p.reversal_shortfall)'
+  const owedHere = '(?2 - credits_reversed - reversal_shortfall)'
+  const statements = [
+    // No row when nothing is owed or the balance is 0: a ledger row records a change.
+    db
+      .prepare(
+        `INSERT INTO ledger (id, user_id, delta, reason, reference, balance_after, created_at)
+         SELECT ?1, u.id, -MIN(u.credits, ${owed}), 'adjustment', p.id, u.credits - MIN(u.credits, ${owed}), ?5
+         FROM purchases p JOIN users u ON u.id = p.user_id
+         WHERE p.id = ?4 AND ${owed} > 0 AND u.credits > 0 AND ${fresh}`,
+      )
+      .bind(ledgerId, order.target, order.eventId, order.purchaseId, order.at),
+    db
+      .prepare(
+        `UPDATE users SET credits = credits + (SELECT delta FROM ledger WHERE id = ?1)
+         WHERE id = (SELECT user_id FROM ledger WHERE id = ?1)`,
+      )
+      .bind(ledgerId),
+    db
+      .prepare(
+        `UPDATE purchases SET
+           reversal_shortfall = reversal_shortfall + ${owedHere}
+             + COALESCE((SELECT delta FROM ledger WHERE id = ?1), 0),
+           credits_reversed = credits_reversed
+             - COALESCE((SELECT delta FROM ledger WHERE id = ?1), 0)
+         WHERE id = ?4 AND ${owedHere} > 0 AND ${fresh}
+         RETURNING -COALESCE((SELECT delta FROM ledger WHERE id = ?1), 0) AS taken,
+           credits_reversed AS reversed, reversal_shortfall AS shortfall`,
+      )
+      .bind(ledgerId, order.target, order.eventId, order.purchaseId),
+    db
+      .prepare('INSERT OR IGNORE INTO stripe_events (id, type, received_at) VALUES (?, ?, ?)')
+      .bind(order.eventId, order.eventType, order.at),
+  ]
+  const results = await db.batch<{ taken: number; reversed: number; shortfall: number }>(
+    statements,
+  )
+  const row = results[2]?.results[0]
+  return {
+    taken: row?.taken ?? 0,
+    reversed: row?.reversed ?? 0,
+    shortfall: row?.shortfall ?? 0,
+    applied: (results[3]?.meta.changes ?? 0) === 1,
+  }
+}

@@ -10,7 +10,8 @@
  * every later one finds nothing pending.
  */
 import type Stripe from 'stripe'
-import { creditStatements } from './credits.js'
+import * as v from 'valibot'
+import { creditStatements, reversePurchase } from './credits.js'
 
 /** What a webhook delivery did (answered to Stripe, which shows it in the dashboard's log). */
 export type FulfilmentOutcome =
@@ -20,6 +21,8 @@ export type FulfilmentOutcome =
   | 'unknown_session'
   | 'account_erased'
   | 'expired'
+  | 'reversed'
+  | 'unknown_payment'
   | 'ignored'
 
 interface PurchaseRow {
@@ -34,12 +37,51 @@ const CREDITING_EVENTS = new Set([
   'checkout.session.async_payment_succeeded',
 ])
 
+const REVERSING_EVENTS = new Set(['charge.refunded', 'charge.dispute.created'])
+
+const stripeId = v.pipe(v.string(), v.minLength(1), v.maxLength(255))
+/** A PaymentIntent reference: its id, or the expanded object. */
+const paymentIntentRef = v.nullish(v.union([stripeId, v.looseObject({ id: stripeId })]))
+const amount = v.pipe(v.number(), v.integer(), v.minValue(0))
+
+/**
+ * The parts of an event this API reads, by type: a signed event without them (`{}`, a missing
+ * object id) is malformed, and answered 400 instead of failing somewhere inside.
+ */
+const EVENT_SHAPE = v.looseObject({
+  id: stripeId,
+  type: v.pipe(v.string(), v.minLength(1)),
+  data: v.looseObject({ object: v.looseObject({ id: stripeId }) }),
+})
+const OBJECT_SHAPES: Record<string, v.GenericSchema> = {
+  'charge.refunded': v.looseObject({
+    amount,
+    amount_refunded: amount,
+    payment_intent: paymentIntentRef,
+  }),
+  'charge.dispute.created': v.looseObject({ amount, payment_intent: paymentIntentRef }),
+}
+
+/** Whether a verified event has what its type needs; the problems, when not. */
+export function malformedEvent(event: unknown): string | undefined {
+  const base = v.safeParse(EVENT_SHAPE, event)
+  if (!base.success) return v.summarize(base.issues)
+  const objectShape = OBJECT_SHAPES[base.output.type]
+  if (!objectShape) return undefined
+  const object = v.safeParse(objectShape, base.output.data.object)
+  return object.success ? undefined : v.summarize(object.issues)
+}
+
+const paymentIntentId = (ref: unknown): string | undefined =>
+  typeof ref === 'string' ? ref : (ref as { id?: string } | null | undefined)?.id
+
 /** Applies one verified Stripe event. Throws on database failure (the webhook then answers 5xx). */
 export async function fulfilCheckoutEvent(
   db: D1Database,
   event: Stripe.Event,
   now = Date.now(),
 ): Promise<FulfilmentOutcome> {
+  if (REVERSING_EVENTS.has(event.type)) return reverseEvent(db, event, now)
   const recordEvent = db
     .prepare('INSERT OR IGNORE INTO stripe_events (id, type, received_at) VALUES (?, ?, ?)')
     .bind(event.id, event.type, now)
@@ -90,11 +132,12 @@ export async function fulfilCheckoutEvent(
     return 'already_processed'
   }
 
+  // The PaymentIntent links later refunds and disputes (which name the charge's) to the purchase.
   const markPaid = db
     .prepare(
-      "UPDATE purchases SET status = 'paid', paid_at = ? WHERE id = ? AND status = 'pending'",
+      "UPDATE purchases SET status = 'paid', paid_at = ?, payment_intent = ? WHERE id = ? AND status = 'pending'",
     )
-    .bind(now, purchase.id)
+    .bind(now, paymentIntentId(session.payment_intent) ?? null, purchase.id)
   if (!purchase.user_id) {
     // The account was erased after checkout: the payment is recorded, there is nobody to credit.
     await db.batch([recordEvent, markPaid])
@@ -116,4 +159,69 @@ export async function fulfilCheckoutEvent(
   const [, inserted] = await db.batch([recordEvent, statements[0], statements[1], markPaid])
   // The ledger INSERT returns the new balance when it applied, and no row when it did not.
   return inserted?.results.length === 1 ? 'credited' : 'already_processed'
+}
+
+/**
+ * A refund (`charge.refunded`, cumulative `amount_refunded`) or a dispute
+ * (`charge.dispute.created`, its `amount`) of a purchase's payment takes back the credits that
+ * part of the payment bought, rounded up, at most the pack. The balance never goes below zero:
+ * what was already spent is recorded on the purchase as `reversal_shortfall` and logged, not
+ * collected later (see the API README, Billing).
+ */
+async function reverseEvent(
+  db: D1Database,
+  event: Stripe.Event,
+  now: number,
+): Promise<FulfilmentOutcome> {
+  const object = event.data.object as unknown as {
+    amount: number
+    amount_refunded?: number
+    payment_intent?: unknown
+  }
+  const intent = paymentIntentId(object.payment_intent)
+  const recordEvent = db
+    .prepare('INSERT OR IGNORE INTO stripe_events (id, type, received_at) VALUES (?, ?, ?)')
+    .bind(event.id, event.type, now)
+  const purchase = intent
+    ? await db
+        .prepare(
+          "SELECT id, credits, amount FROM purchases WHERE payment_intent = ? AND status = 'paid'",
+        )
+        .bind(intent)
+        .first<{ id: string; credits: number; amount: number }>()
+    : null
+  if (!purchase) {
+    // A payment this API did not take (another integration on the account): acknowledged.
+    await recordEvent.run()
+    return 'unknown_payment'
+  }
+  const reversedAmount =
+    event.type === 'charge.refunded' ? (object.amount_refunded ?? 0) : object.amount
+  // The charge's own amount is what was paid; a refund of part of it reverses that part.
+  const paid =
+    event.type === 'charge.refunded' && object.amount > 0 ? object.amount : purchase.amount
+  const target = Math.min(
+    purchase.credits,
+    Math.ceil((purchase.credits * reversedAmount) / Math.max(1, paid)),
+  )
+  const result = await reversePurchase(db, {
+    purchaseId: purchase.id,
+    target,
+    eventId: event.id,
+    eventType: event.type,
+    at: now,
+  })
+  if (!result.applied) return 'already_processed'
+  if (result.shortfall > 0) {
+    console.warn(
+      JSON.stringify({
+        level: 'warn',
+        msg: 'reversal exceeds balance',
+        event: event.id,
+        purchase: purchase.id,
+        shortfall: result.shortfall,
+      }),
+    )
+  }
+  return 'reversed'
 }

@@ -1,7 +1,6 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import {
-  type CheckoutResponse,
   CheckoutStatus,
   type CheckoutStatus as CheckoutStatusBody,
   type PackList,
@@ -9,15 +8,8 @@ import {
 import Stripe from 'stripe'
 import * as v from 'valibot'
 import { describe, expect, inject, it } from 'vitest'
-import {
-  api,
-  BASE,
-  expectError,
-  expectLedgerInvariant,
-  json,
-  type SignedUp,
-  signup,
-} from '../../test/helpers.js'
+import { api, BASE, expectError, expectLedgerInvariant, json, signup } from '../../test/helpers.js'
+import { checkout, deliver, stripeEvent } from '../../test/stripe.js'
 import worker from '../index.js'
 import { runRetention } from '../scheduled.js'
 
@@ -35,45 +27,6 @@ interface FakeSession {
   success_url: string
   cancel_url: string
   line_items: Array<{ quantity: string; price_data: Record<string, unknown> }>
-}
-
-/** Asks the fake Stripe for the event it would send about a session (and applies it there). */
-async function stripeEvent(
-  type: string,
-  sessionId: string,
-  paymentStatus?: 'paid' | 'unpaid',
-): Promise<string> {
-  const res = await fetch(`${stripeUrl}/__fake/events`, {
-    method: 'POST',
-    body: JSON.stringify({ type, sessionId, paymentStatus }),
-  })
-  expect(res.status).toBe(200)
-  return res.text()
-}
-
-/** Delivers a payload to the webhook, signed with the SDK's test helper. */
-async function deliver(
-  payload: string,
-  options: { secret?: string; timestamp?: number; signature?: string | null } = {},
-): Promise<Response> {
-  const signature =
-    options.signature === undefined
-      ? await Stripe.webhooks.generateTestHeaderStringAsync({
-          payload,
-          secret: options.secret ?? WEBHOOK_SECRET,
-          timestamp: options.timestamp,
-          cryptoProvider: crypto,
-        })
-      : options.signature
-  const headers: Record<string, string> = { 'content-type': 'application/json' }
-  if (signature !== null) headers['stripe-signature'] = signature
-  return api('/v1/billing/webhook', { method: 'POST', body: payload, headers })
-}
-
-async function checkout(account: SignedUp, packId = 'pack_500'): Promise<CheckoutResponse> {
-  const res = await api('/v1/billing/checkout', { json: { packId }, token: account.token })
-  expect(res.status, await res.clone().text()).toBe(200)
-  return json<CheckoutResponse>(res)
 }
 
 async function balance(userId: string): Promise<number | undefined> {

@@ -4,7 +4,7 @@ import Stripe from 'stripe'
 import { ApiError } from '../errors.js'
 import { readBytes, readJson } from '../lib/body.js'
 import { newId } from '../lib/crypto.js'
-import { fulfilCheckoutEvent } from '../lib/fulfilment.js'
+import { fulfilCheckoutEvent, malformedEvent } from '../lib/fulfilment.js'
 import { findPack, PACKS } from '../lib/packs.js'
 import { hit } from '../lib/rate-limit.js'
 import { componentRef, describe } from '../lib/route-doc.js'
@@ -65,7 +65,7 @@ const getCheckoutSessionIdDoc = describe({
 const postWebhookDoc = describe({
   summary: 'Stripe webhook',
   description:
-    'Receives Stripe events signed with STRIPE_WEBHOOK_SECRET. checkout.session.completed (when paid) and checkout.session.async_payment_succeeded credit the pack exactly once; other events are acknowledged and ignored.',
+    'Receives Stripe events signed with STRIPE_WEBHOOK_SECRET. checkout.session.completed (when paid) and checkout.session.async_payment_succeeded credit the pack exactly once; charge.refunded and charge.dispute.created take back the credits the refunded or disputed part paid for, exactly once (never below a zero balance: what was spent is recorded as a shortfall); other events are acknowledged and ignored. A signed event without the fields its type needs answers 400.',
   tag: 'Billing',
   auth: ['stripe'],
   requestBody: {
@@ -80,13 +80,18 @@ const postWebhookDoc = describe({
             type: {
               type: 'string',
               description:
-                'checkout.session.completed and checkout.session.async_payment_succeeded are acted on',
+                'checkout.session.completed, checkout.session.async_payment_succeeded, checkout.session.expired, charge.refunded and charge.dispute.created are acted on',
             },
             data: {
               type: 'object',
               required: ['object'],
               properties: {
-                object: { type: 'object', description: 'The Checkout Session of the event' },
+                object: {
+                  type: 'object',
+                  required: ['id'],
+                  properties: { id: { type: 'string' } },
+                  description: 'The Checkout Session, Charge or Dispute of the event',
+                },
               },
             },
           },
@@ -217,6 +222,20 @@ export const billing = new Hono<AppEnv>()
       )
     } catch {
       throw new ApiError('invalid_request', 'The Stripe signature is not valid for this body.')
+    }
+    // Correctly signed but not an event we can read (`{}`, a missing object id): the sender's
+    // problem, answered 400 and logged, never a 500 from deeper down.
+    const problem = malformedEvent(event)
+    if (problem) {
+      console.warn(
+        JSON.stringify({
+          level: 'warn',
+          msg: 'malformed stripe event',
+          event: typeof event?.id === 'string' ? event.id.slice(0, 100) : null,
+          problem: problem.slice(0, 300),
+        }),
+      )
+      throw new ApiError('invalid_request', 'The event is signed but malformed: ' + problem)
     }
     const outcome = await fulfilCheckoutEvent(c.env.DB, event)
     return c.json({ received: true, outcome })
