@@ -15,6 +15,7 @@
  * file — a tool must not throw away text someone edited by hand.
  */
 import { createHash, randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import {
@@ -82,6 +83,18 @@ export class AltTextFile implements AltTextCache {
   async revision(): Promise<string> {
     await this.load()
     return this.#revision
+  }
+
+  /**
+   * The same as `revision()`, read now and synchronously (for callers that key on the file
+   * before any await, e.g. a page cache built in a constructor).
+   */
+  revisionSync(): string {
+    try {
+      return createHash('sha256').update(readFileSync(this.path, 'utf8')).digest('hex')
+    } catch {
+      return ''
+    }
   }
 
   /** Number of images with at least one entry. */

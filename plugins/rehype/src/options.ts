@@ -2,7 +2,7 @@
  * The settings of a run (shared by the rehype plugin, the Vite plugin and the CLI), with their
  * defaults. A leaf module: it imports nothing of this package, so every other file may read it.
  */
-import type { AltTextCache, AltTextClient } from '@alttextapi/core'
+import type { AltTextCache, AltTextClient, DescribeEvent } from '@alttextapi/core'
 import type { VFile } from 'vfile'
 
 /** What is known about an image's surroundings; given to a `context` function. */
@@ -53,10 +53,22 @@ export interface RunOptions {
   /** Describe images marked decorative (`alt=""`). Default `false`: they are left alone. */
   describeDecorative?: boolean | undefined
   /**
-   * Where descriptions are kept between runs; `false` for none. Default: a `FileCache` in
-   * `cacheDir`.
+   * Where descriptions are kept between runs; `false` for none. Default: core's build cache —
+   * the committed `alt-text.json` (`cacheFile`) first, then a `FileCache` in `cacheDir`.
    */
   cache?: AltTextCache | false | undefined
+  /**
+   * The committed cache file (image content hash → alt text; commit it so CI and fresh clones
+   * pay nothing), relative to the cwd; `false` for none. Default `alt-text.json`.
+   */
+  cacheFile?: string | false | undefined
+  /**
+   * Make the nearby text part of the cache key: an edited paragraph then describes (and pays
+   * for) its image again. Default `false`: the image, language, model and maxLength decide.
+   */
+  cacheByContext?: boolean | undefined
+  /** Called after every image (and once on a fatal stop) with the run's live counters. */
+  onProgress?: ((event: DescribeEvent) => void) | undefined
   /**
    * Keep whole filled pages too (in `<cacheDir>/pages/`), so an unchanged page with unchanged
    * images is not parsed again (`fillAltText` only: the Vite plugin and the CLI). Default `true`;

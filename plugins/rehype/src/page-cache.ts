@@ -145,10 +145,13 @@ export class PageCache {
   readonly #options: RunOptions
   readonly #fingerprint: string
 
-  constructor(dir: string, options: RunOptions) {
+  /** `revision`: of the committed alt-text.json (an edit there changes every page's key). */
+  constructor(dir: string, options: RunOptions, revision = '') {
     this.dir = dir
     this.#options = options
     this.#fingerprint = JSON.stringify({
+      cacheFile: revision,
+      cacheByContext: options.cacheByContext === true,
       language: languageOf(options.language, DEFAULTS.language),
       model: options.model ?? null,
       maxLength: options.maxLength ?? null,
@@ -170,12 +173,16 @@ export class PageCache {
    * false`, a cache that is not on disk (`dir` is the `FileCache` folder), a dry run, or a
    * `context`, `include` or `exclude` function (its result cannot be known without calling it).
    */
-  static for(options: RunOptions, cacheDir: string | undefined): PageCache | undefined {
+  static for(
+    options: RunOptions,
+    cacheDir: string | undefined,
+    revision = '',
+  ): PageCache | undefined {
     if (cacheDir === undefined || options.cache === false || options.pageCache === false)
       return undefined
     if (options.dryRun === true || typeof options.context === 'function') return undefined
     if (hasFunction(options.include) || hasFunction(options.exclude)) return undefined
-    return new PageCache(join(cacheDir, 'pages'), options)
+    return new PageCache(join(cacheDir, 'pages'), options, revision)
   }
 
   /** The key of `html` at `path`. */

@@ -15,7 +15,13 @@ import {
   type Limiter,
   type RunSummary,
 } from '@alttextapi/core'
-import { createPublicFetch, FileCache, resolveConfig } from '@alttextapi/core/node'
+import {
+  BuildCache,
+  createBuildCache,
+  createPublicFetch,
+  FileCache,
+  resolveConfig,
+} from '@alttextapi/core/node'
 import { DEFAULTS, type RunOptions } from './options.js'
 import { PageCache } from './page-cache.js'
 import { toUploadable } from './prepare.js'
@@ -80,11 +86,19 @@ export class AltTextRun {
     this.cache =
       options.cache === false
         ? undefined
-        : (options.cache ?? new FileCache(options.cacheDir ? { dir: options.cacheDir } : {}))
-    this.pages = PageCache.for(
-      options,
-      this.cache instanceof FileCache ? this.cache.dir : undefined,
-    )
+        : (options.cache ??
+          createBuildCache({
+            file: options.cacheFile,
+            dir: options.cacheDir,
+            readOnly: options.dryRun === true,
+          }))
+    const cacheDir =
+      this.cache instanceof FileCache || this.cache instanceof BuildCache
+        ? this.cache.dir
+        : undefined
+    // A page filled from alt-text.json must be filled again when a person edits that file.
+    const revision = this.cache instanceof BuildCache ? this.cache.file?.revisionSync() : ''
+    this.pages = PageCache.for(options, cacheDir, revision)
     const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULTS.concurrency))
     this.io = createLimiter(concurrency * 2)
     this.download = options.fetch ?? createPublicFetch({ allowHosts: options.allowHosts })
@@ -112,7 +126,10 @@ export class AltTextRun {
       prepare: async (bytes) => ({ bytes: await toUploadable(bytes, maxSide) }),
       budget: { maxImages: options.maxImages, maxCredits: options.maxCredits },
       dryRun: options.dryRun === true,
-      onProgress: ({ summary }) => {
+      cacheByContext: options.cacheByContext === true,
+      onProgress: (event) => {
+        options.onProgress?.(event)
+        const { summary } = event
         this.stats.creditsUsed = summary.creditsUsed
         this.stats.planned = summary.planned
         this.stats.reused = summary.reused

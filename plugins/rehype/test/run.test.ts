@@ -75,7 +75,12 @@ describe('one run', () => {
       const first = createAltTextRun({ ...base(), cache: new FileCache({ dir }) })
       await process(html, { run: first })
       expect(api.images).toHaveLength(2)
-      const second = createAltTextRun({ ...base(), cacheDir: dir, cache: undefined })
+      const second = createAltTextRun({
+        ...base(),
+        cacheDir: dir,
+        cacheFile: join(dir, 'alt-text.json'),
+        cache: undefined,
+      })
       const out = await process(html, { run: second })
       expect(api.images).toHaveLength(2)
       expect(second.stats).toMatchObject({ described: 0, cached: 2, creditsUsed: 0 })
