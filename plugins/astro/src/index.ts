@@ -1,0 +1,5 @@
+export { builtImage } from './built-image.js'
+export { altText, altText as default } from './integration.js'
+export type { AltTextAstroOptions } from './options.js'
+export { parseOptions } from './options.js'
+export { readSourceImages, sitePath } from './source-images.js'

@@ -1,0 +1,129 @@
+/**
+ * The Astro integration: the remark plugin for Markdown and MDX (registered in
+ * `astro:config:setup`), then one pass over the built HTML in `astro:build:done` for the images
+ * remark never sees. Both share one run: identical images are described once per build, one
+ * budget, one summary, one fatal stop.
+ */
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { sanitizeForTerminal } from '@alttextapi/core/node'
+import { type AltTextRun, createAltTextRun, formatStats } from '@alttextapi/rehype'
+import type { AstroConfig, AstroIntegration, AstroIntegrationLogger } from 'astro'
+import { type BuiltSite, builtImage } from './built-image.js'
+import { fillPages, findPages, reportMessages } from './built-pages.js'
+import { markdownPlugin } from './markdown.js'
+import { type AltTextAstroOptions, parseOptions } from './options.js'
+import { readSourceImages } from './source-images.js'
+
+const NAME = '@alttextapi/astro'
+
+/** The options given to the rehype run: the user's, less the integration's own. */
+function runOptions(options: AltTextAstroOptions) {
+  const { markdown: _m, html: _h, summary: _s, onError: _o, ...rest } = options
+  return rest
+}
+
+/** `build.assetsPrefix` when it is one string (per-extension prefixes are not mapped). */
+function assetsPrefixOf(config: AstroConfig): string | undefined {
+  const prefix = config.build.assetsPrefix
+  return typeof prefix === 'string' ? prefix : undefined
+}
+
+/**
+ * Creates the integration (`astro add @alttextapi/astro` puts `altText()` in `integrations`).
+ * Options are checked at once: a wrong one fails the build with a message naming it.
+ *
+ * The API key comes from `apiKey`, else `ALTTEXT_API_KEY` in the environment; without one (and no
+ * dry run) the build goes on untouched, with one warning. Only `astro build` is filled:
+ * `astro dev` serves pages as they are.
+ */
+export function altText(options: AltTextAstroOptions = {}): AstroIntegration {
+  const settings = parseOptions(options)
+  let run: AltTextRun | undefined
+  let site: BuiltSite | undefined
+  let logger: AstroIntegrationLogger | undefined
+
+  const stop = (where: AstroIntegrationLogger, active: AltTextRun) => {
+    const fatal = active.fatal
+    if (!fatal) return
+    if (settings.onError === 'warn') where.warn(`stopped: ${sanitizeForTerminal(fatal.message)}`)
+    else throw new Error(`${NAME}: ${sanitizeForTerminal(fatal.message)}`)
+  }
+
+  return {
+    name: NAME,
+    hooks: {
+      'astro:config:setup': ({ config, command, updateConfig, logger: setupLogger }) => {
+        run = undefined
+        if (command !== 'build') return
+        const apiKey = settings.apiKey ?? process.env.ALTTEXT_API_KEY
+        if (!apiKey && !settings.dryRun) {
+          setupLogger.warn(
+            'no API key: missing alt text is not generated in this build. Set ALTTEXT_API_KEY or pass the apiKey option.',
+          )
+          return
+        }
+        const root = fileURLToPath(config.root)
+        const outDir = fileURLToPath(config.outDir)
+        site = {
+          root,
+          outDir,
+          base: config.base,
+          assetsPrefix: assetsPrefixOf(config),
+          sources: new Map(),
+        }
+        const built = site
+        run = createAltTextRun({
+          ...runOptions(settings),
+          apiKey,
+          baseUrl: settings.baseUrl ?? process.env.ALTTEXT_API_URL,
+          root,
+          publicDir: fileURLToPath(config.publicDir),
+          basePath: config.base.startsWith('/') ? config.base : '/',
+          cacheDir: settings.cacheDir ?? join(root, 'node_modules', '.cache', 'alttextapi'),
+          // Images on built pages are read from the build (optimised ones by their source).
+          resolveImage: (src) => builtImage(built, src),
+          // A fatal answer is decided once, below, not by every page throwing.
+          failOnError: false,
+        })
+        if (settings.markdown !== false)
+          updateConfig({
+            markdown: {
+              remarkPlugins: [
+                markdownPlugin({
+                  run,
+                  logger: setupLogger,
+                  root,
+                  options: runOptions(settings),
+                  failOnFatal: settings.onError !== 'warn',
+                }),
+              ],
+            },
+          })
+      },
+      'astro:build:start': ({ logger: buildLogger }) => {
+        logger = buildLogger
+      },
+      'astro:build:done': async ({ dir, logger: doneLogger }) => {
+        const active = run
+        if (!active || !site) return
+        stop(doneLogger, active)
+        if (settings.html !== false && !active.fatal) {
+          site.sources = readSourceImages()
+          site.outDir = fileURLToPath(dir)
+          const pages = await findPages(site.outDir)
+          doneLogger.info(`filling alt text in ${pages.length} built pages`)
+          const results = await fillPages(pages, active, doneLogger)
+          for (const result of results) reportMessages(doneLogger, site.root, result)
+          stop(doneLogger, active)
+        }
+        if (settings.summary !== false)
+          (logger ?? doneLogger).info(formatStats(active.stats, active.dryRun))
+        if (settings.failOnError && active.stats.failed > 0)
+          throw new Error(
+            `${NAME}: ${active.stats.failed} ${active.stats.failed === 1 ? 'image' : 'images'} could not be described (failOnError; see the warnings above, in ${relative(process.cwd(), site.root) || '.'})`,
+          )
+      },
+    },
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The remark side: Markdown and MDX pages (also content collections) get their alt text before
+ * they become HTML, from `@alttextapi/remark` on the integration's run. `![](photo.jpg)` is
+ * missing alt text there, not decorative as `alt=""` in the built HTML would say.
+ */
+import { relative } from 'node:path'
+import { sanitizeForTerminal } from '@alttextapi/core/node'
+import type { AltTextRun } from '@alttextapi/rehype'
+import { processMarkdownTree, type Options as RemarkOptions } from '@alttextapi/remark'
+import type { AstroIntegrationLogger } from 'astro'
+import type { Root } from 'mdast'
+import type { VFile } from 'vfile'
+
+/** What the remark step needs from the integration. */
+export interface MarkdownStep {
+  run: AltTextRun
+  logger: AstroIntegrationLogger
+  root: string
+  options: RemarkOptions
+  /** Throw the run's fatal error (fail the page, so the build fails and nothing is cached). */
+  failOnFatal: boolean
+}
+
+/**
+ * A remark plugin for `markdown.remarkPlugins`, bound to the integration's run. It is given to
+ * Astro as a bare function (no options object): Astro hashes its config for the content cache,
+ * and a function hashes the same on every build.
+ */
+export function markdownPlugin(step: MarkdownStep) {
+  return function remarkAltTextAstro() {
+    return async (tree: Root, file: VFile) => {
+      await processMarkdownTree(tree, file, step.run, step.options)
+      for (const message of file.messages) {
+        // Only this plugin's messages; the run's fatal stop is reported once, not per page.
+        if (message.source !== 'alttextapi' || message.ruleId === 'fatal') continue
+        const where = `${relative(step.root, file.path || '')}:${message.line ?? 0}:${message.column ?? 0}`
+        const line = sanitizeForTerminal(`${where.split('\\').join('/')}: ${message.reason}`)
+        if (message.fatal === false) step.logger.warn(line)
+        else step.logger.info(line)
+      }
+      const fatal = step.run.fatal
+      if (fatal && step.failOnFatal) throw new Error(sanitizeForTerminal(fatal.message))
+    }
+  }
+}
