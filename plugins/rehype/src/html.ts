@@ -1,17 +1,16 @@
 /**
  * `fillAltText`: the transform on an HTML string that changes nothing but the alt attributes it
- * adds. The page is parsed with rehype-parse (which keeps source offsets), the images are
- * described on the tree, and only the new `alt="…"` attributes are spliced into the original text.
+ * adds. The page is read by parse5's tokenizer without building a tree (`scanHtml`), which gives
+ * each image's start tag and `alt` attribute by source offset; only the new `alt="…"` values are
+ * spliced into the original text.
  */
-import type { Root } from 'hast'
-import rehypeParse from 'rehype-parse'
-import { unified } from 'unified'
 import { VFile } from 'vfile'
 import { type DependencyCollector, pageEntry, standInNode } from './page-cache.js'
-import { processTree } from './plugin.js'
+import { processImages } from './plugin.js'
 import type { FileAltText } from './results.js'
 import { type AltTextRun, createAltTextRun, type Options } from './run.js'
-import { applyEdits, type Edit, setAttributeEdit } from './start-tag.js'
+import { scanHtml } from './scan.js'
+import { altEdit, applyEdits, type Edit } from './start-tag.js'
 import { emptyStats } from './stats.js'
 
 /** The result of `fillAltText`. */
@@ -24,8 +23,6 @@ export interface FillResult {
   changed: number
   result: FileAltText
 }
-
-const parser = unified().use(rehypeParse)
 
 /**
  * Fills missing alt text in `html`. `path` (the page's file) resolves relative image paths and
@@ -62,22 +59,20 @@ export async function fillAltText(
   const collector: DependencyCollector | undefined = pages
     ? { dependencies: [], cacheable: true }
     : undefined
-  const tree = parser.parse(file) as Root
-  const result = await processTree(tree, file, run, collector)
+  const scanned = scanHtml(html)
+  for (const problem of scanned.problems) {
+    if (collector) collector.cacheable = false
+    file.message(`Broken HTML (${problem.code}): ${problem.message}`, {
+      place: { line: problem.line, column: problem.column, offset: problem.offset },
+      source: 'alttextapi',
+      ruleId: 'broken-html',
+    })
+  }
+  const result = await processImages(scanned.images, file, run, collector)
   const edits: Edit[] = []
   for (const image of result.images) {
-    if (image.altText === undefined) continue
-    const start = image.node.position?.start.offset
-    // An element the parser made up (no source position) cannot be edited in place.
-    if (start === undefined || html[start] !== '<') {
-      file.message('Image has no source position: alt not written', {
-        place: image.node.position,
-        source: 'alttextapi',
-        ruleId: 'no-position',
-      })
-      continue
-    }
-    edits.push(setAttributeEdit(html, start, 'alt', image.altText))
+    if (image.altText === undefined || !image.tag) continue
+    edits.push(altEdit(html, image.tag, image.altText))
   }
   const output = edits.length > 0 ? applyEdits(html, edits) : html
   if (pages && key && collector) {

@@ -2,7 +2,7 @@ export { contextString, languageOf } from './context.js'
 export { type FoundImage, findImages } from './find-images.js'
 export { type FillResult, fillAltText } from './html.js'
 export { DEFAULTS, type ImageContext, type ImageFilter, type RunOptions } from './options.js'
-export { default, processTree } from './plugin.js'
+export { default, processImages, processTree } from './plugin.js'
 export type { FileAltText, ImageResult } from './results.js'
 export {
   AltTextRun,
@@ -11,6 +11,7 @@ export {
   type Options,
   type Outcome,
 } from './run.js'
+export { type HtmlProblem, type ScanResult, scanHtml } from './scan.js'
 export {
   decodeDataUrl,
   ImageLoadError,
@@ -19,5 +20,5 @@ export {
   loadImage,
 } from './source.js'
 export { parseSrcset, pickCandidate, type SrcsetCandidate } from './srcset.js'
-export { applyEdits, escapeAttribute, scanStartTag, setAttributeEdit } from './start-tag.js'
+export { altEdit, applyEdits, type Edit, escapeAttribute, type TagLocation } from './start-tag.js'
 export { type AltTextStats, emptyStats, formatStats } from './stats.js'

@@ -37,8 +37,8 @@ async function handle(
   collector: DependencyCollector | undefined,
 ): Promise<ImageResult> {
   const { options } = run
-  const { node, src } = image
-  const base = { node, src }
+  const { node, src, tag } = image
+  const base = { node, src, tag }
   // After a fatal answer nothing more is read or sent.
   const stopped = run.fatal
   if (stopped) return { ...base, status: 'stopped', reason: stopped.message }
@@ -97,7 +97,13 @@ async function handle(
     // An empty text written as alt would mark the image decorative: that is the author's call.
     if (!outcome.altText.trim()) return { ...base, status: 'skipped', reason: DECORATIVE_HINT }
     node.properties.alt = outcome.altText
-    return { ...base, status: outcome.status, altText: outcome.altText }
+    return {
+      ...base,
+      status: outcome.status,
+      altText: outcome.altText,
+      creditsUsed: outcome.creditsUsed,
+      reused: outcome.reused,
+    }
   }
   return {
     ...base,
@@ -121,9 +127,23 @@ export async function processTree(
   /** @internal Collects the images read, for the page cache. */
   collector?: DependencyCollector,
 ): Promise<FileAltText> {
+  return processImages(findImages(tree), file, run, collector)
+}
+
+/**
+ * `processTree` on images already found (by `findImages` or `scanHtml`): the alt text is set on
+ * each image's `node`; the caller writes it wherever the page lives.
+ */
+export async function processImages(
+  found: FoundImage[],
+  file: VFile,
+  run: AltTextRun,
+  /** @internal Collects the images read, for the page cache. */
+  collector?: DependencyCollector,
+): Promise<FileAltText> {
   const { options } = run
   const fallback = languageOf(options.language, DEFAULTS.language)
-  const images = findImages(tree).filter((image) => wanted(image, options))
+  const images = found.filter((image) => wanted(image, options))
   const stats = emptyStats()
   const results = await Promise.all(
     images.map((image) => handle(image, run, file, fallback, collector)),
@@ -133,6 +153,9 @@ export async function processTree(
     run.stats.images++
     stats[result.status]++
     run.stats[result.status]++
+    // The run's credits come from core's summary; a file counts what its own images spent.
+    stats.creditsUsed += result.creditsUsed ?? 0
+    if (result.reused) stats.reused++
     // Page text and API answers end up in terminals and CI logs: no control characters.
     const label = result.src ? ` (${displaySource(result.src)})` : ''
     const place = { place: result.node.position, source: SOURCE }

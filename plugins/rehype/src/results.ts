@@ -1,5 +1,6 @@
 /** What happened to the images of a file: the types `processTree` and the page cache share. */
 import type { Element } from 'hast'
+import type { TagLocation } from './start-tag.js'
 import type { AltTextStats } from './stats.js'
 
 /** What happened to one image of a file (in `file.data.altText.images`). */
@@ -10,6 +11,12 @@ export interface ImageResult {
   status: 'described' | 'cached' | 'skipped' | 'failed' | 'stopped'
   altText?: string | undefined
   reason?: string | undefined
+  /** Credits the API charged for this image (0 when cached, shared or reused). */
+  creditsUsed?: number | undefined
+  /** The API reused an earlier description of the same image (no credits). */
+  reused?: boolean | undefined
+  /** Where the start tag is in the page's source (pages read by `fillAltText`). */
+  tag?: TagLocation | undefined
 }
 
 /** `file.data.altText`: the file's counters and per-image results. */

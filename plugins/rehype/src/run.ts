@@ -35,7 +35,14 @@ export interface Options extends RunOptions {
 
 /** What one describe call ended as. */
 export type Outcome =
-  | { status: 'described' | 'cached'; altText: string; decorative?: boolean | undefined }
+  | {
+      status: 'described' | 'cached'
+      altText: string
+      decorative?: boolean | undefined
+      /** Credits charged for this answer (0 from the cache or an identical image of the run). */
+      creditsUsed: number
+      reused?: boolean | undefined
+    }
   | { status: 'skipped'; reason: string }
   | { status: 'failed'; reason: string; error?: unknown }
   /** The run has stopped on `error`, a fatal answer (the same error for every image). */
@@ -52,8 +59,20 @@ export interface DescribeRequest {
 function fromCore(outcome: CoreOutcome): Outcome {
   switch (outcome.status) {
     case 'described':
+      return {
+        status: outcome.status,
+        altText: outcome.altText,
+        decorative: outcome.decorative,
+        creditsUsed: outcome.creditsUsed,
+        reused: outcome.reused,
+      }
     case 'cached':
-      return { status: outcome.status, altText: outcome.altText, decorative: outcome.decorative }
+      return {
+        status: outcome.status,
+        altText: outcome.altText,
+        decorative: outcome.decorative,
+        creditsUsed: 0,
+      }
     case 'skipped':
       return outcome
     case 'failed':

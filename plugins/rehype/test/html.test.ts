@@ -1,4 +1,4 @@
-/** `fillAltText` changes nothing but the alt attributes it adds; the start-tag scanner. */
+/** `fillAltText` changes nothing but the alt attributes it adds; edits at the tokenizer's offsets. */
 
 import { type FakeApi, startFakeApi } from '@alttextapi/testkit'
 import fc from 'fast-check'
@@ -7,7 +7,14 @@ import rehypeParse from 'rehype-parse'
 import { unified } from 'unified'
 import { visit } from 'unist-util-visit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAltTextRun, fillAltText, scanStartTag, setAttributeEdit } from '../src/index.js'
+import {
+  altEdit,
+  createAltTextRun,
+  fillAltText,
+  findImages,
+  scanHtml,
+  type TagLocation,
+} from '../src/index.js'
 import { tempSite, tinyPng } from './helpers.js'
 
 let api: FakeApi
@@ -61,35 +68,54 @@ describe('fillAltText', () => {
   })
 
   it('escapes the alt text', () => {
-    const edit = setAttributeEdit('<img src=x>', 0, 'alt', 'A "quote" & <tag>')
+    const edit = altEdit('<img src=x>', tagOf('<img src=x>'), 'A "quote" & <tag>')
     expect(edit.text).toBe(' alt="A &quot;quote&quot; &amp; &lt;tag&gt;"')
   })
 
   it('replaces the first existing alt when overwriting', () => {
-    expect(setAttributeEdit('<img alt=old alt="two">', 0, 'alt', 'new')).toEqual({
-      start: 9,
-      end: 12,
-      text: '"new"',
-    })
-    expect(setAttributeEdit("<img alt='x'>", 0, 'alt', 'y')).toEqual({
-      start: 9,
-      end: 12,
-      text: '"y"',
-    })
-    expect(setAttributeEdit('<img alt>', 0, 'alt', 'y')).toEqual({
-      start: 5,
-      end: 8,
-      text: 'alt="y"',
-    })
+    const edit = (html: string) => altEdit(html, tagOf(html), 'new')
+    expect(edit('<img alt=old alt="two">')).toEqual({ start: 9, end: 12, text: '"new"' })
+    expect(edit("<img alt='x'>")).toEqual({ start: 9, end: 12, text: '"new"' })
+    expect(edit('<img alt = "x" >')).toEqual({ start: 11, end: 14, text: '"new"' })
+    expect(edit('<img alt>')).toEqual({ start: 5, end: 8, text: 'alt="new"' })
   })
 
-  it('scans attributes the way the HTML tokenizer does', () => {
-    const tag = scanStartTag('<img a=1 b c = "x y" =d e/f/>', 0)
-    expect(tag.attributes.map((a) => a.name)).toEqual(['a', 'b', 'c', '=d', 'e', 'f'])
-    expect(tag.selfClosing).toBe(27)
-    expect(tag.close).toBe(28)
+  it('takes tag and attribute bounds from the tokenizer', () => {
+    // `e/f/`: a solidus inside the tag is skipped; only `/>` makes the tag self-closing.
+    expect(tagOf('<img a=1 b c = "x y" =d e/f/>')).toEqual({
+      start: 0,
+      end: 29,
+      selfClosing: true,
+      alt: undefined,
+    })
+    // Offsets count the source as written: CRLF, entities and astral characters included.
+    const html = "<p>\r\n&amp; 😀</p><IMG\r\nALT='x' src=a>"
+    const tag = tagOf(html)
+    expect(html.slice(tag.start, tag.end)).toBe("<IMG\r\nALT='x' src=a>")
+    expect(html.slice(tag.alt?.start, tag.alt?.end)).toBe("ALT='x'")
+  })
+
+  it('reports HTML that hides an image with file:line:column, and changes nothing', async () => {
+    const html = '<p>one</p>\n<img src="/1.png">\n<p>two</p>\n<img src="/2.png'
+    const out = await fillAltText(html, { ...options(), path: 'page.html' })
+    expect(out.html).toBe(html.replace('/1.png">', '/1.png" alt="Image 1">'))
+    const broken = out.file.messages.filter((m) => m.ruleId === 'broken-html')
+    expect(broken.map((m) => [m.line, m.column, m.reason])).toEqual([
+      [4, 17, 'Broken HTML (eof-in-tag): the page ends inside a tag: that tag is not read'],
+    ])
+    expect(String(broken[0])).toMatch(/^page\.html:4:17: Broken HTML/)
+  })
+
+  it('a page without <img reads no further than a search', async () => {
+    expect(scanHtml(`<p>${'text '.repeat(1000)}<imgx></p>`)).toEqual({ images: [], problems: [] })
   })
 })
+
+const tagOf = (html: string): TagLocation => {
+  const tag = scanHtml(html).images[0]?.tag
+  if (!tag) throw new Error('no image')
+  return tag
+}
 
 // Random pages of text, elements and images: the output parses to the same tree but for `alt`.
 const attr = fc.constantFrom(
@@ -152,6 +178,82 @@ describe('property: only alt attributes change', () => {
         expect(removed).toBe(html)
       }),
       { numRuns: 60 },
+    )
+  })
+})
+
+// The tokenizer path must find what the tree finds: the same images, sources, languages and
+// contexts, on pages built from the structures the context reads.
+// Text without `<`: the tree builder's repair of misnested tags (adoption agency) is not modelled.
+const words = fc.stringMatching(/^[a-z &;é>"'\n]{0,12}$/)
+const pair = (open: string, close: string) => [open, close] as const
+const inline = fc
+  .tuple(
+    fc.constantFrom(
+      pair('<a href="/x">', '</a>'),
+      pair('<span>', '</span>'),
+      pair('<em lang="es">', '</em>'),
+    ),
+    fc.array(fc.oneof(img, words), { maxLength: 3 }),
+  )
+  .map(([[open, close], kids]) => `${open}${kids.join('')}${close}`)
+// Pieces whose ends the tree builder implies (and markup the context must not read).
+const implied = fc.constantFrom(
+  '<ul><li>one<li>two<img src="/2.png"></ul>',
+  '<dl><dt>term<dd>def<img src="/3.png"></dl>',
+  '<table><tr><td>cell<img src="/1.png"><td>next</table>',
+  '<p>first<img src="/4.png"><p>second',
+  '<picture><source type="image/webp" srcset="/w.webp 1x"><source srcset="/j.jpg 1x"><img></picture>',
+  '<template><img src="/t.png"></template>',
+  '<script>"<img src=/s.png>"</script>',
+  '<!-- <img src="/c.png"> -->',
+  '<h2>Head</h2>',
+  '<h3>Inside <img src="/1.png"> heading</h3>',
+  '<figure><img src="/2.png"><figcaption>cap</figcaption></figure>',
+  '<br>',
+)
+const { flow } = fc.letrec((tie) => ({
+  flow: fc.oneof(
+    { depthSize: 'small' },
+    img,
+    words,
+    inline,
+    implied,
+    tie('paragraph'),
+    tie('block'),
+  ) as fc.Arbitrary<string>,
+  paragraph: fc
+    .array(fc.oneof(img, words, inline), { maxLength: 4 })
+    .map((kids) => `<p>${kids.join('')}</p>`),
+  block: fc
+    .tuple(
+      fc.constantFrom(
+        pair('<div>', '</div>'),
+        pair('<section lang="fr">', '</section>'),
+        pair('<figure>', '<figcaption>cap</figcaption></figure>'),
+        pair('<ul><li>', '</li></ul>'),
+        pair('<blockquote>', '</blockquote>'),
+      ),
+      fc.array(tie('flow') as fc.Arbitrary<string>, { maxLength: 4 }),
+    )
+    .map(([[open, close], kids]) => `${open}${kids.join('')}${close}`),
+}))
+const treePage = fc
+  .tuple(
+    fc.constantFrom('', '<title>T</title>', '<html lang="de"><head><title>T</title></head>'),
+    fc.array(flow, { maxLength: 8 }),
+  )
+  .map(([head, parts]) => `<!doctype html>${head}${parts.join('')}`)
+
+describe('property: the tokenizer finds what the tree finds', () => {
+  it('same images, sources, alt states, languages and contexts', () => {
+    fc.assert(
+      fc.property(treePage, (html) => {
+        const fromTree = findImages(parse(html)).map(({ node: _n, ...rest }) => rest)
+        const fromTokens = scanHtml(html).images.map(({ node: _n, tag: _t, ...rest }) => rest)
+        expect(fromTokens).toEqual(fromTree)
+      }),
+      { numRuns: 400 },
     )
   })
 })
