@@ -14,6 +14,9 @@ foreach ( array( 'alttextapi_settings', 'alttextapi_api_key', 'alttextapi_job', 
 delete_transient( 'alttextapi_models' );
 wp_clear_scheduled_hook( 'alttextapi_process_queue' );
 delete_post_meta_by_key( '_alttextapi_decorative' );
+// Pending Idempotency-Keys; the provenance record goes too (the alt text itself stays).
+delete_post_meta_by_key( '_alttextapi_request' );
+delete_post_meta_by_key( '_alttextapi_provenance' );
 global $wpdb;
 // Per-user notices are short-lived transients; remove any left over.
 $wpdb->query( "DELETE FROM {$wpdb->options} WHERE option_name LIKE '\_transient\_alttextapi\_%' OR option_name LIKE '\_transient\_timeout\_alttextapi\_%'" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery

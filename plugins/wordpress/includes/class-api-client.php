@@ -103,6 +103,15 @@ final class Api_Client {
 	}
 
 	/**
+	 * GET /v1/credits: the balance (and the latest ledger rows).
+	 *
+	 * @return array|WP_Error {balance, ledger}.
+	 */
+	public function credits() {
+		return $this->request( 'GET', '/v1/credits?limit=1', null, true, 15 );
+	}
+
+	/**
 	 * GET /v1/models (no key needed).
 	 *
 	 * @return array|WP_Error List of {id, name, credits, default}.

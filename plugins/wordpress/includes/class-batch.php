@@ -56,19 +56,24 @@ final class Batch {
 	}
 
 	/**
-	 * Describes up to SIZE images in one batch request and writes their alt text.
+	 * Describes up to SIZE images in one batch request and writes their alt text. The request's
+	 * Idempotency-Key comes from Request_Keys: the same images sent again with the same body (a
+	 * retry, a Resume, a restart after Stop or after a dead PHP process) carry the same key, so the
+	 * API replays what it already charged.
 	 *
-	 * @param Api_Client $client          Client.
-	 * @param int[]      $ids             Attachment ids.
-	 * @param bool       $missing_only    Only images without alt, whatever the policy.
-	 * @param string     $idempotency_key The batch's Idempotency-Key (same on its retries); empty for a fresh one.
-	 * @return array|\WP_Error {done, skipped, errors{id: message}}; a WP_Error when the whole request failed.
+	 * @param Api_Client $client       Client.
+	 * @param int[]      $ids          Attachment ids.
+	 * @param bool       $missing_only Only images without alt, whatever the policy.
+	 * @return array|\WP_Error {done, skipped, errors{id: message}, unpaid[]}: unpaid are the images
+	 *                         the balance could not pay for (item-level insufficient_credits), to
+	 *                         keep queued; a WP_Error when the whole request failed.
 	 */
-	public static function describe( Api_Client $client, array $ids, $missing_only = false, $idempotency_key = '' ) {
+	public static function describe( Api_Client $client, array $ids, $missing_only = false ) {
 		$items   = array();
 		$targets = array();
 		$skipped = 0;
 		$errors  = array();
+		$unpaid  = array();
 		foreach ( $ids as $id ) {
 			if ( '' !== Generator::skip_reason( $id, $missing_only ) ) {
 				++$skipped;
@@ -90,8 +95,13 @@ final class Batch {
 			if ( '' !== $model ) {
 				$body['model'] = $model;
 			}
-			$result = $client->batch( $body, $idempotency_key );
+			$result = $client->batch( $body, Request_Keys::for_batch( $targets, $body ) );
 			if ( is_wp_error( $result ) ) {
+				$data = $result->get_error_data();
+				if ( ! empty( $data['idempotency_key_refused'] ) ) {
+					// The API knows the key for another request: the next try needs a new one.
+					Request_Keys::forget( $targets );
+				}
 				return $result;
 			}
 			foreach ( $targets as $i => $id ) {
@@ -99,20 +109,26 @@ final class Batch {
 				if ( is_array( $row ) && isset( $row['altText'] ) && '' !== Generator::clean( $row['altText'] ) ) {
 					// Someone may have written alt text while the request ran: keep theirs.
 					if ( '' === Generator::skip_reason( $id, $missing_only ) ) {
-						Generator::write_alt( $id, Generator::clean( $row['altText'] ) );
+						Generator::write_machine_alt( $id, Generator::clean( $row['altText'] ), $row );
 						++$done;
 					} else {
 						++$skipped;
 					}
+				} elseif ( is_array( $row ) && isset( $row['error']['code'] ) && 'insufficient_credits' === $row['error']['code'] ) {
+					// Not a failure of the image: it waits for credits.
+					$unpaid[] = $id;
 				} else {
 					$errors[ $id ] = is_array( $row ) && isset( $row['error']['message'] ) ? wp_strip_all_tags( (string) $row['error']['message'] ) : __( 'No alt text came back for this image.', 'alttextapi' );
 				}
 			}
+			// The answer is recorded: these keys are spent (the unpaid images get a new request).
+			Request_Keys::forget( $targets );
 		}
 		return array(
 			'done'    => $done,
 			'skipped' => $skipped,
 			'errors'  => $errors,
+			'unpaid'  => $unpaid,
 		);
 	}
 }

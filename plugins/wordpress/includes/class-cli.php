@@ -18,7 +18,14 @@ class Cli {
 	 * Writes alt text for images in the media library.
 	 *
 	 * Decorative images are skipped. Images that already have alt text are skipped too, unless
-	 * the overwrite policy is "always" and --missing is not given.
+	 * the overwrite policy is "always" and --missing is not given; even then only machine-written
+	 * text nobody reviewed is replaced, never text a person wrote or edited.
+	 *
+	 * Exit status (WP-CLI's convention): 0 when every image was described (or there was nothing
+	 * to do, or --dry-run); 1 when the run stopped on an error (no key, a rejected key, no
+	 * credits left, the API unreachable) or finished with images that failed (each is named).
+	 * Batches carry the same Idempotency-Key when a stopped run is started again, so images the
+	 * API already charged for are not charged twice.
 	 *
 	 * ## OPTIONS
 	 *
@@ -72,8 +79,14 @@ class Cli {
 				WP_CLI::warning( sprintf( '#%d: %s', $id, $message ) );
 			}
 			WP_CLI::log( sprintf( 'Described %d of %d.', $done, count( $ids ) ) );
+			if ( $result['unpaid'] ) {
+				WP_CLI::error( sprintf( '%s (%d described, %d left without alt text)', Api_Client::map_error( 402, 'insufficient_credits', '' )->get_error_message(), $done, count( $ids ) - $done - $failed ) );
+			}
 		}
-		WP_CLI::success( sprintf( 'Described %d image(s), %d failed.', $done, $failed ) );
+		if ( $failed > 0 ) {
+			WP_CLI::error( sprintf( 'Described %d image(s), %d failed.', $done, $failed ) );
+		}
+		WP_CLI::success( sprintf( 'Described %d image(s).', $done ) );
 	}
 
 	/**

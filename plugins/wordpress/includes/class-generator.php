@@ -51,11 +51,13 @@ final class Generator {
 		if ( self::is_decorative( $attachment_id ) ) {
 			return 'decorative';
 		}
-		$replace = ! $missing_only && 'always' === Settings::get( 'overwrite' );
-		if ( '' !== self::current_alt( $attachment_id ) && ! $replace ) {
-			return 'has_alt';
+		if ( '' === self::current_alt( $attachment_id ) ) {
+			return '';
 		}
-		return '';
+		// Unattended work replaces only machine text nobody reviewed, and only under "always":
+		// what a person wrote or edited is never replaced here, whatever the policy.
+		$replace = ! $missing_only && 'always' === Settings::get( 'overwrite' );
+		return $replace && Provenance::replaceable( $attachment_id ) ? '' : 'has_alt';
 	}
 
 	/**
@@ -214,7 +216,7 @@ final class Generator {
 		$alt     = self::clean( $result['altText'] );
 		$updated = false;
 		if ( $id && $args['write_attachment'] && ( $args['replace'] || '' === self::current_alt( $id ) ) ) {
-			$updated = self::write_alt( $id, $alt );
+			$updated = self::write_machine_alt( $id, $alt, $result );
 		}
 		return array(
 			'altText'           => $alt,
@@ -234,17 +236,19 @@ final class Generator {
 	}
 
 	/**
-	 * Stores alt text on an attachment.
+	 * Stores the API's alt text on an attachment, with its provenance (Provenance::record_machine).
 	 *
 	 * @param int    $attachment_id Attachment id.
-	 * @param string $alt           Alt text.
+	 * @param string $alt           Alt text, cleaned.
+	 * @param array  $answer        The API's answer (model, language).
 	 * @return bool
 	 */
-	public static function write_alt( $attachment_id, $alt ) {
+	public static function write_machine_alt( $attachment_id, $alt, array $answer ) {
 		if ( '' === $alt ) {
 			return false;
 		}
 		update_post_meta( $attachment_id, self::ALT_META, wp_slash( $alt ) );
+		Provenance::record_machine( $attachment_id, self::current_alt( $attachment_id ), $answer );
 		return true;
 	}
 }

@@ -55,7 +55,7 @@ final class Image_Source {
 	 * @return array|WP_Error
 	 */
 	public static function for_url( $url ) {
-		$id = attachment_url_to_postid( $url );
+		$id = Attachment_Url::resolve( $url );
 		if ( $id ) {
 			return self::for_attachment( $id );
 		}

@@ -1,8 +1,9 @@
 <?php
 /**
- * The background job's state, kept in one option: which attachments are pending, the counts, the
- * batch in progress with its Idempotency-Key, and the retry policy after a failed batch. Nothing
- * here schedules or calls the API: Queue drives it, Batch does the work.
+ * The background job's state, kept in one option: which attachments are pending, the counts, and
+ * the retry policy after a failed batch. Idempotency-Keys are not kept here but on the
+ * attachments (Request_Keys), so a Stop or a restart does not lose them. Nothing here schedules
+ * or calls the API: Queue drives it, Batch does the work.
  *
  * @package AltTextAPI
  */
@@ -18,13 +19,10 @@ final class Job {
 	const MAX_RETRIES = 5;
 
 	/**
-	 * The job state.
+	 * The job state. not_before: no batch is sent before this time (the backoff after a rate limit
+	 * or an outage).
 	 *
-	 * batch: the batch in progress, {ids[], key}: its Idempotency-Key is the same on every retry of
-	 * those ids (a retry after a lost answer is replayed by the API, not charged again), and goes
-	 * when the batch is done.
-	 *
-	 * @return array {state, pending[], total, done, skipped, failed, errors{}, message, retries, batch{}, updated}
+	 * @return array {state, pending[], total, done, skipped, failed, errors{}, message, retries, not_before, updated}
 	 */
 	public static function status() {
 		$job = get_option( self::OPTION, array() );
@@ -39,9 +37,9 @@ final class Job {
 				'failed'  => 0,
 				'errors'  => array(),
 				'message' => '',
-				'retries' => 0,
-				'batch'   => array(),
-				'updated' => 0,
+				'retries'    => 0,
+				'not_before' => 0,
+				'updated'    => 0,
 			),
 			$job
 		);
@@ -96,21 +94,24 @@ final class Job {
 				)
 			);
 		}
-		$ids            = array_values( array_unique( array_filter( array_map( 'intval', $ids ) ) ) );
-		$new            = array_values( array_diff( $ids, $job['pending'] ) );
-		$job['pending'] = array_merge( $job['pending'], $new );
-		$job['total']  += count( $new );
-		$job['state']   = 'running';
-		$job['message'] = '';
-		$job['retries'] = 0;
+		$ids               = array_values( array_unique( array_filter( array_map( 'intval', $ids ) ) ) );
+		$new               = array_values( array_diff( $ids, $job['pending'] ) );
+		$job['pending']    = array_merge( $job['pending'], $new );
+		$job['total']     += count( $new );
+		$job['state']      = 'running';
+		$job['message']    = '';
+		$job['retries']    = 0;
+		$job['not_before'] = 0;
 		self::save( $job );
 	}
 
-	/** Cancels the job: pending ids and the batch key go; what is done stays done. */
+	/**
+	 * Cancels the job: pending ids go; what is done stays done. The Idempotency-Keys of a batch in
+	 * flight stay on its attachments, so a restart sends that batch with the same key.
+	 */
 	public static function cancel() {
 		$job            = self::status();
 		$job['pending'] = array();
-		$job['batch']   = array();
 		$job['state']   = 'cancelled';
 		self::save( $job );
 	}
@@ -125,24 +126,26 @@ final class Job {
 		if ( 'paused' !== $job['state'] || ! $job['pending'] ) {
 			return false;
 		}
-		$job['state']   = 'running';
-		$job['message'] = '';
-		$job['retries'] = 0;
+		$job['state']      = 'running';
+		$job['message']    = '';
+		$job['retries']    = 0;
+		$job['not_before'] = 0;
 		self::save( $job );
 		return true;
 	}
 
 	/**
-	 * The next batch to describe, with its Idempotency-Key, or null when there is nothing to do (a
-	 * running job with no pending ids becomes done). The key is stored before the request, so every
-	 * retry of the same ids sends it again; it is replaced when the first $size pending ids change.
+	 * The ids of the next batch, or null when there is nothing to do now (a running job with no
+	 * pending ids becomes done). A batch that was sent and never recorded (its answer lost, its PHP
+	 * process killed, the job stopped and started again) is formed again as it was, so it goes
+	 * with its stored Idempotency-Key; else the first $size pending ids.
 	 *
 	 * @param int $size Images per batch.
-	 * @return array|null {ids: int[], key: string}
+	 * @return int[]|null
 	 */
 	public static function next_batch( $size ) {
 		$job = self::status();
-		if ( 'running' !== $job['state'] ) {
+		if ( 'running' !== $job['state'] || (int) $job['not_before'] > time() ) {
 			return null;
 		}
 		if ( ! $job['pending'] ) {
@@ -150,36 +153,36 @@ final class Job {
 			self::save( $job );
 			return null;
 		}
-		$ids   = array_slice( $job['pending'], 0, $size );
-		$batch = is_array( $job['batch'] ) ? $job['batch'] : array();
-		if ( empty( $batch['key'] ) || ! isset( $batch['ids'] ) || array_map( 'intval', (array) $batch['ids'] ) !== $ids ) {
-			$job['batch'] = array(
-				'ids' => $ids,
-				'key' => wp_generate_uuid4(),
-			);
-			self::save( $job );
+		$pending = array_map( 'intval', $job['pending'] );
+		$open    = Request_Keys::open_batch( $pending[0] );
+		if ( $open && count( $open ) <= $size && ! array_diff( $open, $pending ) ) {
+			return $open;
 		}
-		return array(
-			'ids' => $ids,
-			'key' => (string) $job['batch']['key'],
-		);
+		return array_slice( $pending, 0, $size );
 	}
 
 	/**
-	 * Records a finished batch: its ids leave the pending list and its key is dropped.
+	 * Records a finished batch: its ids leave the pending list, except images the balance could
+	 * not pay for: they stay queued, first, and the job pauses until credits are bought.
 	 *
 	 * @param int[] $ids     The batch's ids.
-	 * @param array $outcome {done, skipped, errors{id: message}} from Batch::describe.
+	 * @param array $outcome {done, skipped, errors{id: message}, unpaid[]} from Batch::describe.
 	 */
 	public static function complete_batch( array $ids, array $outcome ) {
-		$job             = self::status();
-		$job['pending']  = array_values( array_diff( $job['pending'], $ids ) );
-		$job['done']    += $outcome['done'];
-		$job['skipped'] += $outcome['skipped'];
-		$job['failed']  += count( $outcome['errors'] );
-		$job['errors']   = array_slice( $outcome['errors'] + $job['errors'], 0, 20, true );
-		$job['retries']  = 0;
-		$job['batch']    = array();
+		$job               = self::status();
+		$unpaid            = isset( $outcome['unpaid'] ) ? array_map( 'intval', $outcome['unpaid'] ) : array();
+		$rest              = array_values( array_diff( array_map( 'intval', $job['pending'] ), $ids ) );
+		$job['pending']    = array_merge( $unpaid, $rest );
+		$job['done']      += $outcome['done'];
+		$job['skipped']   += $outcome['skipped'];
+		$job['failed']    += count( $outcome['errors'] );
+		$job['errors']     = array_slice( $outcome['errors'] + $job['errors'], 0, 20, true );
+		$job['retries']    = 0;
+		$job['not_before'] = 0;
+		if ( $unpaid && 'running' === $job['state'] ) {
+			$job['state']   = 'paused';
+			$job['message'] = Api_Client::map_error( 402, 'insufficient_credits', '' )->get_error_message();
+		}
 		self::save( $job );
 	}
 
@@ -199,17 +202,17 @@ final class Job {
 		// an outage or an unreachable API is retried a few times first.
 		$transient = empty( $data['fatal'] ) && in_array( $code, array( 'alttextapi_rate_limited', 'alttextapi_unavailable', 'alttextapi_unreachable' ), true );
 		if ( ! empty( $data['idempotency_key_refused'] ) && $job['retries'] < self::MAX_RETRIES ) {
-			// The API refused the batch's key (the batch changed since it was first sent, e.g. an
-			// image got alt text meanwhile): the request is a new one, so it gets a new key. A fresh
-			// key is never refused this way, and retries still count, so this cannot loop.
-			$job['batch']   = array();
+			// The API refused the batch's key (it was used for another request): Batch dropped it,
+			// so the next try gets a new one. A fresh key is never refused this way, and retries
+			// still count, so this cannot loop.
 			$job['retries'] = $job['retries'] + 1;
 			self::save( $job );
 			return 0;
 		}
 		if ( $transient && $job['retries'] < self::MAX_RETRIES ) {
-			$wait           = 'alttextapi_rate_limited' === $code && isset( $data['retry_after'] ) ? (int) $data['retry_after'] : 30 * ( 2 ** $job['retries'] );
-			$job['retries'] = $job['retries'] + 1;
+			$wait              = 'alttextapi_rate_limited' === $code && isset( $data['retry_after'] ) ? (int) $data['retry_after'] : 30 * ( 2 ** $job['retries'] );
+			$job['retries']    = $job['retries'] + 1;
+			$job['not_before'] = time() + $wait;
 			self::save( $job );
 			return $wait;
 		}

@@ -156,6 +156,8 @@ final class Media {
 			echo '<button class="button button-primary" name="do" value="resume">' . esc_html__( 'Resume', 'alttextapi' ) . '</button> ';
 			echo '<button class="button" name="do" value="cancel">' . esc_html__( 'Stop', 'alttextapi' ) . '</button>';
 		} else {
+			// Filled by build/media.js from GET bulk/estimate: images, credits needed, balance.
+			echo '<p class="alttextapi-estimate" aria-live="polite"></p>';
 			echo '<button class="button" name="do" value="missing">' . esc_html__( 'Describe all images missing alt text', 'alttextapi' ) . '</button>';
 		}
 		echo '</form></div>';

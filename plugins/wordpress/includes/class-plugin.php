@@ -20,6 +20,7 @@ final class Plugin {
 		Editor::register();
 		Media::register();
 		Queue::register();
+		Review::register();
 	}
 
 	/** Loads translations from the plugin's languages/ folder (wordpress.org packs load on their own). */

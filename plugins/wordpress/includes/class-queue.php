@@ -18,13 +18,27 @@ final class Queue {
 	const HOOK = 'alttextapi_process_queue';
 	/** Seconds one cron run may spend before handing over to the next. */
 	const BUDGET = 20;
-	/** Seconds after which a slice's lock is taken as stale (the slice died). */
+	/**
+	 * Seconds after which a slice's lock is taken as stale (its PHP process died): longer than a
+	 * slice can live (the budget plus one batch request's 180 s timeout).
+	 */
 	const LOCK_TTL = 300;
 
 	/** Hooks the cron handler and generate-on-upload. */
 	public static function register() {
 		add_action( self::HOOK, array( __CLASS__, 'process' ) );
 		add_action( 'add_attachment', array( __CLASS__, 'on_upload' ) );
+	}
+
+	/**
+	 * The lock's lifetime; the filter `alttextapi_lock_ttl` may shorten it on hosts whose PHP
+	 * requests cannot run that long (and the tests use it to see a killed slice recovered without
+	 * waiting five minutes).
+	 *
+	 * @return int Seconds.
+	 */
+	public static function lock_ttl() {
+		return max( 1, (int) apply_filters( 'alttextapi_lock_ttl', self::LOCK_TTL ) );
 	}
 
 	/**
@@ -35,18 +49,18 @@ final class Queue {
 	 */
 	public static function enqueue( array $ids ) {
 		Job::add( $ids );
-		self::schedule( 0 );
+		self::schedule_by( time() );
 		return Job::summary();
 	}
 
 	/**
-	 * Stops the job and its scheduled slices; what is done stays done.
+	 * Stops the job; what is done stays done. A slice still running finds the job cancelled after
+	 * its current batch; the scheduled event stays, so a restart is never left without one.
 	 *
 	 * @return array Summary.
 	 */
 	public static function cancel() {
 		Job::cancel();
-		wp_clear_scheduled_hook( self::HOOK );
 		return Job::summary();
 	}
 
@@ -57,20 +71,26 @@ final class Queue {
 	 */
 	public static function resume() {
 		if ( Job::resume() ) {
-			self::schedule( 0 );
+			self::schedule_by( time() );
 		}
 		return Job::summary();
 	}
 
 	/**
-	 * Schedules the next slice, unless one is scheduled already.
+	 * Makes sure a slice is scheduled at $time or earlier: an event due later (the watchdog) is
+	 * moved forward; an earlier one is kept.
 	 *
-	 * @param int $delay Seconds from now.
+	 * @param int $time Unix time.
 	 */
-	private static function schedule( $delay ) {
-		if ( ! wp_next_scheduled( self::HOOK ) ) {
-			wp_schedule_single_event( time() + $delay, self::HOOK );
+	private static function schedule_by( $time ) {
+		$next = wp_next_scheduled( self::HOOK );
+		if ( $next && $next <= $time ) {
+			return;
 		}
+		if ( $next ) {
+			wp_clear_scheduled_hook( self::HOOK );
+		}
+		wp_schedule_single_event( $time, self::HOOK );
 	}
 
 	/**
@@ -91,46 +111,59 @@ final class Queue {
 	/**
 	 * One cron slice: describes queued images in batches until the time budget is spent, saving
 	 * progress after every batch so an interrupted run loses at most one batch of work.
+	 *
+	 * WP-Cron removes an event before running it, so a PHP process that dies here (killed, out of
+	 * memory, a host's time limit) would leave the job with nothing scheduled. Before working, a
+	 * watchdog event is scheduled for when the lock goes stale; a slice that ends normally moves it
+	 * to when the job should go on. A slice that finds the lock taken reschedules itself likewise,
+	 * so an owner's Stop and restart while a slice runs (or just died) is never swallowed.
 	 */
 	public static function process() {
-		// add_option is atomic: only one slice runs at a time; a stale lock expires.
-		$lock = get_option( self::LOCK );
-		if ( $lock && (int) $lock > time() - self::LOCK_TTL ) {
+		$ttl  = self::lock_ttl();
+		$lock = (int) get_option( self::LOCK );
+		if ( $lock && $lock > time() - $ttl ) {
+			// A live slice picks the job up itself when it ends; a dead one's lock expires.
+			self::schedule_by( $lock + $ttl + 1 );
 			return;
 		}
 		delete_option( self::LOCK );
+		// add_option is atomic: only one slice runs at a time.
 		if ( ! add_option( self::LOCK, time(), '', false ) ) {
+			self::schedule_by( time() + $ttl + 1 );
 			return;
 		}
+		self::schedule_by( time() + $ttl + 1 );
 		try {
 			self::run_slice( time() + self::BUDGET );
 		} finally {
 			delete_option( self::LOCK );
+			wp_clear_scheduled_hook( self::HOOK );
+			// Read after clearing: a Resume or a new job that came meanwhile scheduled its own event.
+			$job = Job::status();
+			if ( 'running' === $job['state'] ) {
+				self::schedule_by( max( time(), (int) $job['not_before'] ) );
+			}
 		}
 	}
 
 	/**
-	 * Processes batches until the deadline, then hands over to the next slice.
+	 * Processes batches until the deadline or until the job has nothing to do now.
 	 *
 	 * @param int $deadline Unix time.
 	 */
 	private static function run_slice( $deadline ) {
 		$client = Settings::client();
 		while ( time() < $deadline ) {
-			$batch = Job::next_batch( Batch::SIZE );
-			if ( null === $batch ) {
+			$ids = Job::next_batch( Batch::SIZE );
+			if ( null === $ids ) {
 				return;
 			}
-			$outcome = Batch::describe( $client, $batch['ids'], false, $batch['key'] );
+			$outcome = Batch::describe( $client, $ids );
 			if ( is_wp_error( $outcome ) ) {
-				$wait = Job::fail_batch( $outcome );
-				if ( null !== $wait ) {
-					self::schedule( $wait );
-				}
+				Job::fail_batch( $outcome );
 				return;
 			}
-			Job::complete_batch( $batch['ids'], $outcome );
+			Job::complete_batch( $ids, $outcome );
 		}
-		self::schedule( 0 );
 	}
 }

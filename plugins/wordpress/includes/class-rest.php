@@ -114,6 +114,15 @@ final class Rest {
 		);
 		register_rest_route(
 			self::NS,
+			'/bulk/estimate',
+			array(
+				'methods'             => WP_REST_Server::READABLE,
+				'callback'            => array( __CLASS__, 'bulk_estimate' ),
+				'permission_callback' => array( __CLASS__, 'can_bulk' ),
+			)
+		);
+		register_rest_route(
+			self::NS,
 			'/account',
 			array(
 				'methods'             => WP_REST_Server::READABLE,
@@ -138,7 +147,8 @@ final class Rest {
 		$post_id       = (int) $request['postId'];
 		$attachment_id = (int) $request['attachmentId'];
 		if ( ! $attachment_id && '' !== (string) $request['url'] ) {
-			$attachment_id = (int) attachment_url_to_postid( (string) $request['url'] );
+			// Resolved like Image_Source does, so the image checked is the image sent.
+			$attachment_id = Attachment_Url::resolve( (string) $request['url'] );
 		}
 		if ( $attachment_id && 'attachment' === get_post_type( $attachment_id ) && ! current_user_can( 'read_post', $attachment_id ) ) {
 			return false;
@@ -232,6 +242,49 @@ final class Rest {
 			}
 		);
 		return rest_ensure_response( Queue::enqueue( $ids ) );
+	}
+
+	/**
+	 * GET /bulk/estimate: what "Describe all images missing alt text" would cost, before it
+	 * starts: the images, the credits at the chosen model's price (an upper bound: the API
+	 * answers images it described before for free), and the balance (GET /v1/credits).
+	 *
+	 * @return \WP_REST_Response|\WP_Error {images, creditsPerImage, credits, balance, enough}
+	 */
+	public static function bulk_estimate() {
+		$client = Settings::client();
+		$images = count( Batch::missing_ids() );
+		$price  = self::price_per_image();
+		$read   = $client->credits();
+		if ( is_wp_error( $read ) ) {
+			return $read;
+		}
+		$balance = isset( $read['balance'] ) ? (int) $read['balance'] : 0;
+		return rest_ensure_response(
+			array(
+				'images'          => $images,
+				'creditsPerImage' => $price,
+				'credits'         => $images * $price,
+				'balance'         => $balance,
+				'enough'          => $balance >= $images * $price,
+			)
+		);
+	}
+
+	/**
+	 * Credits one image costs with the chosen model (or the API's default), from GET /v1/models
+	 * (the settings page's cached list); 1 when the list cannot be read.
+	 *
+	 * @return int
+	 */
+	private static function price_per_image() {
+		$chosen = (string) Settings::get( 'model' );
+		foreach ( Settings_Page::models() as $model ) {
+			if ( is_array( $model ) && isset( $model['credits'] ) && ( '' === $chosen ? ! empty( $model['default'] ) : ( isset( $model['id'] ) && $model['id'] === $chosen ) ) ) {
+				return max( 1, (int) $model['credits'] );
+			}
+		}
+		return 1;
 	}
 
 	/**

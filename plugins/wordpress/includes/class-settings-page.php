@@ -65,7 +65,7 @@ final class Settings_Page {
 	 *
 	 * @return array
 	 */
-	private static function models() {
+	public static function models() {
 		$models = get_transient( 'alttextapi_models' );
 		if ( false === $models ) {
 			$models = Settings::client()->models();

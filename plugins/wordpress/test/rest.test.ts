@@ -16,16 +16,28 @@ import {
   type Session,
   wpPhp,
 } from './session'
+import { phpString } from './wordpress.mjs'
 
 const fx = inject('fixtures')
 const alt = (id: number) => wpPhp(`echo get_post_meta(${id}, '_wp_attachment_image_alt', true);`)
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
-/** The stored job (with its id lists and the batch's Idempotency-Key). */
+/** The stored job (with its id lists). */
 const job = () => JSON.parse(wpPhp(`echo wp_json_encode(AltTextAPI\\Job::status());`))
+/** The open batch an attachment was sent in ({key, hash, ids}), or '' when none. */
+const openRequest = (id: number) =>
+  JSON.parse(wpPhp(`echo wp_json_encode(get_post_meta(${id}, '_alttextapi_request', true));`))
+/** How many attachments still hold an Idempotency-Key. */
+const openKeys = () =>
+  Number(
+    wpPhp(
+      `global $wpdb; echo (int) $wpdb->get_var("SELECT COUNT(*) FROM {$wpdb->postmeta} WHERE meta_key = '_alttextapi_request'");`,
+    ),
+  )
 /** Makes the queue's next slice due now (instead of after its backoff). */
 const runQueueNow = () =>
   wpPhp(
-    `wp_clear_scheduled_hook('alttextapi_process_queue'); wp_schedule_single_event(time() - 1, 'alttextapi_process_queue');`,
+    `$j = get_option('alttextapi_job'); $j['not_before'] = 0; update_option('alttextapi_job', $j, false);
+wp_clear_scheduled_hook('alttextapi_process_queue'); wp_schedule_single_event(time() - 1, 'alttextapi_process_queue');`,
   )
 let admin: Session
 let editor: Session
@@ -111,6 +123,48 @@ describe('POST alttextapi/v1/generate', () => {
     })
     expect(owner.status).toBe(200)
     expect(owner.json.altText).toMatch(/^A red test square/)
+  })
+
+  it('finds the attachment behind any form of its URL: query, fragment, encoding, size variants', async () => {
+    const urls = JSON.parse(
+      wpPhp(`$url = wp_get_attachment_url(${fx.private_image});
+$thumb = wp_get_attachment_image_url(${fx.private_image}, 'thumbnail');
+$parts = wp_parse_url($url);
+$dir = dirname($parts['path']);
+$name = basename($parts['path']);
+echo wp_json_encode([
+  'query' => $url . '?x=1',
+  'fragment' => $url . '#a',
+  'size' => $thumb,
+  'sizeQuery' => $thumb . '?ver=2',
+  'encoded' => str_replace($name, '%' . strtoupper(dechex(ord($name[0]))) . substr($name, 1), $url),
+  'dots' => $parts['scheme'] . '://' . $parts['host'] . ':' . $parts['port'] . $dir . '/./' . $name,
+  'slashes' => $parts['scheme'] . '://' . $parts['host'] . ':' . $parts['port'] . $dir . '//' . $name,
+  'parent' => $parts['scheme'] . '://' . $parts['host'] . ':' . $parts['port'] . $dir . '/../' . basename($dir) . '/' . $name,
+  'upper' => strtoupper($parts['scheme']) . '://' . $parts['host'] . ':' . $parts['port'] . $parts['path'],
+]);`),
+    ) as Record<string, string>
+    expect(urls.size).toMatch(/-150x150\.png$/)
+    for (const [form, url] of Object.entries(urls)) {
+      const r = await contributor.rest('/alttextapi/v1/generate', {
+        method: 'POST',
+        body: { url, postId: fx.own },
+      })
+      expect([form, r.status]).toEqual([form, 403])
+    }
+    expect(await fakeRequests()).toHaveLength(0)
+    // The resolver itself: every form is the private image; a made-up size of it is not.
+    const resolved = JSON.parse(
+      wpPhp(
+        `echo wp_json_encode(array_map(['AltTextAPI\\Attachment_Url', 'resolve'], json_decode(${phpString(JSON.stringify(Object.values(urls)))}, true)));`,
+      ),
+    )
+    expect(resolved).toEqual(Object.values(urls).map(() => fx.private_image))
+    expect(
+      wpPhp(
+        `echo AltTextAPI\\Attachment_Url::resolve(str_replace('-150x150', '-151x151', ${phpString(urls.size)}));`,
+      ),
+    ).toBe('0')
   })
 
   it('sends a base64 image of at most 1024 px with language and context, and writes the attachment alt', async () => {
@@ -372,11 +426,11 @@ describe('bulk background job', () => {
     expect(alt(fx.with_alt)).toBe('An existing description')
     const requests = await fakeRequests()
     expect(requests.every((r) => r.path === '/v1/alt-text/batch')).toBe(true)
-    // One key per batch, each batch its own; none left in the job once it is done.
+    // One key per batch, each batch its own; none left on the attachments once it is done.
     const keys = requests.map((r) => r.idempotencyKey)
     expect(keys.every((k) => UUID.test(String(k)))).toBe(true)
     expect(new Set(keys).size).toBe(keys.length)
-    expect(job().batch).toEqual([])
+    expect(openKeys()).toBe(0)
     expect(
       requests
         .flatMap((r) => r.body.images)
@@ -411,30 +465,35 @@ describe('bulk background job: Idempotency-Key', () => {
     const failed = await cronUntil(job, (j) => j.retries >= 1 || j.state !== 'running')
     expect(failed.state).toBe('running')
     expect(failed.retries).toBe(1)
-    expect(failed.batch.ids).toEqual([fx.small])
-    expect(failed.batch.key).toMatch(UUID)
+    const open = openRequest(fx.small)
+    expect(open.ids).toEqual([fx.small])
+    expect(open.key).toMatch(UUID)
     expect(alt(fx.small)).toBe('')
     runQueueNow() // instead of waiting out the 30 s backoff
     const status = await cronUntil(bulk, (s) => s.state !== 'running')
     expect(status.state).toBe('done')
     expect(status.done).toBe(1)
     const requests = await fakeRequests()
-    expect(requests.map((r) => r.idempotencyKey)).toEqual([failed.batch.key, failed.batch.key])
+    expect(requests.map((r) => r.idempotencyKey)).toEqual([open.key, open.key])
     expect(await fakeCharges()).toBe(1)
     // The replay carries the first (lost) answer.
     expect(alt(fx.small)).toMatch(/^A red test square number \d+ \(en-US\)$/)
-    expect(job().batch).toEqual([])
+    expect(openKeys()).toBe(0)
   })
 
   it('treats a 429 for a key still in flight like any 429: retried after Retry-After, same key', async () => {
-    const key = 'test-key-in-flight'
-    wpPhp(`update_option('alttextapi_job', ['state' => 'running', 'pending' => [${fx.small}], 'total' => 1, 'batch' => ['ids' => [${fx.small}], 'key' => '${key}']], false);
-wp_schedule_single_event(time() - 1, 'alttextapi_process_queue');`)
+    // A first try fails before any charge: the batch's key is stored on the attachment.
+    await fakeFail({ status: 500 })
+    await editor.rest('/alttextapi/v1/bulk', { method: 'POST', body: { ids: [fx.small] } })
+    await cronUntil(job, (j) => j.retries >= 1 || j.state !== 'running')
+    const key = openRequest(fx.small).key
+    expect(key).toMatch(UUID)
     await fakeHoldKeys([key])
-    const waiting = await cronUntil(job, (j) => j.retries >= 1 || j.state !== 'running')
+    runQueueNow()
+    const waiting = await cronUntil(job, (j) => j.retries >= 2 || j.state !== 'running')
     expect(waiting.state).toBe('running')
     expect(waiting.message).toMatch(/Try again in 1 second/)
-    expect(waiting.batch.key).toBe(key)
+    expect(openRequest(fx.small).key).toBe(key)
     await fakeHoldKeys([key], false)
     const status = await cronUntil(bulk, (s) => s.state !== 'running')
     expect(status.state).toBe('done')
@@ -454,16 +513,23 @@ wp_schedule_single_event(time() - 1, 'alttextapi_process_queue');`)
     expect(single.status).toBe(200)
     const used = (await fakeRequests())[0]?.idempotencyKey
     expect(used).toMatch(UUID)
-    wpPhp(`update_option('alttextapi_job', ['state' => 'running', 'pending' => [${fx.small}], 'total' => 1, 'batch' => ['ids' => [${fx.small}], 'key' => '${used}']], false);
-wp_schedule_single_event(time() - 1, 'alttextapi_process_queue');`)
+    // A first batch try fails uncharged, so the attachment holds the batch's key; that key is then
+    // swapped for the used one, as if the API had seen it with another request.
+    await fakeFail({ status: 500 })
+    await editor.rest('/alttextapi/v1/bulk', { method: 'POST', body: { ids: [fx.small] } })
+    await cronUntil(job, (j) => j.retries >= 1 || j.state !== 'running')
+    wpPhp(
+      `$m = get_post_meta(${fx.small}, '_alttextapi_request', true); $m['key'] = '${used}'; update_post_meta(${fx.small}, '_alttextapi_request', $m);`,
+    )
+    runQueueNow()
     const status = await cronUntil(bulk, (s) => s.state !== 'running')
     expect(status.state).toBe('done')
     expect(status.done).toBe(1)
     const batches = (await fakeRequests()).filter((r) => r.path === '/v1/alt-text/batch')
-    expect(batches).toHaveLength(2)
-    expect(batches[0]?.idempotencyKey).toBe(used)
-    expect(batches[1]?.idempotencyKey).toMatch(UUID)
-    expect(batches[1]?.idempotencyKey).not.toBe(used)
+    expect(batches).toHaveLength(3)
+    expect(batches[1]?.idempotencyKey).toBe(used)
+    expect(batches[2]?.idempotencyKey).toMatch(UUID)
+    expect(batches[2]?.idempotencyKey).not.toBe(used)
     expect(await fakeCharges()).toBe(2)
     expect(alt(fx.small)).toMatch(/^A red test square/)
   })

@@ -108,8 +108,12 @@ export async function fakeError(
   if (error) await control('POST', 'fail', { ...error, times: null, scope: 'all' })
 }
 
-/** Programs one failure (testkit's FailureSpec, without a predicate for `image`). */
-export async function fakeFail(spec: Omit<FailureSpec, 'image'>) {
+/** Programs one failure (testkit's FailureSpec; `image` as JSON: `{}` matches every image). */
+export async function fakeFail(
+  spec: Omit<FailureSpec, 'image'> & {
+    image?: { imageUrlIncludes?: string; sha256?: string; seed?: string }
+  },
+) {
   await control('POST', 'fail', spec)
 }
 
@@ -123,6 +127,11 @@ export async function fakeRequests(): Promise<FakeRequest[]> {
   return (await control('GET', 'state')).requests
 }
 
+/** Sets the fake API's balance or the time one image takes to describe. */
+export async function fakeProgram(program: { balance?: number; latencyMs?: number }) {
+  await control('POST', 'program', program)
+}
+
 /** Images the fake API charged since the last reset (replays are not charged). */
 export async function fakeCharges(): Promise<number> {
   return (await control('GET', 'state')).stats.charged
@@ -131,7 +140,7 @@ export async function fakeCharges(): Promise<number> {
 /** A new run of the fake: no requests, failures or Idempotency-Keys; the balance refilled. */
 export async function resetFake() {
   await control('POST', 'reset')
-  await control('POST', 'program', { balance: BALANCE })
+  await control('POST', 'program', { balance: BALANCE, latencyMs: 0 })
 }
 
 /**
@@ -165,6 +174,24 @@ export async function cronUntil<T>(
     if (until(value) || Date.now() > end) return value
     await new Promise((r) => setTimeout(r, 200))
   }
+}
+
+/** Adds `count` distinct images without alt text to the media library; returns their ids. */
+export function addImages(count: number): number[] {
+  return JSON.parse(
+    wpPhp(`require_once ABSPATH . 'wp-admin/includes/image.php';
+$ids = [];
+for ($n = 0; $n < ${count}; $n++) {
+  $path = wp_upload_dir()['path'] . '/extra-' . $n . '-' . wp_rand() . '.png';
+  $img = imagecreatetruecolor(320, 240);
+  imagefill($img, 0, 0, imagecolorallocate($img, 40 + $n * 20, 90, 160));
+  imagepng($img, $path);
+  $id = wp_insert_attachment(['post_mime_type' => 'image/png', 'post_title' => basename($path), 'post_status' => 'inherit'], $path);
+  wp_update_attachment_metadata($id, wp_generate_attachment_metadata($id, $path));
+  $ids[] = $id;
+}
+echo wp_json_encode($ids);`),
+  )
 }
 
 /** The ends of the PHP server log (minus connection noise) and of WordPress's debug.log. */
