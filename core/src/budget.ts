@@ -74,3 +74,82 @@ export function createBudget(budget: Budget, client: AltTextClient): BudgetKeepe
     },
   }
 }
+
+/** What a run will cost, before it spends anything (from a dry run's summary). */
+export interface Estimate {
+  /** Distinct images that would be sent to the API. */
+  toDescribe: number
+  /** Images answered without a call (the cache, or an identical image of the run). */
+  cached: number
+  /** Credits per image of the model asked for (1 when the price list cannot be read). */
+  pricePerImage: number
+  /** Most credits the run can spend: `toDescribe × pricePerImage` (reused images cost 0). */
+  creditsNeeded: number
+  /** The account's balance, when `GET /v1/credits` answered. */
+  balance?: number | undefined
+  /** False when the balance is known and below `creditsNeeded`. */
+  enough: boolean
+  /** The run's `maxCredits`, when set. */
+  maxCredits?: number | undefined
+  /** False when `maxCredits` is set and below `creditsNeeded`. */
+  withinBudget: boolean
+}
+
+/**
+ * Prices a planned run: `planned` images to send and `cached` answered without a call, for
+ * `model` (absent: the API's default), against the balance (`GET /v1/credits`) and `maxCredits`.
+ * Never rejects: a price or balance that cannot be read is left out (price 1).
+ */
+export async function estimateCost(
+  client: AltTextClient,
+  input: { planned: number; cached: number; model?: string | undefined; maxCredits?: number },
+): Promise<Estimate> {
+  const [models, credits] = await Promise.all([
+    input.planned > 0 ? client.models().catch(() => undefined) : undefined,
+    client.credits().catch(() => undefined),
+  ])
+  const list = models?.models ?? []
+  const found = input.model ? list.find((m) => m.id === input.model) : list.find((m) => m.default)
+  const pricePerImage = found?.credits ?? 1
+  const creditsNeeded = input.planned * pricePerImage
+  const balance = credits?.balance
+  return {
+    toDescribe: input.planned,
+    cached: input.cached,
+    pricePerImage,
+    creditsNeeded,
+    balance,
+    enough: balance === undefined || balance >= creditsNeeded,
+    maxCredits: input.maxCredits,
+    withinBudget: input.maxCredits === undefined || creditsNeeded <= input.maxCredits,
+  }
+}
+
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
+
+/**
+ * One line: `3 images to describe (up to 3 credits), 12 cached; balance 40 credits` — with
+ * `: 5 more credits needed` when the balance is short and the budget when one is set.
+ */
+export function formatEstimate(estimate: Estimate): string {
+  const { toDescribe, cached, creditsNeeded, balance, maxCredits } = estimate
+  let line = `${count(toDescribe, 'image')} to describe (up to ${count(creditsNeeded, 'credit')}), ${cached} cached`
+  if (balance !== undefined) {
+    line += `; balance ${count(balance, 'credit')}`
+    if (balance < creditsNeeded) line += `: ${count(creditsNeeded - balance, 'more credit')} needed`
+  }
+  if (maxCredits !== undefined)
+    line += `; budget ${count(maxCredits, 'credit')}${estimate.withinBudget ? '' : ': over budget'}`
+  return line
+}
+
+/**
+ * The one message of a run whose budget kept images back, or undefined: `skipped` is the
+ * summary's skips by reason.
+ */
+export function budgetStop(skipped: Readonly<Record<string, number>>): string | undefined {
+  const reasons = Object.entries(skipped).filter(([reason]) => reason.startsWith('budget of '))
+  if (reasons.length === 0) return undefined
+  const images = reasons.reduce((sum, [, n]) => sum + n, 0)
+  return `${reasons.map(([reason]) => reason).join(', ')}: ${count(images, 'image')} not described. Raise the budget (maxCredits / --max-credits) to describe them.`
+}

@@ -10,6 +10,8 @@ export {
   parseAltTextFile,
   serializeAltTextFile,
 } from '../alt-text-file.js'
+// Build-time only (kept out of the browser entry's size budget).
+export { budgetStop, type Estimate, estimateCost, formatEstimate } from '../budget.js'
 export * from '../index.js'
 export { AltTextFile, type AltTextFileOptions } from './alt-text-cache.js'
 export { BuildCache, type BuildCacheOptions, createBuildCache } from './build-cache.js'
