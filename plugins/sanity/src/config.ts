@@ -36,6 +36,8 @@ export interface AltTextPluginConfig {
   imageInput?: boolean
   documentAction?: boolean
   tool?: boolean
+  /** The "Alt text review" tool. Default true. */
+  reviewTool?: boolean
 }
 
 /** The config with every default filled in. */
@@ -51,6 +53,7 @@ export type ResolvedPluginConfig = Required<
     | 'imageInput'
     | 'documentAction'
     | 'tool'
+    | 'reviewTool'
   >
 > &
   AltTextPluginConfig
@@ -71,5 +74,6 @@ export function resolvePluginConfig(config: AltTextPluginConfig = {}): ResolvedP
     imageInput: config.imageInput ?? true,
     documentAction: config.documentAction ?? true,
     tool: config.tool ?? true,
+    reviewTool: config.reviewTool ?? true,
   }
 }

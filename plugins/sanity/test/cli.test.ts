@@ -92,17 +92,18 @@ describe('alttext-sanity backfill', () => {
     expect(help.out).toContain('Usage: alttext-sanity backfill')
   })
 
-  it('a wrong key stops a 12-asset run at once: exit 1, one message, one request', async () => {
+  it('a wrong key stops a 12-asset run before it starts: exit 1, one message, no image sent', async () => {
     library(12)
+    env.sanity.seen.length = 0
     const result = await run([...base(), '--token', env.sanity.token, '--concurrency', '3'], {
       ALTTEXT_API_KEY: 'atk_wrong_key_000000000000000000000000',
     })
     expect(result.code).toBe(1)
     expect(result.err.match(/Stopped:/g)).toHaveLength(1)
     expect(result.err).not.toMatch(/^failed /m)
-    // The three assets in flight went as one batch request; nothing was sent after the refusal.
-    expect(env.alt.stats.calls).toBe(1)
-    expect(result.out).toContain('ended: fatal')
+    // The balance read before the run is refused: no image is sent, nothing is written.
+    expect(env.alt.stats.calls).toBe(0)
+    expect(env.sanity.seen.some((r) => r.path.includes('/data/mutate/'))).toBe(false)
   })
 
   it('running out of credits mid-run stops it and keeps what was written', async () => {

@@ -4,6 +4,8 @@
  * Sanity's own @sanity/mutator, with `ifRevisionID` checks and all-or-nothing commits), document
  * reads, image uploads, and the image CDN (`/images/<project>/<dataset>/<file>?w=…`).
  * Documents whose id contains a dot are private: requests without a token do not see them.
+ * `readToken` belongs to a member who may read but not edit (mutations answer 403, like a Viewer
+ * role); `?dryRun=true` checks a mutation (permission, revision) without applying it.
  */
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -25,6 +27,8 @@ export interface FakeSanity {
   /** `apiHost` for the client. */
   url: string
   token: string
+  /** A token that may read everything but write nothing (mutations: 403). */
+  readToken: string
   docs: Map<string, Doc>
   seen: SeenRequest[]
   /** Runs before each mutate request is applied (simulate a concurrent edit). */
@@ -72,6 +76,7 @@ export async function startFakeSanity(
   options: { projectId?: string; dataset?: string } = {},
 ): Promise<FakeSanity> {
   const token = `sk_test_${rev()}`
+  const readToken = `sk_read_${rev()}`
   const docs = new Map<string, Doc>()
   const seen: SeenRequest[] = []
   const stamp = (doc: Doc, now = new Date().toISOString()): Doc => ({
@@ -84,6 +89,7 @@ export async function startFakeSanity(
   const fake: FakeSanity = {
     url: '',
     token,
+    readToken,
     docs,
     seen,
     beforeMutate: undefined,
@@ -103,7 +109,10 @@ export async function startFakeSanity(
   const visible = (authorized: boolean) =>
     [...docs.values()].filter((doc) => authorized || !isPrivate(doc._id))
 
-  const applyTransaction = (mutations: Array<Record<string, Record<string, unknown>>>) => {
+  const applyTransaction = (
+    mutations: Array<Record<string, Record<string, unknown>>>,
+    dryRun = false,
+  ) => {
     const working = new Map(docs)
     const results: Array<{ id: string; operation: string }> = []
     const transactionRev = rev()
@@ -139,6 +148,7 @@ export async function startFakeSanity(
         operation: kind === 'patch' ? 'update' : kind === 'delete' ? 'delete' : 'create',
       })
     }
+    if (dryRun) return { transactionId: transactionRev, results, documentIds: [] }
     for (const [id, doc] of working) docs.set(id, doc)
     for (const id of [...docs.keys()]) if (!working.has(id)) docs.delete(id)
     return { transactionId: transactionRev, results, documentIds: results.map((r) => r.id) }
@@ -147,7 +157,8 @@ export async function startFakeSanity(
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://fake')
-      const authorized = req.headers.authorization === `Bearer ${token}`
+      const readOnly = req.headers.authorization === `Bearer ${readToken}`
+      const authorized = readOnly || req.headers.authorization === `Bearer ${token}`
       const raw = await readBody(req)
       let body: unknown
       const type = String(req.headers['content-type'] ?? '')
@@ -193,6 +204,10 @@ export async function startFakeSanity(
       }
       if (parts[1] === 'data' && parts[2] === 'mutate') {
         if (!authorized) return send(res, 401, { error: 'Unauthorized', message: 'no token' })
+        if (readOnly)
+          return send(res, 403, {
+            error: { description: 'Insufficient permissions; permission "update" required' },
+          })
         const input = body as { mutations: Array<Record<string, Record<string, unknown>>> }
         await fake.beforeMutate?.(input)
         if (fake.failMutations > 0) {
@@ -200,7 +215,8 @@ export async function startFakeSanity(
           return send(res, 500, { error: { description: 'Internal error', type: 'internal' } })
         }
         try {
-          return send(res, 200, applyTransaction(input.mutations))
+          const dryRun = url.searchParams.get('dryRun') === 'true'
+          return send(res, 200, applyTransaction(input.mutations, dryRun))
         } catch (error) {
           if (!(error instanceof MutationFailure)) throw error
           return send(res, error.status, {

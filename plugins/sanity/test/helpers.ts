@@ -39,6 +39,8 @@ export interface Env {
   resetAlt(): void
   client: SanityClient
   anonymous: SanityClient
+  /** A member who may read but not edit (a Viewer): mutations answer 403. */
+  viewer: SanityClient
   close(): Promise<void>
 }
 
@@ -71,6 +73,7 @@ export async function startEnv(): Promise<Env> {
     },
     client: createSanityClient({ ...base, token: sanity.token }),
     anonymous: createSanityClient(base),
+    viewer: createSanityClient({ ...base, token: sanity.readToken }),
     close: () => Promise.all([sanity.close(), alt.close()]).then(() => undefined),
   }
 }

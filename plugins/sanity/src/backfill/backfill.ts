@@ -1,15 +1,26 @@
 /**
- * The asset-library backfill: fills `altText` of every `sanity.imageAsset` lacking it, page by
- * page, with limited concurrency, one transaction per page. Resumable by design: a new run simply
- * queries the assets that still lack alt text. Runs in the Studio tool and in the CLI alike.
+ * The asset-library backfill: fills `altText` of every `sanity.imageAsset` lacking it (with
+ * `regenerate`, also unreviewed machine text), page by page, with limited concurrency, one
+ * transaction per page, the machine's provenance beside each text. Resumable by design: progress
+ * is derived from the lake (a new run queries the assets still lacking alt text), and each asset
+ * is described under a stable Idempotency-Key (its id holds the image's hash), so an asset paid
+ * for by a killed run is answered by the API's replay, not charged again. Runs in the Studio tool
+ * and in the CLI alike.
  */
 import { createLimiter } from '@alttextapi/core'
 import type { SanityClient } from '@sanity/client'
 import type { Describer } from '../describe/describer.js'
-import { errorCode, errorMessage, isFatal, isRevisionConflict } from '../describe/errors.js'
+import {
+  BudgetReachedError,
+  errorCode,
+  errorMessage,
+  isFatal,
+  isRevisionConflict,
+} from '../describe/errors.js'
+import { machineProvenance, PROVENANCE_FIELD } from '../provenance/provenance.js'
 import { assetContext, assetLanguage } from './asset-context.js'
 import { type BackfillControl, createBackfillControl } from './control.js'
-import { type AssetRow, COUNT_MISSING_QUERY, PAGE_QUERY } from './query.js'
+import { type AssetRow, countQuery, pageQuery } from './query.js'
 
 /** What happened to one asset. */
 export interface AssetOutcome {
@@ -32,7 +43,7 @@ export interface BackfillProgress {
 }
 
 /** Why the run ended. */
-export type BackfillEnd = 'done' | 'limit' | 'stopped' | 'fatal'
+export type BackfillEnd = 'done' | 'limit' | 'budget' | 'stopped' | 'fatal'
 
 /** What a run did. */
 export interface BackfillSummary extends BackfillProgress {
@@ -58,6 +69,13 @@ export interface BackfillOptions {
   dryRun?: boolean
   /** Language for every asset; default the language of a document using it, else the API's. */
   language?: string | undefined
+  /** Model id, part of each asset's Idempotency-Key (the describer sends it). */
+  model?: string | undefined
+  /**
+   * Also describe again assets whose text is the machine's and still unreviewed (fresh, charged).
+   * Human and edited text are never replaced. Default false.
+   */
+  regenerate?: boolean
   control?: BackfillControl
   onProgress?: (progress: BackfillProgress) => void
   onAsset?: (outcome: AssetOutcome) => void
@@ -73,7 +91,22 @@ export async function backfillAssets(options: BackfillOptions): Promise<Backfill
   const run = createLimiter(Math.max(1, options.concurrency ?? 4))
   // A function, not a narrowed property read: the state changes while the run awaits.
   const stopped = () => control.state === 'stopped'
-  const total = await options.client.fetch<number>(COUNT_MISSING_QUERY)
+  const regenerate = options.regenerate === true
+  const total = await options.client.fetch<number>(countQuery(regenerate))
+  const { projectId, dataset } = options.client.config()
+  /**
+   * Stable across runs: the asset id holds the SHA-1 of the image's bytes, so the same image asks
+   * with the same key; a regeneration adds the revision it replaces (a new key per state).
+   */
+  const keyOf = (row: AssetRow, language: string | undefined) =>
+    [
+      'alttext-sanity',
+      `${projectId}/${dataset}`,
+      row._id,
+      language ?? 'default',
+      options.model ?? 'default',
+      ...(regenerate && row.altText ? ['regen', row._rev] : []),
+    ].join(':')
   const summary: BackfillSummary = {
     total,
     processed: 0,
@@ -111,7 +144,7 @@ export async function backfillAssets(options: BackfillOptions): Promise<Backfill
       summary.end = 'limit'
       break
     }
-    const rows = await options.client.fetch<AssetRow[]>(PAGE_QUERY, { after, size })
+    const rows = await options.client.fetch<AssetRow[]>(pageQuery(regenerate), { after, size })
     if (rows.length === 0) break
     after = (rows[rows.length - 1] as AssetRow)._id
 
@@ -124,24 +157,35 @@ export async function backfillAssets(options: BackfillOptions): Promise<Backfill
       continue
     }
 
-    const described = new Map<string, { rev: string; altText: string }>()
+    const described = new Map<string, Written>()
     await Promise.all(
       rows.map((row) =>
         run(async () => {
           await control.waitWhilePaused()
-          if (stopped() || summary.fatal) return
+          if (stopped() || summary.fatal || summary.end === 'budget') return
           try {
+            const language = assetLanguage(row, options.language)
             const answer = await options.describe({
               assetRef: row._id,
               context: assetContext(row),
-              language: assetLanguage(row, options.language),
+              language,
+              idempotencyKey: keyOf(row, language),
+              fresh: regenerate && typeof row.altText === 'string',
               signal: control.signal,
             })
-            described.set(row._id, { rev: row._rev, altText: answer.altText })
+            described.set(row._id, {
+              rev: row._rev,
+              altText: answer.altText,
+              provenance: machineProvenance(answer),
+            })
             summary.creditsUsed += answer.creditsUsed
             summary.creditsRemaining = answer.creditsRemaining
           } catch (error) {
             if (stopped()) return
+            if (error instanceof BudgetReachedError) {
+              summary.end = 'budget'
+              return
+            }
             if (isFatal(error)) {
               summary.fatal ??= { code: errorCode(error), message: errorMessage(error) }
               return
@@ -165,6 +209,7 @@ export async function backfillAssets(options: BackfillOptions): Promise<Backfill
       summary.end = 'fatal'
       break
     }
+    if (summary.end === 'budget') break
     if (stopped()) {
       summary.end = 'stopped'
       break
@@ -174,9 +219,16 @@ export async function backfillAssets(options: BackfillOptions): Promise<Backfill
 }
 
 /** One transaction for the page; on a revision conflict, one per asset so only the changed lose. */
+/** A text to write, with the revision the page query saw and the machine's provenance. */
+interface Written {
+  rev: string
+  altText: string
+  provenance: ReturnType<typeof machineProvenance>
+}
+
 async function save(
   client: SanityClient,
-  described: Map<string, { rev: string; altText: string }>,
+  described: Map<string, Written>,
   summary: BackfillSummary,
   outcome: (o: AssetOutcome) => void,
 ) {
@@ -184,9 +236,15 @@ async function save(
   const transaction = (items: typeof entries) => {
     const tx = client.transaction()
     // `set`, not `setIfMissing` (which keeps a null): the revision is the one the page query saw
-    // lacking altText, so any change since (alt written elsewhere included) fails the guard.
-    for (const [id, { rev, altText }] of items)
-      tx.patch(client.patch(id).ifRevisionId(rev).set({ altText }))
+    // lacking altText (or with unreviewed machine text), so any change since — a person's text
+    // included — fails the guard.
+    for (const [id, { rev, altText, provenance }] of items)
+      tx.patch(
+        client
+          .patch(id)
+          .ifRevisionId(rev)
+          .set({ altText, [PROVENANCE_FIELD]: provenance }),
+      )
     return tx.commit({ visibility: 'async' })
   }
   const done = (id: string, altText: string) => {

@@ -3,12 +3,13 @@
  * large for a browser tab. Node only (reads the environment, installs a SIGINT handler).
  */
 import { parseArgs } from 'node:util'
-import { createClient as createAltTextClient } from '@alttextapi/core'
+import { createClient as createAltTextClient, isFatalError } from '@alttextapi/core'
 import { resolveConfig } from '@alttextapi/core/node'
 import { createClient as createSanityClient } from '@sanity/client'
 import { createDescriber } from '../describe/describer.js'
 import { backfillAssets } from './backfill.js'
 import { createBackfillControl } from './control.js'
+import { estimateBackfill } from './estimate.js'
 
 /** Where the command writes and what it reads; tests pass their own. */
 export interface CliIo {
@@ -27,8 +28,11 @@ export const SANITY_API_VERSION = '2025-02-19'
 /** Usage text of `alttext-sanity backfill`. */
 export const SANITY_USAGE = `Usage: alttext-sanity backfill --project <id> --dataset <name> [options]
 
-Fills the altText field of sanity.imageAsset documents that have none.
-Run it again to resume: it picks up the assets that still lack alt text.
+Fills the altText field of sanity.imageAsset documents that have none, with the machine's
+provenance beside it (altTextProvenance). Text a person wrote or edited is never replaced.
+It prints the estimate (assets, credits needed, balance) before it starts.
+Run it again to resume after a stop or a kill: it picks up the assets that still lack alt text,
+and each asset goes under a stable Idempotency-Key, so one already paid for is not charged again.
 A fatal answer (bad key, no credits, 403, no model, the API unreachable) stops the run at once:
 what was described is saved, and the exit code is 1.
 
@@ -38,6 +42,8 @@ Options:
   --token <token>        Sanity token with write access (or SANITY_TOKEN / SANITY_AUTH_TOKEN)
   --api-host <url>       Sanity API host (default https://api.sanity.io)
   --limit <n>            Describe at most n assets in this run
+  --max-credits <n>      Spend at most n credits; the run stops before going over (exit 1)
+  --regenerate           Also describe again machine text nobody has reviewed (fresh, charged)
   --dry-run              List the assets that would be described; no API call, no write
   --concurrency <n>      Parallel AltText API calls (default 4)
   --batch-size <n>       Assets per transaction (default 25)
@@ -100,12 +106,18 @@ export async function runSanityCli(argv: string[], io: CliIo): Promise<number> {
   let limit: number | undefined
   let concurrency: number | undefined
   let batchSize: number | undefined
+  let maxCredits: number | undefined
   try {
     if (!projectId || !dataset) throw new UsageError('--project and --dataset are required')
     if (!token) throw new UsageError('A Sanity token is required: --token or SANITY_TOKEN')
     limit = positiveInt('limit', values.limit)
     concurrency = positiveInt('concurrency', values.concurrency)
     batchSize = positiveInt('batch-size', values['batch-size'])
+    if (values['max-credits'] !== undefined) {
+      maxCredits = Number(values['max-credits'])
+      if (!Number.isInteger(maxCredits) || maxCredits < 0)
+        throw new UsageError('--max-credits must be a whole number of credits (0 or more)')
+    }
   } catch (error) {
     io.stderr(`${(error as Error).message}\n\n${SANITY_USAGE}`)
     return 2
@@ -139,8 +151,10 @@ export async function runSanityCli(argv: string[], io: CliIo): Promise<number> {
     model: values.model,
     fetch: io.fetch,
     concurrency,
-    // Several assets at once: they go as one batch request, one round trip instead of several.
-    batch: (concurrency ?? 4) > 1,
+    // Each asset goes alone under its own stable Idempotency-Key (a batch request has one key
+    // for all its images, which a resumed run could not repeat): never charged twice.
+    batch: false,
+    budget: maxCredits === undefined ? undefined : { maxCredits },
   })
   const control = createBackfillControl()
   const onSigint = () => {
@@ -155,6 +169,18 @@ export async function runSanityCli(argv: string[], io: CliIo): Promise<number> {
 
   let lastTotal = 0
   try {
+    const estimate = await estimateBackfill({
+      client,
+      altClient,
+      model: values.model,
+      regenerate: values.regenerate,
+    })
+    io.stderr(estimateLine(estimate, maxCredits))
+    // A key the API refuses (401, 403…) stops here, before any image is sent.
+    if (!values['dry-run'] && isFatalError(estimate.balanceError)) {
+      io.stderr(`Stopped: ${printable((estimate.balanceError as Error).message)}`)
+      return 1
+    }
     const summary = await backfillAssets({
       client,
       describe,
@@ -164,6 +190,8 @@ export async function runSanityCli(argv: string[], io: CliIo): Promise<number> {
       batchSize,
       dryRun: values['dry-run'],
       language: values.lang,
+      model: values.model,
+      regenerate: values.regenerate,
       onProgress: (p) => {
         lastTotal = p.total
       },
@@ -184,7 +212,11 @@ export async function runSanityCli(argv: string[], io: CliIo): Promise<number> {
         ` (${summary.total || lastTotal} assets lacked alt text; ended: ${summary.end})`,
     )
     if (summary.fatal) io.stderr(`Stopped: ${printable(summary.fatal.message)}`)
-    return summary.fatal || summary.failed > 0 ? 1 : 0
+    if (summary.end === 'budget')
+      io.stderr(
+        `Stopped: the next asset would pass --max-credits ${maxCredits}; run again with a higher budget to go on.`,
+      )
+    return summary.fatal || summary.failed > 0 || summary.end === 'budget' ? 1 : 0
   } catch (error) {
     io.stderr(`alttext-sanity backfill failed: ${printable((error as Error).message)}`)
     return 1
@@ -204,6 +236,8 @@ function parse(argv: string[]) {
       token: { type: 'string' },
       'api-host': { type: 'string' },
       limit: { type: 'string' },
+      'max-credits': { type: 'string' },
+      regenerate: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
       concurrency: { type: 'string' },
       'batch-size': { type: 'string' },
@@ -216,4 +250,20 @@ function parse(argv: string[]) {
       help: { type: 'boolean', short: 'h', default: false },
     },
   }).values
+}
+
+/** The estimate line printed before a run starts. */
+function estimateLine(
+  estimate: Awaited<ReturnType<typeof estimateBackfill>>,
+  maxCredits: number | undefined,
+): string {
+  const { missing, estimatedCredits, creditsPerImage, model, balance } = estimate
+  let line =
+    `Estimate: ${missing} asset${missing === 1 ? '' : 's'} to describe, up to ${estimatedCredits} credits` +
+    ` (${creditsPerImage} per image${model ? `, ${model}` : ''}; images the API already described are free)` +
+    (balance !== undefined ? `; balance ${balance}` : '; balance unknown')
+  if (maxCredits !== undefined) line += `; budget ${maxCredits}`
+  if (balance !== undefined && balance < estimatedCredits)
+    line += `. The balance may not cover it: the run stops when credits run out.`
+  return `${line}.`.replace(/\.\.$/, '.')
 }

@@ -1,7 +1,7 @@
 /** The credit estimate shown before a backfill starts. */
 import type { AltTextClient } from '@alttextapi/core'
 import type { SanityClient } from '@sanity/client'
-import { COUNT_MISSING_QUERY } from './query.js'
+import { countQuery } from './query.js'
 
 /** Assets to describe, their price and the balance. */
 export interface BackfillEstimate {
@@ -11,6 +11,8 @@ export interface BackfillEstimate {
   estimatedCredits: number
   /** The key's balance; undefined when it could not be read (no key yet, proxy refusing). */
   balance: number | undefined
+  /** Why the balance could not be read (a fatal one — bad key — stops the CLI before it starts). */
+  balanceError?: unknown
   model: string | undefined
 }
 
@@ -19,14 +21,21 @@ export async function estimateBackfill(options: {
   client: SanityClient
   altClient: AltTextClient
   model?: string | undefined
+  /** Count unreviewed machine text too (a regenerating run). */
+  regenerate?: boolean
   signal?: AbortSignal
 }): Promise<BackfillEstimate> {
+  let balanceError: unknown
   const [missing, models, balance] = await Promise.all([
-    options.client.fetch<number>(COUNT_MISSING_QUERY),
+    options.client.fetch<number>(countQuery(options.regenerate)),
     options.altClient.models({ signal: options.signal }),
-    options.altClient.account({ signal: options.signal }).then(
-      (account) => account.credits,
-      () => undefined,
+    // GET /v1/credits: a `generate`-scoped key may read its balance (not the account).
+    options.altClient.credits({ signal: options.signal }).then(
+      (credits) => credits.balance,
+      (error: unknown) => {
+        balanceError = error
+        return undefined
+      },
     ),
   ])
   const model =
@@ -37,6 +46,7 @@ export async function estimateBackfill(options: {
     creditsPerImage,
     estimatedCredits: missing * creditsPerImage,
     balance,
+    ...(balanceError === undefined ? {} : { balanceError }),
     model: model?.id,
   }
 }

@@ -7,10 +7,12 @@
 import {
   type AltTextClient,
   AltTextError,
+  type Budget,
   createDescriber as createRun,
   type DescribeEvent,
   type Describer as Run,
 } from '@alttextapi/core'
+import { BudgetReachedError } from './errors.js'
 import { imageUrl } from './image-url.js'
 
 /** How the image reaches the API. */
@@ -25,6 +27,10 @@ export interface DescribeRequest {
   assetRef: string
   context?: string | undefined
   language?: string | undefined
+  /** A stable Idempotency-Key (the backfill: asset id, which holds the image's hash). */
+  idempotencyKey?: string | undefined
+  /** A new, charged description instead of reusing an earlier one (Regenerate). */
+  fresh?: boolean | undefined
   signal?: AbortSignal | undefined
 }
 
@@ -33,6 +39,11 @@ export interface Described {
   altText: string
   creditsUsed: number
   creditsRemaining: number
+  /** The model and language the API used (for the provenance). */
+  model?: string | undefined
+  language?: string | undefined
+  /** The API reused an earlier description of the same image (no credits). */
+  reused?: boolean | undefined
 }
 
 /** Describes one image asset. Rejects with `AltTextError`. */
@@ -64,6 +75,8 @@ export interface DescriberOptions {
    * a batch waits a moment for company that would never come.
    */
   batch?: boolean | undefined
+  /** Most credits (or images) this run may spend; an image over it throws `BudgetReachedError`. */
+  budget?: Budget | undefined
   /** Every image and the fatal stop, with the run's live counters. */
   onProgress?: ((event: DescribeEvent) => void) | undefined
 }
@@ -75,6 +88,7 @@ export function createDescriber(options: DescriberOptions): RunDescriber {
     client: options.client,
     concurrency: options.concurrency,
     batch: options.batch === true ? {} : false,
+    budget: options.budget,
     onProgress: options.onProgress,
   })
   const download = async (url: string, signal: AbortSignal | undefined) => {
@@ -110,24 +124,32 @@ export function createDescriber(options: DescriberOptions): RunDescriber {
       context: request.context,
       model: options.model,
       maxLength: options.maxLength,
+      idempotencyKey: request.idempotencyKey,
+      fresh: request.fresh,
       signal: request.signal,
     })
     switch (outcome.status) {
       case 'described':
-        return pick(outcome.altText, outcome.creditsUsed, run)
+        return pick(outcome, outcome.creditsUsed, outcome.reused, run)
       case 'cached':
-        return pick(outcome.altText, 0, run)
+        return pick(outcome, 0, false, run)
       case 'failed':
       case 'stopped':
         throw outcome.error
       case 'skipped':
+        if (outcome.reason.startsWith('budget')) throw new BudgetReachedError(outcome.reason)
         throw new AltTextError({ code: 'invalid_request', status: 0, detail: outcome.reason })
     }
   }
   return Object.assign(describe, { run })
 }
 
-const pick = (altText: string, creditsUsed: number, run: Run): Described => {
+const pick = (
+  { altText, model, language }: { altText: string; model: string; language: string },
+  creditsUsed: number,
+  reused: boolean,
+  run: Run,
+): Described => {
   // An empty text stored as alt would mean "decorative" and never be retried: a failure instead.
   if (!altText.trim())
     throw new AltTextError({
@@ -135,5 +157,12 @@ const pick = (altText: string, creditsUsed: number, run: Run): Described => {
       status: 0,
       detail: 'The API answered an empty alt text',
     })
-  return { altText, creditsUsed, creditsRemaining: run.summary().creditsRemaining ?? 0 }
+  return {
+    altText,
+    creditsUsed,
+    creditsRemaining: run.summary().creditsRemaining ?? 0,
+    model,
+    language,
+    reused,
+  }
 }

@@ -24,3 +24,9 @@ export function isRevisionConflict(error: unknown): boolean {
   const status = (error as { statusCode?: unknown } | null)?.statusCode
   return status === 409
 }
+
+/** The run's credit budget (`--max-credits`) would be passed by the next image: nothing was sent. */
+export class BudgetReachedError extends Error {
+  override readonly name = 'BudgetReachedError'
+  readonly code = 'budget_reached'
+}

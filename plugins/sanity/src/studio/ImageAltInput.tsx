@@ -1,14 +1,16 @@
 /** "Generate alt text" under every image field that has the alt subfield. */
 import { SparklesIcon } from '@sanity/icons'
 import { Box, Button, Card, Stack, Text } from '@sanity/ui'
-import { useCallback, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import { type InputProps, type ObjectInputProps, set, useClient, useFormValue } from 'sanity'
 import { type ResolvedPluginConfig, STUDIO_API_VERSION } from '../config.js'
 import { documentParts, imageContext, resolveLanguage } from '../describe/context.js'
 import { errorMessage } from '../describe/errors.js'
+import type { AssetAlt } from '../provenance/provenance.js'
 import { studioDescriber } from '../studio-client.js'
 import { isRecord } from '../walk/path.js'
 import { isImageSchema, type SchemaNode } from '../walk/schema.js'
+import { provenanceText } from './format.js'
 
 /** Whether the plugin adds its button to this input. */
 export function wantsAltButton(props: InputProps, altField: string): props is ObjectInputProps {
@@ -35,6 +37,20 @@ function ImageWithAltButton(props: ObjectInputProps & { config: ResolvedPluginCo
   const asset = isRecord(value) && isRecord(value.asset) ? value.asset._ref : undefined
   const current = isRecord(value) ? value[config.altField] : undefined
   const caption = isRecord(value) && typeof value.caption === 'string' ? value.caption : undefined
+  const [library, setLibrary] = useState<AssetAlt>()
+
+  // The asset's own alt text and its provenance, shown under the button.
+  useEffect(() => {
+    if (typeof asset !== 'string') return setLibrary(undefined)
+    let live = true
+    client
+      .fetch<AssetAlt | null>('*[_id == $id][0]{altText, altTextProvenance}', { id: asset })
+      .then((found) => live && setLibrary(found ?? undefined))
+      .catch(() => live && setLibrary(undefined))
+    return () => {
+      live = false
+    }
+  }, [asset, client])
 
   const generate = useCallback(async () => {
     if (typeof asset !== 'string') return
@@ -74,6 +90,12 @@ function ImageWithAltButton(props: ObjectInputProps & { config: ResolvedPluginCo
           onClick={generate}
         />
       </Box>
+      {library && (
+        <Text size={1} muted>
+          Library alt text: {library.altText ? `“${library.altText}”. ` : ''}
+          {provenanceText(library)}
+        </Text>
+      )}
       {error && (
         <Card tone="critical" padding={3} radius={2}>
           <Text size={1}>{error}</Text>
