@@ -1,6 +1,6 @@
 // Puts the test site back into the state fixtures.php left it in, so that every test starts from
 // the same place whatever ran before it (in this file or another, in any order): fixture alt
-// text and decorative flags, the post's content, no other attachments, no job, no scheduled
+// text, decorative flags, provenance and pending Idempotency-Keys, the post's content, no other attachments, no job, no scheduled
 // work, default settings, the fake API's key. Runs with WordPress loaded; $fx holds the ids.
 global $wpdb;
 $images = array( $fx['big'], $fx['small'], $fx['with_alt'], $fx['decorative'], $fx['media_text'], $fx['private_image'] );
@@ -11,6 +11,8 @@ foreach ( $others as $id ) {
 foreach ( $images as $id ) {
 	delete_post_meta( $id, '_wp_attachment_image_alt' );
 	delete_post_meta( $id, '_alttextapi_decorative' );
+	delete_post_meta( $id, '_alttextapi_provenance' );
+	delete_post_meta( $id, '_alttextapi_request' );
 }
 update_post_meta( $fx['with_alt'], '_wp_attachment_image_alt', 'An existing description' );
 update_post_meta( $fx['decorative'], '_alttextapi_decorative', '1' );
