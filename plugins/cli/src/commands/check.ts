@@ -3,16 +3,11 @@ import { readFile } from 'node:fs/promises'
 import { relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { displaySource, sanitizeForTerminal } from '@alttextapi/core/node'
-import { findImages } from '@alttextapi/rehype'
-import type { Root } from 'hast'
-import rehypeParse from 'rehype-parse'
-import { unified } from 'unified'
+import { scanHtml } from '@alttextapi/rehype'
 import { decodePage } from '../encoding.js'
 import { findHtmlFiles } from '../files.js'
 import type { Command } from '../io.js'
 import { plural } from '../plural.js'
-
-const parser = unified().use(rehypeParse)
 
 export const check: Command = {
   help: `Usage: alttext check <dir>
@@ -34,27 +29,45 @@ Exit code: 0 when every image has alt, 1 when some do not, 2 on usage errors.
     )
     let missing = 0
     let pages = 0
+    let unreadable = 0
     for (const file of files) {
-      // Legacy-encoded pages are read in their declared encoding, as `fix` does.
-      const bytes = await readFile(file)
+      const name = sanitizeForTerminal(relative(io.cwd, file) || file)
+      let bytes: Buffer
+      try {
+        bytes = await readFile(file)
+      } catch (error) {
+        // An unreadable page is named and counted, and the others are still checked.
+        unreadable++
+        io.stderr.write(
+          `${name}: could not read: ${(error as NodeJS.ErrnoException).code ?? error}\n`,
+        )
+        continue
+      }
+      // Legacy-encoded pages are read in their declared encoding, as `fix` does. No tree is
+      // built: parse5's tokenizer finds the images (a page without `<img` is only searched).
       const page = decodePage(bytes)
-      const tree = parser.parse(page.ok ? page.text : bytes.toString('utf8')) as Root
-      const images = findImages(tree).filter((image) => image.alt === 'missing')
-      if (images.length > 0) pages++
-      for (const image of images) {
+      const { images, problems } = scanHtml(page.ok ? page.text : bytes.toString('utf8'))
+      for (const problem of problems)
+        io.stderr.write(
+          `${name}:${problem.line}:${problem.column}: broken HTML (${problem.code}): ${problem.message}\n`,
+        )
+      const without = images.filter((image) => image.alt === 'missing')
+      if (without.length > 0) pages++
+      for (const image of without) {
         missing++
         const start = image.node.position?.start
-        const name = sanitizeForTerminal(relative(io.cwd, file) || file)
         io.stdout.write(
           `${name}:${start?.line ?? 0}:${start?.column ?? 0} ${image.src ? displaySource(image.src) : '(no src)'}\n`,
         )
       }
     }
+    if (unreadable > 0)
+      io.stderr.write(`alttext: ${plural(unreadable, 'file')} could not be read\n`)
     io.stderr.write(
       missing === 0
-        ? `alttext: every image has alt text (${plural(files.length, 'file')})\n`
+        ? `alttext: every image ${unreadable > 0 ? 'read ' : ''}has alt text (${plural(files.length, 'file')})\n`
         : `alttext: ${plural(missing, 'image')} without alt text in ${pages} of ${plural(files.length, 'file')}\n`,
     )
-    return missing === 0 ? 0 : 1
+    return missing === 0 && unreadable === 0 ? 0 : 1
   },
 }
