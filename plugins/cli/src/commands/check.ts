@@ -15,8 +15,11 @@ export const check: Command = {
 Lists every <img> without an alt attribute as file:line:column src.
 alt="" (decorative) and role="presentation"/"none" count as answered.
 Exit code: 0 when every image has alt, 1 when some do not, 2 on usage errors.
+alttext check --source <dir> checks Markdown/MDX source files instead.
 `,
   async run(args, io) {
+    if (args.some((a) => a === '--source' || a.startsWith('--source=')))
+      return (await import('../source/check-source.js')).checkSource.run(args, io)
     const { positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {} })
     const dir = positionals[0]
     if (!dir || positionals.length > 1) {

@@ -41,6 +41,10 @@ Options:
   --fail-on-error        exit 1 when an image could not be described or a page was skipped
   --api-url <url>        API base URL (default ALTTEXT_API_URL or the hosted API)
 
+alttext fix --source <dir> writes alt text into the Markdown/MDX source files under <dir>
+instead; it takes the options above except --base and --overwrite, and --public <dir> (folder of
+root-relative images, default <dir>) and --root <dir> (no image read outside it, default .).
+
 The API key is read from ALTTEXT_API_KEY.
 A fatal answer (bad key, no credits, 403, no model configured, the API unreachable) stops the
 run at once with one message; pages already written keep their alt text.
@@ -92,6 +96,9 @@ function siteImages(root: string, base: string, maxBytes: number): Options['reso
 export const fix: Command = {
   help: HELP,
   async run(args, io) {
+    // Markdown/MDX sources are another file type with other options (src/source/).
+    if (args.some((a) => a === '--source' || a.startsWith('--source=')))
+      return (await import('../source/fix-source.js')).fixSource.run(args, io)
     let parsed: ReturnType<typeof parseFixArgs>
     try {
       parsed = parseFixArgs(args)

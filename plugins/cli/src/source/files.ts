@@ -1,0 +1,129 @@
+/**
+ * Source files for `--source`: finding `.md`/`.mdx`/`.markdown` files, reading them as text
+ * (binary, non-UTF-8 and huge files are skipped with a reason), and writing one back only when it
+ * did not change on disk while the run worked on it.
+ */
+import { randomBytes } from 'node:crypto'
+import { readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { dirname, isAbsolute, join, relative, sep } from 'node:path'
+import type { SkipHandler } from '../files.js'
+
+/** Markdown and MDX file names. */
+export const SOURCE_FILE = /\.(md|mdx|markdown)$/i
+
+/** Largest source file read (a Markdown page is kilobytes; a bigger one is likely data). */
+export const MAX_SOURCE_BYTES = 5 * 1024 * 1024
+
+const inside = (parent: string, child: string) => {
+  const rel = relative(parent, child)
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))
+}
+
+/**
+ * Every Markdown/MDX file under `dir`, sorted; skips `node_modules` and dot folders. Symlinks are
+ * followed while their target stays inside `dir`; one leading out is named to `onSkip`. Throws a
+ * clear error when `dir` is missing or not a folder.
+ */
+export async function findSourceFiles(dir: string, onSkip: SkipHandler): Promise<string[]> {
+  let info: Awaited<ReturnType<typeof stat>>
+  try {
+    info = await stat(dir)
+  } catch {
+    throw new Error(`folder not found: ${dir}`)
+  }
+  if (!info.isDirectory()) throw new Error(`not a folder: ${dir}`)
+  const root = await realpath(dir)
+  const found: string[] = []
+  const seen = new Set<string>()
+  const walk = async (folder: string, real: string) => {
+    if (seen.has(real)) return
+    seen.add(real)
+    for (const entry of await readdir(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name)
+      let isDir = entry.isDirectory()
+      let isFile = entry.isFile()
+      let target = join(real, entry.name)
+      if (entry.isSymbolicLink()) {
+        try {
+          target = await realpath(path)
+          const linked = await stat(target)
+          isDir = linked.isDirectory()
+          isFile = linked.isFile()
+        } catch {
+          if (SOURCE_FILE.test(entry.name)) onSkip(path, 'broken symlink')
+          continue
+        }
+        if (!inside(root, target)) {
+          if (isDir || SOURCE_FILE.test(entry.name))
+            onSkip(path, 'symlink leads outside the folder')
+          continue
+        }
+      }
+      if (isDir) {
+        if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue
+        await walk(path, target)
+      } else if (isFile && SOURCE_FILE.test(entry.name)) {
+        found.push(path)
+      }
+    }
+  }
+  await walk(dir, root)
+  return found.sort()
+}
+
+/** A source file read as text, or why it was skipped. */
+export type SourceText =
+  | { ok: true; text: string; bytes: Buffer }
+  | { ok: false; reason: string; error?: boolean }
+
+/** Reads `path` as UTF-8 text; huge, binary (a NUL byte) and non-UTF-8 files are skipped. */
+export async function readSource(path: string): Promise<SourceText> {
+  let bytes: Buffer
+  try {
+    const info = await stat(path)
+    if (info.size > MAX_SOURCE_BYTES)
+      return { ok: false, reason: `larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MB` }
+    bytes = await readFile(path)
+  } catch (error) {
+    return { ok: false, reason: `could not read: ${(error as Error).message}`, error: true }
+  }
+  if (bytes.includes(0)) return { ok: false, reason: 'binary file (NUL bytes)' }
+  try {
+    // ignoreBOM keeps a byte order mark in the text: it is written back as it was.
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
+    return { ok: true, text, bytes }
+  } catch {
+    return { ok: false, reason: 'not UTF-8 text' }
+  }
+}
+
+/** Thrown by `writeIfUnchanged` when the file changed on disk since it was read. */
+export class ChangedOnDiskError extends Error {
+  override name = 'ChangedOnDiskError'
+}
+
+/**
+ * Replaces `link` with `content` only if it still holds `original`: the new text goes to a
+ * temporary file in the same folder, the file is read again and compared, then the temporary file
+ * is renamed over it. A file edited while the run worked on it is left alone (an editor's save
+ * between the last compare and the rename is the one window left: a rename has no
+ * compare-and-swap). Keeps the mode; a symlink's target is replaced.
+ */
+export async function writeIfUnchanged(
+  link: string,
+  original: Buffer,
+  content: string,
+): Promise<void> {
+  const path = await realpath(link)
+  const { mode } = await stat(path)
+  const temp = join(dirname(path), `.alttext-${randomBytes(6).toString('hex')}.tmp`)
+  try {
+    await writeFile(temp, content, { mode })
+    const now = await readFile(path)
+    if (!now.equals(original)) throw new ChangedOnDiskError('changed on disk during the run')
+    await rename(temp, path)
+  } catch (error) {
+    await rm(temp, { force: true })
+    throw error
+  }
+}

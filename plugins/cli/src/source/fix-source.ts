@@ -1,0 +1,208 @@
+/**
+ * `alttext fix --source <dir>`: writes missing alt text into the Markdown/MDX source files
+ * themselves (only the text between `[` and `]`, or an added `alt` attribute of an HTML/JSX
+ * `<img>`, changes; every other byte stays), so the descriptions are committed and reviewed.
+ */
+import { relative, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { createLimiter, readConfig } from '@alttextapi/core'
+import { sanitizeForTerminal } from '@alttextapi/core/node'
+import { createAltTextRun, fillMarkdownSource, formatStats, type Options } from '@alttextapi/remark'
+import type { Command } from '../io.js'
+import { plural } from '../plural.js'
+import { createProgress } from '../progress.js'
+import { ChangedOnDiskError, findSourceFiles, readSource, writeIfUnchanged } from './files.js'
+
+const HELP = `Usage: alttext fix --source <dir> [options]
+
+Writes missing alt text into every .md, .mdx and .markdown file under <dir>, in place: only the
+text between [ and ] of an image with an empty description (and an alt attribute added to an
+HTML or JSX <img> without one) changes; every other byte of a file stays. Images with alt text
+and decorative ones (<img src="…" alt="">) are left alone. A file that changes on disk during
+the run is not overwritten.
+
+Options:
+  --public <dir>         static folder of root-relative images (/img/a.png) (default <dir>)
+  --root <dir>           no image outside it or --public is read (default the current folder)
+  --lang <tag>           language when the front matter has no lang/language (default en)
+  --concurrency <n>      API calls at once (default 4)
+  --dry-run              report what would be described; call nothing, write nothing
+  --max-credits <n>      spend at most n credits in this run
+  --max-images <n>       describe at most n images in this run
+  --cache <dir>          second-level cache folder (default node_modules/.cache/alttextapi)
+  --no-cache             no cache: every image is described again (alt-text.json, in the
+                         current folder, is the first level: commit it)
+  --model <id>           model id (default: the API's default)
+  --max-length <n>       longest alt text in characters (default 125)
+  --remote <mode>        http(s) images: download (default), url (the API fetches), skip
+  --allow-host <host>    let downloads reach this loopback/private host (repeatable)
+  --fail-on-error        exit 1 when an image could not be described or a file was skipped
+  --api-url <url>        API base URL (default ALTTEXT_API_URL or the hosted API)
+
+The API key is read from ALTTEXT_API_KEY.
+Exit code: 0 when done (failures are reported), 1 when the run stopped on a fatal answer or with
+--fail-on-error and failures, 2 on usage errors.
+`
+
+const count = (value: string | undefined, name: string): number | undefined => {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number`)
+  return n
+}
+
+function parse(args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      source: { type: 'string' },
+      public: { type: 'string' },
+      root: { type: 'string' },
+      lang: { type: 'string' },
+      concurrency: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      'max-credits': { type: 'string' },
+      'max-images': { type: 'string' },
+      'max-length': { type: 'string' },
+      cache: { type: 'string' },
+      'no-cache': { type: 'boolean' },
+      model: { type: 'string' },
+      remote: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
+      'fail-on-error': { type: 'boolean' },
+      'api-url': { type: 'string' },
+    },
+  })
+  if (!values.source) throw new Error('--source needs a folder')
+  if (positionals.length > 0)
+    throw new Error(`with --source, give no other folder (got ${positionals.join(' ')})`)
+  if (values.remote !== undefined && !['download', 'url', 'skip'].includes(values.remote))
+    throw new Error('--remote must be download, url or skip')
+  if (values.concurrency !== undefined && !(Number(values.concurrency) >= 1))
+    throw new Error('--concurrency must be at least 1')
+  return values
+}
+
+export const fixSource: Command = {
+  help: HELP,
+  async run(args, io) {
+    let values: ReturnType<typeof parse>
+    let options: Options
+    try {
+      values = parse(args)
+      const config = readConfig({ baseUrl: values['api-url'] }, io.env)
+      if (!config.apiKey && !values['dry-run']) {
+        io.stderr.write('alttext fix: no API key: set ALTTEXT_API_KEY (or use --dry-run)\n')
+        return 2
+      }
+      const source = resolve(io.cwd, values.source as string)
+      options = {
+        apiKey: config.apiKey,
+        baseUrl: config.baseUrl,
+        language: values.lang,
+        publicDir: values.public ? resolve(io.cwd, values.public) : source,
+        root: values.root ? resolve(io.cwd, values.root) : io.cwd,
+        concurrency: count(values.concurrency, 'concurrency'),
+        maxCredits: count(values['max-credits'], 'max-credits'),
+        maxImages: count(values['max-images'], 'max-images'),
+        maxLength: count(values['max-length'], 'max-length'),
+        model: values.model,
+        dryRun: values['dry-run'],
+        remoteImages: values.remote as Options['remoteImages'],
+        allowHosts: values['allow-host'],
+        cache: values['no-cache'] ? false : undefined,
+        // The committed cache lives where the command runs (the project), not where node does.
+        cacheFile: resolve(io.cwd, 'alt-text.json'),
+        cacheDir: values.cache
+          ? resolve(io.cwd, values.cache)
+          : resolve(io.cwd, 'node_modules', '.cache', 'alttextapi'),
+        // A fatal answer is reported once below, not as a failed file per page.
+        failOnError: false,
+      }
+    } catch (error) {
+      io.stderr.write(`alttext fix: ${(error as Error).message}\n\n${HELP}`)
+      return 2
+    }
+    const source = resolve(io.cwd, values.source as string)
+    const run = createAltTextRun(options)
+    const skippedLines: string[] = []
+    const files = await findSourceFiles(source, (path, why) =>
+      skippedLines.push(`${relative(io.cwd, path) || path}: skipped: ${why}`),
+    )
+    const progress = createProgress(io.stderr, files.length)
+    for (const line of skippedLines) progress.log(line)
+    const limit = createLimiter(4)
+    let written = 0
+    let notWritten = 0
+    let skipped = 0
+    let notProcessed = 0
+    const status = () =>
+      `${run.stats.described} described · ${run.stats.cached} cached · ${run.stats.failed} failed`
+    await Promise.all(
+      files.map((path) =>
+        limit(async () => {
+          const name = relative(io.cwd, path) || path
+          if (run.fatal) {
+            notProcessed++
+            progress.tick(undefined, status())
+            return
+          }
+          const read = await readSource(path)
+          if (!read.ok) {
+            if (read.error) notWritten++
+            else skipped++
+            progress.log(`${name}: ${read.error ? '' : 'skipped: '}${read.reason}`)
+            progress.tick(undefined, status())
+            return
+          }
+          const result = await fillMarkdownSource(read.text, { run, path })
+          for (const message of result.file.messages) {
+            if (message.ruleId === 'fatal') continue
+            progress.log(`${name}:${message.line ?? 0}:${message.column ?? 0}: ${message.reason}`)
+          }
+          if (result.changed > 0 && !run.dryRun) {
+            try {
+              await writeIfUnchanged(path, read.bytes, result.text)
+              written++
+            } catch (error) {
+              notWritten++
+              const why = error instanceof ChangedOnDiskError ? '' : 'could not write: '
+              progress.log(`${name}: not written: ${why}${(error as Error).message}`)
+            }
+          }
+          const s = result.result.stats
+          progress.tick(
+            s.images > 0 ? `${name}: ${result.changed} alt added, ${s.failed} failed` : undefined,
+            status(),
+          )
+        }),
+      ),
+    )
+    progress.end()
+    const prefix = run.dryRun ? 'alttext (dry run)' : 'alttext'
+    const pages = [
+      plural(files.length, 'file'),
+      `${written} rewritten`,
+      ...(notWritten > 0 ? [`${notWritten} not written`] : []),
+      ...(skipped > 0 ? [`${skipped} skipped`] : []),
+      ...(notProcessed > 0 ? [`${notProcessed} not processed (run stopped)`] : []),
+    ].join(', ')
+    io.stdout.write(
+      `${prefix}: ${pages}, ${plural(run.stats.images, 'image')} without alt: ${formatStats(run.stats, run.dryRun)}\n`,
+    )
+    for (const group of run.summary().failures)
+      io.stderr.write(
+        `alttext: ${group.count}× ${group.code}: ${sanitizeForTerminal(group.message)}\n`,
+      )
+    const fatal = run.fatal
+    if (fatal) {
+      io.stderr.write(`alttext fix: stopped: ${sanitizeForTerminal(fatal.message)}\n`)
+      return 1
+    }
+    return values['fail-on-error'] && (run.stats.failed > 0 || notWritten > 0 || skipped > 0)
+      ? 1
+      : 0
+  },
+}
