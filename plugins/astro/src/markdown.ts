@@ -11,6 +11,8 @@ import type { AstroIntegrationLogger } from 'astro'
 import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
 
+const NAME = '@alttextapi/astro'
+
 /** What the remark step needs from the integration. */
 export interface MarkdownStep {
   run: AltTextRun
@@ -27,6 +29,7 @@ export interface MarkdownStep {
  * and a function hashes the same on every build.
  */
 export function markdownPlugin(step: MarkdownStep) {
+  const said = new WeakSet<Error>()
   return function remarkAltTextAstro() {
     return async (tree: Root, file: VFile) => {
       await processMarkdownTree(tree, file, step.run, step.options)
@@ -39,7 +42,11 @@ export function markdownPlugin(step: MarkdownStep) {
         else step.logger.info(line)
       }
       const fatal = step.run.fatal
-      if (fatal && step.failOnFatal) throw new Error(sanitizeForTerminal(fatal.message))
+      if (!fatal || !step.failOnFatal) return
+      // Astro reports every failing page: say why once, then only that the run stopped.
+      if (said.has(fatal)) throw new Error(`${NAME}: stopped (see the first error for why)`)
+      said.add(fatal)
+      throw new Error(`${NAME}: ${sanitizeForTerminal(fatal.message)}`)
     }
   }
 }
