@@ -38,6 +38,7 @@ export default defineConfig({
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'migrations')),
           BCRYPT_ROUNDS: '4',
+          THROTTLE_SECRET: 'test-throttle-secret',
           STRIPE_API_URL: inject('fakeStripeUrl'),
           STRIPE_SECRET_KEY: TEST_STRIPE.secretKey,
           STRIPE_WEBHOOK_SECRET: TEST_STRIPE.webhookSecret,

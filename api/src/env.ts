@@ -16,6 +16,8 @@ export interface Env {
   RATE_LIMIT_PER_MINUTE?: string
   /** New accounts per client IP per hour (default 10): free sign-up credits are not a faucet. */
   SIGNUP_LIMIT_PER_HOUR?: string
+  /** Secret of the HMAC that names throttle counters (client networks, emails); see the README. */
+  THROTTLE_SECRET?: string
   /** Session lifetime in hours (default 720 = 30 days). */
   SESSION_TTL_HOURS?: string
   /** Timeout of one chat-completions call in ms (default 30000). */
@@ -40,6 +42,7 @@ export interface Config {
   allowPrivateImageUrls: boolean
   rateLimitPerMinute: number
   signupsPerHourPerIp: number
+  throttleSecret: string | undefined
   sessionTtlMs: number
   modelTimeoutMs: number
   imageFetchTimeoutMs: number
@@ -71,6 +74,7 @@ export function readConfig(env: Env): Config {
     allowPrivateImageUrls: env.ALLOW_PRIVATE_IMAGE_URLS === 'true',
     rateLimitPerMinute: integer(env.RATE_LIMIT_PER_MINUTE, 120, 1, 100_000),
     signupsPerHourPerIp: integer(env.SIGNUP_LIMIT_PER_HOUR, 10, 1, 1_000_000),
+    throttleSecret: nonEmpty(env.THROTTLE_SECRET),
     sessionTtlMs: integer(env.SESSION_TTL_HOURS, 720, 1, 24 * 365) * 3_600_000,
     modelTimeoutMs: integer(env.MODEL_TIMEOUT_MS, 30_000, 100, 120_000),
     imageFetchTimeoutMs: integer(env.IMAGE_FETCH_TIMEOUT_MS, 10_000, 100, 60_000),

@@ -42,6 +42,31 @@ export async function sha256Hex(value: string): Promise<string> {
   return hex
 }
 
+const hmacKeys = new Map<string, Promise<CryptoKey>>()
+
+/**
+ * HMAC-SHA-256 of `value` under `secret`, as lowercase hex. For values from a small space (IP
+ * addresses, emails) a bare hash can be reversed by trying them all; without the secret an HMAC
+ * cannot. The imported key is cached per secret for the isolate's life.
+ */
+export async function hmacHex(secret: string, value: string): Promise<string> {
+  let key = hmacKeys.get(secret)
+  if (!key) {
+    key = crypto.subtle.importKey(
+      'raw',
+      encoder.encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    )
+    hmacKeys.set(secret, key)
+  }
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await key, encoder.encode(value)))
+  let hex = ''
+  for (const byte of mac) hex += HEX[byte]
+  return hex
+}
+
 /** Compares two strings in time that depends only on their length. */
 export function timingSafeEqual(a: string, b: string): boolean {
   const left = new TextEncoder().encode(a)

@@ -7,8 +7,9 @@ import {
 import { Hono } from 'hono'
 import { ApiError } from '../errors.js'
 import { readJson } from '../lib/body.js'
-import { beginPasswordAttempt, clientIp, passwordAccepted } from '../lib/login-throttle.js'
+import { beginPasswordAttempt, passwordAccepted, throttleTarget } from '../lib/login-throttle.js'
 import { hashPassword, verifyPassword } from '../lib/password.js'
+import { forgetReuseStatement } from '../lib/reuse.js'
 import { describe } from '../lib/route-doc.js'
 import { endOtherSessions } from '../lib/sessions.js'
 import { findUserById, normaliseEmail, userJson } from '../lib/users.js'
@@ -64,7 +65,7 @@ export const account = new Hono<AppEnv>()
     }
 
     // The current password guards every change; wrong guesses count like failed logins.
-    const attempt = { email: current.email, ip: clientIp(c) }
+    const attempt = throttleTarget(c, current.email)
     await beginPasswordAttempt(db, attempt)
     if (!(await verifyPassword(body.currentPassword, current.password_hash, config.bcryptRounds))) {
       throw new ApiError('forbidden', 'The current password is not correct.')
@@ -115,6 +116,8 @@ export const account = new Hono<AppEnv>()
     // A new password ends every other session (a thief's included); this one stays.
     if (body.newPassword !== undefined)
       statements.push(endOtherSessions(db, current.id, credential.sessionId))
+    // An objection also ends reuse: descriptions kept for it are deleted (lib/reuse.ts).
+    if (body.storeHistory === false) statements.push(forgetReuseStatement(db, current.id))
     statements.push(
       db
         .prepare(

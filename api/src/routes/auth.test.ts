@@ -235,6 +235,63 @@ describe('POST /v1/auth/signup', () => {
     })
     expect(elsewhere.status).toBe(201)
   })
+
+  it('counts an IPv6 /64 as one network, keyed by an HMAC with THROTTLE_SECRET', async () => {
+    const bytes = crypto.getRandomValues(new Uint8Array(4))
+    const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, '0'))
+    const prefix = `2001:db8:${hex[0]}${hex[1]}:${hex[2]}${hex[3]}`
+    // Ten addresses of one /64, written every way IPv6 allows.
+    for (let i = 1; i <= 10; i++) {
+      const ip = i % 2 ? `${prefix}::${i.toString(16)}` : `${prefix.toUpperCase()}:0:0:${i}:1`
+      const res = await api('/v1/auth/signup', {
+        json: { email: uniqueEmail('v6'), password: PASSWORD },
+        ip,
+      })
+      expect(res.status, ip).toBe(201)
+    }
+    const refused = await api('/v1/auth/signup', {
+      json: { email: uniqueEmail('v6'), password: PASSWORD },
+      ip: `${prefix}:ffff:ffff:ffff:ffff`,
+    })
+    await expectError(refused, 429, 'rate_limited')
+    // The next /64 is another customer.
+    const [a, b] = prefix.split(':').slice(2)
+    const next = `2001:db8:${a}:${((Number.parseInt(b ?? '0', 16) + 1) % 0x10000).toString(16)}::1`
+    const other = await api('/v1/auth/signup', {
+      json: { email: uniqueEmail('v6'), password: PASSWORD },
+      ip: next,
+    })
+    expect(other.status).toBe(201)
+    // The counter's name is an HMAC of the network under the secret: not the address, and not a
+    // bare SHA-256 of it, which anyone could compute.
+    const network = `${prefix
+      .split(':')
+      .map((group) => Number.parseInt(group, 16).toString(16))
+      .join(':')}::/64`
+    const secret = env.THROTTLE_SECRET ?? ''
+    expect(secret.length).toBeGreaterThan(0)
+    const key = await crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    )
+    const hexOf = (buffer: ArrayBuffer) =>
+      [...new Uint8Array(buffer)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+    const mac = hexOf(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(network)))
+    const bare = hexOf(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(network)))
+    const row = await env.DB.prepare('SELECT count FROM rate_limits WHERE key = ?')
+      .bind(`signup:ip:${mac}`)
+      .first<{ count: number }>()
+    expect(row?.count).toBe(11)
+    const { results } = await env.DB.prepare(
+      'SELECT key FROM rate_limits WHERE instr(key, ?) OR instr(key, ?) OR instr(key, ?)',
+    )
+      .bind(bare, prefix, network)
+      .all()
+    expect(results).toEqual([])
+  })
 })
 
 describe('POST /v1/auth/login', () => {

@@ -12,12 +12,13 @@ import { ApiError } from '../errors.js'
 import { prepareApiKey } from '../lib/api-keys.js'
 import { readJson } from '../lib/body.js'
 import { creditStatements } from '../lib/credits.js'
-import { newId, sha256Hex } from '../lib/crypto.js'
+import { newId } from '../lib/crypto.js'
 import {
   assertNotThrottled,
   beginPasswordAttempt,
-  clientIp,
   passwordAccepted,
+  signupKey,
+  throttleTarget,
 } from '../lib/login-throttle.js'
 import { hashPassword, needsRehash, verifyPassword } from '../lib/password.js'
 import { hit } from '../lib/rate-limit.js'
@@ -118,9 +119,9 @@ export const auth = new Hono<AppEnv>()
     const body = await readJson(c, SignupRequest)
     const db = c.env.DB
     const config = c.var.config
-    const ip = clientIp(c)
     const email = normaliseEmail(body.email)
-    await assertNotThrottled(db, { email, ip })
+    const target = throttleTarget(c, email)
+    await assertNotThrottled(db, target)
     if (body.password.trim().toLowerCase() === email) {
       throw new ApiError(
         'invalid_request',
@@ -132,22 +133,17 @@ export const auth = new Hono<AppEnv>()
     if (existing) {
       // The owner signing up again with the right password just logs in; anyone else gets the
       // generic answer, and the attempt counts as a failed password guess.
-      await beginPasswordAttempt(db, { email, ip })
+      await beginPasswordAttempt(db, target)
       if (await verifyPassword(body.password, existing.password_hash, config.bcryptRounds)) {
-        await passwordAccepted(db, { email, ip })
+        await passwordAccepted(db, target)
         return c.json<LoginResponseBody>(await logIn(db, config, existing, body.password), 200)
       }
       throw unusableSignup()
     }
 
-    // New accounts come with free credits: a bounded number per network per hour, so a script
-    // cannot farm them. Keyed by a hash of the IP (raw addresses are not stored).
-    const signups = await hit(
-      db,
-      `signup:ip:${await sha256Hex(ip)}`,
-      config.signupsPerHourPerIp,
-      3_600_000,
-    )
+    // New accounts come with free credits: a bounded number per network (an IPv4 address, an
+    // IPv6 /64) per hour, so a script cannot farm them. Keyed by an HMAC of the network.
+    const signups = await hit(db, await signupKey(target), config.signupsPerHourPerIp, 3_600_000)
     if (!signups.allowed) {
       throw new ApiError(
         'rate_limited',
@@ -200,16 +196,16 @@ export const auth = new Hono<AppEnv>()
     const body = await readJson(c, LoginRequest)
     const db = c.env.DB
     const config = c.var.config
-    const ip = clientIp(c)
     const email = normaliseEmail(body.email)
+    const target = throttleTarget(c, email)
     // Counted before the password is checked (unknown emails too), so simultaneous guesses
     // cannot get past the limit; a right password gives the slot back.
-    await beginPasswordAttempt(db, { email, ip })
+    await beginPasswordAttempt(db, target)
     const user = await findUserByEmail(db, email)
     // Unknown emails are compared against a dummy hash, so both failures take the same time.
     const ok = await verifyPassword(body.password, user?.password_hash, config.bcryptRounds)
     if (!user || !ok) throw badLogin()
-    await passwordAccepted(db, { email, ip })
+    await passwordAccepted(db, target)
     return c.json<LoginResponseBody>(await logIn(db, config, user, body.password), 200)
   })
   .post('/logout', postLogoutDoc, requireAuth('session'), async (c) => {

@@ -9,7 +9,7 @@ import { ApiError } from '../errors.js'
 import { apiKeyJson } from '../lib/api-keys.js'
 import { readJson } from '../lib/body.js'
 import { eraseAccount } from '../lib/erasure.js'
-import { beginPasswordAttempt, clientIp, passwordAccepted } from '../lib/login-throttle.js'
+import { beginPasswordAttempt, passwordAccepted, throttleTarget } from '../lib/login-throttle.js'
 import { verifyPassword } from '../lib/password.js'
 import { type LedgerRow, ledgerJson, type UsageRow, usageJson } from '../lib/records.js'
 import { describe } from '../lib/route-doc.js'
@@ -174,7 +174,7 @@ export const privacy = new Hono<AppEnv>()
     const record = await findUserById(db, c.var.user.id)
     if (!record) throw new ApiError('unauthorized', 'The account no longer exists.')
     // A stolen session must not be able to guess the password here faster than at login.
-    const target = { email: record.email, ip: clientIp(c) }
+    const target = throttleTarget(c, record.email)
     await beginPasswordAttempt(db, target)
     if (!(await verifyPassword(password, record.password_hash, c.var.config.bcryptRounds))) {
       throw new ApiError('forbidden', 'The password is not correct. Nothing was deleted.')
