@@ -1,9 +1,7 @@
 /** Writing described alt text into the tree (the remark plugin's output). */
-import { applyEdits, setAttributeEdit } from '@alttextapi/rehype'
+import { altEdit, applyEdits, type Edit } from '@alttextapi/rehype'
 import type { Html } from 'mdast'
 import type { MarkdownImageResult } from './results.js'
-
-type Edit = ReturnType<typeof setAttributeEdit>
 
 /**
  * Sets the alt text of every described image in its node: `alt` of a Markdown image, an `alt`
@@ -20,7 +18,7 @@ export function applyToTree(results: MarkdownImageResult[]): number {
       image.node.alt = altText
     } else if (image.kind === 'html') {
       const edits = htmlEdits.get(image.node) ?? []
-      edits.push(setAttributeEdit(image.node.value, image.tagOffset, 'alt', altText))
+      edits.push(altEdit(image.node.value, image.tag, altText))
       htmlEdits.set(image.node, edits)
     } else {
       const existing = image.node.attributes.find(

@@ -5,15 +5,14 @@
  * - `![](x.png)`, `![ ](x.png)`, `![][ref]`: alt text **missing** (Markdown has no way to say
  *   "decorative" with this syntax; an empty label means nobody wrote one).
  * - HTML `<img>` in Markdown or JSX `<img>` in MDX: missing without an `alt` attribute;
- *   **decorative** with `alt=""`, `aria-hidden="true"` or `role="presentation"|"none"` — the
- *   convention of markdownlint (MD045) and @eslint/markdown (`require-alt-text`).
+ *   **decorative** with `alt=""` or `role="presentation"|"none"` (the HTML rule of
+ *   @alttextapi/rehype; markdownlint's MD045 and @eslint/markdown's `require-alt-text` accept
+ *   `alt=""` too).
  */
-import type { Element, Root as HastRoot } from 'hast'
+import { scanHtml, type TagLocation } from '@alttextapi/rehype'
 import type { Definition, Html, Image, ImageReference, Nodes, Parents, Root } from 'mdast'
 import type { MdxJsxFlowElement, MdxJsxTextElement } from 'mdast-util-mdx-jsx'
 import { toString as mdastToString } from 'mdast-util-to-string'
-import rehypeParse from 'rehype-parse'
-import { unified } from 'unified'
 import type { Point, Position } from 'unist'
 import { visitParents } from 'unist-util-visit-parents'
 import type { MarkdownImageContext } from './options.js'
@@ -36,8 +35,8 @@ export type MarkdownImage = {
   | {
       kind: 'html'
       node: Html
-      /** Offset of the `<img` tag inside `node.value`. */
-      tagOffset: number
+      /** Where the `<img>` tag and its `alt` are inside `node.value`. */
+      tag: TagLocation
     }
   | { kind: 'jsx'; node: JsxElement }
 )
@@ -52,28 +51,6 @@ const squash = (value: string) => value.replace(/\s+/g, ' ').trim()
 const clip = (value: string) =>
   value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT - 1).trimEnd()}…` : value
 
-const fragmentParser = unified().use(rehypeParse, { fragment: true })
-
-/** The `<img>` elements of a raw HTML node, with their offsets in its value. */
-function htmlImages(value: string): Element[] {
-  if (!/<img[\s/>]/i.test(value)) return []
-  const tree = fragmentParser.parse(value) as HastRoot
-  const found: Element[] = []
-  visitParents(tree, 'element', (element: Element) => {
-    if (element.tagName === 'img') found.push(element)
-  })
-  return found
-}
-
-function hastState(element: Element): AltState {
-  const { alt, ariaHidden, role } = element.properties
-  if (String(ariaHidden) === 'true') return 'decorative'
-  const roles = Array.isArray(role) ? role.map(String) : typeof role === 'string' ? [role] : []
-  if (roles.some((r) => r === 'presentation' || r === 'none')) return 'decorative'
-  if (alt === undefined || alt === null) return 'missing'
-  return String(alt) === '' ? 'decorative' : 'present'
-}
-
 /** A JSX attribute's literal string value; undefined when absent, `null` for an expression. */
 function jsxAttribute(node: JsxElement, name: string): string | null | undefined {
   for (const attribute of node.attributes) {
@@ -87,8 +64,6 @@ function jsxAttribute(node: JsxElement, name: string): string | null | undefined
 function jsxState(node: JsxElement): AltState {
   // A spread (`{...props}`) may carry alt text this plugin cannot see: leave the image alone.
   if (node.attributes.some((a) => a.type === 'mdxJsxExpressionAttribute')) return 'present'
-  const hidden = jsxAttribute(node, 'aria-hidden')
-  if (hidden === 'true' || hidden === '') return 'decorative'
   const role = jsxAttribute(node, 'role')
   if (role === 'presentation' || role === 'none') return 'decorative'
   const alt = jsxAttribute(node, 'alt')
@@ -97,7 +72,7 @@ function jsxState(node: JsxElement): AltState {
   return alt === '' ? 'decorative' : 'present'
 }
 
-/** The point `offset` characters into a node's value that starts at `start`. */
+/** The point `inner` (a point within a node's value) in the document, the node at `start`. */
 function pointIn(start: Point | undefined, inner: Point | undefined): Point | undefined {
   if (!start || !inner) return start
   return inner.line === 1
@@ -181,18 +156,18 @@ export function findImages(tree: Root, title?: string): MarkdownImage[] {
       return
     }
     if (node.type === 'html') {
-      for (const element of htmlImages(node.value)) {
-        const offset = element.position?.start.offset
-        if (offset === undefined) continue
-        const src = typeof element.properties.src === 'string' ? element.properties.src : ''
-        const start = pointIn(node.position?.start, element.position?.start)
+      // The same reading of HTML as @alttextapi/rehype's (parse5's tokenizer): the same images,
+      // sources (srcset, <picture>) and decorative rule (alt="", role presentation/none).
+      for (const found of scanHtml(node.value).images) {
+        if (!found.tag) continue
+        const start = pointIn(node.position?.start, found.node.position?.start)
         images.push({
           kind: 'html',
           node,
-          tagOffset: offset,
-          src,
-          state: hastState(element),
-          context: base(src),
+          tag: found.tag,
+          src: found.src,
+          state: found.alt,
+          context: base(found.src),
           position: start ? { start, end: start } : node.position,
         })
       }

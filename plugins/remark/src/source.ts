@@ -6,11 +6,11 @@
  */
 import {
   type AltTextRun,
+  altEdit,
   applyEdits,
   createAltTextRun,
+  type Edit,
   emptyStats,
-  scanStartTag,
-  setAttributeEdit,
 } from '@alttextapi/rehype'
 import { VFile } from 'vfile'
 import { describeImages, documentLanguage } from './describe.js'
@@ -20,8 +20,6 @@ import { readFrontMatter } from './frontmatter.js'
 import type { Options } from './options.js'
 import { parseMarkdown } from './parse.js'
 import type { MarkdownAltText } from './results.js'
-
-type Edit = ReturnType<typeof setAttributeEdit>
 
 /** The result of `fillMarkdownSource`. */
 export interface SourceFillResult {
@@ -83,17 +81,22 @@ function editFor(body: string, image: MarkdownImage, alt: string, file: VFile): 
   // it; then the tag is looked up in the source, and must be there exactly once.
   const { value } = image.node
   const slice = body.slice(start, end)
-  let offset = start + image.tagOffset
+  let shift = start
   if (slice !== value) {
-    const tag = value.slice(image.tagOffset, scanStartTag(value, image.tagOffset).close + 1)
+    const tag = value.slice(image.tag.start, image.tag.end)
     const first = slice.indexOf(tag)
     if (first === -1 || slice.indexOf(tag, first + 1) !== -1) {
       where(file, image, 'the <img> tag spans lines inside a quote or list')
       return undefined
     }
-    offset = start + first
+    shift = start + first - image.tag.start
   }
-  return setAttributeEdit(body, offset, 'alt', alt)
+  const tag = image.tag
+  const moved = (at: { start: number; end: number }) => ({
+    start: at.start + shift,
+    end: at.end + shift,
+  })
+  return altEdit(body, { ...tag, ...moved(tag), alt: tag.alt && moved(tag.alt) }, alt)
 }
 
 /**
