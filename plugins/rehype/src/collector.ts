@@ -125,11 +125,11 @@ export class ImageCollector {
   readonly #pending: Pending[] = []
   #title: string | undefined
   #heading: string | undefined
+  /** The elements `#stack[0..#full)` hold TEXT_CAP characters of text already. */
+  #full = 0
 
-  /** Elements open now, outermost first (the document itself is not one). */
-  get openTags(): readonly string[] {
-    return this.#stack.slice(1).map((f) => f.tag)
-  }
+  /** Tag names of the elements open now, outermost first (the document itself is not one). */
+  readonly openTags: string[] = []
 
   /** An element starts (a void element is opened and closed). */
   open(tag: string, attributes: Attributes): void {
@@ -147,6 +147,7 @@ export class ImageCollector {
         parent.sources.push(picked)
     }
     this.#stack.push(frame)
+    this.openTags.push(tag)
     if (VOID.has(tag)) this.close()
   }
 
@@ -154,7 +155,13 @@ export class ImageCollector {
   text(value: string): void {
     const chunk = value.replace(/\s+/g, ' ')
     if (chunk === '') return
-    for (const frame of this.#stack) {
+    // Outer elements fill up first: start after the ones already full.
+    const stack = this.#stack
+    let i = this.#full
+    while (i < stack.length && (stack[i] as Frame).text.length >= TEXT_CAP) i++
+    this.#full = i
+    for (; i < stack.length; i++) {
+      const frame = stack[i] as Frame
       if (frame.text.length >= TEXT_CAP) continue
       // One space between words, as `textOf` collapses it; leading space trimmed when read.
       const add = frame.text.endsWith(' ') && chunk.startsWith(' ') ? chunk.slice(1) : chunk
@@ -166,6 +173,8 @@ export class ImageCollector {
   close(): void {
     if (this.#stack.length <= 1) return
     const frame = this.#stack.pop() as Frame
+    this.openTags.pop()
+    this.#full = Math.min(this.#full, this.#stack.length)
     const parent = frame.parent as Frame
     frame.text = frame.text.trim()
     if (frame.tag === 'title' && this.#title === undefined) this.#title = frame.text || undefined

@@ -121,6 +121,10 @@ const SPECIAL = new Set(
     ' ',
   ),
 )
+const TABLE = new Set(['table', 'template'])
+const TABLE_BODY = new Set(['table', 'tbody', 'thead', 'tfoot', 'template'])
+const ROW = new Set(['tr', 'table', 'template'])
+const NOTHING = new Set<string>()
 const TABLE_PARTS = new Set([
   'caption',
   'col',
@@ -224,8 +228,12 @@ class Structure {
     }
     this.collector.open(tag, attributes)
     // In SVG and MathML, `<x/>` is an empty element; in HTML the solidus means nothing.
-    const foreign = this.#stack.some((t) => t === 'svg' || t === 'math')
-    if (selfClosing && foreign && !VOID.has(tag) && this.#top() === tag) this.collector.close()
+    if (selfClosing && !VOID.has(tag) && this.#top() === tag && this.#foreign())
+      this.collector.close()
+  }
+
+  #foreign(): boolean {
+    return this.#stack.includes('svg') || this.#stack.includes('math')
   }
 
   #implicitEnds(tag: string): void {
@@ -235,14 +243,12 @@ class Structure {
     if (tag === 'dd' || tag === 'dt') {
       if (!this.closeTo('dd', SPECIAL)) this.closeTo('dt', SPECIAL)
     }
-    if (tag === 'tr') this.closeTo('tr', new Set(['table', 'tbody', 'thead', 'tfoot', 'template']))
+    if (tag === 'tr') this.closeTo('tr', TABLE_BODY)
     if (tag === 'td' || tag === 'th') {
-      const row = new Set(['tr', 'table', 'template'])
-      if (!this.closeTo('td', row)) this.closeTo('th', row)
+      if (!this.closeTo('td', ROW)) this.closeTo('th', ROW)
     }
     if (tag === 'tbody' || tag === 'thead' || tag === 'tfoot') {
-      const table = new Set(['table', 'template'])
-      for (const part of ['tbody', 'thead', 'tfoot']) this.closeTo(part, table)
+      for (const part of ['tbody', 'thead', 'tfoot']) this.closeTo(part, TABLE)
     }
     if (tag === 'option' && this.#top() === 'option') this.collector.close()
     if (tag === 'optgroup') {
@@ -261,7 +267,7 @@ class Structure {
       this.collector.close()
       return
     }
-    const boundaries = SCOPE.has(tag) ? new Set<string>() : SCOPE
+    const boundaries = SCOPE.has(tag) ? NOTHING : SCOPE
     this.closeTo(tag, boundaries)
   }
 
