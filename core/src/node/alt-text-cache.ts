@@ -64,7 +64,7 @@ export class AltTextFile implements AltTextCache {
     this.#loaded ??= (async () => {
       const text = await readText(this.path)
       this.#lastText = text
-      this.#revision = text === undefined ? '' : createHash('sha256').update(text).digest('hex')
+      this.#revision = text === undefined ? 'absent' : createHash('sha256').update(text).digest('hex')
       if (text === undefined) return
       const parsed = parseAltTextFile(text)
       this.#images = parsed.images
@@ -93,7 +93,8 @@ export class AltTextFile implements AltTextCache {
     try {
       return createHash('sha256').update(readFileSync(this.path, 'utf8')).digest('hex')
     } catch {
-      return ''
+      // Not '' (no committed file at all): a page kept then must be looked at again now.
+      return 'absent'
     }
   }
 

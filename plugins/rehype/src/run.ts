@@ -6,6 +6,7 @@
  */
 import {
   type AltTextCache,
+  type AltTextClient,
   AltTextError,
   type Outcome as CoreOutcome,
   createClient,
@@ -155,6 +156,11 @@ export class AltTextRun {
         this.stats.decorative = summary.decorative
       },
     })
+  }
+
+  /** The API client of the run (for what a run does not wrap: balance, prices). */
+  get client(): AltTextClient {
+    return this.#describer.client
   }
 
   get dryRun(): boolean {

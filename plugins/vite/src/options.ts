@@ -15,4 +15,9 @@ export interface AltTextViteOptions extends Omit<Options, 'run' | 'client'> {
    * Per-image problems are warnings either way (unless `failOnError`).
    */
   onError?: 'fail' | 'warn' | undefined
+  /**
+   * Progress of a long build: after 1 s a bar on a terminal (stderr), and in a CI log one line
+   * every 10 s (`intervalMs`). `false`: none. Default `true`.
+   */
+  progress?: boolean | { intervalMs?: number | undefined } | undefined
 }

@@ -3,8 +3,16 @@
  * the HTML other plugins put in the bundle — in `generateBundle`. Only `alt` attributes are
  * spliced in: the rest of each page stays as Vite wrote it.
  */
-import { join, relative } from 'node:path'
-import { displaySource, sanitizeForTerminal } from '@alttextapi/core/node'
+import { join, relative, resolve } from 'node:path'
+import {
+  BuildCache,
+  budgetStop,
+  displaySource,
+  estimateCost,
+  formatEstimate,
+  type RunSummary,
+  sanitizeForTerminal,
+} from '@alttextapi/core/node'
 import {
   type AltTextRun,
   createAltTextRun,
@@ -19,6 +27,7 @@ type OutputBundle = Rollup.OutputBundle
 
 import { assetBytes, bundleFileName } from './bundle.js'
 import type { AltTextViteOptions } from './options.js'
+import { type BuildProgress, createBuildProgress } from './progress.js'
 
 const NAME = 'alttextapi'
 const normalize = (path: string) => path.split('\\').join('/')
@@ -56,9 +65,16 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
   const apiKeyOf = (env: Record<string, string>): string | undefined =>
     options.apiKey ?? process.env.ALTTEXT_API_KEY ?? env.ALTTEXT_API_KEY
 
-  const startRun = (bundle: OutputBundle): AltTextRun => {
+  /** The counters a progress line shows. */
+  const statusOf = (s: Readonly<RunSummary>) =>
+    `${s.described} described, ${s.cached + s.shared} cached, ${s.failed} failed, ${s.creditsUsed} ${s.creditsUsed === 1 ? 'credit' : 'credits'}`
+
+  const startRun = (
+    bundle: OutputBundle,
+    progress: () => BuildProgress | undefined,
+  ): AltTextRun => {
     const env = loadAltTextEnv()
-    const { summary: _summary, onError: _onError, ...rehypeOptions } = options
+    const { summary: _summary, onError: _onError, progress: _progress, ...rehypeOptions } = options
     const outDir = config.build.outDir
     // Images a page points at are in the bundle (not on disk yet): find them by their URL.
     const fromBundle = (src: string, file: VFile): Uint8Array | undefined => {
@@ -74,6 +90,15 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
       root: options.root ?? config.root,
       basePath: options.basePath ?? (config.base.startsWith('/') ? config.base : '/'),
       cacheDir: options.cacheDir ?? join(config.root, 'node_modules', '.cache', 'alttextapi'),
+      // The committed cache lives at the project root (Vite's root), not the cwd.
+      cacheFile:
+        options.cacheFile === false
+          ? false
+          : resolve(config.root, options.cacheFile ?? 'alt-text.json'),
+      onProgress: (event) => {
+        options.onProgress?.(event)
+        progress()?.status(statusOf(event.summary))
+      },
       resolveImage: async (src, file) =>
         (await options.resolveImage?.(src, file)) ?? fromBundle(src, file),
       // Both kinds of failure are decided below, once for the build, not by a page throwing.
@@ -103,12 +128,26 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
     },
     async generateBundle(_output, bundle) {
       if (disabled) return
-      const current = startRun(bundle)
+      let progress: BuildProgress | undefined
+      const current = startRun(bundle, () => progress)
       run = current
       const pages = Object.values(bundle).filter(
         (output): output is Rollup.OutputAsset =>
           output.type === 'asset' && /\.html?$/i.test(output.fileName),
       )
+      // A committed alt-text.json that cannot be used is said before anything is charged.
+      if (current.cache instanceof BuildCache)
+        for (const problem of await current.cache.problems())
+          config.logger.warn(
+            `[${NAME}] ${sanitizeForTerminal(normalize(relative(config.root, problem)))} — this file is ignored and left as it is: fix it, or its images are described (and charged) again`,
+          )
+      if (options.progress !== false)
+        progress = createBuildProgress({
+          total: pages.length,
+          info: (line) => config.logger.info(line),
+          intervalMs:
+            typeof options.progress === 'object' ? options.progress.intervalMs : undefined,
+        })
       // All pages at once; the run's limiter bounds the API calls and image reads.
       const results = await Promise.all(
         pages.map(async (output) => {
@@ -121,9 +160,10 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
             path: join(config.build.outDir, output.fileName),
           })
           if (result.changed > 0) output.source = result.html
+          progress?.page(statusOf(current.summary()))
           return result
         }),
-      )
+      ).finally(() => progress?.end())
       // Reported in page order once everything is done, so messages do not interleave.
       for (const result of results) report(config, result)
       const fatal = current.fatal
@@ -131,6 +171,40 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
         if (options.onError === 'warn')
           config.logger.warn(`[${NAME}] stopped: ${sanitizeForTerminal(fatal.message)}`)
         else this.error(`[${NAME}] ${sanitizeForTerminal(fatal.message)}`)
+      }
+      const summary = current.summary()
+      if (current.dryRun) {
+        // What the real build would cost, against the balance and the budget.
+        const planned = {
+          planned: summary.planned,
+          cached: summary.cached + summary.shared,
+          model: options.model,
+          maxCredits: options.maxCredits,
+        }
+        // Without a key nothing is asked of the API: the price is taken as 1 credit an image.
+        const estimate = apiKeyOf(loadAltTextEnv())
+          ? await estimateCost(current.client, planned)
+          : {
+              toDescribe: planned.planned,
+              cached: planned.cached,
+              pricePerImage: 1,
+              creditsNeeded: planned.planned,
+              enough: true,
+              maxCredits: planned.maxCredits,
+              withinBudget:
+                planned.maxCredits === undefined || planned.planned <= planned.maxCredits,
+            }
+        config.logger.info(`[${NAME}] estimate: ${formatEstimate(estimate)}`)
+        if (!estimate.withinBudget)
+          this.error(
+            `[${NAME}] this build needs up to ${estimate.creditsNeeded} credits, over maxCredits (${options.maxCredits})`,
+          )
+      } else {
+        const stop = budgetStop(summary.skipped)
+        if (stop) {
+          if (options.onError === 'warn') config.logger.warn(`[${NAME}] ${stop}`)
+          else this.error(`[${NAME}] ${stop}`)
+        }
       }
       if (options.failOnError) {
         const failed = results
@@ -146,7 +220,10 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
     },
     closeBundle() {
       if (!run || options.summary === false) return
-      config.logger.info(`[${NAME}] ${formatStats(run.stats, run.dryRun)}`)
+      const left = run.summary().creditsRemaining
+      config.logger.info(
+        `[${NAME}] ${formatStats(run.stats, run.dryRun)}${left === undefined ? '' : `, ${left} left`}`,
+      )
     },
   }
 }
