@@ -12,7 +12,10 @@ export interface Env {
   SIGNUP_CREDITS?: string
   BCRYPT_ROUNDS?: string
   ALLOW_PRIVATE_IMAGE_URLS?: string
-  /** Requests per minute per API key for generation (default 120). */
+  /**
+   * Generation units per minute per API key: one per request, plus one per image URL the request
+   * makes us fetch (default 1200; see the API README, "Rate limits").
+   */
   RATE_LIMIT_PER_MINUTE?: string
   /** New accounts per client IP per hour (default 10): free sign-up credits are not a faucet. */
   SIGNUP_LIMIT_PER_HOUR?: string
@@ -72,7 +75,7 @@ export function readConfig(env: Env): Config {
     signupCredits: integer(env.SIGNUP_CREDITS, 10, 0, 1_000_000),
     bcryptRounds: integer(env.BCRYPT_ROUNDS, 10, 4, 14),
     allowPrivateImageUrls: env.ALLOW_PRIVATE_IMAGE_URLS === 'true',
-    rateLimitPerMinute: integer(env.RATE_LIMIT_PER_MINUTE, 120, 1, 100_000),
+    rateLimitPerMinute: integer(env.RATE_LIMIT_PER_MINUTE, 1200, 1, 100_000),
     signupsPerHourPerIp: integer(env.SIGNUP_LIMIT_PER_HOUR, 10, 1, 1_000_000),
     throttleSecret: nonEmpty(env.THROTTLE_SECRET),
     sessionTtlMs: integer(env.SESSION_TTL_HOURS, 720, 1, 24 * 365) * 3_600_000,

@@ -199,6 +199,7 @@ describe('retention job', () => {
       rateLimits: 0,
       stripeEvents: 0,
       idempotencyKeys: 0,
+      reuse: 0,
     })
     expect(await expectLedgerInvariant(seeded.userId)).toBe(550)
   })

@@ -15,12 +15,14 @@
  * - throttling counters whose window ended more than a day ago (the longest window in use is 1 h);
  * - processed Stripe event ids older than 90 days (Stripe retries for 3 days; a later manual resend
  *   still credits nothing because the purchase is no longer pending);
- * - Idempotency-Key claims older than 24 h (a key is only honoured that long).
+ * - Idempotency-Key claims older than 24 h (a key is only honoured that long);
+ * - descriptions kept for reuse older than the reuse window (a year: lib/reuse.ts).
  */
 
 import type { Env } from './env.js'
 import { ledgerRetentionStatements } from './lib/credits.js'
 import { IDEMPOTENCY_WINDOW_MS } from './lib/idempotency.js'
+import { REUSE_WINDOW_MS } from './lib/reuse.js'
 
 const DAY_MS = 86_400_000
 
@@ -31,6 +33,7 @@ export const RETENTION = {
   rateLimitMs: DAY_MS,
   stripeEventMs: 90 * DAY_MS,
   idempotencyKeyMs: IDEMPOTENCY_WINDOW_MS,
+  reuseMs: REUSE_WINDOW_MS,
 } as const
 
 /** Rows deleted per statement, so one run never holds the database for long. */
@@ -46,6 +49,7 @@ export interface RetentionReport {
   rateLimits: number
   stripeEvents: number
   idempotencyKeys: number
+  reuse: number
 }
 
 /** The instant 7 calendar years before `now` (UTC). */
@@ -104,6 +108,10 @@ export async function runRetention(env: Env, now = Date.now()): Promise<Retentio
     now - RETENTION.idempotencyKeyMs,
   ])
 
+  const reuse = await deleteInChunks(db, 'reuse', 'rowid', 'created_at < ?', [
+    now - RETENTION.reuseMs,
+  ])
+
   const report: RetentionReport = {
     usage,
     ledger: removedLedger?.meta.changes ?? 0,
@@ -113,6 +121,7 @@ export async function runRetention(env: Env, now = Date.now()): Promise<Retentio
     rateLimits,
     stripeEvents,
     idempotencyKeys,
+    reuse,
   }
   console.log(JSON.stringify({ level: 'info', msg: 'retention', ...report }))
   return report

@@ -1,9 +1,11 @@
 /**
- * One run of `POST /v1/alt-text/batch`, in two D1 round trips whatever its size: the key checked,
- * the request counted, the run's Idempotency-Key claimed and every item charged in one batch
- * (`startRun`, through `claimRun` in `credits.ts`); then each item is described (a failure is
- * refunded at once), and the items' settlements, the run's end and the balance are one last
- * batch (`finishRun`).
+ * One run of `POST /v1/alt-text/batch`. Inline items are decoded and checked, URL items' addresses
+ * checked, before anything is counted or charged (a bad item fails its own slot, free). Then ONE
+ * D1 batch checks the key, counts the request (one unit, plus one per image URL it will fetch),
+ * claims the run's Idempotency-Key and charges — or reuses — every inline item (`startRun`,
+ * through `claimRun` in `credits.ts`). Each item is then described (a failure is refunded at
+ * once); an item by URL is fetched first and charged — or reused — on its own, since its bytes
+ * decide. The items' settlements, the run's end and the balance are one last batch (`finishRun`).
  */
 import { type BatchResult, createLimiter } from '@alttextapi/core'
 import type { Context } from 'hono'
@@ -12,15 +14,23 @@ import { ApiError } from '../errors.js'
 import type { AppEnv } from '../types.js'
 import {
   type Caller,
-  type ChargeResult,
   claimRun,
   heartbeat,
+  type ImageCharge,
+  type KeyLimits,
   type RunItem,
   reapAbandoned,
 } from './credits.js'
 import { newId, sha256Hex } from './crypto.js'
 import { ModelHealth } from './describe.js'
-import { chargeFor, describeCharged, type ImageJob, outcomeOf } from './generate.js'
+import {
+  type Charged,
+  chargeFor,
+  describeCharged,
+  type ImageJob,
+  outcomeOf,
+  reusedAnswer,
+} from './generate.js'
 import { keyPayer } from './generation-http.js'
 import {
   canonicalHash,
@@ -29,34 +39,63 @@ import {
   judgeHolder,
   keyHashOf,
   keyReused,
+  sha256Bytes,
 } from './idempotency.js'
+import type { Image } from './image.js'
+import { loadImage } from './image-input.js'
 import { checkRateLimit, requireKeyRow, useKey } from './key-auth.js'
 import { rememberKey } from './known-keys.js'
 import { replay } from './replay.js'
+import { reuseHashOf } from './reuse.js'
 
 /** Model calls in flight for one batch: enough to be quick, few enough to hold few images. */
 export const BATCH_CONCURRENCY = 4
 
-/** A claimed run, its items charged. */
+/** An item after its own checks, before anything is charged. */
+export type PreparedItem =
+  | { kind: 'inline'; job: ImageJob; image: Image; sha256: string; options: ReuseFlags }
+  | { kind: 'url'; job: ImageJob; url: string; options: ReuseFlags }
+  | { kind: 'failed'; error: ApiError }
+
+/** The reuse options of an item. */
+export interface ReuseFlags {
+  fresh?: boolean
+  matchContext?: boolean
+}
+
+/** A claimed run, its inline items charged (or reused). */
 export interface Run {
   caller: Caller
   keyHash: string
   reference: string
-  /** Per item: its claim and what its charge found. */
-  items: Array<RunItem & Pick<ChargeResult, 'balance' | 'holder'>>
+  limits?: KeyLimits
+  /** Per item: its claim and what its charge found (null: charged on its own, or failed). */
+  items: Array<RunItem & { found: ImageCharge | null }>
+}
+
+/** The reuse key of an item whose image bytes are known. */
+function reuseOf(job: ImageJob, sha256: string, options: ReuseFlags) {
+  return reuseHashOf({
+    imageSha256: sha256,
+    language: job.language,
+    model: job.model.id,
+    maxLength: job.maxLength,
+    context: job.context,
+    matchContext: options.matchContext,
+  }).then((hash) => ({ hash, fresh: options.fresh === true }))
 }
 
 /**
- * Authenticates, counts, claims the run and charges its items (401, 429, 400 for a key used for
- * another request, 429 while a run with the key is in progress). `parts` is the canonical request,
- * `count` its number of items.
+ * Authenticates, counts, claims the run and charges its inline items (401, 429, 400 for a key used
+ * for another request, 429 while a run with the key is in progress). `parts` is the canonical
+ * request.
  */
 export async function startRun(
   c: Context<AppEnv>,
   apiKeyHash: string,
   idempotencyKey: string | undefined,
   parts: unknown[],
-  count: number,
+  prepared: PreparedItem[],
   price: number,
   lease: number,
 ): Promise<Run> {
@@ -66,13 +105,17 @@ export async function startRun(
   const keyHash = await keyHashOf(key)
   const requestHash = await canonicalHash(parts)
   const reference = newId('bat')
-  const items = await Promise.all(
-    Array.from({ length: count }, async (_, index) => ({
+  const items: RunItem[] = await Promise.all(
+    prepared.map(async (item, index) => ({
       keyHash: await itemKeyHashOf(key, index),
       requestHash: await sha256Hex(`${requestHash}\n${index}`),
       id: newId('use'),
+      charge: item.kind === 'inline',
+      reuse:
+        item.kind === 'inline' ? await reuseOf(item.job, item.sha256, item.options) : undefined,
     })),
   )
+  const units = 1 + prepared.filter((item) => item.kind === 'url').length
   const payer = keyPayer(c, apiKeyHash)
   for (let attempt = 0; ; attempt++) {
     const now = Date.now()
@@ -83,6 +126,7 @@ export async function startRun(
       reference,
       now,
       price,
+      units,
       items,
     })
     const row = requireKeyRow(found.key, apiKeyHash)
@@ -91,11 +135,8 @@ export async function startRun(
     rememberKey(apiKeyHash, now)
     if (found.held) {
       const caller = { userId: row.id, apiKeyId: row.key_id }
-      const charged = items.map((item, index) => ({
-        ...item,
-        ...(found.items[index] ?? { balance: null, holder: null }),
-      }))
-      return { caller, keyHash, reference, items: charged }
+      const charged = items.map((item, index) => ({ ...item, found: found.items[index] ?? null }))
+      return { caller, keyHash, reference, limits: found.limits, items: charged }
     }
     const verdict = found.before
       ? judgeHolder(found.before, requestHash, lease, now)
@@ -107,16 +148,28 @@ export async function startRun(
 }
 
 /**
+ * Whether the run can give nothing at all: no item was charged, reused or is replayable, and no
+ * item waits for its image URL. Then it answers as a whole (402, or 403/429 for a key's limits).
+ */
+export function nothingPayable(run: Run, prepared: PreparedItem[]): boolean {
+  return run.items.every((item, index) => {
+    if (prepared[index]?.kind === 'url') return false
+    const found = item.found
+    return !found || (found.balance === null && found.holder === null && found.reused === null)
+  })
+}
+
+/**
  * Describes every item (at most BATCH_CONCURRENCY at once): a paid item is described and refunded
- * or settled, an item whose key a completed run holds is replayed, an unpaid one fails in its
- * slot. Returns the results in order, the statements that settle the successes, and whether any
- * item was replayed.
+ * or settled, a reused one answered from its stored description, an item whose key a completed run
+ * holds is replayed, an unpaid one fails in its slot. Returns the results in order, the statements
+ * that settle the successes, and whether any item was replayed.
  */
 export async function runItems(
   db: D1Database,
   config: Config,
   run: Run,
-  jobs: ImageJob[],
+  prepared: PreparedItem[],
   lease: number,
 ): Promise<{ results: BatchResult[]; settle: D1PreparedStatement[]; replayed: boolean }> {
   const limit = createLimiter(BATCH_CONCURRENCY)
@@ -125,39 +178,65 @@ export async function runItems(
   const keyHashes = [run.keyHash, ...run.items.map((item) => item.keyHash)]
   let lastBeat = Date.now()
   let replayed = false
+  // Credits the run's own charge spent before each item (to explain a refusal by the daily cap).
+  let spentBefore = 0
+  const before = run.items.map((item) => {
+    const spent = spentBefore
+    if (item.found?.balance !== null && item.found?.balance !== undefined) spentBefore += 1
+    return spent
+  })
   const results = await Promise.all(
-    jobs.map((job, index) =>
+    prepared.map((entry, index) =>
       limit(async (): Promise<BatchResult> => {
         const item = run.items[index] as Run['items'][number]
         try {
+          if (entry.kind === 'failed') throw entry.error
           // A long run shows a sign of life now and then, or its claims would look abandoned.
           if (Date.now() - lastBeat > lease / 4) {
             lastBeat = Date.now()
             await heartbeat(db, run.caller.userId, keyHashes, lastBeat)
           }
-          const at = {
-            id: item.id,
-            caller: run.caller,
-            claim: item,
-            price: job.model.credits,
-            lease,
-            now: Date.now(),
-          }
-          let charged = outcomeOf(item, at)
-          if (charged.kind === 'abandoned') {
-            charged = await chargeFor(db, run.caller, item, job.model.credits, { lease })
+          const job = entry.job
+          const price = job.model.credits
+          let charged: Charged
+          if (entry.kind === 'url') {
+            // Fetched before its charge: its bytes decide whether it is reused.
+            const image = await loadImage({ kind: 'url', url: entry.url }, config)
+            job.image = async () => image
+            job.reuse = await reuseOf(job, await sha256Bytes(image.bytes), entry.options)
+            charged = await chargeFor(db, run.caller, item, price, { lease, reuse: job.reuse })
+          } else {
+            const found = item.found ?? { balance: null, holder: null, reused: null }
+            const outcome = outcomeOf(
+              { ...found, limits: run.limits },
+              {
+                id: item.id,
+                caller: run.caller,
+                claim: item,
+                price,
+                lease,
+                now: Date.now(),
+                before: (before[index] ?? 0) * price,
+              },
+            )
+            charged =
+              outcome.kind === 'abandoned'
+                ? await chargeFor(db, run.caller, item, price, { lease, reuse: job.reuse })
+                : outcome
           }
           if (charged.kind === 'earlier') {
             replayed = true
-            const earlier = {
-              userId: run.caller.userId,
-              keyHash: item.keyHash,
-              reference: charged.holder.reference,
-            }
-            const { creditsRemaining: _, ...done } = await replay(db, config, earlier, job)
+            const { creditsRemaining: _, ...done } = await replay(
+              db,
+              run.caller.userId,
+              charged.holder,
+            )
             return done
           }
-          const described = await describeCharged(db, config, charged, job, item.keyHash, health)
+          const described =
+            charged.kind === 'reused'
+              ? reusedAnswer(db, charged, job, item.keyHash)
+              : await describeCharged(db, config, charged, job, item.keyHash, health)
           settle.push(...described.settle)
           const { creditsRemaining: _, ...done } = described.answer
           return done

@@ -16,8 +16,10 @@
  * model: `settleStatements` (usage row + claim done) or `refundStatements` (refund + claim gone).
  */
 import { newId } from './crypto.js'
-import { type ClaimRow, IDEMPOTENCY_WINDOW_MS, MAX_FREE_REDESCRIPTIONS } from './idempotency.js'
+import { type ClaimRow, IDEMPOTENCY_WINDOW_MS } from './idempotency.js'
 import { type Counted, type KeyRow, keyLookup, keyRateCount, type RateLimit } from './key-auth.js'
+import { keyUnitsCount, REFUND_LIMIT, SPEND_COUNTER, utcDayStart } from './rate-limit.js'
+import { type ReuseRow, reuseExists, reuseLookup, reuseStoreStatement } from './reuse.js'
 
 /** Why a balance changed (stored in `ledger.reason`). */
 export type LedgerReason = 'signup' | 'generation' | 'refund' | 'purchase' | 'adjustment'
@@ -94,14 +96,28 @@ export async function changeCredits(
   return inserted?.results[0]?.balance ?? null
 }
 
-/** Who pays for an image: an API key checked and counted inside the batch, or a known account. */
-export type Payer = KeyPayer | { userId: string }
+/** Who pays for an image: an API key checked (and counted) inside the batch, or a known account. */
+export type Payer = KeyPayer | AccountPayer
 
-/** An API key as payer: checked, and counted against `perWindow` requests per `limit` window. */
+/** A known account (a batch item: the key was checked once for the run), and the key it used. */
+export interface AccountPayer {
+  userId: string
+  apiKeyId: string | null
+}
+
+/** An API key as payer: checked, and counted against `perWindow` units per `limit` window. */
 export interface KeyPayer {
   apiKeyHash: string
   limit: RateLimit
   perWindow: number
+  /** The request was counted (and admitted) before: the charge checks the key, counts nothing. */
+  counted?: boolean
+}
+
+/** The reuse of a charge: the request's reuse key, and whether a fresh description was asked. */
+export interface ReuseOrder {
+  hash: string
+  fresh: boolean
 }
 
 /** One charge: who pays, the claim it takes, the price, and the id of the answer to be. */
@@ -115,117 +131,260 @@ export interface ChargeOrder {
   id: string
   price: number
   now: number
+  /** Without `fresh`, a stored description under `reuse.hash` is given instead of a charge. */
+  reuse?: ReuseOrder
 }
 
-/** What the charge batch found. */
-export interface ChargeResult {
-  /** The key and its owner (API-key payers; undefined: unknown or revoked). */
-  key?: KeyRow
-  /** The rate-limit counter after this request (API-key payers). */
-  counted?: Counted
+/** The key's limits before the charge, to explain a refusal (403 cap, 429 refunds). */
+export interface KeyLimits {
+  /** The key's daily credit cap (null: none). */
+  cap: number | null
+  /** Credits the key spent today (UTC), refunds deducted. */
+  spent: number
+  /** Refunds of the key in the current hour's window. */
+  refunds: number
+  /** When that window started (ms), null without one. */
+  refundWindow: number | null
+}
+
+/** What the charge of one image found. */
+export interface ImageCharge {
   /** The balance after the charge; null when nothing was charged. */
   balance: number | null
   /** Whoever holds the Idempotency-Key after the batch (null: nobody). */
   holder: ClaimRow | null
+  /** The stored description given instead of a charge (null: none, or not asked). */
+  reused: ReuseRow | null
+}
+
+/** What the charge batch found. */
+export interface ChargeResult extends ImageCharge {
+  /** The key and its owner (API-key payers; undefined: unknown or revoked). */
+  key?: KeyRow
+  /** The rate-limit counter after this request (API-key payers not counted before). */
+  counted?: Counted
+  /** The key's limits before the charge. */
+  limits?: KeyLimits
 }
 
 /** The payer's account id as SQL (one `?` placeholder) and its parameter. */
 function ownerSql(payer: Payer, placeholder = '?'): { sql: string; param: string } {
-  return 'userId' in payer
-    ? { sql: placeholder, param: payer.userId }
-    : {
+  return 'apiKeyHash' in payer
+    ? {
         sql: `(SELECT user_id FROM api_keys WHERE key_hash = ${placeholder} AND revoked_at IS NULL)`,
         param: payer.apiKeyHash,
       }
+    : { sql: placeholder, param: payer.userId }
 }
 
-const CLAIM_COLUMNS = 'request_hash, status, reference, redescribed, created_at, updated_at'
+/** The payer's API key id as SQL (one `?`) and its parameter; null for an account without key. */
+function keyIdSql(payer: Payer): { sql: string; param: string } | null {
+  if ('apiKeyHash' in payer) {
+    return { sql: '(SELECT id FROM api_keys WHERE key_hash = ?)', param: payer.apiKeyHash }
+  }
+  return payer.apiKeyId === null ? null : { sql: '?', param: payer.apiKeyId }
+}
+
+const CLAIM_COLUMNS = 'request_hash, status, reference, redescribed, answer, created_at, updated_at'
 
 /**
  * Charges `order.price` in one atomic batch (see the module comment). Never throws for a refusal:
- * the caller reads the result (key, counter, balance, holder) and answers.
+ * the caller reads the result (key, counter, limits, balance, holder, reuse) and answers.
  */
 export async function charge(db: D1Database, order: ChargeOrder): Promise<ChargeResult> {
   const byKey = 'apiKeyHash' in order.payer ? order.payer : undefined
-  const results = await db.batch([
-    ...(byKey
-      ? [
-          keyLookup(db, byKey.apiKeyHash),
-          keyRateCount(db, byKey.apiKeyHash, byKey.limit, order.now),
-        ]
-      : []),
+  const counting = byKey && !byKey.counted ? byKey : undefined
+  const image = imageChargeStatements(
+    db,
+    order,
     // The counter was bumped by a statement before: a request over the limit pays nothing.
-    ...imageChargeStatements(
-      db,
-      order,
-      byKey
-        ? {
-            sql: '(SELECT count FROM rate_limits WHERE key = ? || (SELECT id FROM api_keys WHERE key_hash = ?)) <= ?',
-            params: [byKey.limit.prefix, byKey.apiKeyHash, byKey.perWindow],
-          }
-        : undefined,
-    ),
+    counting
+      ? {
+          sql: '(SELECT count FROM rate_limits WHERE key = ? || (SELECT id FROM api_keys WHERE key_hash = ?)) <= ?',
+          params: [counting.limit.prefix, counting.apiKeyHash, counting.perWindow],
+        }
+      : undefined,
+  )
+  const limits = limitsRead(db, order.payer, order.now)
+  const results = await db.batch([
+    ...(byKey ? [keyLookup(db, byKey.apiKeyHash)] : []),
+    ...(counting ? [keyRateCount(db, counting.apiKeyHash, counting.limit, order.now)] : []),
+    ...(limits ? [limits] : []),
+    ...image.statements,
   ])
+  let at = 0
+  const key = byKey ? (results[at++]?.results[0] as KeyRow | undefined) : undefined
+  const counted = counting ? (results[at++]?.results[0] as Counted | undefined) : undefined
+  const limitsRow = limits ? readLimits(results[at++]) : undefined
+  return { key, counted, limits: limitsRow, ...image.read(results.slice(at)) }
+}
+
+/** Reads the key's limits (cap, spent today, refunds this hour) before any charge of a batch. */
+function limitsRead(db: D1Database, payer: Payer, now: number): D1PreparedStatement | null {
+  const keyId = keyIdSql(payer)
+  if (!keyId) return null
+  return db
+    .prepare(
+      `SELECT k.daily_credit_cap AS cap,
+         (SELECT count FROM rate_limits WHERE key = ?1 || k.id AND window_start = ?3) AS spent,
+         (SELECT count FROM rate_limits WHERE key = ?2 || k.id AND window_start > ?4) AS refunds,
+         (SELECT window_start FROM rate_limits WHERE key = ?2 || k.id AND window_start > ?4) AS refund_window
+       FROM api_keys k WHERE k.id = ${keyId.sql.replace('?', '?5')}`,
+    )
+    .bind(
+      SPEND_COUNTER.prefix,
+      REFUND_LIMIT.prefix,
+      utcDayStart(now),
+      now - REFUND_LIMIT.windowMs,
+      keyId.param,
+    )
+}
+
+function readLimits(result: D1Result | undefined): KeyLimits | undefined {
+  const row = result?.results[0] as
+    | {
+        cap: number | null
+        spent: number | null
+        refunds: number | null
+        refund_window: number | null
+      }
+    | undefined
+  if (!row) return undefined
   return {
-    key: byKey ? (results[0]?.results[0] as KeyRow | undefined) : undefined,
-    counted: byKey ? (results[1]?.results[0] as Counted | undefined) : undefined,
-    ...imageChargeResult(results.slice(-IMAGE_CHARGE_STATEMENTS)),
+    cap: row.cap ?? null,
+    spent: row.spent ?? 0,
+    refunds: row.refunds ?? 0,
+    refundWindow: row.refund_window ?? null,
   }
 }
 
-/** How many statements `imageChargeStatements` makes. */
-const IMAGE_CHARGE_STATEMENTS = 5
+/**
+ * The conditions of a key's own limits on a charge of `price`: fewer refunds this hour than the
+ * cap, and today's spending plus the price within the key's daily credit cap (when it has one).
+ */
+function keyLimitGuard(payer: Payer, price: number, now: number) {
+  const keyId = keyIdSql(payer)
+  if (!keyId) return null
+  const cap = `(SELECT daily_credit_cap FROM api_keys WHERE id = ${keyId.sql})`
+  return {
+    sql: `COALESCE((SELECT count FROM rate_limits WHERE key = ? || ${keyId.sql} AND window_start > ?), 0) < ?
+      AND (${cap} IS NULL
+        OR COALESCE((SELECT count FROM rate_limits WHERE key = ? || ${keyId.sql} AND window_start = ?), 0) + ? <= ${cap})`,
+    params: [
+      REFUND_LIMIT.prefix,
+      keyId.param,
+      now - REFUND_LIMIT.windowMs,
+      REFUND_LIMIT.perWindow,
+      keyId.param,
+      SPEND_COUNTER.prefix,
+      keyId.param,
+      utcDayStart(now),
+      price,
+      keyId.param,
+    ],
+  }
+}
 
 /**
- * The statements that charge one image: claim the key, the ledger row guarded by "this claim is
- * mine" (and `guard`), the balance, the release of the claim when nothing was charged, and a read
- * of whoever holds the key.
+ * Adds a charge to the key's spending of today (only for keys with a daily cap, and only when the
+ * ledger row `ledgerId` exists, i.e. the charge was made).
+ */
+function spendStatement(
+  db: D1Database,
+  payer: Payer,
+  price: number,
+  ledgerId: string,
+  now: number,
+): D1PreparedStatement | null {
+  const keyId = keyIdSql(payer)
+  if (!keyId) return null
+  return db
+    .prepare(
+      `INSERT INTO rate_limits (key, window_start, count)
+       SELECT ?1 || k.id, ?2, ?3 FROM api_keys k WHERE k.id = ${keyId.sql.replace('?', '?4')}
+         AND k.daily_credit_cap IS NOT NULL AND EXISTS (SELECT 1 FROM ledger WHERE id = ?5)
+       ON CONFLICT(key) DO UPDATE SET
+         count = CASE WHEN window_start = excluded.window_start THEN count + excluded.count ELSE excluded.count END,
+         window_start = excluded.window_start`,
+    )
+    .bind(SPEND_COUNTER.prefix, utcDayStart(now), price, keyId.param, ledgerId)
+}
+
+/**
+ * The statements that charge one image: claim the key, read a reusable description, the ledger
+ * row guarded by "this claim is mine, no reusable description, within the key's limits" (and
+ * `guard`), the balance, the key's spending, the release of the claim when nothing was charged
+ * nor reused, and a read of whoever holds the key. `read` turns their results into an
+ * `ImageCharge`.
  */
 function imageChargeStatements(
   db: D1Database,
   order: ChargeOrder,
   guard: { sql: string; params: unknown[] } | undefined,
-): D1PreparedStatement[] {
+): { statements: D1PreparedStatement[]; read: (results: D1Result[]) => ImageCharge } {
   const owner = ownerSql(order.payer)
-  const mine = `EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ? AND reference = ?)`
+  const mine = {
+    sql: `EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ? AND reference = ?)`,
+    params: [owner.param, order.keyHash, order.id],
+  }
+  const reusable =
+    order.reuse && !order.reuse.fresh ? reuseExists(owner, order.reuse.hash, order.now) : null
+  const conditions = [
+    mine,
+    ...(guard ? [guard] : []),
+    ...(reusable ? [{ sql: `NOT ${reusable.sql}`, params: reusable.params }] : []),
+    ...[keyLimitGuard(order.payer, order.price, order.now)].filter((g) => g !== null),
+  ]
   const { ledgerId, statements } = creditStatements(db, {
-    ...('userId' in order.payer
-      ? { userId: order.payer.userId }
-      : { keyHash: order.payer.apiKeyHash }),
+    ...('apiKeyHash' in order.payer
+      ? { keyHash: order.payer.apiKeyHash }
+      : { userId: order.payer.userId }),
     delta: -order.price,
     reason: 'generation',
     reference: order.id,
     at: order.now,
     onlyIf: {
-      sql: guard ? `${mine} AND ${guard.sql}` : mine,
-      params: [owner.param, order.keyHash, order.id, ...(guard?.params ?? [])],
+      sql: conditions.map((c) => c.sql).join(' AND '),
+      params: conditions.flatMap((c) => c.params),
     },
   })
-  return [
+  const spend = spendStatement(db, order.payer, order.price, ledgerId, order.now)
+  const list = [
     claimStatement(db, order),
+    ...(order.reuse && !order.reuse.fresh
+      ? [reuseLookup(db, owner, order.reuse.hash, order.now)]
+      : []),
     ...statements,
-    // Nothing was charged (no key, over the limit, no balance, or the key is someone else's):
-    // this attempt's claim goes again, so a retry runs normally.
+    ...(spend ? [spend] : []),
+    // Nothing was charged nor reused (no key, over a limit, no balance, or the key is someone
+    // else's): this attempt's claim goes again, so a retry runs normally.
     db
       .prepare(
         `DELETE FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ? AND reference = ?
-         AND NOT EXISTS (SELECT 1 FROM ledger WHERE id = ?)`,
+         AND NOT EXISTS (SELECT 1 FROM ledger WHERE id = ?)${reusable ? ` AND NOT ${reusable.sql}` : ''}`,
       )
-      .bind(owner.param, order.keyHash, order.id, ledgerId),
+      .bind(owner.param, order.keyHash, order.id, ledgerId, ...(reusable?.params ?? [])),
     db
       .prepare(
-        `SELECT ${CLAIM_COLUMNS} FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ?`,
+        `SELECT ${CLAIM_COLUMNS}, (SELECT credits FROM users WHERE id = ${owner.sql}) AS credits
+         FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ?`,
       )
-      .bind(owner.param, order.keyHash),
+      .bind(owner.param, owner.param, order.keyHash),
   ]
-}
-
-/** Reads the results of `imageChargeStatements`. */
-function imageChargeResult(results: D1Result[]): Pick<ChargeResult, 'balance' | 'holder'> {
-  const charged = results[1]?.results[0] as { balance?: unknown } | undefined
+  const reuseAt = order.reuse && !order.reuse.fresh ? 1 : -1
+  const ledgerAt = reuseAt === 1 ? 2 : 1
   return {
-    balance: typeof charged?.balance === 'number' ? charged.balance : null,
-    holder: (results[4]?.results[0] as ClaimRow | undefined) ?? null,
+    statements: list,
+    read(results) {
+      const charged = results[ledgerAt]?.results[0] as { balance?: unknown } | undefined
+      const reused =
+        reuseAt === 1 ? ((results[reuseAt]?.results[0] as ReuseRow | undefined) ?? null) : null
+      return {
+        balance: typeof charged?.balance === 'number' ? charged.balance : null,
+        holder: (results[list.length - 1]?.results[0] as ClaimRow | undefined) ?? null,
+        reused,
+      }
+    },
   }
 }
 
@@ -237,7 +396,7 @@ function claimStatement(db: D1Database, order: ChargeOrder): D1PreparedStatement
       `INSERT INTO idempotency_keys (user_id, key_hash, request_hash, status, reference, redescribed, created_at, updated_at)
        SELECT owner, ?2, ?3, 'pending', ?4, 0, ?5, ?5 FROM (SELECT ${owner.sql} AS owner) WHERE owner IS NOT NULL
        ON CONFLICT (user_id, key_hash) DO UPDATE SET request_hash = excluded.request_hash,
-         status = 'pending', reference = excluded.reference, redescribed = 0,
+         status = 'pending', reference = excluded.reference, redescribed = 0, answer = NULL,
          created_at = excluded.created_at, updated_at = excluded.updated_at
        WHERE idempotency_keys.created_at < ?6`,
     )
@@ -257,23 +416,44 @@ export interface Caller {
   apiKeyId: string | null
 }
 
-/** What a success leaves: the usage record and the claim marked done. */
+/** The answer a completed request gives again on a retry with its key (kept with the claim). */
+export interface StoredAnswer {
+  altText: string
+  language: string
+  model: string
+  creditsUsed: number
+  reused: boolean
+}
+
+/** What a success leaves: the usage record, the claim done with its answer, the reuse row. */
 export interface Settlement {
   caller: Caller
   request: { endpoint: string; imageUrl: string | null; language: string }
   result: { altText: string; model: string }
+  /** Credits paid: 0 for a reused description. */
   price: number
   id: string
   keyHash: string
   at: number
+  /** The reuse key: a charged description is kept for reuse under it (history on). */
+  reuseHash?: string
+  reused: boolean
 }
 
 /**
  * The statements that settle a success: the usage row (`store_history` is read in the same
  * statement, so an objection made a moment ago is honoured, and an account erased meanwhile gets
- * no row) and `status = done` on the claim, so a retry with the key replays.
+ * no row), `status = done` on the claim with its answer, so a retry with the key replays without a
+ * model call, and — for a charged description — the row that lets it be reused.
  */
 export function settleStatements(db: D1Database, s: Settlement): D1PreparedStatement[] {
+  const answer: StoredAnswer = {
+    altText: s.result.altText,
+    language: s.request.language,
+    model: s.result.model,
+    creditsUsed: s.price,
+    reused: s.reused,
+  }
   return [
     db
       .prepare(
@@ -293,45 +473,92 @@ export function settleStatements(db: D1Database, s: Settlement): D1PreparedState
         s.at,
         s.caller.userId,
       ),
-    claimDone(db, s.caller.userId, s.keyHash, s.id, s.at),
+    claimDone(db, s.caller.userId, s.keyHash, s.id, s.at, answer),
+    ...(s.reuseHash && !s.reused
+      ? [
+          reuseStoreStatement(db, {
+            userId: s.caller.userId,
+            reuseHash: s.reuseHash,
+            altText: s.result.altText,
+            model: s.result.model,
+            language: s.request.language,
+            usageId: s.id,
+            at: s.at,
+          }),
+        ]
+      : []),
   ]
 }
 
-/** Marks the claim `reference` of a key done. */
+/** Marks the claim `reference` of a key done (with the answer a retry gets again). */
 export function claimDone(
   db: D1Database,
   userId: string,
   keyHash: string,
   reference: string,
   at: number,
+  answer?: StoredAnswer,
 ): D1PreparedStatement {
   return db
     .prepare(
-      `UPDATE idempotency_keys SET status = 'done', updated_at = ?
+      `UPDATE idempotency_keys SET status = 'done', updated_at = ?, answer = ?
        WHERE user_id = ? AND key_hash = ? AND reference = ?`,
     )
-    .bind(at, userId, keyHash, reference)
+    .bind(at, answer ? JSON.stringify(answer) : null, userId, keyHash, reference)
 }
 
 /**
  * Gives a failed attempt's price back (never twice: an abandoned claim may have been refunded
- * already) and deletes its claim, so a retry with the key runs normally.
+ * already), counts the refund against its key's hourly refund cap, takes it off the key's spending
+ * of today, and deletes its claim, so a retry with the key runs normally.
  */
 export function refundStatements(
   db: D1Database,
-  attempt: { userId: string; price: number; id: string; keyHash: string },
+  attempt: { userId: string; apiKeyId: string | null; price: number; id: string; keyHash: string },
 ): D1PreparedStatement[] {
+  const now = Date.now()
+  const { ledgerId, statements } = creditStatements(db, {
+    userId: attempt.userId,
+    delta: attempt.price,
+    reason: 'refund',
+    reference: attempt.id,
+    at: now,
+    onlyIf: {
+      sql: "NOT EXISTS (SELECT 1 FROM ledger WHERE reference = ? AND reason = 'refund')",
+      params: [attempt.id],
+    },
+  })
   return [
-    ...creditStatements(db, {
-      userId: attempt.userId,
-      delta: attempt.price,
-      reason: 'refund',
-      reference: attempt.id,
-      onlyIf: {
-        sql: "NOT EXISTS (SELECT 1 FROM ledger WHERE reference = ? AND reason = 'refund')",
-        params: [attempt.id],
-      },
-    }).statements,
+    ...statements,
+    ...(attempt.apiKeyId
+      ? [
+          db
+            .prepare(
+              `INSERT INTO rate_limits (key, window_start, count)
+               SELECT ?1, ?2, 1 WHERE EXISTS (SELECT 1 FROM ledger WHERE id = ?4)
+               ON CONFLICT(key) DO UPDATE SET
+                 count = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE count + 1 END,
+                 window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END`,
+            )
+            .bind(
+              `${REFUND_LIMIT.prefix}${attempt.apiKeyId}`,
+              now,
+              REFUND_LIMIT.windowMs,
+              ledgerId,
+            ),
+          db
+            .prepare(
+              `UPDATE rate_limits SET count = max(0, count - ?) WHERE key = ? AND window_start = ?
+               AND EXISTS (SELECT 1 FROM ledger WHERE id = ?)`,
+            )
+            .bind(
+              attempt.price,
+              `${SPEND_COUNTER.prefix}${attempt.apiKeyId}`,
+              utcDayStart(now),
+              ledgerId,
+            ),
+        ]
+      : []),
     db
       .prepare('DELETE FROM idempotency_keys WHERE user_id = ? AND key_hash = ? AND reference = ?')
       .bind(attempt.userId, attempt.keyHash, attempt.id),
@@ -389,27 +616,32 @@ export async function reapAbandoned(
 export interface RunClaim {
   key?: KeyRow
   counted?: Counted
+  limits?: KeyLimits
   /** The claim before this request (null: none, or expired). */
   before: ClaimRow | null
   /** Whether this request now holds the run's claim. */
   held: boolean
-  /** Per item, in order: the balance after its charge (null: not charged) and its key's holder. */
-  items: Array<Pick<ChargeResult, 'balance' | 'holder'>>
+  /** Per item charged in this batch, in order (see `RunItem.charge`). */
+  items: Array<ImageCharge | null>
 }
 
-/** One item of a run: the claim it takes and the id of its answer to be. */
+/** One item of a run: the claim it takes, the id of its answer to be, and its reuse key. */
 export interface RunItem {
   keyHash: string
   requestHash: string
   id: string
+  reuse?: ReuseOrder
+  /** false: not charged with the run (its image is fetched first; it is charged on its own). */
+  charge: boolean
 }
 
 /**
- * Authenticates the key, counts the request, claims the key of a whole batch (a lock: one run at
- * a time) AND charges every item, in one batch. A completed earlier run of the same request may
- * be claimed again (its items replay); a run in progress, or another request, may not. The run's
- * claim is taken only within the rate limit, and an item is charged only while the run's claim is
- * this request's, so a refused batch pays nothing and leaves no lock behind. Items are charged in
+ * Authenticates the key, counts the request (`units`: one, plus one per image URL it will fetch),
+ * claims the key of a whole batch (a lock: one run at a time) AND charges every item that can be
+ * charged now, in one batch. A completed earlier run of the same request may be claimed again
+ * (its items replay); a run in progress, or another request, may not. The run's claim is taken
+ * only within the rate limit, and an item is charged only while the run's claim is this
+ * request's, so a refused batch pays nothing and leaves no lock behind. Items are charged in
  * order: with credit for N, the first N payable items are paid.
  */
 export async function claimRun(
@@ -420,6 +652,7 @@ export async function claimRun(
     reference: string
     now: number
     price: number
+    units: number
     items: RunItem[]
   },
 ): Promise<RunClaim> {
@@ -428,9 +661,16 @@ export async function claimRun(
     sql: `EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = (SELECT user_id FROM api_keys WHERE key_hash = ?) AND key_hash = ? AND reference = ?)`,
     params: [run.apiKeyHash, run.keyHash, run.reference],
   }
+  const payer: KeyPayer = { apiKeyHash: run.apiKeyHash, limit: run.limit, perWindow: run.perWindow }
+  const charges = run.items.map((item) =>
+    item.charge
+      ? imageChargeStatements(db, { payer, ...item, price: run.price, now: run.now }, runIsMine)
+      : null,
+  )
+  const limits = limitsRead(db, payer, run.now)
   const results = await db.batch([
     keyLookup(db, run.apiKeyHash),
-    keyRateCount(db, run.apiKeyHash, run.limit, run.now),
+    keyUnitsCount(db, run.apiKeyHash, run.limit, run.now, run.units),
     db
       .prepare(
         `SELECT ${CLAIM_COLUMNS} FROM idempotency_keys WHERE user_id = ${owner} AND key_hash = ?2 AND created_at >= ?3`,
@@ -462,24 +702,25 @@ export async function claimRun(
     db
       .prepare(`SELECT reference FROM idempotency_keys WHERE user_id = ${owner} AND key_hash = ?2`)
       .bind(run.apiKeyHash, run.keyHash),
-    ...run.items.flatMap((item) =>
-      imageChargeStatements(db, { payer: run, ...item, price: run.price, now: run.now }, runIsMine),
-    ),
+    ...(limits ? [limits] : []),
+    ...charges.flatMap((c) => c?.statements ?? []),
   ])
   const [found, counted, before, , after] = results
+  let at = 5
+  const limitsRow = limits ? readLimits(results[at++]) : undefined
+  const items = charges.map((c) => {
+    if (!c) return null
+    const slice = results.slice(at, at + c.statements.length)
+    at += c.statements.length
+    return c.read(slice)
+  })
   return {
     key: found?.results[0] as KeyRow | undefined,
     counted: counted?.results[0] as Counted | undefined,
+    limits: limitsRow,
     before: (before?.results[0] as ClaimRow | undefined) ?? null,
     held: (after?.results[0] as { reference?: string } | undefined)?.reference === run.reference,
-    items: run.items.map((_, index) =>
-      imageChargeResult(
-        results.slice(
-          5 + index * IMAGE_CHARGE_STATEMENTS,
-          5 + (index + 1) * IMAGE_CHARGE_STATEMENTS,
-        ),
-      ),
-    ),
+    items,
   }
 }
 
@@ -528,42 +769,20 @@ export interface UsedRow {
   credits_used: number
 }
 
-/** Reads usage row `id` of the user and the user's balance now, in one round trip. */
-export async function usageAndBalance(
+/**
+ * Reads usage row `id` of the user (for claims completed before answers were kept with them).
+ */
+export async function usageRow(
   db: D1Database,
   userId: string,
   id: string,
-): Promise<{ used: UsedRow | null; balance: number }> {
-  const [used, balance] = await db.batch([
-    db
-      .prepare(
-        'SELECT model, language, alt_text, credits_used FROM usage WHERE id = ? AND user_id = ?',
-      )
-      .bind(id, userId),
-    db.prepare('SELECT credits FROM users WHERE id = ?').bind(userId),
-  ])
-  return {
-    used: (used?.results[0] as UsedRow | undefined) ?? null,
-    balance: (balance?.results[0] as { credits?: number } | undefined)?.credits ?? 0,
-  }
-}
-
-/**
- * Takes one of the free re-descriptions of a completed request whose alt text was not kept.
- * False when they are used up.
- */
-export async function takeRedescription(
-  db: D1Database,
-  claim: { userId: string; keyHash: string; reference: string },
-): Promise<boolean> {
-  const result = await db
+): Promise<UsedRow | null> {
+  return db
     .prepare(
-      `UPDATE idempotency_keys SET redescribed = redescribed + 1
-       WHERE user_id = ? AND key_hash = ? AND reference = ? AND status = 'done' AND redescribed < ?`,
+      'SELECT model, language, alt_text, credits_used FROM usage WHERE id = ? AND user_id = ?',
     )
-    .bind(claim.userId, claim.keyHash, claim.reference, MAX_FREE_REDESCRIPTIONS)
-    .run()
-  return result.meta.changes === 1
+    .bind(id, userId)
+    .first<UsedRow>()
 }
 
 /**
@@ -686,9 +905,7 @@ export async function reversePurchase(
       .prepare('INSERT OR IGNORE INTO stripe_events (id, type, received_at) VALUES (?, ?, ?)')
       .bind(order.eventId, order.eventType, order.at),
   ]
-  const results = await db.batch<{ taken: number; reversed: number; shortfall: number }>(
-    statements,
-  )
+  const results = await db.batch<{ taken: number; reversed: number; shortfall: number }>(statements)
   const row = results[2]?.results[0]
   return {
     taken: row?.taken ?? 0,

@@ -1,7 +1,8 @@
 /**
  * Erasure of an account (GDPR art. 17) in one atomic batch.
  *
- * Deleted: the user row, its API keys, sessions and Idempotency-Key claims (also removed by the foreign keys' cascade;
+ * Deleted: the user row, its API keys, sessions, Idempotency-Key claims and descriptions kept for
+ * reuse (also removed by the foreign keys' cascade;
  * deleted explicitly so the result does not depend on that pragma), and throttling counters keyed
  * by the email (raw or hashed), the user id or a key id. Kept, because billing law requires it (7 years, then the
  * retention job deletes them), but stripped of personal data and detached from the person: usage
@@ -10,6 +11,7 @@
  */
 import { ledgerErasureStatement } from './credits.js'
 import { sha256Hex } from './crypto.js'
+import { forgetReuseStatement } from './reuse.js'
 
 /** The statements that erase `user` (run them in one `db.batch`). */
 export function erasureStatements(
@@ -32,8 +34,10 @@ export function erasureStatements(
       .bind(user.id),
     ledgerErasureStatement(db, user.id),
     db.prepare('UPDATE purchases SET user_id = NULL WHERE user_id = ?').bind(user.id),
-    // Idempotency-Key claims (hashes and usage ids, kept 24 h at most).
+    // Idempotency-Key claims (hashes, usage ids and answers, kept 24 h at most).
     db.prepare('DELETE FROM idempotency_keys WHERE user_id = ?').bind(user.id),
+    // Descriptions kept for reuse (hashes of images and options, alt text).
+    forgetReuseStatement(db, user.id),
     db.prepare('DELETE FROM sessions WHERE user_id = ?').bind(user.id),
     db.prepare('DELETE FROM api_keys WHERE user_id = ?').bind(user.id),
     db.prepare('DELETE FROM users WHERE id = ?').bind(user.id),

@@ -18,7 +18,9 @@ import {
 } from '../../test/generation.js'
 import { api, expectError, expectLedgerInvariant } from '../../test/helpers.js'
 
-const image = () => b64(pngFile(2, 2, 9))
+// A new image each time: the same bytes again would be reused (free), not charged.
+let seed = 3000
+const image = () => b64(pngFile(1, 1, seed++))
 
 async function counts(userId: string) {
   const row = await env.DB.prepare(
@@ -165,7 +167,7 @@ describe('POST /v1/alt-text: the one charging path', () => {
     for (let i = 0; i < 2; i++) {
       const res = await generate('/v1/alt-text', { key, json: { image: image() }, vars })
       const body = await expectError(res, 429, 'rate_limited')
-      expect(body.error.message).toMatch(/more than 2 generation requests/)
+      expect(body.error.message).toMatch(/limit of 2 generation units/)
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
     }
     expect(await balanceOf(user.id)).toBe(8)
@@ -289,10 +291,11 @@ describe('POST /v1/alt-text: the one charging path', () => {
     const model = await fakeModel()
     const { key, user } = await account(3)
     const idempotencyKey = crypto.randomUUID()
+    const picture = image()
     const send = () =>
       generate('/v1/alt-text', {
         key,
-        json: { image: image() },
+        json: { image: picture },
         vars: varsFor(model),
         idempotencyKey,
       })
@@ -327,7 +330,7 @@ describe('POST /v1/alt-text: the one charging path', () => {
     await expectLedgerInvariant(user.id)
   })
 
-  it('refunds an image URL that fails after the charge and releases the key for its retry', async () => {
+  it('a failing image URL is fetched before any charge: nothing charged, the key free for its retry', async () => {
     const model = await fakeModel()
     const { key, user } = await account(2)
     const idempotencyKey = crypto.randomUUID()
@@ -340,7 +343,7 @@ describe('POST /v1/alt-text: the one charging path', () => {
     })
     await expectError(failed, 422, 'image_fetch_failed')
     expect(await balanceOf(user.id)).toBe(2)
-    expect(await counts(user.id)).toEqual({ usage: 0, charges: 1, refunds: 1 })
+    expect(await counts(user.id)).toEqual({ usage: 0, charges: 0, refunds: 0 })
     expect(await claims(user.id)).toEqual({})
     expect((await model.stats()).calls).toBe(0)
     // The same key with the same request runs again (the failed attempt left nothing to replay).
@@ -351,7 +354,7 @@ describe('POST /v1/alt-text: the one charging path', () => {
       idempotencyKey,
     })
     await expectError(retried, 422, 'image_fetch_failed')
-    expect(await counts(user.id)).toEqual({ usage: 0, charges: 2, refunds: 2 })
+    expect(await counts(user.id)).toEqual({ usage: 0, charges: 0, refunds: 0 })
     await expectLedgerInvariant(user.id)
   })
 

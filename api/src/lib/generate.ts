@@ -1,23 +1,28 @@
 /**
  * One image through the one charging path, for a single request and for every batch item alike.
  *
- * 1. `chargeFor`: ONE atomic D1 batch claims the Idempotency-Key and deducts the price — for a
+ * 1. `chargeFor`: ONE atomic D1 batch claims the Idempotency-Key, reads a reusable description
+ *    of the same image bytes and options, and deducts the price unless there is one — for a
  *    single request it also looks the API key up and counts the request against its limit, and
- *    the deduction checks all of it — so nothing is paid unless the key, the limit, the claim and
- *    the balance allow it. A key held by an earlier attempt is judged instead (replay, 429, 400;
- *    an abandoned claim is reaped and the charge tried once more).
- * 2. `describeCharged`: the image is loaded (an image URL is fetched only once it is paid for)
- *    and described; any failure is refunded and the claim released in one batch before the error
- *    is answered. A success returns the answer and the statements that settle it (usage row +
- *    claim done): the caller writes them (a single request after its answer, a batch with its
- *    last batch).
+ *    the deduction checks all of it (key, limit, claim, balance, the key's refund cap and daily
+ *    credit cap) — so nothing is paid unless all of it allows. A key held by an earlier attempt is
+ *    judged instead (replay, 429, 400; an abandoned claim is reaped and the charge tried once
+ *    more).
+ * 2. `describeCharged`: the image is described; any failure is refunded and the claim released in
+ *    one batch before the error is answered. `reusedAnswer`: the stored description, no model
+ *    call. Either returns the answer and the statements that settle it (usage row, claim done
+ *    with its answer, the description kept for reuse): the caller writes them (a single request
+ *    after its answer, a batch with its last batch).
  */
 import type { Config } from '../env.js'
 import { ApiError } from '../errors.js'
 import {
+  type AccountPayer,
   type Caller,
   charge,
+  type KeyLimits,
   type KeyPayer,
+  type ReuseOrder,
   reapAbandoned,
   refundStatements,
   settleStatements,
@@ -29,6 +34,8 @@ import type { Image } from './image.js'
 import { checkRateLimit, type KeyRow, requireKeyRow } from './key-auth.js'
 import { forgetKey, rememberKey } from './known-keys.js'
 import type { ModelEntry } from './models.js'
+import { REFUND_LIMIT } from './rate-limit.js'
+import type { ReuseRow } from './reuse.js'
 
 /** What to describe, how, and where the usage record says it came from. */
 export interface ImageJob {
@@ -38,8 +45,10 @@ export interface ImageJob {
   context?: string
   endpoint: string
   imageUrl: string | null
-  /** The image: already in memory (inline), or fetched once the charge is paid (a URL). */
+  /** The image, checked (inline: decoded; a URL: fetched before the charge, to know its bytes). */
   image: () => Promise<Image>
+  /** The request's reuse key (known once the image bytes are) and whether `fresh` was asked. */
+  reuse?: ReuseOrder
 }
 
 /** One successful, charged description. */
@@ -61,9 +70,10 @@ export interface ClaimHashes {
   requestHash: string
 }
 
-/** The outcome of `chargeFor`: paid now, or answered by an earlier, completed attempt. */
+/** The outcome of `chargeFor`: paid now, a stored description reused, or an earlier attempt's. */
 export type Charged =
   | { kind: 'charged'; id: string; balance: number; caller: Caller }
+  | { kind: 'reused'; id: string; row: ReuseRow; caller: Caller }
   | { kind: 'earlier'; holder: ClaimRow; caller: Caller }
 
 /** 402 for an image the balance cannot pay. */
@@ -73,8 +83,33 @@ export const insufficient = (price: number) =>
     `This image costs ${price} credit${price === 1 ? '' : 's'} and the balance is too low. Buy credits in the dashboard.`,
   )
 
-/** A payer who is a known account (batch items: the key was checked once for the batch). */
-type AccountPayer = { userId: string; apiKeyId: string | null }
+/**
+ * Why nothing was charged, when nobody else holds the key: the key's refunds this hour (429), its
+ * daily credit cap (403), or the balance (402). `before`: credits this request charged already.
+ */
+export function refusal(
+  limits: KeyLimits | undefined,
+  price: number,
+  now: number,
+  before = 0,
+): ApiError {
+  if (limits && limits.refunds >= REFUND_LIMIT.perWindow) {
+    const ends = (limits.refundWindow ?? now) + REFUND_LIMIT.windowMs
+    const retryAfter = Math.max(1, Math.ceil((ends - now) / 1000))
+    return new ApiError(
+      'rate_limited',
+      `This API key had ${REFUND_LIMIT.perWindow} failed descriptions refunded in the last hour, the most allowed; generation with it resumes in ${retryAfter} s. Check that the images are readable photos or graphics.`,
+      { 'retry-after': String(retryAfter) },
+    )
+  }
+  if (limits && limits.cap !== null && limits.spent + before + price > limits.cap) {
+    return new ApiError(
+      'forbidden',
+      `This API key's daily credit cap of ${limits.cap} credit${limits.cap === 1 ? '' : 's'} is reached (${limits.spent + before} spent today, UTC; this image costs ${price}). Raise the cap or use another key in the dashboard.`,
+    )
+  }
+  return insufficient(price)
+}
 
 /**
  * Charges `price` for one image (see the module comment). `onKey` sees the key row of an API-key
@@ -86,18 +121,12 @@ export async function chargeFor(
   payer: KeyPayer | AccountPayer,
   claim: ClaimHashes,
   price: number,
-  options: { lease: number; onKey?: (row: KeyRow, now: number) => void },
+  options: { lease: number; reuse?: ReuseOrder; onKey?: (row: KeyRow, now: number) => void },
 ): Promise<Charged> {
   for (let attempt = 0; ; attempt++) {
     const now = Date.now()
     const id = newId('use')
-    const result = await charge(db, {
-      payer: 'apiKeyHash' in payer ? payer : { userId: payer.userId },
-      ...claim,
-      id,
-      price,
-      now,
-    })
+    const result = await charge(db, { payer, ...claim, id, price, now, reuse: options.reuse })
     const caller = callerOf(payer, result.key, result.counted, now, options.onKey)
     const outcome = outcomeOf(result, { id, caller, claim, price, lease: options.lease, now })
     if (outcome.kind !== 'abandoned') return outcome
@@ -108,12 +137,17 @@ export async function chargeFor(
 }
 
 /**
- * What a charge found, as an answer: paid, answered by a completed earlier attempt, or held by an
- * abandoned one (to be reaped). Throws 402 (no balance), 400 (the key was used for another
- * request) or 429 (an earlier attempt still runs).
+ * What a charge found, as an answer: paid, reused, answered by a completed earlier attempt, or
+ * held by an abandoned one (to be reaped). Throws 402/403/429 (`refusal`), 400 (the key was used
+ * for another request) or 429 (an earlier attempt still runs).
  */
 export function outcomeOf(
-  result: { balance: number | null; holder: ClaimRow | null },
+  result: {
+    balance: number | null
+    holder: ClaimRow | null
+    reused: ReuseRow | null
+    limits?: KeyLimits
+  },
   at: {
     id: string
     caller: Caller
@@ -121,13 +155,18 @@ export function outcomeOf(
     price: number
     lease: number
     now: number
+    /** Credits this request charged before this image (a batch's earlier items). */
+    before?: number
   },
 ): Charged | { kind: 'abandoned'; reference: string } {
   if (result.balance !== null) {
     return { kind: 'charged', id: at.id, balance: result.balance, caller: at.caller }
   }
   const holder = result.holder
-  if (!holder) throw insufficient(at.price)
+  if (result.reused && holder?.reference === at.id) {
+    return { kind: 'reused', id: at.id, row: result.reused, caller: at.caller }
+  }
+  if (!holder) throw refusal(result.limits, at.price, at.now, at.before)
   const verdict = judgeHolder(holder, at.claim.requestHash, at.lease, at.now)
   if (verdict === 'reused') throw keyReused()
   if (verdict === 'in_progress') throw inProgress()
@@ -175,9 +214,8 @@ export async function describeCharged(
     const image = await job.image()
     result = await describe(config, job.model, { ...job, image }, health)
   } catch (error) {
-    await db.batch(
-      refundStatements(db, { userId: charged.caller.userId, price, id: charged.id, keyHash }),
-    )
+    const { userId, apiKeyId } = charged.caller
+    await db.batch(refundStatements(db, { userId, apiKeyId, price, id: charged.id, keyHash }))
     throw error
   }
   return {
@@ -198,6 +236,38 @@ export async function describeCharged(
       id: charged.id,
       keyHash,
       at: Date.now(),
+      reuseHash: job.reuse?.hash,
+      reused: false,
+    }),
+  }
+}
+
+/** The answer of a reused description (no model call, nothing charged) and its settlement. */
+export function reusedAnswer(
+  db: D1Database,
+  reused: { id: string; row: ReuseRow; caller: Caller },
+  job: ImageJob,
+  keyHash: string,
+): { answer: Described; settle: D1PreparedStatement[] } {
+  const result = { altText: reused.row.alt_text, model: reused.row.model }
+  return {
+    answer: {
+      id: reused.id,
+      ...result,
+      language: reused.row.language,
+      creditsUsed: 0,
+      creditsRemaining: reused.row.credits,
+      reused: true,
+    },
+    settle: settleStatements(db, {
+      caller: reused.caller,
+      request: job,
+      result,
+      price: 0,
+      id: reused.id,
+      keyHash,
+      at: Date.now(),
+      reused: true,
     }),
   }
 }

@@ -5,10 +5,12 @@
  * the charge in `credits.ts`, because a key is claimed by the same atomic batch that charges.
  *
  * A request without a key gets a random one: every request takes the same path. A later request
- * with the key reads the claim: `done` → replay (the alt text comes from the usage row, where an
- * objection keeps it out), `pending` → "in progress" (429), another request hash → 400.
+ * with the key reads the claim: `done` → replay (the answer kept with the claim for the key's
+ * 24 h, also with history off — no model call, no charge), `pending` → "in progress" (429),
+ * another request hash → 400.
  *
- * Only hashes are stored (of the key, and of the canonical request with images by their SHA-256).
+ * Stored: hashes (of the key, and of the canonical request with images by their SHA-256), the
+ * usage id, and the answer once done — never the image.
  */
 import { IDEMPOTENCY_KEY_RULE, isIdempotencyKey } from '@alttextapi/core'
 import { ApiError } from '../errors.js'
@@ -21,17 +23,18 @@ export const REPLAYED_HEADER = 'Idempotent-Replayed'
 /** How long a key is remembered. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000
 
-/** How often a completed request whose alt text was not kept may be described again for free. */
-export const MAX_FREE_REDESCRIPTIONS = 3
-
 /** A stored claim. */
 export interface ClaimRow {
   request_hash: string
   status: 'pending' | 'done'
   reference: string
   redescribed: number
+  /** The completed answer (JSON of `StoredAnswer` in credits.ts); null while pending. */
+  answer: string | null
   created_at: number
   updated_at: number
+  /** The account's balance, read with the claim. */
+  credits?: number
 }
 
 /** A key of one request: whose it is, and the hashes that identify it. */
@@ -112,9 +115,9 @@ export function judgeHolder(
   return holder.updated_at >= now - lease ? 'in_progress' : 'abandoned'
 }
 
-/** 400 when a completed request without kept alt text was described again too often. */
-export const redescriptionsUsed = (id: string) =>
+/** 400 when a completed request's answer is not known (a claim settled before answers were kept). */
+export const answerNotKept = (id: string) =>
   new ApiError(
     'idempotency_key_reused',
-    `This request (id ${id}) was completed and paid once; its alt text was not kept because history is off, and it has been described again ${MAX_FREE_REDESCRIPTIONS} times for free. Send a new Idempotency-Key to describe the image again (charged).`,
+    `This request (id ${id}) was completed and paid once, but its answer was not kept. Send a new Idempotency-Key to describe the image again.`,
   )

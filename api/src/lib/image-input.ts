@@ -26,6 +26,10 @@ export interface SingleRequest {
   model?: string
   context?: string
   maxLength?: number
+  /** Describe anew (charged) even when a reusable description exists. */
+  fresh?: boolean
+  /** Reuse only a description made with the same context. */
+  matchContext?: boolean
 }
 
 // Room for boundaries, headers and the text fields around the image in a multipart body.
@@ -86,6 +90,16 @@ function oneSource(item: { imageUrl?: string; image?: string }, where: string): 
   return { kind: 'bytes', ...decodeInline(picked.source.image) }
 }
 
+/** A multipart text field as JSON would carry it: maxLength a number, the flags booleans. */
+function formField(name: string, value: string): unknown {
+  const text = value.trim()
+  if (name === 'maxLength' && /^\d+$/.test(text)) return Number(text)
+  if ((name === 'fresh' || name === 'matchContext') && /^(true|false)$/.test(text)) {
+    return text === 'true'
+  }
+  return value
+}
+
 async function readMultipart(c: Context): Promise<SingleRequest> {
   const bytes = await readBytes(c, LIMITS.maxImageBytes + MULTIPART_OVERHEAD)
   let form: FormData
@@ -104,8 +118,7 @@ async function readMultipart(c: Context): Promise<SingleRequest> {
       if (blob.size > LIMITS.maxImageBytes) throw tooLarge()
       file = new Uint8Array(await blob.arrayBuffer())
     } else if (typeof value === 'string') {
-      fields[name] =
-        name === 'maxLength' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value
+      fields[name] = formField(name, value)
     } else {
       throw new ApiError(
         'invalid_request',

@@ -110,7 +110,7 @@ export function checkRateLimit(
   const retryAfter = Math.max(1, Math.ceil((counted.windowStart + window.windowMs - now) / 1000))
   throw new ApiError(
     'rate_limited',
-    `This API key made more than ${limit} generation requests this minute. Retry after ${retryAfter} s.`,
+    `This API key passed its limit of ${limit} generation units this minute (one per request and one per image URL fetched). Retry after ${retryAfter} s.`,
     { 'retry-after': String(retryAfter) },
   )
 }

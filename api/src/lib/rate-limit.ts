@@ -73,3 +73,42 @@ export async function release(db: D1Database, key: string): Promise<void> {
 export async function reset(db: D1Database, key: string): Promise<void> {
   await db.prepare('DELETE FROM rate_limits WHERE key = ?').bind(key).run()
 }
+
+/**
+ * Refunds per API key per hour. A refund gives back the credit of a failed description; without
+ * a cap, a request whose image always yields unusable output would buy unlimited free model
+ * calls. Past the cap, the key's generation answers 429 until the hour's window ends.
+ */
+export const REFUND_LIMIT = { prefix: 'refund:', windowMs: 3_600_000, perWindow: 30 } as const
+
+/** The counter of credits a key spent today (UTC), for its daily credit cap. */
+export const SPEND_COUNTER = { prefix: 'spend:' } as const
+
+/** Start of the UTC day of `now` (the window of the daily credit cap). */
+export function utcDayStart(now: number): number {
+  return now - (now % 86_400_000)
+}
+
+/**
+ * Counts `units` against the generation counter of the key `hash` (fixed window; one unit per
+ * request plus one per image URL it makes us fetch) and returns the count. Counts only for a valid
+ * key, so invented keys cannot fill the counter table.
+ */
+export function keyUnitsCount(
+  db: D1Database,
+  hash: string,
+  limit: { prefix: string; windowMs: number },
+  now: number,
+  units: number,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO rate_limits (key, window_start, count)
+       SELECT ?2 || k.id, ?3, ?5 FROM api_keys k WHERE k.key_hash = ?1 AND k.revoked_at IS NULL
+       ON CONFLICT(key) DO UPDATE SET
+         count = CASE WHEN window_start <= ?3 - ?4 THEN ?5 ELSE count + ?5 END,
+         window_start = CASE WHEN window_start <= ?3 - ?4 THEN ?3 ELSE window_start END
+       RETURNING count, window_start AS windowStart`,
+    )
+    .bind(hash, limit.prefix, now, limit.windowMs, units)
+}

@@ -1,42 +1,29 @@
 /**
- * The answer of a completed request, given again for a retry with its Idempotency-Key: from its
- * usage row, with no model call and no charge. When its alt text was not kept (history off), the
- * image is described again without a charge (it was paid once), a few times at most.
+ * The answer of a completed request, given again for a retry with its Idempotency-Key: kept with
+ * the key's claim (24 h), so no model call and no charge — also when history is off.
  */
-import type { Config } from '../env.js'
-import { takeRedescription, usageAndBalance } from './credits.js'
-import { describe } from './describe.js'
-import type { Described, ImageJob } from './generate.js'
-import { redescriptionsUsed } from './idempotency.js'
+import type { StoredAnswer } from './credits.js'
+import { usageRow } from './credits.js'
+import type { Described } from './generate.js'
+import { answerNotKept, type ClaimRow } from './idempotency.js'
 
-/** Replays the completed attempt `reference` of the key `keyHash` of `userId`. */
-export async function replay(
-  db: D1Database,
-  config: Config,
-  earlier: { userId: string; keyHash: string; reference: string },
-  job: ImageJob,
-): Promise<Described> {
-  const id = earlier.reference
-  const { used, balance } = await usageAndBalance(db, earlier.userId, id)
-  if (used?.alt_text) {
-    return {
-      id,
-      altText: used.alt_text,
-      language: used.language,
-      model: used.model,
-      creditsUsed: used.credits_used,
-      creditsRemaining: balance,
-      reused: false,
-    }
+/** Replays the completed attempt that holds the key (`holder`, read with the balance). */
+export async function replay(db: D1Database, userId: string, holder: ClaimRow): Promise<Described> {
+  const id = holder.reference
+  const balance = holder.credits ?? 0
+  if (holder.answer) {
+    const answer = JSON.parse(holder.answer) as StoredAnswer
+    return { id, ...answer, creditsRemaining: balance }
   }
-  if (!(await takeRedescription(db, earlier))) throw redescriptionsUsed(id)
-  const again = await describe(config, job.model, { ...job, image: await job.image() })
+  // A claim settled before answers were kept with claims: its usage row, if history kept it.
+  const used = await usageRow(db, userId, id)
+  if (!used?.alt_text) throw answerNotKept(id)
   return {
     id,
-    altText: again.altText,
-    language: used?.language ?? job.language,
-    model: again.model,
-    creditsUsed: used?.credits_used ?? job.model.credits,
+    altText: used.alt_text,
+    language: used.language,
+    model: used.model,
+    creditsUsed: used.credits_used,
     creditsRemaining: balance,
     reused: false,
   }

@@ -202,10 +202,15 @@ describe('POST /v1/alt-text/batch', () => {
     const model = await fakeModel()
     const { key, user } = await account(9)
     const answers = await Promise.all(
-      Array.from({ length: 6 }, () =>
+      Array.from({ length: 6 }, (_, b) =>
         call('/v1/alt-text/batch', {
           key,
-          json: { images: Array.from({ length: 4 }, (_, i) => ({ image: b64(pngFile(2, 2, i)) })) },
+          // Distinct images: the same bytes again would be reused, free.
+          json: {
+            images: Array.from({ length: 4 }, (_, i) => ({
+              image: b64(pngFile(1, 1, 2000 + b * 4 + i)),
+            })),
+          },
           headers: { 'idempotency-key': crypto.randomUUID() },
           vars: varsFor(model),
         }),

@@ -1,14 +1,16 @@
 import { type BatchRequest as BatchRequestBody, type BatchResponse, LIMITS } from '@alttextapi/core'
 import { Hono } from 'hono'
 import type { Config } from '../env.js'
-import { runItems, startRun } from '../lib/batch-run.js'
+import { ApiError } from '../errors.js'
+import { nothingPayable, type PreparedItem, runItems, startRun } from '../lib/batch-run.js'
 import { finishRun } from '../lib/credits.js'
-import { sha256Hex } from '../lib/crypto.js'
 import { requireModelConfigured } from '../lib/describe.js'
-import { type ImageJob, insufficient } from '../lib/generate.js'
+import { checkImageUrl } from '../lib/fetch-image.js'
+import { type ImageJob, refusal } from '../lib/generate.js'
 import { checkedOrKeyProblemFirst, refuseUnknownKey } from '../lib/generation-http.js'
-import { leaseMs, REPLAYED_HEADER, readIdempotencyKey } from '../lib/idempotency.js'
-import { decodeInlineImage, loadImage, readBatchRequest } from '../lib/image-input.js'
+import { leaseMs, REPLAYED_HEADER, readIdempotencyKey, sha256Bytes } from '../lib/idempotency.js'
+import { requireImage } from '../lib/image.js'
+import { decodeInlineImage, readBatchRequest } from '../lib/image-input.js'
 import { type ModelEntry, resolveModel } from '../lib/models.js'
 import { readCredential } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
@@ -28,17 +30,20 @@ altTextBatch.post('/', altTextBatchDoc, async (c) => {
     const body = await readBatchRequest(c)
     return { key, body, model: resolveModel(config, body.model) }
   })
-  const jobs = body.images.map((item) => itemJob(item, body, model, config))
+  // Every item's own checks come before anything is counted or charged.
+  const prepared = await Promise.all(
+    body.images.map((item) => prepareItem(item, body, model, config)),
+  )
   const lease = leaseMs(config)
-  const parts = await canonicalBatch(body, jobs, model)
-  const run = await startRun(c, hash, key, parts, jobs.length, model.credits, lease)
+  const parts = canonicalBatch(prepared, body, model)
+  const run = await startRun(c, hash, key, parts, prepared, model.credits, lease)
   let finished = false
   try {
-    // Nothing in the batch was paid for or can be replayed: answer as a whole, fetching nothing.
-    if (run.items.every((item) => item.balance === null && item.holder === null)) {
-      throw insufficient(model.credits)
+    // Nothing in the batch was paid for, reused or can be replayed: answer as a whole.
+    if (nothingPayable(run, prepared) && prepared.some((item) => item.kind !== 'failed')) {
+      throw refusal(run.limits, model.credits, Date.now())
     }
-    const { results, settle, replayed } = await runItems(db, config, run, jobs, lease)
+    const { results, settle, replayed } = await runItems(db, config, run, prepared, lease)
     const creditsRemaining = await finishRun(db, run.caller.userId, settle, run)
     finished = true
     const creditsUsed = results.reduce(
@@ -53,50 +58,59 @@ altTextBatch.post('/', altTextBatchDoc, async (c) => {
   }
 })
 
-/** The job of one item: its own options over the batch's, the image decoded or fetched lazily. */
-function itemJob(
+/**
+ * One item checked before the charge: inline bytes decoded and checked to be an image (and
+ * hashed), a URL's scheme and address checked. A problem fails the item's own slot, free.
+ */
+async function prepareItem(
   item: BatchRequestBody['images'][number],
   body: BatchRequestBody,
   model: ModelEntry,
   config: Config,
-): ImageJob {
-  return {
+): Promise<PreparedItem> {
+  const job: ImageJob = {
     model,
     language: item.language ?? body.language ?? 'en',
     maxLength: item.maxLength ?? LIMITS.defaultMaxLength,
     context: item.context,
     endpoint: '/v1/alt-text/batch',
     imageUrl: item.imageUrl ?? null,
-    // Per item: an image that cannot be decoded fails its own slot, not the batch.
-    image: () =>
-      loadImage(
-        item.imageUrl !== undefined
-          ? { kind: 'url', url: item.imageUrl }
-          : { kind: 'bytes', bytes: decodeInlineImage(item.image ?? '') },
-        config,
-      ),
+    image: () => Promise.reject(new Error('image not loaded')),
+  }
+  const options = { fresh: item.fresh, matchContext: item.matchContext }
+  try {
+    if (item.imageUrl !== undefined) {
+      checkImageUrl(item.imageUrl, config.allowPrivateImageUrls)
+      return { kind: 'url', job, url: item.imageUrl, options }
+    }
+    const image = requireImage(decodeInlineImage(item.image ?? ''))
+    job.image = async () => image
+    return { kind: 'inline', job, image, sha256: await sha256Bytes(image.bytes), options }
+  } catch (error) {
+    if (error instanceof ApiError) return { kind: 'failed', error }
+    throw error
   }
 }
 
-/** The canonical batch: the model, then per item its image (URL or base64 hash) and options. */
-async function canonicalBatch(
+/**
+ * The canonical batch: the model, then per item its image (URL, or the bytes' SHA-256) and
+ * options. An item that failed its checks is named by its position only.
+ */
+function canonicalBatch(
+  prepared: PreparedItem[],
   body: BatchRequestBody,
-  jobs: ImageJob[],
   model: ModelEntry,
-): Promise<unknown[]> {
+): unknown[] {
   return [
     '/v1/alt-text/batch',
     model.id,
-    await Promise.all(
-      body.images.map(async (item, index) => {
-        const job = jobs[index] as ImageJob
-        return [
-          item.imageUrl !== undefined
-            ? ['url', item.imageUrl]
-            : ['base64', await sha256Hex((item.image ?? '').trim())],
-          { language: job.language, maxLength: job.maxLength, context: job.context },
-        ]
-      }),
-    ),
+    prepared.map((item, index) => {
+      const raw = body.images[index]
+      const options = [raw?.context ?? null, raw?.fresh === true, raw?.matchContext === true]
+      if (item.kind === 'failed') return ['failed', index]
+      const { language, maxLength } = item.job
+      const image = item.kind === 'url' ? ['url', item.url] : ['sha256', item.sha256]
+      return [image, language, maxLength, ...options]
+    }),
   ]
 }

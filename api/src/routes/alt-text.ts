@@ -2,7 +2,13 @@ import { type AltTextResponse, LIMITS } from '@alttextapi/core'
 import { Hono } from 'hono'
 import { requireModelConfigured } from '../lib/describe.js'
 import { checkImageUrl } from '../lib/fetch-image.js'
-import { type ClaimHashes, chargeFor, describeCharged, type ImageJob } from '../lib/generate.js'
+import {
+  type ClaimHashes,
+  chargeFor,
+  describeCharged,
+  type ImageJob,
+  reusedAnswer,
+} from '../lib/generate.js'
 import {
   checkedOrKeyProblemFirst,
   keepAlive,
@@ -18,11 +24,12 @@ import {
   readIdempotencyKey,
   sha256Bytes,
 } from '../lib/idempotency.js'
-import { requireImage } from '../lib/image.js'
+import { type Image, requireImage } from '../lib/image.js'
 import { type ImageSource, loadImage, readSingleRequest } from '../lib/image-input.js'
-import { useKey } from '../lib/key-auth.js'
+import { authenticateKey, GENERATION_LIMIT, useKey } from '../lib/key-auth.js'
 import { resolveModel } from '../lib/models.js'
 import { replay } from '../lib/replay.js'
+import { reuseHashOf } from '../lib/reuse.js'
 import { readCredential } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
 import { altTextBatch } from './alt-text-batch.js'
@@ -33,23 +40,23 @@ export const altText = new Hono<AppEnv>()
 
 altText.route('/batch', altTextBatch)
 
-// Every request takes one path: one D1 batch (key, limit, Idempotency-Key claim, charge) before
-// the model, the settlement (usage row, claim done) after the answer. See lib/generate.ts.
+// Every request takes one path: one D1 batch (key, limit, Idempotency-Key claim, reuse, charge)
+// before the model, the settlement (usage row, claim done, reuse row) after the answer. See
+// lib/generate.ts.
 altText.post('/', altTextDoc, async (c) => {
   const config = c.var.config
   const db = c.env.DB
   const { hash } = await readCredential(c.req.header('authorization'), ['key'])
   await refuseUnknownKey(db, hash)
-  const { key, job, source } = await checkedOrKeyProblemFirst(c, hash, async () => {
+  const { key, job, source, request } = await checkedOrKeyProblemFirst(c, hash, async () => {
     // A server without a provider key cannot do anything useful.
     requireModelConfigured(config)
     const key = readIdempotencyKey(c.req.header('idempotency-key'))
     const request = await readSingleRequest(c)
     const model = resolveModel(config, request.model)
     const source = request.source
-    // An inline image is checked by its bytes before anything is charged; a URL's address now
-    // (a refused host costs no charge and refund), and it is fetched once the charge is paid
-    // (nothing is fetched for an account that cannot pay).
+    // An inline image is checked by its bytes, a URL by its scheme and address, before anything
+    // is counted or charged.
     if (source.kind === 'url') checkImageUrl(source.url, config.allowPrivateImageUrls)
     const inline =
       source.kind === 'bytes' ? { ...requireImage(source.bytes), base64: source.base64 } : null
@@ -62,20 +69,49 @@ altText.post('/', altTextDoc, async (c) => {
       imageUrl: source.kind === 'url' ? source.url : null,
       image: inline ? async () => inline : () => loadImage(source, config),
     }
-    return { key, job, source }
+    return { key, job, source, request }
   })
-  const claim = await singleClaim(key, source, job)
+  let payer = keyPayer(c, hash)
+  let bytes: Uint8Array
+  if (source.kind === 'url') {
+    // The fetch is work we do for free: it is counted against the key's limit BEFORE it happens
+    // (a failed fetch costs rate budget, never credits), and the charge then counts nothing more.
+    await authenticateKey(c, hash, Date.now(), GENERATION_LIMIT)
+    const fetched: Image = await loadImage(source, config)
+    job.image = async () => fetched
+    payer = { ...payer, counted: true }
+    bytes = fetched.bytes
+  } else {
+    bytes = source.bytes
+  }
+  // The image's SHA-256, once: the idempotency request hash (inline) and the reuse key.
+  const imageSha256 = await sha256Bytes(bytes)
+  job.reuse = {
+    hash: await reuseHashOf({
+      imageSha256,
+      language: job.language,
+      model: job.model.id,
+      maxLength: job.maxLength,
+      context: job.context,
+      matchContext: request.matchContext,
+    }),
+    fresh: request.fresh === true,
+  }
+  const claim = await singleClaim(key, source, job, imageSha256, request)
   const work = async () => {
-    const charged = await chargeFor(db, keyPayer(c, hash), claim, job.model.credits, {
+    const charged = await chargeFor(db, payer, claim, job.model.credits, {
       lease: leaseMs(config),
-      onKey: (row, now) => useKey(c, row, now),
+      reuse: job.reuse,
+      onKey: payer.counted ? undefined : (row, now) => useKey(c, row, now),
     })
     if (charged.kind === 'earlier') {
       c.header(REPLAYED_HEADER, 'true')
-      const { userId } = charged.caller
-      return replay(db, config, { userId, ...claim, reference: charged.holder.reference }, job)
+      return replay(db, charged.caller.userId, charged.holder)
     }
-    const { answer, settle } = await describeCharged(db, config, charged, job, claim.keyHash)
+    const { answer, settle } =
+      charged.kind === 'reused'
+        ? reusedAnswer(db, charged, job, claim.keyHash)
+        : await describeCharged(db, config, charged, job, claim.keyHash)
     settleAfterAnswer(c, settle, answer.id)
     return answer
   }
@@ -92,9 +128,10 @@ async function singleClaim(
   key: string | undefined,
   source: ImageSource,
   job: ImageJob,
+  imageSha256: string,
+  request: { fresh?: boolean; matchContext?: boolean },
 ): Promise<ClaimHashes> {
-  const imageRef =
-    source.kind === 'url' ? ['url', source.url] : ['sha256', await sha256Bytes(source.bytes)]
+  const imageRef = source.kind === 'url' ? ['url', source.url] : ['sha256', imageSha256]
   return {
     keyHash: await keyHashOf(key ?? crypto.randomUUID()),
     requestHash: await canonicalHash([
@@ -104,6 +141,8 @@ async function singleClaim(
       job.maxLength,
       job.context ?? null,
       job.model.id,
+      request.fresh === true,
+      request.matchContext === true,
     ]),
   }
 }

@@ -1,0 +1,114 @@
+/**
+ * Reuse (never pay twice): per account, a description is given again — `creditsUsed: 0`,
+ * `reused: true`, no model call — when the same image bytes are asked for with the same options
+ * within `REUSE_WINDOW_MS`. The key is one SHA-256 over the image's SHA-256 and the options that
+ * shape a description (language, requested model, maxLength; the context only when the caller
+ * sends `matchContext: true`). Stored: that hash, the alt text, its language and model, the usage
+ * id — never the image, never its URL — and only while `store_history` is on.
+ *
+ * This file holds the rule and the statements of the `reuse` table; the charge that is skipped
+ * when a row exists is guarded in the same D1 batch (`credits.ts`), so a reuse and a charge of
+ * the same request can never both happen.
+ */
+import { canonicalHash } from './idempotency.js'
+
+const DAY_MS = 86_400_000
+
+/** How long a stored description is reused: a year (`fresh: true` asks for a new one sooner). */
+export const REUSE_WINDOW_MS = 365 * DAY_MS
+
+/** What shapes a description, besides the image. */
+export interface ReuseOptions {
+  /** SHA-256 (hex) of the image bytes. */
+  imageSha256: string
+  language: string
+  /** The requested model's id (the answer may come from a fallback). */
+  model: string
+  maxLength: number
+  context?: string
+  /** Reuse only a description made with the same context. */
+  matchContext?: boolean
+}
+
+/** The reuse key of a request (hex SHA-256). */
+export function reuseHashOf(options: ReuseOptions): Promise<string> {
+  return canonicalHash([
+    'reuse/v1',
+    options.imageSha256,
+    options.language,
+    options.model,
+    options.maxLength,
+    options.matchContext ? ['context', options.context ?? ''] : null,
+  ])
+}
+
+/** A stored description, as the charge batch reads it (with the balance, for the answer). */
+export interface ReuseRow {
+  alt_text: string
+  model: string
+  language: string
+  credits: number
+}
+
+/**
+ * Reads the stored description under `reuseHash` of the account `owner` (an SQL expression with
+ * one `?`, bound to `ownerParam`), when still within the window, with the account's balance.
+ */
+export function reuseLookup(
+  db: D1Database,
+  owner: { sql: string; param: string },
+  reuseHash: string,
+  now: number,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT r.alt_text, r.model, r.language, u.credits FROM reuse r JOIN users u ON u.id = r.user_id
+       WHERE r.user_id = ${owner.sql} AND r.reuse_hash = ? AND r.created_at >= ?`,
+    )
+    .bind(owner.param, reuseHash, now - REUSE_WINDOW_MS)
+}
+
+/** The SQL condition "a reusable description exists" (for guarding the charge), and its params. */
+export function reuseExists(
+  owner: { sql: string; param: string },
+  reuseHash: string,
+  now: number,
+): { sql: string; params: unknown[] } {
+  return {
+    sql: `EXISTS (SELECT 1 FROM reuse WHERE user_id = ${owner.sql} AND reuse_hash = ? AND created_at >= ?)`,
+    params: [owner.param, reuseHash, now - REUSE_WINDOW_MS],
+  }
+}
+
+/**
+ * Keeps a charged description for reuse — only when the account keeps history (read in the same
+ * statement, so an objection made a moment ago is honoured). A later description of the same key
+ * (two at once, or `fresh: true`) replaces it: one row per key, never a mixed one.
+ */
+export function reuseStoreStatement(
+  db: D1Database,
+  row: {
+    userId: string
+    reuseHash: string
+    altText: string
+    model: string
+    language: string
+    usageId: string
+    at: number
+  },
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO reuse (user_id, reuse_hash, alt_text, model, language, usage_id, created_at)
+       SELECT id, ?2, ?3, ?4, ?5, ?6, ?7 FROM users WHERE id = ?1 AND store_history = 1
+       ON CONFLICT (user_id, reuse_hash) DO UPDATE SET alt_text = excluded.alt_text,
+         model = excluded.model, language = excluded.language, usage_id = excluded.usage_id,
+         created_at = excluded.created_at`,
+    )
+    .bind(row.userId, row.reuseHash, row.altText, row.model, row.language, row.usageId, row.at)
+}
+
+/** Deletes every stored description of an account (erasure, objection). */
+export function forgetReuseStatement(db: D1Database, userId: string): D1PreparedStatement {
+  return db.prepare('DELETE FROM reuse WHERE user_id = ?').bind(userId)
+}
