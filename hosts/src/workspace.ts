@@ -12,6 +12,8 @@ export const PUBLISHABLE = {
   '@alttextapi/rehype': 'plugins/rehype',
   '@alttextapi/vite-plugin': 'plugins/vite',
   '@alttextapi/cli': 'plugins/cli',
+  '@alttextapi/remark': 'plugins/remark',
+  '@alttextapi/astro': 'plugins/astro',
   '@alttextapi/sanity-plugin': 'plugins/sanity',
 } as const
 
