@@ -34,6 +34,16 @@ export function collectedSections(): Child[] {
     ),
     h('p', null, 'For usage tracking and billing purposes, we store:'),
     list('Image URLs (if provided)', 'Generated alt text', 'Language used', 'Cost of processing'),
+    h(
+      'p',
+      null,
+      'So that you never pay twice for the same image, we keep, per account and for one year, a fingerprint of each described image — a SHA-256 hash of its bytes and of the options used, never the image itself and never its URL — with the alt text we generated for it. When you send the same image again, we give you that alt text for 0 credits. With history turned off (objection) nothing is kept for this, and what was kept is deleted; erasure deletes it too.',
+    ),
+    h(
+      'p',
+      null,
+      'When a request carries an Idempotency-Key, its answer is kept with the key for 24 hours, also with history turned off, so that a retry gets the same answer without describing the image again.',
+    ),
     h('h2', null, 'How We Use Your Information'),
     list(
       'To provide and maintain our alt text generation service',

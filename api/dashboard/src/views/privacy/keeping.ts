@@ -11,6 +11,8 @@ export function keepingSections(): Child[] {
       'Usage records: Retained for 7 years (GDPR requirement)',
       'Images: Not stored (processed in-memory only)',
       'Generated alt text: Retained for billing and usage tracking',
+      'Image fingerprints (hashes) with their alt text, for reuse: 1 year, only while history is on',
+      'Answers kept with an Idempotency-Key: 24 hours',
     ),
     h('h2', null, 'Data Security'),
     h('p', null, 'We implement industry-standard security measures to protect your data:'),
