@@ -17,6 +17,7 @@ export { AltTextFile, type AltTextFileOptions } from './alt-text-cache.js'
 export { BuildCache, type BuildCacheOptions, createBuildCache } from './build-cache.js'
 export { resolveConfig } from './config.js'
 export { defaultCacheDir, FileCache, type FileCacheOptions } from './file-cache.js'
+export { imageFormatName, unsupportedImageReason } from './image-format.js'
 export { type PreparedImage, type PrepareOptions, prepareImage } from './prepare-image.js'
 export {
   createPublicFetch,

@@ -1,5 +1,5 @@
 /** `rehypeAltText`: the unified attacher, and `processTree`, the transform itself. */
-import { displaySource, sanitizeForTerminal } from '@alttextapi/core/node'
+import { displaySource, sanitizeForTerminal, unsupportedImageReason } from '@alttextapi/core/node'
 import type { Root } from 'hast'
 import type { Plugin } from 'unified'
 import type { VFile } from 'vfile'
@@ -70,6 +70,9 @@ async function handle(
     return { ...base, status: 'failed', reason }
   }
   if (loaded.kind === 'skip') return { ...base, status: 'skipped', reason: loaded.reason }
+  // SVG, AVIF and the rest the API does not read are refused here, before a byte is sent.
+  const refused = loaded.kind === 'bytes' ? unsupportedImageReason(loaded.bytes) : undefined
+  if (refused) return { ...base, status: 'failed', reason: refused }
   if (collector) {
     const dependency =
       loaded.kind === 'bytes'

@@ -96,6 +96,29 @@ describe('bad images', () => {
       const out = await fill(src)
       expect(String(out)).not.toContain('alt=')
       expect(out.messages).toHaveLength(1)
+      expect(api.images).toHaveLength(0)
+    }
+  })
+
+  it('SVG and AVIF are refused by name before upload, not converted', async () => {
+    await writeFile(
+      join(root, 'pages', 'logo.svg'),
+      '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>',
+    )
+    // The start of a real AVIF file: an ISO-BMFF `ftyp` box with the `avif` brand.
+    const avif = new Uint8Array(64)
+    avif.set([0, 0, 0, 0x1c, ...new TextEncoder().encode('ftypavif'), 0, 0, 0, 0])
+    await writeFile(join(root, 'pages', 'photo.avif'), avif)
+    for (const [src, format] of [
+      ['../logo.svg', 'SVG'],
+      ['../photo.avif', 'AVIF'],
+    ]) {
+      const out = await fill(src as string)
+      expect(String(out)).not.toContain('alt=')
+      expect(out.messages.map((m) => m.reason)).toEqual([
+        `Could not describe image (${src}): ${format} is not a format the API reads (JPEG, PNG, GIF, WebP): give this image alt text by hand, or serve a JPEG/PNG/WebP version`,
+      ])
+      expect(api.images).toHaveLength(0)
     }
   })
 })
