@@ -64,8 +64,10 @@ describe('one run', () => {
     expect(run.stats).toMatchObject({ images: 2, described: 1, cached: 1, creditsUsed: 1 })
     // One key for both: nearby text is not part of it, so another page with the image is free.
     expect(cache.size).toBe(1)
-    expect(a.data.altText?.stats).toMatchObject({ described: 1 })
-    expect(b.data.altText?.stats).toMatchObject({ cached: 1 })
+    // Each file counts the credits its own images spent: the copy on the second page was free.
+    expect(a.data.altText?.stats).toMatchObject({ described: 1, creditsUsed: 1 })
+    expect(b.data.altText?.stats).toMatchObject({ cached: 1, creditsUsed: 0 })
+    expect(a.data.altText?.images[0]?.creditsUsed).toBe(1)
   })
 
   it('a rebuild with the file cache makes no call', async () => {
