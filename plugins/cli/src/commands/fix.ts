@@ -13,6 +13,7 @@ import {
   type Options,
 } from '@alttextapi/rehype'
 import { decodePage } from '../encoding.js'
+import { reportCacheProblems, reportCost } from '../estimate.js'
 import { findHtmlFiles, writeAtomic } from '../files.js'
 import type { Command } from '../io.js'
 import { plural } from '../plural.js'
@@ -26,10 +27,13 @@ in place. Only the added alt attributes change; every other byte of a file stays
 Options:
   --lang <tag>           language when a page has no <html lang> (default en)
   --concurrency <n>      API calls at once (default 4)
-  --dry-run              report what would be described; call nothing, write nothing
-  --max-credits <n>      spend at most n credits in this run
+  --dry-run              report what would be described and the estimate (images to describe,
+                         cached, credits needed against the balance); call nothing, write nothing
+  --max-credits <n>      spend at most n credits in this run: a dry run over it exits 1, and a
+                         run whose budget kept images back exits 1 with one message
   --max-images <n>       describe at most n images in this run
   --cache <dir>          cache folder (default node_modules/.cache/alttextapi under the cwd)
+  --cache-file <path>    the committed cache (default alt-text.json in the cwd; commit it)
   --no-cache             no cache: every image is described again
   --model <id>           model id (default: the API's default)
   --max-length <n>       longest alt text in characters (default 125)
@@ -64,7 +68,7 @@ const positiveInt = (value: string | undefined, name: string): number | undefine
  * relative source resolves as a URL against the page's URL (so `..` stops at the site root), and a
  * symlink that leads outside `root` is refused. Remote and `data:` sources fall through to rehype.
  */
-function siteImages(root: string, base: string, maxBytes: number): Options['resolveImage'] {
+export function siteImages(root: string, base: string, maxBytes: number): Options['resolveImage'] {
   const prefix = base.startsWith('/') ? (base.endsWith('/') ? base : `${base}/`) : '/'
   let realRoot: Promise<string> | undefined
   return async (src, file) => {
@@ -134,10 +138,13 @@ export const fix: Command = {
       cacheDir: values.cache
         ? resolve(io.cwd, values.cache)
         : resolve(io.cwd, 'node_modules', '.cache', 'alttextapi'),
+      // The committed cache at the project root (the cwd): commit it, CI then pays nothing.
+      cacheFile: resolve(io.cwd, values['cache-file'] ?? 'alt-text.json'),
       // A fatal answer is reported once below, not as a failed file per page.
       failOnError: false,
     }
     const run = createAltTextRun(options)
+    await reportCacheProblems(run, io.stderr)
     const skipped: string[] = []
     const files = await findHtmlFiles(root, (path, why) =>
       skipped.push(`${relative(io.cwd, path) || path}: skipped: ${why}`),
@@ -226,6 +233,7 @@ export const fix: Command = {
       io.stderr.write(`alttext fix: stopped: ${sanitizeForTerminal(fatal.message)}\n`)
       return 1
     }
+    if (await reportCost(run, io.stdout, io.stderr, options)) return 1
     return values['fail-on-error'] && (run.stats.failed > 0 || notWritten > 0 || notUtf8 > 0)
       ? 1
       : 0
@@ -245,6 +253,7 @@ function parseFixArgs(args: string[]) {
       'max-images': { type: 'string' },
       'max-length': { type: 'string' },
       cache: { type: 'string' },
+      'cache-file': { type: 'string' },
       'no-cache': { type: 'boolean' },
       model: { type: 'string' },
       base: { type: 'string' },

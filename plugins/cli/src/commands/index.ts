@@ -17,6 +17,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'Fill missing alt text in built HTML files, in place',
     load: async () => (await import('./fix.js')).fix,
   },
+  cache: {
+    summary: 'Drop alt-text.json entries no page uses (cache prune <dir>)',
+    load: async () => (await import('./cache.js')).cache,
+  },
   check: {
     summary: 'List images without alt text in built HTML; exit 1 if there is any',
     load: async () => (await import('./check.js')).check,
