@@ -2,9 +2,11 @@
  * End to end in headless Chromium against the real WordPress: open a post whose images lack alt,
  * click "Generate alt text" on the image block, use "Generate all" for the rest, save, and find
  * the alt in the stored post and on the attachments; then upload an image and find its alt set by
- * the background queue.
+ * the background queue. The media list view's row action and bulk estimate, the review queue
+ * (with axe) and the editor's provenance and Approve button.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { launchChromium } from '@alttextapi/testkit'
@@ -39,7 +41,8 @@ afterAll(async () => {
   await browser?.close()
 })
 
-it('generates alt text in the block editor and saves it to the post and the attachments', async () => {
+/** Opens the fixture post in the block editor and selects its image block. */
+async function openPostWithImageSelected() {
   await page.goto(`${base}/wp-admin/post.php?post=${fx.post}&action=edit`)
   await page.waitForFunction(
     () => (window as any).wp?.data?.select('core/block-editor')?.getBlocks().length > 0,
@@ -55,6 +58,10 @@ it('generates alt text in the block editor and saves it to the post and the atta
       .find((b: any) => b.name === 'core/image')
     wp.data.dispatch('core/block-editor').selectBlock(image.clientId)
   })
+}
+
+it('generates alt text in the block editor and saves it to the post and the attachments', async () => {
+  await openPostWithImageSelected()
   await page.getByRole('button', { name: 'Generate alt text' }).click()
   await page.waitForFunction(() => {
     const blocks = (window as any).wp.data.select('core/block-editor').getBlocks()
@@ -117,4 +124,87 @@ it('writes alt text for an uploaded image in the background', async () => {
   expect(readAlt()).toBe('')
   const alt = await cronUntil(readAlt, (a) => a !== '')
   expect(alt).toMatch(/^A red test square number \d+ \(en-US\)$/)
+})
+
+/** Writes machine alt text on attachments, as a bulk run would (model and language recorded). */
+const writeMachineAlt = (ids: number[]) =>
+  wpPhp(
+    ids
+      .map(
+        (id) =>
+          `AltTextAPI\\Generator::write_machine_alt(${id}, 'A machine text for ${id}', ['model' => 'google/gemini-2.5-flash-lite', 'language' => 'en-US']);`,
+      )
+      .join('\n'),
+  )
+
+/** axe-core's violations inside `selector` of the current page. */
+async function axeViolations(selector: string) {
+  const source = readFileSync(createRequire(import.meta.url).resolve('axe-core'), 'utf8')
+  await page.addScriptTag({ content: source })
+  return page.evaluate(async (root) => {
+    type Violation = { id: string; nodes: { target: string[] }[] }
+    const axe = (
+      window as unknown as { axe: { run: (c: string) => Promise<{ violations: Violation[] }> } }
+    ).axe
+    const result = await axe.run(root)
+    return result.violations.map(
+      (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    )
+  }, selector)
+}
+
+it('shows the estimate before a bulk run, and the list view row action writes alt text in place', async () => {
+  await page.goto(`${base}/wp-admin/upload.php?mode=list`)
+  await expect
+    .poll(() => page.locator('.alttextapi-estimate').textContent(), poll)
+    .toBe('4 images need alt text · up to 4 credits · balance 1000 credits.')
+  const row = page.locator(`#post-${fx.small}`)
+  await row.hover()
+  await row.locator('a.alttextapi-row-generate').click()
+  await expect
+    .poll(() => row.locator('.alttextapi-row-status').textContent(), poll)
+    .toMatch(/Alt text written: "A red test square number \d+ \(en-US\)"/)
+  // Written without leaving the page (the link's href is the no-JavaScript fallback).
+  expect(page.url()).toContain('upload.php?mode=list')
+  expect(wpPhp(`echo get_post_meta(${fx.small}, '_wp_attachment_image_alt', true);`)).toMatch(
+    /^A red test square number \d+/,
+  )
+  expect(await axeViolations('#alttextapi-job')).toEqual([])
+})
+
+it('the review queue: no axe violations, bulk approve of the selected images', async () => {
+  writeMachineAlt([fx.small, fx.big])
+  await page.goto(`${base}/wp-admin/upload.php?page=alttextapi-review`)
+  expect(await page.locator('#adminmenu .awaiting-mod.count-2').count()).toBe(1)
+  expect(await axeViolations('#wpbody-content .wrap')).toEqual([])
+  await page.getByLabel('Select all').check()
+  await Promise.all([
+    page.waitForURL(/page=alttextapi-review/),
+    page.getByRole('button', { name: 'Approve selected' }).click(),
+  ])
+  await expect
+    .poll(() => page.locator('.alttextapi-review-empty').textContent(), poll)
+    .toBe('Nothing to review.')
+  const reviewed = JSON.parse(
+    wpPhp(
+      `echo wp_json_encode([AltTextAPI\\Provenance::of(${fx.small})['reviewed'], AltTextAPI\\Provenance::of(${fx.big})['reviewedBy']]);`,
+    ),
+  )
+  expect(reviewed).toEqual([true, 'editor'])
+})
+
+it('the block editor shows provenance and approves machine text', async () => {
+  writeMachineAlt([fx.big])
+  await openPostWithImageSelected()
+  const panel = page.locator('.alttextapi-provenance')
+  await expect
+    .poll(() => panel.textContent(), poll)
+    .toContain(
+      'Alt text written by AltText API (google/gemini-2.5-flash-lite, en-US), not reviewed yet.',
+    )
+  await panel.getByRole('button', { name: 'Approve' }).click()
+  await expect.poll(() => panel.textContent(), poll).toContain('approved by editor')
+  expect(wpPhp(`echo AltTextAPI\\Provenance::of(${fx.big})['reviewed'] ? 'yes' : 'no';`)).toBe(
+    'yes',
+  )
 })

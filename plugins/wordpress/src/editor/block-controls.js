@@ -9,6 +9,7 @@ import { useState } from '@wordpress/element'
 import { addFilter } from '@wordpress/hooks'
 import { __ } from '@wordpress/i18n'
 import { altAttributes, DECORATIVE_ATTRIBUTE, IMAGE_BLOCKS, imageOf } from './image-blocks'
+import { ProvenancePanel } from './provenance-panel'
 import { LABEL_GENERATE, useGenerate } from './use-generate'
 
 /** @returns {AltTextApiConfig} */
@@ -69,6 +70,9 @@ function AltTextPanel({ block, setAttributes }) {
           <p>
             <a href={settingsUrl}>{__('Open the settings', 'alttextapi')}</a>
           </p>
+        )}
+        {image.attachmentId > 0 && (
+          <ProvenancePanel attachmentId={image.attachmentId} alt={image.alt} />
         )}
         <ToggleControl
           __nextHasNoMarginBottom

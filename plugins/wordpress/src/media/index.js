@@ -1,9 +1,9 @@
 /**
  * Media library: the "Generate alt text" button in the attachment details (modal and edit screen)
- * and the list view's row action, without leaving the page.
+ * and the list view's row action, without leaving the page; and the bulk notice's estimate.
  */
 import apiFetch from '@wordpress/api-fetch'
-import { __ } from '@wordpress/i18n'
+import { __, _n, sprintf } from '@wordpress/i18n'
 
 /**
  * The alt text field of the attachment being shown: in the media modal, the list view's quick
@@ -22,12 +22,13 @@ function altField(container, id) {
 
 /**
  * Describes one attachment through the plugin's REST route and fills its alt text field.
- * @param {HTMLButtonElement} button
+ * @param {HTMLElement} button the button, or the row action's link
  * @param {number} id
  * @param {Element | null | undefined} statusEl
  */
 async function generate(button, id, statusEl) {
-  button.disabled = true
+  if (button instanceof HTMLButtonElement) button.disabled = true
+  else button.setAttribute('aria-disabled', 'true')
   if (statusEl) statusEl.textContent = ` ${__('Generating…', 'alttextapi')}`
   try {
     /** @type {{altText: string}} */
@@ -43,7 +44,8 @@ async function generate(button, id, statusEl) {
       // Lets the media modal's Backbone view save and refresh the field.
       field.dispatchEvent(new Event('change', { bubbles: true }))
     }
-    if (statusEl) statusEl.textContent = ` ${__('Alt text written.', 'alttextapi')}`
+    if (statusEl)
+      statusEl.textContent = ` ${sprintf(__('Alt text written: "%s"', 'alttextapi'), result.altText)}`
   } catch (error) {
     const message =
       error instanceof Object && 'message' in error && typeof error.message === 'string'
@@ -52,8 +54,25 @@ async function generate(button, id, statusEl) {
     if (statusEl) statusEl.textContent = ` ${message}`
     else window.alert(message)
   } finally {
-    button.disabled = false
+    if (button instanceof HTMLButtonElement) button.disabled = false
+    else button.removeAttribute('aria-disabled')
   }
+}
+
+/**
+ * The status line of a list view row action: after the row's actions, announced politely.
+ * @param {HTMLElement} link
+ */
+function rowStatus(link) {
+  const actions = link.closest('.row-actions') ?? link.parentElement
+  let status = actions?.parentElement?.querySelector('.alttextapi-row-status')
+  if (!status && actions) {
+    status = document.createElement('p')
+    status.className = 'alttextapi-row-status'
+    status.setAttribute('role', 'status')
+    actions.after(status)
+  }
+  return status
 }
 
 document.addEventListener('click', (event) => {
@@ -66,5 +85,55 @@ document.addEventListener('click', (event) => {
       Number(button.dataset.id),
       button.parentElement?.querySelector('.alttextapi-status'),
     )
+    return
   }
+  // The list view's row action: its href is the no-JavaScript fallback (admin-post.php).
+  const link = target?.closest('a.alttextapi-row-generate')
+  if (link instanceof HTMLAnchorElement && link.getAttribute('aria-disabled') !== 'true') {
+    event.preventDefault()
+    generate(link, Number(link.dataset.id), rowStatus(link))
+  } else if (link) event.preventDefault()
 })
+
+/**
+ * Fills the bulk notice's estimate: images without alt text, the credits they need at most, and
+ * the balance, before anyone starts the job.
+ */
+async function showEstimate() {
+  const el = document.querySelector('.alttextapi-estimate')
+  if (!el) return
+  try {
+    /** @type {{images: number, credits: number, balance: number, enough: boolean}} */
+    const estimate = await apiFetch({ path: '/alttextapi/v1/bulk/estimate' })
+    const parts = [
+      sprintf(
+        /* translators: %d: number of images */
+        _n('%d image needs alt text', '%d images need alt text', estimate.images, 'alttextapi'),
+        estimate.images,
+      ),
+      sprintf(
+        /* translators: %d: number of credits */
+        _n('up to %d credit', 'up to %d credits', estimate.credits, 'alttextapi'),
+        estimate.credits,
+      ),
+      sprintf(
+        /* translators: %d: number of credits */
+        _n('balance %d credit', 'balance %d credits', estimate.balance, 'alttextapi'),
+        estimate.balance,
+      ),
+    ]
+    el.textContent = `${parts.join(' · ')}.${
+      estimate.enough
+        ? ''
+        : ` ${__('Not enough credits: the job pauses when they run out, and goes on after you buy more.', 'alttextapi')}`
+    }`
+  } catch (error) {
+    el.textContent =
+      error instanceof Object && 'message' in error && typeof error.message === 'string'
+        ? error.message
+        : __('The estimate could not be read.', 'alttextapi')
+  }
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', showEstimate)
+else showEstimate()
