@@ -21,6 +21,7 @@ describe('load: 2,000 requests against 1,000 credits', () => {
   it('never overspends and never fails with a 5xx', async () => {
     const account = await signup(api)
     const statuses = new Map()
+    const unexpected = []
     let next = 0
     const worker = async () => {
       while (next < 2000) {
@@ -33,9 +34,12 @@ describe('load: 2,000 requests against 1,000 credits', () => {
         )
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1)
         if (res.status === 402) expect(res.body.error.code).toBe('insufficient_credits')
+        // Keep what an unexpected answer said, so a failure names its cause.
+        else if (res.status !== 200) unexpected.push(`${res.status} ${res.text.slice(0, 300)}`)
       }
     }
     await Promise.all(Array.from({ length: 50 }, worker))
+    expect(unexpected).toEqual([])
     expect(Object.fromEntries(statuses)).toEqual({ 200: 1000, 402: 1000 })
     const { balance, ledger, usage } = await ledgerOf(api, account.token)
     expect(balance).toBe(0)
