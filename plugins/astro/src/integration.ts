@@ -4,6 +4,7 @@
  * remark never sees. Both share one run: identical images are described once per build, one
  * budget, one summary, one fatal stop.
  */
+import { rmSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sanitizeForTerminal } from '@alttextapi/core/node'
@@ -27,6 +28,22 @@ function runOptions(options: AltTextAstroOptions) {
 function assetsPrefixOf(config: AstroConfig): string | undefined {
   const prefix = config.build.assetsPrefix
   return typeof prefix === 'string' ? prefix : undefined
+}
+
+/**
+ * Astro's content-collection cache (`<cacheDir>/data-store.json`) keeps an entry's rendered HTML
+ * until the entry's text changes, also when rendering failed or left an image without alt text:
+ * after such a build it is deleted (at exit, once Astro has written it), so the next build renders
+ * the collection again and the images are filled then.
+ */
+function dropContentCacheAtExit(config: AstroConfig): () => void {
+  let armed = false
+  return () => {
+    if (armed) return
+    armed = true
+    const store = fileURLToPath(new URL('data-store.json', config.cacheDir))
+    process.once('exit', () => rmSync(store, { force: true }))
+  }
 }
 
 /**
@@ -96,6 +113,7 @@ export function altText(options: AltTextAstroOptions = {}): AstroIntegration {
                   root,
                   options: runOptions(settings),
                   failOnFatal: settings.onError !== 'warn',
+                  onIncomplete: dropContentCacheAtExit(config),
                 }),
               ],
             },

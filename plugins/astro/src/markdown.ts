@@ -19,8 +19,10 @@ export interface MarkdownStep {
   logger: AstroIntegrationLogger
   root: string
   options: RemarkOptions
-  /** Throw the run's fatal error (fail the page, so the build fails and nothing is cached). */
+  /** Throw the run's fatal error (fail the page, so the build fails). */
   failOnFatal: boolean
+  /** Called when a file is left with images not described (failed, or stopped by a fatal). */
+  onIncomplete: () => void
 }
 
 /**
@@ -32,7 +34,9 @@ export function markdownPlugin(step: MarkdownStep) {
   const said = new WeakSet<Error>()
   return function remarkAltTextAstro() {
     return async (tree: Root, file: VFile) => {
-      await processMarkdownTree(tree, file, step.run, step.options)
+      const result = await processMarkdownTree(tree, file, step.run, step.options)
+      if (result.images.some((image) => image.status === 'failed' || image.status === 'stopped'))
+        step.onIncomplete()
       for (const message of file.messages) {
         // Only this plugin's messages; the run's fatal stop is reported once, not per page.
         if (message.source !== 'alttextapi' || message.ruleId === 'fatal') continue
