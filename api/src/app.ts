@@ -1,8 +1,7 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { ApiError, notFound, onError } from './errors.js'
 import { serveAsset } from './lib/assets.js'
-import { LIMITS } from './lib/body.js'
+import { bodyLimitFor, refuseDeclaredOversize } from './lib/body.js'
 import { config } from './middleware/config.js'
 import { securityHeaders } from './middleware/headers.js'
 import { buildOpenApi, type OpenApiDocument } from './openapi.js'
@@ -24,19 +23,15 @@ export const app = new Hono<AppEnv>()
 
 app.use('*', securityHeaders())
 app.use('*', config())
-// A global ceiling; routes that read bodies apply their own, smaller limits.
-const ceiling = bodyLimit({
-  maxSize: LIMITS.maxJsonBodyBytes,
-  onError: () => {
-    throw new ApiError('payload_too_large', 'The request body is too large.')
-  },
-})
-// Hono's bodyLimit buffers a body without Content-Length up to the limit before the route runs.
-// Generation routes read their (larger) bodies themselves with a streaming cut-off (readBytes),
-// so they skip it and an oversized upload is refused without being held in memory.
+// Every route refuses an oversized body before reading it: a declared Content-Length past the
+// route's limit answers 413 at once. Nothing is buffered here (Hono's bodyLimit would buffer a
+// body without Content-Length up to its limit before the route runs): routes read their bodies
+// with `readBytes`, which cuts a streamed body as soon as it passes their limit, and a body a
+// route never reads is never held. Generation routes check their own, larger limits.
 app.use('/v1/*', async function bodyCeiling(c, next) {
-  if (c.req.path === '/v1/alt-text' || c.req.path.startsWith('/v1/alt-text/')) return next()
-  return ceiling(c, next)
+  const limit = bodyLimitFor(c.req.path)
+  if (limit !== undefined) refuseDeclaredOversize(c, limit)
+  return next()
 })
 
 app.route('/health', health)

@@ -81,3 +81,66 @@ describe('readJson through a route (POST /v1/keys)', () => {
     expect(keys.keys.map((k) => k.name).filter((name) => name.startsWith('refused'))).toEqual([])
   })
 })
+
+/** A body of `total` bytes made on demand, 64 KB a pull, counting what the Worker pulled. */
+function countedStream(total: number): {
+  stream: ReadableStream<Uint8Array>
+  pulled: () => number
+} {
+  let sent = 0
+  const chunk = new Uint8Array(64 * 1024).fill(0x20)
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent >= total) return controller.close()
+      const part = chunk.subarray(0, Math.min(chunk.byteLength, total - sent))
+      sent += part.byteLength
+      controller.enqueue(part.slice())
+    },
+  })
+  return { stream, pulled: () => sent }
+}
+
+describe('oversized bodies', () => {
+  const BIG = 14 * 1024 * 1024
+
+  it('are refused by every JSON route while streaming, long before the whole body is read', async () => {
+    const account = await signup()
+    const routes: Array<[string, string, string | undefined]> = [
+      ['POST', '/v1/auth/login', undefined],
+      ['POST', '/v1/auth/signup', undefined],
+      ['POST', '/v1/keys', account.token],
+      ['PATCH', '/v1/account', account.token],
+      ['POST', '/v1/billing/checkout', account.token],
+      ['POST', '/v1/billing/webhook', undefined],
+    ]
+    for (const [method, path, token] of routes) {
+      const { stream, pulled } = countedStream(BIG)
+      const headers: Record<string, string> = { 'content-type': 'application/json' }
+      if (path.endsWith('webhook')) headers['stripe-signature'] = 't=1,v1=00'
+      const res = await api(path, { method, body: stream, headers, token, duplex: 'half' } as never)
+      await expectError(res, 413, 'payload_too_large')
+      // The route's limit is 64 KB (256 KB for the webhook); a few chunks of slack at most.
+      expect(pulled(), `${method} ${path}`).toBeLessThan(1024 * 1024)
+    }
+  })
+
+  it('are refused by their Content-Length before anything is read, on every route', async () => {
+    const account = await signup()
+    for (const [method, path] of [
+      ['POST', '/v1/auth/logout'],
+      ['DELETE', '/v1/keys/key_nope'],
+      ['POST', '/v1/keys'],
+    ] as const) {
+      const { stream, pulled } = countedStream(BIG)
+      const res = await api(path, {
+        method,
+        body: stream,
+        token: account.token,
+        headers: { 'content-type': 'application/json', 'content-length': String(BIG) },
+        duplex: 'half',
+      } as never)
+      await expectError(res, 413, 'payload_too_large')
+      expect(pulled(), `${method} ${path}`).toBeLessThanOrEqual(128 * 1024)
+    }
+  })
+})

@@ -8,18 +8,45 @@ import { validate } from './validate.js'
 /** The most bytes an account, key or billing route reads as its JSON body. */
 export const DEFAULT_MAX_JSON_BYTES = 64 * 1024
 
+/** Stripe events are a few KB; anything much larger is not from Stripe. */
+export const MAX_WEBHOOK_BYTES = 256 * 1024
+
+/**
+ * The body limit of a path under /v1, for the early Content-Length check: the webhook's, or the
+ * JSON routes' default. `undefined` for the generation routes, which check their own (larger)
+ * limits by content type.
+ */
+export function bodyLimitFor(path: string): number | undefined {
+  if (path === '/v1/alt-text' || path.startsWith('/v1/alt-text/')) return undefined
+  if (path === '/v1/billing/webhook') return MAX_WEBHOOK_BYTES
+  return DEFAULT_MAX_JSON_BYTES
+}
+
+const tooLargeError = (maxBytes: number) =>
+  new ApiError(
+    'payload_too_large',
+    `The request body is larger than ${Math.floor(maxBytes / 1024)} KB.`,
+  )
+
+/** The declared Content-Length, when it is a plain number. */
+function declaredLength(c: Context): number | undefined {
+  const header = c.req.header('content-length')?.trim() ?? ''
+  return /^\d{1,15}$/.test(header) ? Number(header) : undefined
+}
+
+/** Throws 413 when the request declares a body longer than `maxBytes` (nothing is read). */
+export function refuseDeclaredOversize(c: Context, maxBytes: number): void {
+  const declared = declaredLength(c)
+  if (declared !== undefined && declared > maxBytes) throw tooLargeError(maxBytes)
+}
+
 /**
  * Reads the request body as bytes, refusing more than `maxBytes` without buffering the excess:
  * the Content-Length is checked first and the stream is cut as soon as it passes the limit.
  */
 export async function readBytes(c: Context, maxBytes: number): Promise<Uint8Array> {
-  const header = c.req.header('content-length')?.trim() ?? ''
-  const declared = /^\d{1,15}$/.test(header) ? Number(header) : undefined
-  const tooLarge = () =>
-    new ApiError(
-      'payload_too_large',
-      `The request body is larger than ${Math.floor(maxBytes / 1024)} KB.`,
-    )
+  const declared = declaredLength(c)
+  const tooLarge = () => tooLargeError(maxBytes)
   if (declared !== undefined && declared > maxBytes) throw tooLarge()
   if (declared !== undefined) {
     // HTTP framing holds the body to its declared length: read it in one native call, which

@@ -2,7 +2,7 @@ import { CheckoutRequest, CheckoutResponse, CheckoutStatus, PackList } from '@al
 import { Hono } from 'hono'
 import Stripe from 'stripe'
 import { ApiError } from '../errors.js'
-import { readBytes, readJson } from '../lib/body.js'
+import { MAX_WEBHOOK_BYTES, readBytes, readJson } from '../lib/body.js'
 import { newId } from '../lib/crypto.js'
 import { fulfilCheckoutEvent, malformedEvent } from '../lib/fulfilment.js'
 import { findPack, PACKS } from '../lib/packs.js'
@@ -11,9 +11,6 @@ import { componentRef, describe } from '../lib/route-doc.js'
 import { billingSettings, cryptoProvider, stripeClient } from '../lib/stripe.js'
 import { requireAuth } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
-
-/** Stripe events are a few KB; anything much larger is not from Stripe. */
-const MAX_WEBHOOK_BYTES = 256 * 1024
 
 /** Checkout Sessions a user may open per hour (each one writes a pending purchase row). */
 const CHECKOUTS_PER_HOUR = 30
