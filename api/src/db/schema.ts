@@ -51,6 +51,10 @@ export const apiKeys = sqliteTable(
     createdAt: integer('created_at').notNull(),
     lastUsedAt: integer('last_used_at'),
     revokedAt: integer('revoked_at'),
+    /** `generate` (describe, own usage, balance) or `account` (also the account's reads). */
+    scope: text('scope').notNull().default('account'),
+    /** Credits the key may spend per UTC day; null = no cap (the charge enforces it). */
+    dailyCreditCap: integer('daily_credit_cap'),
   },
   (t) => [index('api_keys_user_idx').on(t.userId)],
 )
@@ -111,8 +115,17 @@ export const purchases = sqliteTable(
     status: text('status').notNull(),
     createdAt: integer('created_at').notNull(),
     paidAt: integer('paid_at'),
+    /** The PaymentIntent that paid (links refunds and disputes of its charge to the purchase). */
+    paymentIntent: text('payment_intent'),
+    /** Credits taken back by refunds and disputes so far. */
+    creditsReversed: integer('credits_reversed').notNull().default(0),
+    /** Credits owed back that the balance no longer had (already spent): recorded, not collected. */
+    reversalShortfall: integer('reversal_shortfall').notNull().default(0),
   },
-  (t) => [index('purchases_user_idx').on(t.userId)],
+  (t) => [
+    index('purchases_user_idx').on(t.userId),
+    index('purchases_payment_intent_idx').on(t.paymentIntent),
+  ],
 )
 
 /** Stripe event ids already processed (idempotency under redelivery). */

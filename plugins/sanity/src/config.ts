@@ -32,6 +32,11 @@ export interface AltTextPluginConfig {
   proxyUrl?: string
   /** Id of the private document holding the key. Default `secrets.alttextapi`. */
   secretId?: string
+  /**
+   * Let the Alt text tool store a key of scope `account`. Default false: the secret document is
+   * readable by every member, so only a `generate` key (with a daily cap) is accepted.
+   */
+  allowAccountKey?: boolean
   /** Turn parts off. Each default true. */
   imageInput?: boolean
   documentAction?: boolean

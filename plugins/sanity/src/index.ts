@@ -8,7 +8,16 @@ export * from './describe/index.js'
 export * from './fill/index.js'
 export { altTextApi } from './plugin.js'
 export * from './provenance/index.js'
-export { keyHint, readApiKey, SECRET_TYPE, saveApiKey } from './secrets.js'
+export {
+  ACCOUNT_KEY_REFUSED,
+  type KeyScope,
+  keyHint,
+  keyScope,
+  readApiKey,
+  type SaveKeyOptions,
+  SECRET_TYPE,
+  saveApiKey,
+} from './secrets.js'
 export { createAltTextTool } from './studio/AltTextTool.js'
 export {
   estimateWarning,

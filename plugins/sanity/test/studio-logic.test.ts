@@ -1,4 +1,4 @@
-import { LIMITS } from '@alttextapi/core'
+import { createClient as createAltTextClient, LIMITS } from '@alttextapi/core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { resolvePluginConfig } from '../src/config.js'
 import {
@@ -9,7 +9,7 @@ import {
   parseImageRef,
   resolveLanguage,
 } from '../src/describe/index.js'
-import { keyHint, readApiKey, saveApiKey } from '../src/secrets.js'
+import { ACCOUNT_KEY_REFUSED, keyHint, keyScope, readApiKey, saveApiKey } from '../src/secrets.js'
 import { estimateWarning, progressLabel, progressText, summaryText } from '../src/studio/format.js'
 import { MissingKeyError, studioAltClient, studioDescriber } from '../src/studio-client.js'
 import { type Env, startEnv } from './helpers.js'
@@ -40,6 +40,34 @@ describe('API key in a private document', () => {
     await expect(saveApiKey(env.client, config.secretId, 'hello')).rejects.toThrow(/atk_/)
     await saveApiKey(env.client, config.secretId, env.alt.key)
     await saveApiKey(env.client, config.secretId, '  ')
+    expect(env.sanity.docs.has('secrets.alttextapi')).toBe(false)
+  })
+
+  it('stores a generate-scoped key; refuses an account-scoped one (unless allowed) and a refused one', async () => {
+    const altClient = () =>
+      createAltTextClient({ apiKey: env.alt.key, baseUrl: env.alt.url, maxRetries: 0 })
+    // Today's keys read the account: scope `account`, refused for a document every member reads.
+    expect(await keyScope(altClient())).toBe('account')
+    await expect(
+      saveApiKey(env.client, config.secretId, env.alt.key, { altClient: altClient() }),
+    ).rejects.toThrow(ACCOUNT_KEY_REFUSED)
+    expect(env.sanity.docs.has('secrets.alttextapi')).toBe(false)
+    await saveApiKey(env.client, config.secretId, env.alt.key, {
+      altClient: altClient(),
+      allowAccountKey: true,
+    })
+    expect(env.sanity.docs.has('secrets.alttextapi')).toBe(true)
+    env.sanity.docs.clear()
+    // A generate key: the API refuses it the account route (403), and it is stored.
+    env.alt.fail({ code: 'forbidden', scope: 'all', times: 1 })
+    await saveApiKey(env.client, config.secretId, env.alt.key, { altClient: altClient() })
+    expect(await readApiKey(env.client, config.secretId)).toBe(env.alt.key)
+    env.sanity.docs.clear()
+    // A key the API does not know is not stored.
+    env.alt.fail({ code: 'unauthorized', scope: 'all', times: 1 })
+    await expect(
+      saveApiKey(env.client, config.secretId, env.alt.key, { altClient: altClient() }),
+    ).rejects.toThrow(/API key/)
     expect(env.sanity.docs.has('secrets.alttextapi')).toBe(false)
   })
 

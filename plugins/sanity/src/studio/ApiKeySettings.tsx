@@ -1,4 +1,5 @@
 /** Where an administrator sets the API key (stored in the private secret document). */
+import { createClient } from '@alttextapi/core'
 import { Button, Card, Flex, Stack, Text, TextInput } from '@sanity/ui'
 import { useCallback, useEffect, useState } from 'react'
 import { useClient } from 'sanity'
@@ -39,7 +40,13 @@ export function ApiKeySettings({
   const save = async (value: string) => {
     setMessage(undefined)
     try {
-      await saveApiKey(client, config.secretId, value)
+      await saveApiKey(client, config.secretId, value, {
+        // The key is tried before it is stored; a key that can read the account is refused.
+        altClient: value
+          ? createClient({ apiKey: value.trim(), baseUrl: config.apiUrl })
+          : undefined,
+        allowAccountKey: config.allowAccountKey,
+      })
       setDraft('')
       setMessage(value ? 'Key saved.' : 'Key removed.')
       await load()
@@ -55,7 +62,8 @@ export function ApiKeySettings({
         <Text weight="semibold">API key</Text>
         <Text size={1} muted>
           {hint ? `A key is set (${hint}).` : 'No key is set.'} It is stored in the private document{' '}
-          {config.secretId}, readable only by signed-in members of this project.
+          {config.secretId}, which every member who can read this dataset can read: use a key of
+          scope "generate" with a daily credit cap (keys that can read the account are refused).
         </Text>
         <Flex gap={2}>
           <TextInput
