@@ -1,3 +1,4 @@
+import type { KeyScope } from '@alttextapi/core'
 import type { Config, Env } from './env.js'
 
 /** The signed-in user as the handlers see it (a row of `users`). */
@@ -11,7 +12,9 @@ export interface AuthUser {
 }
 
 /** How the request authenticated. */
-export type Credential = { kind: 'session'; sessionId: string } | { kind: 'key'; apiKeyId: string }
+export type Credential =
+  | { kind: 'session'; sessionId: string }
+  | { kind: 'key'; apiKeyId: string; scope: KeyScope }
 
 /** Hono generics for this app: bindings and per-request variables. */
 export interface AppEnv {

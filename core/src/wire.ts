@@ -71,8 +71,38 @@ export type AccountUpdateRequest = v.InferOutput<typeof AccountUpdateRequest>
 export const AccountDeleteRequest = v.strictObject({ password: givenPassword })
 export type AccountDeleteRequest = v.InferOutput<typeof AccountDeleteRequest>
 
+/**
+ * What an API key may do: `generate` describes images and reads its own usage and the balance
+ * (what a plugin or a build needs); `account` may also read the account, every key's usage and
+ * the ledger. Keys never manage the account (that takes a session).
+ */
+export const KeyScope = v.pipe(
+  v.picklist(['generate', 'account']),
+  v.description(
+    'generate: describe images, read its own usage and the balance. account: also the account, all usage and the ledger.',
+  ),
+)
+export type KeyScope = v.InferOutput<typeof KeyScope>
+
+/** The most credits a key's daily cap may name. */
+const MAX_DAILY_CREDIT_CAP = 1_000_000
+
 export const KeyCreateRequest = v.strictObject({
   name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LIMITS.maxNameLength)),
+  scope: v.optional(KeyScope),
+  dailyCreditCap: v.optional(
+    v.nullable(
+      v.pipe(
+        v.number(),
+        v.integer(),
+        v.minValue(1),
+        v.maxValue(MAX_DAILY_CREDIT_CAP),
+        v.description(
+          'Most credits the key may spend per UTC day; past it generation answers 429. Default: no cap.',
+        ),
+      ),
+    ),
+  ),
 })
 export type KeyCreateRequest = v.InferOutput<typeof KeyCreateRequest>
 
@@ -178,6 +208,11 @@ export const ApiKey = v.strictObject({
   id: v.string(),
   name: v.string(),
   prefix: v.pipe(v.string(), v.description('First characters of the key, for recognising it')),
+  scope: KeyScope,
+  dailyCreditCap: v.pipe(
+    v.nullable(integer),
+    v.description('Most credits the key may spend per UTC day, or null for no cap'),
+  ),
   createdAt: isoDate,
   lastUsedAt: v.nullable(isoDate),
 })

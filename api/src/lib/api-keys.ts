@@ -1,5 +1,5 @@
 /** API keys (`atk_…`): random, stored only as a SHA-256 hash and a short display prefix. */
-import type { ApiKey, CreatedApiKey } from '@alttextapi/core'
+import type { ApiKey, CreatedApiKey, KeyScope } from '@alttextapi/core'
 import { newApiKey, newId, sha256Hex } from './crypto.js'
 import { iso, isoOrNull } from './users.js'
 
@@ -14,8 +14,21 @@ export interface ApiKeyRow {
   id: string
   name: string
   prefix: string
+  scope: KeyScope
+  daily_credit_cap: number | null
   created_at: number
   last_used_at: number | null
+}
+
+/** The columns of `ApiKeyRow`, for SELECTs. */
+export const API_KEY_COLUMNS = 'id, name, prefix, scope, daily_credit_cap, created_at, last_used_at'
+
+/** What a new key may do. */
+export interface KeyRights {
+  /** Default `account` (what every key could do before scopes existed). */
+  scope?: KeyScope
+  /** Credits per UTC day, or none. */
+  dailyCreditCap?: number | null
 }
 
 /** A key row → the wire `ApiKey` (never the hash, never the full key). */
@@ -24,6 +37,8 @@ export function apiKeyJson(row: ApiKeyRow): ApiKey {
     id: row.id,
     name: row.name,
     prefix: row.prefix,
+    scope: row.scope,
+    dailyCreditCap: row.daily_credit_cap,
     createdAt: iso(row.created_at),
     lastUsedAt: isoOrNull(row.last_used_at),
   }
@@ -45,16 +60,31 @@ export async function prepareApiKey(
   userId: string,
   name: string,
   now = Date.now(),
+  rights: KeyRights = {},
 ): Promise<NewApiKey> {
+  const scope = rights.scope ?? 'account'
+  const cap = rights.dailyCreditCap ?? null
   const id = newId('key')
   const key = newApiKey()
   const prefix = key.slice(0, PREFIX_LENGTH)
   const statement = db
     .prepare(
-      `INSERT INTO api_keys (id, user_id, name, prefix, key_hash, created_at)
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6
+      `INSERT INTO api_keys (id, user_id, name, prefix, key_hash, created_at, scope, daily_credit_cap)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?8, ?9
        WHERE (SELECT count(*) FROM api_keys WHERE user_id = ?2 AND revoked_at IS NULL) < ?7`,
     )
-    .bind(id, userId, name, prefix, await sha256Hex(key), now, MAX_KEYS_PER_USER)
-  return { created: { id, name, prefix, key, createdAt: iso(now), lastUsedAt: null }, statement }
+    .bind(id, userId, name, prefix, await sha256Hex(key), now, MAX_KEYS_PER_USER, scope, cap)
+  return {
+    created: {
+      id,
+      name,
+      prefix,
+      key,
+      scope,
+      dailyCreditCap: cap,
+      createdAt: iso(now),
+      lastUsedAt: null,
+    },
+    statement,
+  }
 }

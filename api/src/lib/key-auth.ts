@@ -3,6 +3,7 @@
  * what they answer. Shared by the auth middleware and the charge of an image, which folds them
  * into the same batch as the deduction (`credits.ts`).
  */
+import type { KeyScope } from '@alttextapi/core'
 import type { Context } from 'hono'
 import { ApiError } from '../errors.js'
 import type { AppEnv, AuthUser } from '../types.js'
@@ -36,6 +37,10 @@ export interface KeyRow extends UserRow {
   key_id: string
   key_hash: string
   last_used_at: number | null
+  /** What the key may do (see core's `KeyScope`). */
+  key_scope: KeyScope
+  /** Credits the key may spend per UTC day, or null (enforced by the charge, credits.ts). */
+  daily_credit_cap: number | null
 }
 
 /** A counter after the hit. */
@@ -58,7 +63,7 @@ export const toUser = (row: UserRow): AuthUser => ({
 export function keyLookup(db: D1Database, hash: string): D1PreparedStatement {
   return db
     .prepare(
-      `SELECT k.id AS key_id, k.key_hash, k.last_used_at, u.id, u.email, u.name, u.credits, u.store_history, u.created_at
+      `SELECT k.id AS key_id, k.key_hash, k.last_used_at, k.scope AS key_scope, k.daily_credit_cap, u.id, u.email, u.name, u.credits, u.store_history, u.created_at
        FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ? AND k.revoked_at IS NULL`,
     )
     .bind(hash)
@@ -118,7 +123,7 @@ export function checkRateLimit(
 /** Sets `c.var.user` and `c.var.credential`, and notes the key's use (at most once a minute). */
 export function useKey(c: Context<AppEnv>, row: KeyRow, now: number): void {
   c.set('user', toUser(row))
-  c.set('credential', { kind: 'key', apiKeyId: row.key_id })
+  c.set('credential', { kind: 'key', apiKeyId: row.key_id, scope: row.key_scope })
   if (row.last_used_at !== null && now - row.last_used_at <= LAST_USED_RESOLUTION_MS) return
   const touch = c.env.DB.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?')
     .bind(now, row.key_id)

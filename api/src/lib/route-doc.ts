@@ -156,6 +156,8 @@ export function operation(spec: RouteSpec) {
     ...(readsInput ? (['invalid_request'] as const) : []),
     ...(body ? (['payload_too_large'] as const) : []),
     ...(spec.errors ?? []),
+    // A `generate` API key on a session-only route is told its scope does not reach (403).
+    ...(spec.auth.length === 1 && spec.auth[0] === 'session' ? (['forbidden'] as const) : []),
     'internal_error',
   ]
   const responses: Record<string, OpenAPIV3_1.ResponseObject> = {}

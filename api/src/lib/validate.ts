@@ -50,8 +50,15 @@ function problem(issue: Issue): string {
       return `must be at least ${String(requirement)}`
     case 'max_value':
       return `must be at most ${String(requirement)}`
-    case 'picklist':
-      return `must be one of: ${(requirement as readonly unknown[]).join(', ')}`
+    case 'picklist': {
+      // valibot puts the options in `expected` ("\"a\" | \"b\""); `requirement` is not set.
+      const options = Array.isArray(requirement)
+        ? requirement.join(', ')
+        : String(issue.expected ?? '')
+            .replace(/"/g, '')
+            .replace(/ \| /g, ', ')
+      return `must be one of: ${options}`
+    }
     default:
       // regex and any other format check: the value is there but malformed.
       return 'has an invalid format'

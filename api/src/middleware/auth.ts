@@ -1,7 +1,7 @@
 import { createMiddleware } from 'hono/factory'
 import { ApiError } from '../errors.js'
 import { sha256Hex, timingSafeEqual } from '../lib/crypto.js'
-import { authenticateKey, toUser, type UserRow } from '../lib/key-auth.js'
+import { authenticateKey, type KeyRow, keyLookup, toUser, type UserRow } from '../lib/key-auth.js'
 import type { AppEnv } from '../types.js'
 
 type Kind = 'session' | 'key'
@@ -43,18 +43,31 @@ export async function readCredential(
   return { kind, hash: await sha256Hex(token) }
 }
 
-/**
- * Requires a credential of one of `kinds` in `Authorization: Bearer …`: an API key (`atk_`) or a
- * session token (`ats_`). Looks it up by its SHA-256 hash (the only thing stored), so a revoked
- * key or ended session fails at once. Sets `c.var.user` and `c.var.credential`.
- */
-export function requireAuth(...kinds: Kind[]) {
-  return authenticate(kinds)
-}
+/** Who may call a route: a session, an `account`-scoped API key, and a `generate`-scoped key too. */
+export type Access = Kind | 'generate'
 
-function authenticate(kinds: Kind[]) {
+/** 403 for a `generate` key on a route beyond its scope. */
+const beyondScope = () =>
+  new ApiError(
+    'forbidden',
+    'This API key has the scope "generate": it describes images and reads its own usage and the balance. ' +
+      'Use a session (the dashboard) or a key with the scope "account" for this route.',
+  )
+
+/**
+ * Requires a credential of one of `access` in `Authorization: Bearer …`: a session token (`ats_`),
+ * an API key (`atk_`) of scope `account` (`key`), or also one of scope `generate` (`generate`).
+ * Looks it up by its SHA-256 hash (the only thing stored), so a revoked key or ended session
+ * fails at once. Sets `c.var.user` and `c.var.credential`. A `generate` key answers 403 where
+ * its scope does not reach (also on session-only routes); other wrong credentials 401.
+ */
+export function requireAuth(...access: Access[]) {
+  const kinds = access.filter((entry): entry is Kind => entry !== 'generate')
+  if (access.includes('generate') && !kinds.includes('key')) kinds.push('key')
   return createMiddleware<AppEnv>(async function requireAuth(c, next) {
-    const { kind, hash } = await readCredential(c.req.header('authorization'), kinds)
+    const header = c.req.header('authorization')
+    if (!kinds.includes('key')) await refuseGenerateKey(c.env.DB, header)
+    const { kind, hash } = await readCredential(header, kinds)
     const now = Date.now()
     if (kind === 'session') {
       const row = await c.env.DB.prepare(
@@ -70,7 +83,25 @@ function authenticate(kinds: Kind[]) {
       c.set('credential', { kind: 'session', sessionId: row.session_id })
     } else {
       await authenticateKey(c, hash, now, undefined)
+      const credential = c.var.credential
+      if (
+        credential.kind === 'key' &&
+        credential.scope === 'generate' &&
+        !access.includes('generate')
+      )
+        throw beyondScope()
     }
     await next()
   })
+}
+
+/**
+ * On a session-only route, an API key is refused without a lookup (401), except that a valid
+ * `generate` key is told its scope does not reach (403), as on the other account routes.
+ */
+async function refuseGenerateKey(db: D1Database, header: string | undefined): Promise<void> {
+  const token = /^Bearer\s+(atk_\S{1,196})\s*$/i.exec(header ?? '')?.[1]
+  if (!token) return
+  const row = await keyLookup(db, await sha256Hex(token)).first<KeyRow>()
+  if (row?.key_scope === 'generate') throw beyondScope()
 }

@@ -1,5 +1,8 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { api, signup, uniqueEmail, uniqueIp } from '../../test/helpers.js'
+import { api, BASE, signup, uniqueEmail, uniqueIp } from '../../test/helpers.js'
+import worker from '../index.js'
 import { HTML_CSP } from './headers.js'
 
 const ORIGIN = 'https://blog.example.net'
@@ -82,7 +85,6 @@ describe('CORS', () => {
       ['/v1/models', 'GET'],
       ['/v1/usage', 'GET'],
       ['/v1/credits', 'GET'],
-      ['/v1/account', 'GET'],
     ] as const) {
       const res = await preflight(path, method)
       expect(res.status, path).toBe(204)
@@ -99,6 +101,7 @@ describe('CORS', () => {
 
   it('keeps account and session routes same-origin', async () => {
     for (const [path, method] of [
+      ['/v1/account', 'GET'],
       ['/v1/account', 'DELETE'],
       ['/v1/account', 'PATCH'],
       ['/v1/account/export', 'GET'],
@@ -115,6 +118,47 @@ describe('CORS', () => {
     const account = await signup()
     const keys = await api('/v1/keys', { token: account.token, headers: { origin: ORIGIN } })
     expect(keys.headers.get('access-control-allow-origin')).toBeNull()
+    // GET /v1/account with a key is an account route too: not readable by another origin.
+    const me = await api('/v1/account', { token: account.apiKey.key, headers: { origin: ORIGIN } })
+    expect(me.status).toBe(200)
+    expect(me.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
+  it("answers the account routes to the dashboard's own origin (APP_URL) and no other", async () => {
+    const dashboard = 'https://dashboard.example.org'
+    const withAppUrl = { ...env, APP_URL: `${dashboard}/app/` }
+    const call = async (path: string, init: RequestInit) => {
+      const ctx = createExecutionContext()
+      const res = await worker.fetch(new Request(`${BASE}${path}`, init), withAppUrl, ctx)
+      await waitOnExecutionContext(ctx)
+      return res
+    }
+    const asked = {
+      'access-control-request-method': 'DELETE',
+      'access-control-request-headers': 'authorization, content-type',
+    }
+    const allowed = await call('/v1/account', {
+      method: 'OPTIONS',
+      headers: { origin: dashboard, ...asked },
+    })
+    expect(allowed.status).toBe(204)
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(dashboard)
+    expect(allowed.headers.get('access-control-allow-methods')).toContain('DELETE')
+    expect(allowed.headers.get('vary')).toContain('Origin')
+    const foreign = await call('/v1/account', {
+      method: 'OPTIONS',
+      headers: { origin: ORIGIN, ...asked },
+    })
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull()
+    const account = await signup()
+    const me = await call('/v1/account', {
+      headers: { origin: dashboard, authorization: `Bearer ${account.token}` },
+    })
+    expect(me.status).toBe(200)
+    expect(me.headers.get('access-control-allow-origin')).toBe(dashboard)
+    // Generation routes keep `*` whatever APP_URL says.
+    const models = await call('/v1/models', { headers: { origin: dashboard } })
+    expect(models.headers.get('access-control-allow-origin')).toBe('*')
   })
 
   it('marks key-route answers readable cross-origin, errors included', async () => {

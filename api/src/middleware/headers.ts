@@ -14,13 +14,33 @@ const PRIVATE_PATH = /^\/v1\/(auth|account|keys|usage|credits|billing\/checkout)
 
 /**
  * Routes a browser page elsewhere may call with an API key (bearer token, never cookies): the
- * generation and read routes. Maps the path to the methods allowed cross-origin.
+ * generation routes and what a `generate` key may read. Maps the path to the methods allowed
+ * cross-origin. The account routes are not among them (see `dashboardOrigin`).
  */
 function corsMethods(path: string): string | undefined {
   if (/^\/v1\/alt-text(\/|$)/.test(path)) return 'POST'
   if (/^\/v1\/(models|usage|credits)\/?$/.test(path)) return 'GET'
-  if (/^\/v1\/account\/?$/.test(path)) return 'GET'
   return undefined
+}
+
+/** Methods the dashboard calls on the account routes. */
+const ACCOUNT_METHODS = 'GET, POST, PATCH, DELETE'
+
+/**
+ * The dashboard's own origin, when it is served from another origin than the API (APP_URL): the
+ * only origin the account routes answer cross-origin. Served from the API's origin (the default),
+ * the dashboard needs no CORS at all, and no other origin gets any.
+ */
+function dashboardOrigin(c: Context<AppEnv>, path: string): string | undefined {
+  if (!path.startsWith('/v1/')) return undefined
+  const origin = c.req.header('origin')
+  const appUrl = c.env.APP_URL?.trim()
+  if (!origin || !appUrl) return undefined
+  try {
+    return new URL(appUrl).origin === origin ? origin : undefined
+  } catch {
+    return undefined
+  }
 }
 
 const CORS_MAX_AGE = '86400'
@@ -43,21 +63,31 @@ function setHeaders(c: Context<AppEnv>, headers: Record<string, string>): void {
  * - private answers (any request with Authorization, the auth, account, key, usage, credit and
  *   checkout routes): `Cache-Control: no-store`;
  * - HTML (the /docs page): a strict CSP and `X-Frame-Options: DENY`;
- * - CORS: any origin may call the generation and read routes with `Authorization` and
- *   `Content-Type` (keys are bearer tokens, so no credentials mode); preflights answer 204 at
- *   once. Session routes get no CORS headers and stay same-origin (the dashboard).
+ * - CORS: any origin may call the generation routes and a `generate` key's reads (models, usage,
+ *   credits) with `Authorization` and `Content-Type` (keys are bearer tokens, so no credentials
+ *   mode); preflights answer 204 at once. The account routes (GET /v1/account included) answer
+ *   only the dashboard's origin: same-origin by default, or APP_URL's origin when set.
  */
 export function securityHeaders() {
   return createMiddleware<AppEnv>(async function securityHeaders(c, next) {
     const path = new URL(c.req.url).pathname
     const methods = corsMethods(path)
+    const dashboard = methods ? undefined : dashboardOrigin(c, path)
     const preflight = c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')
     if (preflight) {
       const headers: Record<string, string> = {
         'x-content-type-options': 'nosniff',
         'referrer-policy': 'no-referrer',
       }
-      if (methods) {
+      if (dashboard) {
+        Object.assign(headers, {
+          'access-control-allow-origin': dashboard,
+          'access-control-allow-methods': `${ACCOUNT_METHODS}, OPTIONS`,
+          'access-control-allow-headers': 'Authorization, Content-Type',
+          'access-control-max-age': CORS_MAX_AGE,
+          vary: 'Origin',
+        })
+      } else if (methods) {
         Object.assign(headers, {
           'access-control-allow-origin': '*',
           'access-control-allow-methods': `${methods}, OPTIONS`,
@@ -84,6 +114,10 @@ export function securityHeaders() {
     if (methods?.split(', ').includes(c.req.method)) {
       headers['access-control-allow-origin'] = '*'
       headers['access-control-expose-headers'] = 'Retry-After, Idempotent-Replayed'
+    } else if (dashboard) {
+      headers['access-control-allow-origin'] = dashboard
+      headers['access-control-expose-headers'] = 'Retry-After, Content-Disposition'
+      headers.vary = 'Origin'
     }
     setHeaders(c, headers)
   })

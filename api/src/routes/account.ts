@@ -29,11 +29,12 @@ const isEmailTaken = (err: unknown) =>
 
 const getRootDoc = describe({
   summary: 'The account',
-  description: 'The signed-in user, with the current credit balance.',
+  description:
+    'The signed-in user, with the current credit balance. An API key of scope generate answers 403 (it reads the balance from GET /v1/credits).',
   tag: 'Account',
   auth: ['session', 'key'],
   response: { status: 200, schema: User },
-  errors: ['unauthorized'],
+  errors: ['unauthorized', 'forbidden'],
 })
 
 const patchRootDoc = describe({

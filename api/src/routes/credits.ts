@@ -27,7 +27,8 @@ export const credits = new Hono<AppEnv>().get(
     summary: 'Credit balance and ledger',
     description:
       'The balance and the latest ledger entries, newest first. Every change of the balance has an entry; the entries ' +
-      'sum to the balance, and balanceAfter is the balance right after each one.',
+      'sum to the balance, and balanceAfter is the balance right after each one. A key of scope generate sees the ' +
+      'balance and only the entries of its own generations.',
     tag: 'Credits',
     auth: ['session', 'key'],
     query: [
@@ -45,20 +46,26 @@ export const credits = new Hono<AppEnv>().get(
     response: { status: 200, schema: Credits },
     errors: ['unauthorized'],
   }),
-  requireAuth('session', 'key'),
+  requireAuth('session', 'key', 'generate'),
   async (c) => {
     const limit = parseLimit(c.req.query('limit'))
     const db = c.env.DB
     const userId = c.var.user.id
+    const credential = c.var.credential
+    // A generate key sees the entries of its own generations only (usage ids are their references).
+    const ownKey =
+      credential.kind === 'key' && credential.scope === 'generate' ? credential.apiKeyId : null
     // One batch, so the balance and the entries are read from the same state.
     const [balance, ledger] = await db.batch([
       db.prepare('SELECT credits AS balance FROM users WHERE id = ?').bind(userId),
       db
         .prepare(
           `SELECT id, delta, reason, reference, balance_after, created_at FROM ledger
-         WHERE user_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+         WHERE user_id = ?1
+           AND (?3 IS NULL OR reference IN (SELECT id FROM usage WHERE user_id = ?1 AND api_key_id = ?3))
+         ORDER BY created_at DESC, rowid DESC LIMIT ?2`,
         )
-        .bind(userId, limit),
+        .bind(userId, limit, ownKey),
     ])
     const row = balance?.results[0] as { balance: number } | undefined
     if (!row) throw new ApiError('unauthorized', 'The account no longer exists.')

@@ -30,7 +30,15 @@ describe('/v1/keys', () => {
     const list = await json<{ keys: ApiKey[] }>(listRes)
     expect(list.keys.map((k) => k.id)).toEqual([key.id, account.apiKey.id])
     for (const item of list.keys)
-      expect(Object.keys(item).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'prefix'])
+      expect(Object.keys(item).sort()).toEqual([
+        'createdAt',
+        'dailyCreditCap',
+        'id',
+        'lastUsedAt',
+        'name',
+        'prefix',
+        'scope',
+      ])
     const listed = list.keys.find((k) => k.id === key.id)
     expect(listed?.lastUsedAt).not.toBeNull()
 

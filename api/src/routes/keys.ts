@@ -7,7 +7,13 @@ import {
 } from '@alttextapi/core'
 import { Hono } from 'hono'
 import { ApiError } from '../errors.js'
-import { type ApiKeyRow, apiKeyJson, MAX_KEYS_PER_USER, prepareApiKey } from '../lib/api-keys.js'
+import {
+  API_KEY_COLUMNS,
+  type ApiKeyRow,
+  apiKeyJson,
+  MAX_KEYS_PER_USER,
+  prepareApiKey,
+} from '../lib/api-keys.js'
 import { readJson } from '../lib/body.js'
 import { describe } from '../lib/route-doc.js'
 import { requireAuth } from '../middleware/auth.js'
@@ -16,7 +22,7 @@ import type { AppEnv } from '../types.js'
 const getRootDoc = describe({
   summary: 'List API keys',
   description:
-    'The active keys, newest first: name, display prefix, creation and last use (updated at most once a minute). ' +
+    'The active keys, newest first: name, display prefix, scope, daily credit cap, creation and last use (updated at most once a minute). ' +
     'Never the full key or its hash. Revoked keys are not listed.',
   tag: 'API keys',
   auth: ['session'],
@@ -26,7 +32,7 @@ const getRootDoc = describe({
 
 const postRootDoc = describe({
   summary: 'Create an API key',
-  description: `The full key is in this answer only; only its SHA-256 hash is stored. At most ${MAX_KEYS_PER_USER} active keys per account.`,
+  description: `The full key is in this answer only; only its SHA-256 hash is stored. At most ${MAX_KEYS_PER_USER} active keys per account. \`scope\` \`generate\` makes a key for plugins and builds: it describes images and reads its own usage and the balance, and answers 403 on the account routes; \`account\` (the default) may also read the account, all usage and the ledger. \`dailyCreditCap\` limits the credits the key spends per UTC day (429 past it).`,
   tag: 'API keys',
   auth: ['session'],
   request: KeyCreateRequest,
@@ -48,7 +54,7 @@ export const keys = new Hono<AppEnv>()
   .use(requireAuth('session'))
   .get('/', getRootDoc, async (c) => {
     const { results } = await c.env.DB.prepare(
-      `SELECT id, name, prefix, created_at, last_used_at FROM api_keys
+      `SELECT ${API_KEY_COLUMNS} FROM api_keys
        WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at DESC, rowid DESC`,
     )
       .bind(c.var.user.id)
@@ -57,7 +63,10 @@ export const keys = new Hono<AppEnv>()
   })
   .post('/', postRootDoc, async (c) => {
     const body = await readJson(c, KeyCreateRequest)
-    const key = await prepareApiKey(c.env.DB, c.var.user.id, body.name)
+    const key = await prepareApiKey(c.env.DB, c.var.user.id, body.name, Date.now(), {
+      scope: body.scope,
+      dailyCreditCap: body.dailyCreditCap,
+    })
     const result = await key.statement.run()
     if (result.meta.changes !== 1) {
       throw new ApiError(

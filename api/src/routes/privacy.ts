@@ -6,7 +6,7 @@ import {
 } from '@alttextapi/core'
 import { Hono } from 'hono'
 import { ApiError } from '../errors.js'
-import { apiKeyJson } from '../lib/api-keys.js'
+import { API_KEY_COLUMNS, type ApiKeyRow, apiKeyJson } from '../lib/api-keys.js'
 import { readJson } from '../lib/body.js'
 import { eraseAccount } from '../lib/erasure.js'
 import { beginPasswordAttempt, passwordAccepted, throttleTarget } from '../lib/login-throttle.js'
@@ -17,12 +17,7 @@ import { findUserById, iso, isoOrNull, userJson } from '../lib/users.js'
 import { requireAuth } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
 
-interface KeyRow {
-  id: string
-  name: string
-  prefix: string
-  created_at: number
-  last_used_at: number | null
+interface KeyRow extends ApiKeyRow {
   revoked_at: number | null
 }
 
@@ -96,7 +91,7 @@ export const privacy = new Hono<AppEnv>()
         .bind(userId),
       db
         .prepare(
-          'SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_keys WHERE user_id = ? ORDER BY created_at',
+          `SELECT ${API_KEY_COLUMNS}, revoked_at FROM api_keys WHERE user_id = ? ORDER BY created_at`,
         )
         .bind(userId),
       // Never token_hash. Expired sessions are still stored until the retention job runs.

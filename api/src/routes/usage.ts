@@ -21,7 +21,7 @@ const DATE_OR_DATE_TIME = {
 const getRootDoc = describe({
   summary: 'List usage records, newest first',
   description:
-    'One record per described image. With storeHistory off, imageUrl and altText are null. Page with `nextCursor`; filter with `from`/`to` (ISO 8601 dates or date-times, both inclusive).',
+    'One record per described image. With storeHistory off, imageUrl and altText are null. Page with `nextCursor`; filter with `from`/`to` (ISO 8601 dates or date-times, both inclusive). A key of scope generate sees its own records only.',
   tag: 'Usage',
   auth: ['session', 'key'],
   query: [
@@ -54,7 +54,7 @@ const getRootDoc = describe({
 /** The usage history: one record per described image, newest first. */
 export const usage = new Hono<AppEnv>()
 
-usage.use('*', requireAuth('session', 'key'))
+usage.use('*', requireAuth('session', 'key', 'generate'))
 
 usage.get('/', getRootDoc, async (c) => {
   const limit = parseLimit(c.req.query('limit'))
@@ -66,6 +66,12 @@ usage.get('/', getRootDoc, async (c) => {
     throw new ApiError('invalid_request', 'from must not be after to.')
   const where = ['user_id = ?']
   const params: Array<string | number> = [c.var.user.id]
+  // A generate key reads its own usage only.
+  const credential = c.var.credential
+  if (credential.kind === 'key' && credential.scope === 'generate') {
+    where.push('api_key_id = ?')
+    params.push(credential.apiKeyId)
+  }
   if (from !== undefined) {
     where.push('created_at >= ?')
     params.push(from)
