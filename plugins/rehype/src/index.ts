@@ -1,8 +1,15 @@
 export { contextString, languageOf } from './context.js'
 export { type FoundImage, findImages } from './find-images.js'
 export { type FillResult, fillAltText } from './html.js'
-export { DEFAULTS, type ImageContext, type ImageFilter, type RunOptions } from './options.js'
+export {
+  DEFAULTS,
+  type ImageContext,
+  type ImageFilter,
+  type ProgressOptions,
+  type RunOptions,
+} from './options.js'
 export { default, processImages, processTree } from './plugin.js'
+export { createRunProgress, type RunProgress } from './progress.js'
 export type { FileAltText, ImageResult } from './results.js'
 export {
   AltTextRun,

@@ -5,6 +5,16 @@
 import type { AltTextCache, AltTextClient, DescribeEvent } from '@alttextapi/core'
 import type { VFile } from 'vfile'
 
+/** The `progress` option: `false` turns it off; an object tunes it. */
+export interface ProgressOptions {
+  /** Default `process.stderr`; a bar only when it is a TTY. */
+  stream?: { write(text: string): unknown; isTTY?: boolean | undefined } | undefined
+  /** Quiet this long after the first image; a run that ends sooner prints nothing. Default 2 s. */
+  delayMs?: number | undefined
+  /** Without a TTY, one line this often. Default 10 s. */
+  intervalMs?: number | undefined
+}
+
 /** What is known about an image's surroundings; given to a `context` function. */
 export interface ImageContext {
   /** `<title>` of the page. */
@@ -67,6 +77,12 @@ export interface RunOptions {
    * for) its image again. Default `false`: the image, language, model and maxLength decide.
    */
   cacheByContext?: boolean | undefined
+  /**
+   * Progress of a long run: after 2 s, a bar on a terminal (stderr), else a plain line every 10 s
+   * (CI logs); `false` turns it off (tools that show their own, like the Vite plugin and the CLI,
+   * pass `false`). Default `true`.
+   */
+  progress?: boolean | ProgressOptions | undefined
   /** Called after every image (and once on a fatal stop) with the run's live counters. */
   onProgress?: ((event: DescribeEvent) => void) | undefined
   /**

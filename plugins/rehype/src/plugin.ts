@@ -148,8 +148,13 @@ export async function processImages(
   const fallback = languageOf(options.language, DEFAULTS.language)
   const images = found.filter((image) => wanted(image, options))
   const stats = emptyStats()
+  run.progress?.queue(images.length)
   const results = await Promise.all(
-    images.map((image) => handle(image, run, file, fallback, collector)),
+    images.map(async (image) => {
+      const result = await handle(image, run, file, fallback, collector)
+      run.progress?.settle()
+      return result
+    }),
   )
   for (const result of results) {
     stats.images++

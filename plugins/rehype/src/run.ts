@@ -26,6 +26,7 @@ import {
 import { DEFAULTS, type RunOptions } from './options.js'
 import { PageCache } from './page-cache.js'
 import { toUploadable } from './prepare.js'
+import { createRunProgress, type RunProgress } from './progress.js'
 import { type AltTextStats, emptyStats } from './stats.js'
 
 /** Options of `rehypeAltText` and `fillAltText`: the run's settings, or a run to share. */
@@ -95,6 +96,8 @@ export class AltTextRun {
   /** Limits image reads and downloads (twice the API concurrency): a page of 500 images must not
    * open 500 downloads at once. */
   readonly io: Limiter
+  /** Progress on stderr for long runs (see `progress.ts`); undefined with `progress: false`. */
+  readonly progress: RunProgress | undefined
   /** The fetch of image downloads: `options.fetch`, else one that keeps to public addresses. */
   readonly download: typeof fetch
   readonly #describer: Describer
@@ -121,6 +124,10 @@ export class AltTextRun {
     this.pages = PageCache.for(options, cacheDir, revision)
     const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULTS.concurrency))
     this.io = createLimiter(concurrency * 2)
+    this.progress =
+      options.progress === false
+        ? undefined
+        : createRunProgress(typeof options.progress === 'object' ? options.progress : {})
     this.download = options.fetch ?? createPublicFetch({ allowHosts: options.allowHosts })
     let client = options.client
     if (!client) {
@@ -150,6 +157,9 @@ export class AltTextRun {
       onProgress: (event) => {
         options.onProgress?.(event)
         const { summary } = event
+        this.progress?.status(
+          `${summary.described} described · ${summary.cached + summary.shared} cached · ${summary.failed} failed · ${summary.creditsUsed} credits`,
+        )
         this.stats.creditsUsed = summary.creditsUsed
         this.stats.planned = summary.planned
         this.stats.reused = summary.reused

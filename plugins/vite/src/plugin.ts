@@ -103,6 +103,8 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
         (await options.resolveImage?.(src, file)) ?? fromBundle(src, file),
       // Both kinds of failure are decided below, once for the build, not by a page throwing.
       failOnError: false,
+      // The plugin draws its own progress (per page).
+      progress: false,
     })
   }
 

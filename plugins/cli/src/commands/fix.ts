@@ -142,6 +142,8 @@ export const fix: Command = {
       cacheFile: resolve(io.cwd, values['cache-file'] ?? 'alt-text.json'),
       // A fatal answer is reported once below, not as a failed file per page.
       failOnError: false,
+      // The CLI draws its own progress (per page).
+      progress: false,
     }
     const run = createAltTextRun(options)
     await reportCacheProblems(run, io.stderr)
