@@ -509,12 +509,20 @@ export function claimDone(
 
 /**
  * Gives a failed attempt's price back (never twice: an abandoned claim may have been refunded
- * already), counts the refund against its key's hourly refund cap, takes it off the key's spending
- * of today, and deletes its claim, so a retry with the key runs normally.
+ * already), counts the refund against its key's hourly refund cap when `capped` (a model answered
+ * unusable output), takes it off the key's spending of today, and deletes its claim, so a retry
+ * with the key runs normally.
  */
 export function refundStatements(
   db: D1Database,
-  attempt: { userId: string; apiKeyId: string | null; price: number; id: string; keyHash: string },
+  attempt: {
+    userId: string
+    apiKeyId: string | null
+    price: number
+    id: string
+    keyHash: string
+    capped: boolean
+  },
 ): D1PreparedStatement[] {
   const now = Date.now()
   const { ledgerId, statements } = creditStatements(db, {
@@ -530,7 +538,7 @@ export function refundStatements(
   })
   return [
     ...statements,
-    ...(attempt.apiKeyId
+    ...(attempt.apiKeyId && attempt.capped
       ? [
           db
             .prepare(
@@ -546,6 +554,10 @@ export function refundStatements(
               REFUND_LIMIT.windowMs,
               ledgerId,
             ),
+        ]
+      : []),
+    ...(attempt.apiKeyId
+      ? [
           db
             .prepare(
               `UPDATE rate_limits SET count = max(0, count - ?) WHERE key = ? AND window_start = ?

@@ -29,6 +29,14 @@ export const modelError = () =>
     'The vision model could not describe this image right now. Nothing was charged; please try again.',
   )
 
+/**
+ * The chain's failure when a model did answer but nothing usable was left after clean-up: the
+ * provider was paid for that work. Its refund counts against the key's hourly refund cap (an image
+ * that always yields unusable output must not buy unlimited free model calls); a provider outage
+ * (errors, timeouts) does not.
+ */
+export class UnusableOutput extends ApiError {}
+
 /** Fails with 503 when no provider key is configured (checked before anything is charged). */
 export function requireModelConfigured(config: Config): string {
   if (!config.openrouterApiKey) {
@@ -68,6 +76,7 @@ export async function describe(
   const user = userPrompt(prompt)
   // Tokens: ~4 characters each in English, fewer in other scripts; leave room for both.
   const maxTokens = Math.min(1024, Math.ceil(input.maxLength / 2) + 64)
+  let unusable = false
   for (const model of fallbackChain(config, requested)) {
     if (health.stopped || !health.usable(model.id) || Date.now() >= (settings.deadline ?? 0))
       continue
@@ -84,7 +93,10 @@ export async function describe(
         maxLength: input.maxLength,
         language: input.language,
       })
-      if (!altText) throw new ModelFailure('no usable text after clean-up')
+      if (!altText) {
+        unusable = true
+        throw new ModelFailure('no usable text after clean-up')
+      }
       // One line per call (model, time, tokens: what the provider bills), unless LOG_LEVEL=warn.
       if (config.logLevel === 'info') {
         console.log(
@@ -105,6 +117,10 @@ export async function describe(
       health.failed(model.id, failure.fatal)
       if (failure.fatal) break
     }
+  }
+  if (unusable) {
+    const { code, message } = modelError()
+    throw new UnusableOutput(code, message)
   }
   throw modelError()
 }

@@ -28,7 +28,7 @@ import {
   settleStatements,
 } from './credits.js'
 import { newId } from './crypto.js'
-import { describe, type ModelHealth } from './describe.js'
+import { describe, type ModelHealth, UnusableOutput } from './describe.js'
 import { type ClaimRow, inProgress, judgeHolder, keyReused } from './idempotency.js'
 import type { Image } from './image.js'
 import { checkRateLimit, type KeyRow, requireKeyRow } from './key-auth.js'
@@ -98,7 +98,7 @@ export function refusal(
     const retryAfter = Math.max(1, Math.ceil((ends - now) / 1000))
     return new ApiError(
       'rate_limited',
-      `This API key had ${REFUND_LIMIT.perWindow} failed descriptions refunded in the last hour, the most allowed; generation with it resumes in ${retryAfter} s. Check that the images are readable photos or graphics.`,
+      `This API key had ${REFUND_LIMIT.perWindow} descriptions refunded in the last hour because the model's output was unusable, the most allowed; generation with it resumes in ${retryAfter} s. Check that the images are readable photos or graphics.`,
       { 'retry-after': String(retryAfter) },
     )
   }
@@ -215,7 +215,10 @@ export async function describeCharged(
     result = await describe(config, job.model, { ...job, image }, health)
   } catch (error) {
     const { userId, apiKeyId } = charged.caller
-    await db.batch(refundStatements(db, { userId, apiKeyId, price, id: charged.id, keyHash }))
+    const capped = error instanceof UnusableOutput
+    await db.batch(
+      refundStatements(db, { userId, apiKeyId, price, id: charged.id, keyHash, capped }),
+    )
     throw error
   }
   return {

@@ -339,14 +339,15 @@ describe('free work is refused before the balance check and costs rate budget', 
 })
 
 describe('key limits on the charge', () => {
-  it('caps refunds per key per hour: then 429 with Retry-After, no model call, no charge', async () => {
+  it('caps refunds of unusable output per key per hour: then 429, no model call, no charge', async () => {
     const model = await fakeModel()
     const { key, user, apiKey } = await account(5)
     // The key already had one refund short of the cap this hour.
     await env.DB.prepare('INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, ?)')
       .bind(`${REFUND_LIMIT.prefix}${apiKey.id}`, Date.now() - 60_000, REFUND_LIMIT.perWindow - 1)
       .run()
-    await model.failNext(100, { status: 500 })
+    // Every model answers, but nothing usable is left after clean-up.
+    await model.reply('<p> *** </p>')
     const send = (seed: number) =>
       call('/v1/alt-text', {
         key,
@@ -357,7 +358,7 @@ describe('key limits on the charge', () => {
     const calls = (await model.stats()).calls
     const capped = await send(122)
     const error = await expectError(capped, 429, 'rate_limited')
-    expect(error.error.message).toContain(`${REFUND_LIMIT.perWindow} failed descriptions`)
+    expect(error.error.message).toContain(`${REFUND_LIMIT.perWindow} descriptions refunded`)
     expect(Number(capped.headers.get('retry-after'))).toBeGreaterThan(3000)
     expect((await model.stats()).calls).toBe(calls)
     expect(await balanceOf(user.id)).toBe(5)
