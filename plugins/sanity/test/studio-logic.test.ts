@@ -32,6 +32,9 @@ describe('API key in a private document', () => {
     await saveApiKey(env.client, config.secretId, env.alt.key)
     expect(await readApiKey(env.client, config.secretId)).toBe(env.alt.key)
     expect(await readApiKey(env.anonymous, config.secretId)).toBeUndefined()
+    // …but every member who may read the dataset can (a Viewer too): hence a generate-scoped,
+    // capped key (README, Security).
+    expect(await readApiKey(env.viewer, config.secretId)).toBe(env.alt.key)
     expect(env.sanity.docs.get('secrets.alttextapi')).toMatchObject({ _type: 'alttextapi.secret' })
     expect(keyHint(env.alt.key)).toBe('atk_test…')
   })
