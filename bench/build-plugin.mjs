@@ -3,9 +3,12 @@
 // time; the API's own overhead is measured apart, in api-overhead.mjs).
 // Cold: the plugin's added time against the ideal (distinct images ÷ concurrency × latency).
 // Warm: the whole build against the same build without the plugin; zero API calls.
-import { mkdtemp, rm } from 'node:fs/promises'
+// Fresh clone (issue 20): a copy of the site with only its committed alt-text.json (no
+// node_modules cache), as a CI runner checks it out: zero API calls, zero credits; then a
+// paragraph next to images edited on 20 pages: zero again (nearby text is not in the key).
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { startFakeApi } from '@alttextapi/testkit'
 import altText from '@alttextapi/vite-plugin'
 import { build } from 'vite'
@@ -28,20 +31,25 @@ export async function run() {
       distinct: DISTINCT,
     })
     const cacheDir = join(root, 'cache')
-    const viteBuild = async (withPlugin) => {
+    const viteBuild = async (withPlugin, siteRoot = root) => {
       const start = now()
       await build({
-        root,
+        root: siteRoot,
         logLevel: 'silent',
         configFile: false,
         publicDir: false,
-        build: { outDir: join(root, 'dist'), emptyOutDir: true, rolldownOptions: { input: pages } },
+        build: {
+          outDir: join(siteRoot, 'dist'),
+          emptyOutDir: true,
+          rolldownOptions: { input: pages.map((page) => join(siteRoot, relative(root, page))) },
+        },
         plugins: withPlugin
           ? [
               altText({
                 apiKey: api.key,
                 baseUrl: api.url,
-                cacheDir,
+                // The clone has no cache folder of its own: only what it checked out.
+                cacheDir: siteRoot === root ? cacheDir : undefined,
                 concurrency: CONCURRENCY,
                 summary: false,
               }),
@@ -68,6 +76,36 @@ export async function run() {
     const plain = percentile(plains, 50)
     const warm = percentile(warms, 50)
 
+    // A CI runner: a fresh checkout of the site and its committed alt-text.json, nothing else.
+    const clone = await mkdtemp(join(tmpdir(), 'alttext-bench-clone-'))
+    let cloneCalls
+    let cloneCredits
+    let editCalls
+    let editCredits
+    try {
+      await cp(join(root, 'img'), join(clone, 'img'), { recursive: true })
+      for (const page of pages) await cp(page, join(clone, relative(root, page)))
+      await cp(join(root, 'alt-text.json'), join(clone, 'alt-text.json'))
+      let calls = api.stats.calls
+      let credits = api.stats.creditsUsed
+      await viteBuild(true, clone)
+      cloneCalls = api.stats.calls - calls
+      cloneCredits = api.stats.creditsUsed - credits
+      // An author rewrites the paragraph next to the images of 20 pages.
+      for (const page of pages.slice(0, 20)) {
+        const file = join(clone, relative(root, page))
+        const html = await readFile(file, 'utf8')
+        await writeFile(file, html.replace(/<p>Some text about/, '<p>A rewritten paragraph about'))
+      }
+      calls = api.stats.calls
+      credits = api.stats.creditsUsed
+      await viteBuild(true, clone)
+      editCalls = api.stats.calls - calls
+      editCredits = api.stats.creditsUsed - credits
+    } finally {
+      await rm(clone, { recursive: true, force: true })
+    }
+
     const ideal = (DISTINCT / CONCURRENCY) * LATENCY_MS
     const added = cold - plain
     report('build: plain Vite build, 200 pages', `${(plain / 1000).toFixed(2)} s`)
@@ -90,6 +128,18 @@ export async function run() {
       warm / plain <= 1.1,
     )
     report('build: warm, API calls', `${warmCalls}`, '0', warmCalls === 0)
+    report(
+      'build: fresh clone with alt-text.json, API calls / credits',
+      `${cloneCalls} / ${cloneCredits}`,
+      '0 / 0',
+      cloneCalls === 0 && cloneCredits === 0,
+    )
+    report(
+      'build: paragraph next to images edited on 20 pages, API calls / credits',
+      `${editCalls} / ${editCredits}`,
+      '0 / 0',
+      editCalls === 0 && editCredits === 0,
+    )
   } finally {
     await api.stop()
     await rm(root, { recursive: true, force: true })

@@ -91,6 +91,28 @@ export function viteHost(version: string, options: { readme?: boolean } = {}) {
     expect(fake.stats.charged).toBe(MISSING)
   })
 
+  it('a fresh copy with the committed alt-text.json (no node_modules cache) makes no API call', async () => {
+    // What a CI runner checks out: the sources and alt-text.json, written by the builds above.
+    const committed = await readFile(join(project.dir, 'alt-text.json'), 'utf8')
+    // shared.png (in English and German: two entries), hero.png, team.png.
+    expect(Object.keys(JSON.parse(committed).images)).toHaveLength(3)
+    await writeFiles(join(project.dir, 'fresh'), {
+      ...IMAGES,
+      'index.html': HOME.replace('on sale this week', 'on sale until Sunday'),
+      'about/index.html': ABOUT,
+      'vite.config.js': CONFIG,
+      'alt-text.json': committed,
+    })
+    const calls = fake.stats.calls
+    const result = await build(fake.key, 'fresh')
+    expect(result.code, result.stdout + result.stderr).toBe(0)
+    expect(fake.stats.calls - calls).toBe(0)
+    expect(result.stdout).toContain(summary(0, MISSING, 0))
+    const about = await readFile(join(project.dir, 'fresh/dist/about/index.html'), 'utf8')
+    for (const alt of EXPECTED.about) expect(about).toContain(alt)
+    expect(await readFile(join(project.dir, 'fresh/alt-text.json'), 'utf8')).toBe(committed)
+  })
+
   if (options.readme)
     it("the README's vite.config.ts builds as written", async () => {
       const config = codeBlock(
@@ -108,6 +130,8 @@ export function viteHost(version: string, options: { readme?: boolean } = {}) {
       expect(result.code, result.stdout + result.stderr).toBe(0)
       const home = await readFile(join(project.dir, 'readme/dist/index.html'), 'utf8')
       for (const alt of EXPECTED.home) expect(home).toContain(alt)
-      expect(result.stdout).toMatch(/^\[alttextapi\] \d+ described, .*\d+ credits? used$/m)
+      expect(result.stdout).toMatch(
+        /^\[alttextapi\] \d+ described, .*\d+ credits? used(, \d+ left)?$/m,
+      )
     })
 }
