@@ -1,5 +1,7 @@
 // API overhead: POST /v1/alt-text as the clients call it (with an Idempotency-Key; the image
-// inline or by URL; single and batch), a 100 KB image and a zero-latency fake model, against a
+// inline or by URL; single and batch), a 100 KB image — a new one per request (distinct bytes), so
+// every request takes the charged path including the reuse lookup that finds nothing; one shape
+// sends the same image again (reused) — and a zero-latency fake model, against a
 // minimal relay Worker that does the same forward plus one D1 query (the floor: exact charging
 // needs that one round trip before the model). All run in `wrangler dev` (workerd) on this
 // machine. Per target: requests per second, p50/p99 latency and the CPU time of its workerd
@@ -38,6 +40,20 @@ async function image100k() {
 }
 
 /**
+ * The JPEG with a comment segment naming `n` after its start marker: a valid image with distinct
+ * bytes (and so a distinct SHA-256) per `n`, of the same size within a few bytes.
+ */
+function variant(jpeg, n) {
+  const text = Buffer.from(`bench ${n}`)
+  const segment = Buffer.from([0xff, 0xfe, (text.length + 2) >> 8, (text.length + 2) & 0xff])
+  return Buffer.concat([jpeg.subarray(0, 2), segment, text, jpeg.subarray(2)])
+}
+
+/** A counter shared by every sender: a new image per request, across rounds and targets. */
+let serial = 0
+const nextSerial = () => serial++
+
+/**
  * Measures each target at `concurrency`, in interleaved rounds, and reports requests per second,
  * p50/p99 of the pooled latencies and workerd CPU ms per request.
  */
@@ -69,14 +85,14 @@ async function measureAll(targets, { count, concurrency, forget }) {
   })
 }
 
-/** A POST that must answer 200. */
+/** A POST that must answer 200; `body` is an object, or a function giving a new one per call. */
 function poster(url, body, headers = () => ({})) {
-  const text = JSON.stringify(body)
+  const fixed = typeof body === 'function' ? undefined : JSON.stringify(body)
   return async () => {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers() },
-      body: text,
+      body: fixed ?? JSON.stringify(body()),
     })
     if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${await res.text()}`)
     await res.arrayBuffer()
@@ -88,9 +104,11 @@ export async function run() {
   const jpeg = await image100k()
   // The "public" image host of the by-URL requests (the API may fetch loopback only because
   // ALLOW_PRIVATE_IMAGE_URLS is set below).
-  const host = await listen((_req, res) => {
-    res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': jpeg.byteLength })
-    res.end(jpeg)
+  const host = await listen((req, res) => {
+    const n = /photo-(\d+)\.jpg/.exec(req.url ?? '')?.[1]
+    const bytes = n === undefined ? jpeg : variant(jpeg, Number(n))
+    res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': bytes.byteLength })
+    res.end(bytes)
   })
   const vars = { OPENROUTER_API_KEY: 'bench', OPENROUTER_BASE_URL: model.url }
   const api = await startApi({
@@ -105,8 +123,10 @@ export async function run() {
   const relay = await startRelay(vars)
   try {
     const image = jpeg.toString('base64')
-    const imageUrl = `${host.url}/photo.jpg`
-    const images = Array.from({ length: BATCH_SIZE }, () => ({ image }))
+    const fresh = () => variant(jpeg, nextSerial()).toString('base64')
+    const single = () => ({ image: fresh() })
+    const byUrl = () => ({ imageUrl: `${host.url}/photo-${nextSerial()}.jpg` })
+    const batch = () => ({ images: Array.from({ length: BATCH_SIZE }, single) })
     const { key } = await signup(api)
     // As core sends it: a fresh Idempotency-Key per logical call.
     const headers = () => ({
@@ -122,28 +142,37 @@ export async function run() {
       {
         name: 'single, inline',
         count: REQUESTS,
-        ours: ours('/v1/alt-text', { image }),
-        floor: relayed('/with-d1', { image }),
+        ours: ours('/v1/alt-text', single),
+        floor: relayed('/with-d1', single),
         extra: [
-          { label: 'relay Worker, no D1 (single, inline)', ...relayed('/', { image }) },
+          { label: 'relay Worker, no D1 (single, inline)', ...relayed('/', single) },
           {
             label: 'relay + 2 D1 queries, one after the answer (single, inline)',
-            ...relayed('/with-2-d1', { image }),
+            ...relayed('/with-2-d1', single),
           },
         ],
       },
       {
+        // The same image every time: after the first, reused (0 credits, no model call). The
+        // floor still relays it to the model: reuse saves that.
+        name: 'single, inline, reused',
+        count: REQUESTS,
+        ours: ours('/v1/alt-text', { image }),
+        floor: relayed('/with-d1', { image }),
+        extra: [],
+      },
+      {
         name: 'single, by URL',
         count: REQUESTS,
-        ours: ours('/v1/alt-text', { imageUrl }),
-        floor: relayed('/url/with-d1', { imageUrl }),
+        ours: ours('/v1/alt-text', byUrl),
+        floor: relayed('/url/with-d1', byUrl),
         extra: [],
       },
       {
         name: `batch of ${BATCH_SIZE}, inline`,
         count: Math.ceil(REQUESTS / 4),
-        ours: ours('/v1/alt-text/batch', { images }),
-        floor: relayed('/batch/with-d1', { images }),
+        ours: ours('/v1/alt-text/batch', batch),
+        floor: relayed('/batch/with-d1', batch),
         extra: [],
       },
     ]
