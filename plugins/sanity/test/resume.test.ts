@@ -84,6 +84,33 @@ describe('alttext-sanity backfill after a kill', () => {
     expect(env.alt.account.balance).toBe(94)
   }, 60_000)
 
+  it('a resumed run whose context changed meanwhile is not refused as a reused key, nor charged again', async () => {
+    env.sanity.put(
+      { _id: 'image-c1x-10x10-png', _type: 'sanity.imageAsset' },
+      { _id: 'image-c2x-10x10-png', _type: 'sanity.imageAsset' },
+    )
+    env.sanity.failMutations = 1 // paid, not saved
+    const io = {
+      stdout: () => {},
+      stderr: () => {},
+      env: { ALTTEXT_API_KEY: env.alt.key, ALTTEXT_API_URL: env.alt.url },
+    }
+    const argv = [...args().slice(1), '--token', env.sanity.token]
+    expect(await runSanityCli(argv, io)).toBe(1)
+    expect(env.alt.stats.charged).toBe(2)
+    // A page now uses the first image: its context (the page title) is new.
+    env.sanity.put({
+      _id: 'post-1',
+      _type: 'post',
+      title: 'Herons of the Wadden Sea',
+      hero: { _type: 'image', asset: { _type: 'reference', _ref: 'image-c1x-10x10-png' } },
+    })
+    expect(await runSanityCli(argv, io)).toBe(0)
+    expect(env.sanity.docs.get('image-c1x-10x10-png')?.altText).toBe('Alt for c1x')
+    expect(env.alt.stats.charged).toBe(2)
+    expect(env.alt.stats.replayed + env.alt.stats.reused).toBe(2)
+  })
+
   it('--max-credits stops before going over, says so and exits 1; a later run goes on', async () => {
     for (let n = 1; n <= 5; n++)
       env.sanity.put({ _id: `image-b${n}x-10x10-png`, _type: 'sanity.imageAsset' })

@@ -7,7 +7,7 @@
  * for by a killed run is answered by the API's replay, not charged again. Runs in the Studio tool
  * and in the CLI alike.
  */
-import { createLimiter } from '@alttextapi/core'
+import { createLimiter, sha256Hex } from '@alttextapi/core'
 import type { SanityClient } from '@sanity/client'
 import type { Describer } from '../describe/describer.js'
 import {
@@ -96,15 +96,19 @@ export async function backfillAssets(options: BackfillOptions): Promise<Backfill
   const { projectId, dataset } = options.client.config()
   /**
    * Stable across runs: the asset id holds the SHA-1 of the image's bytes, so the same image asks
-   * with the same key; a regeneration adds the revision it replaces (a new key per state).
+   * with the same key. The API refuses a key replayed with another body, so what else goes into
+   * the request is in the key too: the language, the model and a hash of the context (a page
+   * title changed between runs makes a new key — the API's reuse of the image still answers it
+   * without a charge). A regeneration adds the revision it replaces (a new key per state).
    */
-  const keyOf = (row: AssetRow, language: string | undefined) =>
+  const keyOf = async (row: AssetRow, language: string | undefined, context: string | undefined) =>
     [
       'alttext-sanity',
       `${projectId}/${dataset}`,
       row._id,
       language ?? 'default',
       options.model ?? 'default',
+      (await sha256Hex(new TextEncoder().encode(context ?? ''))).slice(0, 16),
       ...(regenerate && row.altText ? ['regen', row._rev] : []),
     ].join(':')
   const summary: BackfillSummary = {
@@ -165,11 +169,12 @@ export async function backfillAssets(options: BackfillOptions): Promise<Backfill
           if (stopped() || summary.fatal || summary.end === 'budget') return
           try {
             const language = assetLanguage(row, options.language)
+            const context = assetContext(row)
             const answer = await options.describe({
               assetRef: row._id,
-              context: assetContext(row),
+              context,
               language,
-              idempotencyKey: keyOf(row, language),
+              idempotencyKey: await keyOf(row, language, context),
               fresh: regenerate && typeof row.altText === 'string',
               signal: control.signal,
             })

@@ -63,6 +63,7 @@ export function createAltTextTool(config: ResolvedPluginConfig) {
           batchSize: config.batchSize,
           concurrency: config.concurrency,
           language: config.language,
+          model: config.model,
           onProgress: setProgress,
           onAsset: (o) => setRecent((list) => [o, ...list].slice(0, 20)),
         })
