@@ -4,6 +4,8 @@
  * reporting on the file the way the rehype plugin does: one message per problem, with its place,
  * and one `file.fail` for a fatal answer.
  */
+
+import { dirname } from 'node:path'
 import { formatContext, toLanguageTag } from '@alttextapi/core'
 import { displaySource, sanitizeForTerminal } from '@alttextapi/core/node'
 import {
@@ -99,6 +101,61 @@ async function describeOne(
   return { image, status: outcome.status, reason: 'reason' in outcome ? outcome.reason : undefined }
 }
 
+/** What an image ended as, without the image (what the per-run memo keeps). */
+type Ending = Omit<MarkdownImageResult, 'image'>
+
+/**
+ * Per run: the ending of each image source already seen, by where it points (the file's folder
+ * and the source as written, or the URL) and the language. A site references the same picture
+ * from many pages; reading, hashing and looking it up once per run instead of once per reference
+ * made `alttext fix --source` over 1,000 posts (3,000 references of 200 images) markedly faster
+ * (see BENCHMARKS.md). Off with `resolveImage`, whose answer may depend on the file.
+ */
+const seen = new WeakMap<AltTextRun, Map<string, Promise<Ending>>>()
+
+function memoKey(image: MarkdownImage, file: VFile, language: string): string | undefined {
+  const { src } = image
+  if (!src || /^data:/i.test(src)) return undefined
+  if (/^(https?:)?\/\//i.test(src)) return `${language}\0url\0${src}`
+  if (src.startsWith('/')) return `${language}\0public\0${src}`
+  if (!file.path) return undefined
+  return `${language}\0${dirname(file.path)}\0${src}`
+}
+
+/** Describes `image`, or follows an identical source of this run (then `cached`, not sent). */
+async function describeOnce(
+  image: MarkdownImage,
+  run: AltTextRun,
+  file: VFile,
+  settings: DescribeSettings,
+): Promise<MarkdownImageResult> {
+  const key = run.options.resolveImage ? undefined : memoKey(image, file, settings.language)
+  if (key === undefined) return describeOne(image, run, file, settings)
+  let memo = seen.get(run)
+  if (!memo) {
+    memo = new Map()
+    seen.set(run, memo)
+  }
+  const earlier = memo.get(key)
+  if (!earlier) {
+    const first = describeOne(image, run, file, settings)
+    memo.set(
+      key,
+      first.then(({ image: _, ...ending }) => ending),
+    )
+    return first
+  }
+  const ending = await earlier
+  const stopped = run.fatal
+  if (
+    ending.status === 'stopped' ||
+    (stopped && ending.status !== 'described' && ending.status !== 'cached')
+  )
+    return { image, status: 'stopped', reason: stopped?.message ?? ending.reason }
+  if (ending.status === 'described') return { image, status: 'cached', altText: ending.altText }
+  return { image, ...ending }
+}
+
 /** True when the image is to be described under the settings. */
 export function wanted(image: MarkdownImage, overwrite: boolean): boolean {
   return image.state === 'missing' || (overwrite && image.state === 'present')
@@ -122,7 +179,7 @@ export async function describeImages(
 ): Promise<MarkdownAltText> {
   const stats = emptyStats()
   const todo = images.filter((image) => wanted(image, settings.overwrite))
-  const results = await Promise.all(todo.map((image) => describeOne(image, run, file, settings)))
+  const results = await Promise.all(todo.map((image) => describeOnce(image, run, file, settings)))
   for (const result of results) {
     stats.images++
     run.stats.images++

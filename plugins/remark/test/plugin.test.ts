@@ -10,7 +10,7 @@ import remarkRehype from 'remark-rehype'
 import { unified } from 'unified'
 import { VFile } from 'vfile'
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import remarkAltText, { type Options } from '../src/index.js'
+import remarkAltText, { createAltTextRun, type Options } from '../src/index.js'
 import { tempSite, tinyPng } from './helpers.js'
 
 let api: FakeApi
@@ -186,4 +186,19 @@ it('changes nothing when every image has alt text (no call, no run made)', async
 it('leaves raw HTML untouched when nothing is missing', async () => {
   const tree = unified().use(remarkParse).parse('<div>\n<img src="a.png" alt="x">\n</div>\n')
   expect((tree.children[0] as Html).value).toBe('<div>\n<img src="a.png" alt="x">\n</div>')
+})
+
+it('describes an image once per run however many files point at it', async () => {
+  const run = createAltTextRun(options())
+  const processor = unified().use(remarkParse).use(remarkAltText, { run })
+  const one = new VFile({ value: '![](cat.png)\n', path: join(site.dir, 'posts', 'a.md') })
+  const two = new VFile({
+    value: '![](cat.png) ![](cat.png)\n',
+    path: join(site.dir, 'posts', 'b.md'),
+  })
+  await processor.run(processor.parse(one), one)
+  await processor.run(processor.parse(two), two)
+  expect(api.images).toHaveLength(1)
+  expect(two.data.markdownAltText?.stats).toMatchObject({ images: 2, cached: 2 })
+  expect(run.stats).toMatchObject({ images: 3, described: 1, cached: 2 })
 })

@@ -39,7 +39,7 @@ parsed), 2 on usage errors.
     let missing = 0
     let pages = 0
     for (const path of files) {
-      const read = await readSource(path)
+      const read = readSource(path)
       if (!read.ok) {
         if (read.error) problems++
         io.stderr.write(`${out(path)}: ${read.error ? '' : 'skipped: '}${read.reason}\n`)

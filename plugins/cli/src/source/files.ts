@@ -4,7 +4,16 @@
  * did not change on disk while the run worked on it.
  */
 import { randomBytes } from 'node:crypto'
-import { readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises'
+import {
+  lstatSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { readdir, realpath, stat } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, sep } from 'node:path'
 import type { SkipHandler } from '../files.js'
 
@@ -71,19 +80,29 @@ export async function findSourceFiles(dir: string, onSkip: SkipHandler): Promise
   return found.sort()
 }
 
-/** A source file read as text, or why it was skipped. */
+/** A source file read as text (with what writing it back needs), or why it was skipped. */
 export type SourceText =
-  | { ok: true; text: string; bytes: Buffer }
+  | { ok: true; text: string; bytes: Buffer; real: string; mode: number }
   | { ok: false; reason: string; error?: boolean }
 
-/** Reads `path` as UTF-8 text; huge, binary (a NUL byte) and non-UTF-8 files are skipped. */
-export async function readSource(path: string): Promise<SourceText> {
+/**
+ * Reads `path` as UTF-8 text; huge, binary (a NUL byte) and non-UTF-8 files are skipped.
+ * Synchronous, like `writeIfUnchanged`: a Markdown file is kilobytes, and the thread-pool round
+ * trips of the promise API (several per file) made `fix --source` over 1,000 posts far slower
+ * than `check --source` on a busy machine (see BENCHMARKS.md).
+ */
+export function readSource(path: string): SourceText {
   let bytes: Buffer
+  let real: string
+  let mode: number
   try {
-    const info = await stat(path)
+    // A symlinked file is read and written through: its target changes, the link stays.
+    real = lstatSync(path).isSymbolicLink() ? realpathSync(path) : path
+    const info = statSync(real)
     if (info.size > MAX_SOURCE_BYTES)
       return { ok: false, reason: `larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MB` }
-    bytes = await readFile(path)
+    mode = info.mode
+    bytes = readFileSync(real)
   } catch (error) {
     return { ok: false, reason: `could not read: ${(error as Error).message}`, error: true }
   }
@@ -91,7 +110,7 @@ export async function readSource(path: string): Promise<SourceText> {
   try {
     // ignoreBOM keeps a byte order mark in the text: it is written back as it was.
     const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
-    return { ok: true, text, bytes }
+    return { ok: true, text, bytes, real, mode }
   } catch {
     return { ok: false, reason: 'not UTF-8 text' }
   }
@@ -103,27 +122,21 @@ export class ChangedOnDiskError extends Error {
 }
 
 /**
- * Replaces `link` with `content` only if it still holds `original`: the new text goes to a
- * temporary file in the same folder, the file is read again and compared, then the temporary file
- * is renamed over it. A file edited while the run worked on it is left alone (an editor's save
- * between the last compare and the rename is the one window left: a rename has no
- * compare-and-swap). Keeps the mode; a symlink's target is replaced.
+ * Replaces the file `read` came from with `content` only if it still holds what was read: the new
+ * text goes to a temporary file in the same folder, the file is read again and compared, then the
+ * temporary file is renamed over it. A file edited while the run worked on it is left alone (an
+ * editor's save between the compare and the rename is the one window left: a rename has no
+ * compare-and-swap). Keeps the mode.
  */
-export async function writeIfUnchanged(
-  link: string,
-  original: Buffer,
-  content: string,
-): Promise<void> {
-  const path = await realpath(link)
-  const { mode } = await stat(path)
-  const temp = join(dirname(path), `.alttext-${randomBytes(6).toString('hex')}.tmp`)
+export function writeIfUnchanged(read: Extract<SourceText, { ok: true }>, content: string): void {
+  const temp = join(dirname(read.real), `.alttext-${randomBytes(6).toString('hex')}.tmp`)
   try {
-    await writeFile(temp, content, { mode })
-    const now = await readFile(path)
-    if (!now.equals(original)) throw new ChangedOnDiskError('changed on disk during the run')
-    await rename(temp, path)
+    writeFileSync(temp, content, { mode: read.mode })
+    if (!readFileSync(read.real).equals(read.bytes))
+      throw new ChangedOnDiskError('changed on disk during the run')
+    renameSync(temp, read.real)
   } catch (error) {
-    await rm(temp, { force: true })
+    rmSync(temp, { force: true })
     throw error
   }
 }

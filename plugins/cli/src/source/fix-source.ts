@@ -149,7 +149,7 @@ export const fixSource: Command = {
             progress.tick(undefined, status())
             return
           }
-          const read = await readSource(path)
+          const read = readSource(path)
           if (!read.ok) {
             if (read.error) notWritten++
             else skipped++
@@ -164,7 +164,7 @@ export const fixSource: Command = {
           }
           if (result.changed > 0 && !run.dryRun) {
             try {
-              await writeIfUnchanged(path, read.bytes, result.text)
+              writeIfUnchanged(read, result.text)
               written++
             } catch (error) {
               notWritten++
