@@ -74,9 +74,10 @@ describe('a slice whose PHP process dies', () => {
   it('goes on after a kill mid-batch and a Stop + restart, charging each image once', async () => {
     const extra = addImages(4)
     const images = [...MISSING, ...extra]
-    // A stale lock is recognised after 2 s instead of 5 minutes (the documented filter).
+    // A stale lock is recognised after 15 s instead of 5 minutes (the documented filter): long
+    // enough that the restart below comes while the dead slice's lock still holds.
     const ttl = join(docroot, 'wp-content/mu-plugins/alttextapi-test-ttl.php')
-    writeFileSync(ttl, "<?php add_filter('alttextapi_lock_ttl', static fn() => 2);\n")
+    writeFileSync(ttl, "<?php add_filter('alttextapi_lock_ttl', static fn() => 15);\n")
     try {
       await fakeProgram({ latencyMs: 1500 })
       const start = await editor.rest('/alttextapi/v1/bulk', {
@@ -91,6 +92,15 @@ describe('a slice whose PHP process dies', () => {
       await cron.kill()
       await fakeProgram({ latencyMs: 0 })
       expect((await bulk()).state).toBe('running')
+      // WP-Cron removed the event before running it; the watchdog the slice scheduled first is
+      // due when the dead slice's lock goes stale.
+      const [lock, watchdog] = JSON.parse(
+        wpPhp(
+          `echo wp_json_encode([(int) get_option('alttextapi_job_lock'), wp_next_scheduled('alttextapi_process_queue')]);`,
+        ),
+      )
+      expect(lock).toBeGreaterThan(0)
+      expect(watchdog).toBe(lock + 16)
       // WordPress's own cron lock of the killed run would hold every cron run off for 60 s.
       wpPhp(`delete_transient('doing_cron');`)
 
@@ -103,6 +113,10 @@ describe('a slice whose PHP process dies', () => {
         body: { missing: true },
       })
       expect(again.json).toMatchObject({ state: 'running', done: 0, total: images.length })
+      // The restart's event finds the dead slice's lock: it is not swallowed but rescheduled.
+      await fetch(`${inject('wpUrl')}/wp-cron.php`)
+      const next = Number(wpPhp(`echo (int) wp_next_scheduled('alttextapi_process_queue');`))
+      if (Date.now() / 1000 < lock + 15) expect(next).toBe(lock + 16)
 
       const status = await cronUntil(bulk, (s) => s.state !== 'running')
       expect(status).toMatchObject({ state: 'done', done: images.length, failed: 0 })
