@@ -39,12 +39,18 @@ export interface AltTextFileOptions {
   path?: string | undefined
   /** Read the file but never write it (a dry run, `alttext check`). Default false. */
   readOnly?: boolean | undefined
+  /**
+   * Called after each write with the SHA-256 of the text written, and whether the file had been
+   * changed by someone else since this run read or wrote it.
+   */
+  onWritten?: ((sha: string, changedByOthers: boolean) => void) | undefined
 }
 
 /** The committed `alt-text.json` as a cache; see the module comment. */
 export class AltTextFile implements AltTextCache {
   readonly path: string
   readonly readOnly: boolean
+  readonly #onWritten: AltTextFileOptions['onWritten']
   #images: AltTextFileImages = new Map()
   #problems: AltTextFileProblem[] = []
   #loaded: Promise<void> | undefined
@@ -57,6 +63,7 @@ export class AltTextFile implements AltTextCache {
   constructor(options: AltTextFileOptions = {}) {
     this.path = resolve(options.path ?? ALT_TEXT_FILE_NAME)
     this.readOnly = options.readOnly === true
+    this.#onWritten = options.onWritten
   }
 
   /** Reads the file (once; later calls wait for the same read). A missing file is empty. */
@@ -64,7 +71,8 @@ export class AltTextFile implements AltTextCache {
     this.#loaded ??= (async () => {
       const text = await readText(this.path)
       this.#lastText = text
-      this.#revision = text === undefined ? 'absent' : createHash('sha256').update(text).digest('hex')
+      this.#revision =
+        text === undefined ? 'absent' : createHash('sha256').update(text).digest('hex')
       if (text === undefined) return
       const parsed = parseAltTextFile(text)
       this.#images = parsed.images
@@ -156,6 +164,7 @@ export class AltTextFile implements AltTextCache {
 
   async #write(merge: boolean): Promise<void> {
     const onDisk = await readText(this.path)
+    const changedByOthers = onDisk !== this.#lastText
     if (merge && onDisk !== undefined && onDisk !== this.#lastText) {
       // Another process wrote meanwhile: keep what it added (ours win for the same identity,
       // except text a person wrote there).
@@ -185,6 +194,7 @@ export class AltTextFile implements AltTextCache {
       await writeFile(temp, text)
       await rename(temp, this.path)
       this.#lastText = text
+      this.#onWritten?.(createHash('sha256').update(text).digest('hex'), changedByOthers)
     } catch (error) {
       await rm(temp, { force: true }).catch(() => undefined)
       throw error

@@ -5,7 +5,9 @@
  * copied into the committed file, so a project that had only the folder cache fills its
  * `alt-text.json` on the next run without paying. Every new answer goes to both.
  */
-import { resolve } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { ALT_TEXT_FILE_NAME } from '../alt-text-file.js'
 import type { AltTextCache, CachedAltText, CacheLookup } from '../cache.js'
 import { AltTextFile } from './alt-text-cache.js'
@@ -40,6 +42,7 @@ export class BuildCache implements AltTextCache {
         : new AltTextFile({
             path: resolve(root, options.file ?? ALT_TEXT_FILE_NAME),
             readOnly: this.#readOnly,
+            onWritten: (sha, changedByOthers) => this.#wrote(sha, changedByOthers),
           })
     this.folder =
       options.dir === false
@@ -50,6 +53,60 @@ export class BuildCache implements AltTextCache {
   /** The folder of the second level (page caches keep their pages under it). */
   get dir(): string | undefined {
     return this.folder?.dir
+  }
+
+  /**
+   * What page caches key on: it changes when alt-text.json changes other than by this tool's own
+   * writes (a person's edit, a pull, a checkout), not when a run adds the answers it paid for —
+   * those only add text the stored pages already hold, so the next build still hits its pages.
+   * Kept in `<dir>/alt-text.state.json` (the SHA-256 of the file as this tool last left it, and a
+   * generation id); without the folder level it is the file's own SHA-256.
+   */
+  revisionSync(): string {
+    if (!this.file) return ''
+    const current = this.file.revisionSync()
+    if (!this.folder) return current
+    const state = this.#state()
+    if (state?.sha === current) return state.generation
+    const generation = randomBytes(8).toString('hex')
+    this.#saveState({ sha: current, generation })
+    return generation
+  }
+
+  #stateFile(): string {
+    return join(this.folder?.dir ?? '.', 'alt-text.state.json')
+  }
+
+  #state(): { sha: string; generation: string } | undefined {
+    try {
+      const value = JSON.parse(readFileSync(this.#stateFile(), 'utf8')) as Record<string, unknown>
+      return typeof value.sha === 'string' && typeof value.generation === 'string'
+        ? { sha: value.sha, generation: value.generation }
+        : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  #saveState(state: { sha: string; generation: string }): void {
+    const file = this.#stateFile()
+    const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+    try {
+      mkdirSync(this.folder?.dir ?? '.', { recursive: true })
+      writeFileSync(temp, JSON.stringify(state))
+      renameSync(temp, file)
+    } catch {
+      // Without the state the next run re-keys its pages: slower once, never wrong.
+    }
+  }
+
+  /** After our own write: the same generation, unless someone else had changed the file. */
+  #wrote(sha: string, changedByOthers: boolean): void {
+    const state = this.#state()
+    this.#saveState({
+      sha,
+      generation: state && !changedByOthers ? state.generation : randomBytes(8).toString('hex'),
+    })
   }
 
   /** Problems of the committed file, each with its line (see `AltTextFile.problems`). */

@@ -207,6 +207,22 @@ describe('createBuildCache', () => {
     })
   })
 
+  it('keys pages on edits by others, not on the answers it adds itself', async () => {
+    const first = createBuildCache({ root: dir })
+    const start = first.revisionSync()
+    await first.set('k1', value('Paid for'), lookup(H1))
+    // The next run: the file changed, but only by this tool's own write.
+    const second = createBuildCache({ root: dir })
+    expect(second.revisionSync()).toBe(start)
+    // A person edits the file (or a pull brings other text): pages must be filled again.
+    const path = join(dir, 'alt-text.json')
+    await writeFile(path, (await readFile(path, 'utf8')).replace('Paid for', 'Edited by hand'))
+    const third = createBuildCache({ root: dir })
+    const edited = third.revisionSync()
+    expect(edited).not.toBe(start)
+    expect(createBuildCache({ root: dir }).revisionSync()).toBe(edited)
+  })
+
   it('read only writes nothing', async () => {
     const cache = createBuildCache({ root: dir, readOnly: true })
     await cache.set('k', value('x'), lookup(H1))

@@ -119,8 +119,9 @@ export class AltTextRun {
       this.cache instanceof FileCache || this.cache instanceof BuildCache
         ? this.cache.dir
         : undefined
-    // A page filled from alt-text.json must be filled again when a person edits that file.
-    const revision = this.cache instanceof BuildCache ? this.cache.file?.revisionSync() : ''
+    // A page filled from alt-text.json must be filled again when a person edits that file
+    // (not when this tool adds what it paid for: see BuildCache.revisionSync).
+    const revision = this.cache instanceof BuildCache ? this.cache.revisionSync() : ''
     this.pages = PageCache.for(options, cacheDir, revision)
     const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULTS.concurrency))
     this.io = createLimiter(concurrency * 2)

@@ -3,7 +3,7 @@
  * node_modules) with the file builds with no call; an edited paragraph costs nothing; a corrupt
  * file is reported by line and left alone; estimates, maxCredits and progress lines.
  */
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type FakeApi, startFakeApi, tinyPng } from '@alttextapi/testkit'
@@ -118,6 +118,25 @@ describe('alt-text.json', () => {
     expect(
       Object.keys(JSON.parse(await readFile(join(root, 'alt-text.json'), 'utf8')).images),
     ).toHaveLength(3)
+  })
+
+  it("keeps pages after its own writes, and fills them again after a person's edit", async () => {
+    const pagesDir = join(root, 'node_modules', '.cache', 'alttextapi', 'pages')
+    await viteBuild(root)
+    const stored = (await readdir(pagesDir)).sort()
+    expect(stored).toHaveLength(2)
+    // The build that wrote alt-text.json left its pages valid: the next one stores nothing new.
+    await viteBuild(root)
+    expect((await readdir(pagesDir)).sort()).toEqual(stored)
+    const path = join(root, 'alt-text.json')
+    const text = await readFile(path, 'utf8')
+    await writeFile(path, text.replace('"Image 3"', '"Our team on the pier"'))
+    api.reset()
+    await viteBuild(root)
+    expect(api.stats.calls).toBe(0)
+    expect(await readFile(join(root, 'dist', 'about.html'), 'utf8')).toContain(
+      'alt="Our team on the pier"',
+    )
   })
 
   it('a corrupt file is reported with its line, ignored and never overwritten', async () => {
