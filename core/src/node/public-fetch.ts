@@ -20,6 +20,8 @@ export interface PublicFetchOptions {
   allowHosts?: readonly string[] | undefined
   /** Most redirects followed. Default 5. */
   maxRedirects?: number | undefined
+  /** The resolver (`dns.lookup`'s signature). Default `dns.lookup`; tests pass their own. */
+  lookup?: typeof dnsLookup | undefined
 }
 
 /** A download refused by the public-address rule (thrown before any connection to it). */
@@ -29,10 +31,14 @@ export class RefusedAddressError extends Error {
 
 const normalizeHost = (host: string) => host.toLowerCase().replace(/^\[|\]$/g, '')
 
-/** A `lookup` that only hands out public addresses (all of them checked, the first used). */
-function publicLookup(host: string): LookupFunction {
+/**
+ * A `lookup` that only hands out public addresses (all of them checked, the first used). The
+ * socket connects to the address this one answer gave: a later DNS answer (rebinding) is never
+ * consulted for this connection.
+ */
+function publicLookup(host: string, resolve: typeof dnsLookup): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { all: true, family: options.family ?? 0 }, (error, addresses) => {
+    resolve(hostname, { all: true, family: options.family ?? 0 }, (error, addresses) => {
       if (error) return callback(error, '', 0)
       const list = addresses as LookupAddress[]
       const refused = list.find((a) => !isPublicAddress(a.address))
@@ -51,13 +57,33 @@ function publicLookup(host: string): LookupFunction {
   }
 }
 
-function requestOnce(url: URL, allowed: boolean, signal: AbortSignal | undefined) {
+function requestOnce(
+  url: URL,
+  allowed: boolean,
+  signal: AbortSignal | undefined,
+  resolver: typeof dnsLookup,
+) {
   return new Promise<IncomingMessage>((resolve, reject) => {
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest
     const req = request(url, {
       method: 'GET',
       signal,
-      ...(allowed ? {} : { lookup: publicLookup(url.hostname) }),
+      ...(allowed ? {} : { lookup: publicLookup(url.hostname, resolver) }),
+    })
+    // The address actually connected to is checked again, whatever resolved it (a reused
+    // keep-alive socket is checked at once, a new one when it connects).
+    req.on('socket', (socket) => {
+      const check = () => {
+        const address = socket.remoteAddress ?? ''
+        if (!allowed && !isPublicAddress(address))
+          req.destroy(
+            new RefusedAddressError(
+              `${url.hostname} connected to ${address}: not a public address`,
+            ),
+          )
+      }
+      if (socket.connecting) socket.once('connect', check)
+      else check()
     })
     req.on('response', resolve)
     req.on('error', reject)
@@ -73,6 +99,7 @@ function requestOnce(url: URL, allowed: boolean, signal: AbortSignal | undefined
 export function createPublicFetch(options: PublicFetchOptions = {}): typeof fetch {
   const allow = new Set((options.allowHosts ?? []).map(normalizeHost))
   const maxRedirects = options.maxRedirects ?? 5
+  const resolver = options.lookup ?? dnsLookup
   return async (input, init) => {
     let url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url)
     const signal = init?.signal ?? undefined
@@ -82,7 +109,7 @@ export function createPublicFetch(options: PublicFetchOptions = {}): typeof fetc
       const allowed = allow.has(normalizeHost(url.hostname))
       const refused = allowed ? undefined : refusedHost(url.hostname)
       if (refused) throw new RefusedAddressError(`${url.hostname}: ${refused}`)
-      const response = await requestOnce(url, allowed, signal)
+      const response = await requestOnce(url, allowed, signal, resolver)
       const status = response.statusCode ?? 0
       const location = response.headers.location
       if (status >= 300 && status < 400 && location) {

@@ -3,6 +3,7 @@
  * metadata addresses are refused before connecting, also when a redirect points there, unless
  * the host is allowed. A real local server stands in for image hosts (loopback only).
  */
+import type { LookupAddress, lookup } from 'node:dns'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -12,6 +13,7 @@ import { createPublicFetch, RefusedAddressError } from '../../src/node/index.js'
 let server: Server
 let port: number
 let hits: string[] = []
+let connections = 0
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -20,13 +22,32 @@ beforeAll(async () => {
     if (to) return res.writeHead(302, { location: decodeURIComponent(to) }).end()
     res.writeHead(200, { 'content-type': 'image/png' }).end('png-bytes')
   })
+  server.on('connection', () => connections++)
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
   port = (server.address() as AddressInfo).port
 })
 afterAll(() => new Promise<void>((done) => server.close(() => done())))
 beforeEach(() => {
   hits = []
+  connections = 0
 })
+
+/** A resolver that answers `answers[n]` to its n-th call (the last one after that). */
+function dnsAnswering(...answers: LookupAddress[][]) {
+  const calls: string[] = []
+  const resolve = ((
+    hostname: string,
+    _options: unknown,
+    callback: (e: null, a: LookupAddress[]) => void,
+  ) => {
+    calls.push(hostname)
+    const answer = answers[Math.min(calls.length, answers.length) - 1] ?? []
+    queueMicrotask(() => callback(null, answer))
+  }) as unknown as typeof lookup
+  return { resolve, calls }
+}
+const PUBLIC = { address: '93.184.216.34', family: 4 }
+const LOOPBACK = { address: '127.0.0.1', family: 4 }
 
 describe('createPublicFetch', () => {
   it.each([
@@ -72,6 +93,34 @@ describe('createPublicFetch', () => {
     )
     expect(await response.text()).toBe('png-bytes')
     expect(hits).toEqual([`/redirect?to=${to}`, '/b.png'])
+  })
+})
+
+describe('DNS rebinding', () => {
+  it('a name that resolves public, then loopback, is never fetched from loopback', async () => {
+    // A check-then-connect client would accept the first answer and connect with the second.
+    const dns = dnsAnswering([PUBLIC], [LOOPBACK])
+    const fetchPublic = createPublicFetch({ lookup: dns.resolve })
+    const url = `http://images.rebind.example.com:${port}/a.png`
+    // The one connection goes to the address that was checked (unreachable from here).
+    await fetchPublic(url, { signal: AbortSignal.timeout(1500) }).catch(() => undefined)
+    await fetchPublic(url, { signal: AbortSignal.timeout(1500) }).catch(() => undefined)
+    expect(connections).toBe(0)
+    expect(hits).toEqual([])
+    // The second request resolves again (the loopback answer) and is refused at lookup.
+    expect(dns.calls).toEqual(['images.rebind.example.com', 'images.rebind.example.com'])
+  })
+
+  it('refuses a name with any private address among its answers, before connecting', async () => {
+    const dns = dnsAnswering([PUBLIC, LOOPBACK])
+    const error = await createPublicFetch({ lookup: dns.resolve })(
+      `http://mixed.example.com:${port}/a.png`,
+    ).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(RefusedAddressError)
+    expect((error as Error).message).toBe(
+      'mixed.example.com resolves to 127.0.0.1: a private, local or reserved address',
+    )
+    expect(connections).toBe(0)
   })
 })
 
