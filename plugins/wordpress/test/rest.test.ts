@@ -536,12 +536,14 @@ describe('bulk background job: Idempotency-Key', () => {
 })
 
 describe('uninstall', () => {
-  it('removes the options, transients, scheduled work and decorative flags, and keeps alt text', async () => {
+  it('removes the options, transients, scheduled work and its post meta, and keeps alt text', async () => {
     wpPhp(`update_option('alttextapi_job', ['state' => 'paused', 'pending' => [${fx.small}]], false);
 add_option('alttextapi_job_lock', time(), '', false);
 set_transient('alttextapi_models', [['id' => 'm']], 3600);
 set_transient('alttextapi_notice_1', ['success', 'x'], 60);
-wp_schedule_single_event(time() + 3600, 'alttextapi_process_queue');`)
+wp_schedule_single_event(time() + 3600, 'alttextapi_process_queue');
+update_post_meta(${fx.with_alt}, '_alttextapi_provenance', ['text' => 'x']);
+update_post_meta(${fx.small}, '_alttextapi_request', ['key' => 'k', 'hash' => 'h', 'ids' => [${fx.small}]]);`)
     wpPhp(`define('WP_UNINSTALL_PLUGIN', 'alttextapi/alttextapi.php');
 include WP_PLUGIN_DIR . '/alttextapi/uninstall.php';`)
     const left = JSON.parse(
@@ -550,6 +552,7 @@ echo wp_json_encode([
   'options' => $wpdb->get_col("SELECT option_name FROM {$wpdb->options} WHERE option_name LIKE '%alttextapi%'"),
   'cron' => wp_next_scheduled('alttextapi_process_queue'),
   'decorative' => get_post_meta(${fx.decorative}, '_alttextapi_decorative', true),
+  'meta' => (int) $wpdb->get_var("SELECT COUNT(*) FROM {$wpdb->postmeta} WHERE meta_key LIKE '\\_alttextapi\\_%'"),
   'alt' => get_post_meta(${fx.with_alt}, '_wp_attachment_image_alt', true),
 ]);`),
     )
@@ -557,6 +560,7 @@ echo wp_json_encode([
       options: [],
       cron: false,
       decorative: '',
+      meta: 0,
       alt: 'An existing description',
     })
   })
