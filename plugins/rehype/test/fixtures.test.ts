@@ -13,7 +13,7 @@ import rehypeStringify from 'rehype-stringify'
 import { unified } from 'unified'
 import { VFile } from 'vfile'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import rehypeAltText, { type Options } from '../src/index.js'
+import rehypeAltText, { fillAltText, type Options } from '../src/index.js'
 import { tempSite, tinyPng } from './helpers.js'
 
 const fixtures = join(import.meta.dirname, 'fixtures')
@@ -59,5 +59,32 @@ describe('fixtures', () => {
     expect(String(result)).toBe(await readFile(expectedFile, 'utf8'))
     // No fixture has a failing image: every message is informational or a deliberate skip.
     expect(result.messages.filter((m) => m.ruleId === 'failed')).toEqual([])
+  })
+
+  // The string path (tokenizer offsets, no tree) on the same input: only alt attributes are
+  // spliced in, and the page then means exactly what the tree path wrote.
+  it.each(cases)('%s: fillAltText splices the same alt text into the source', async (name) => {
+    const dir = join(fixtures, name)
+    const input = await readFile(join(dir, 'input.html'), 'utf8')
+    const optionsFile = join(dir, 'options.json')
+    const extra = existsSync(optionsFile) ? JSON.parse(await readFile(optionsFile, 'utf8')) : {}
+    const out = await fillAltText(input, {
+      path: join(site.dir, 'page', 'index.html'),
+      apiKey: api.key,
+      baseUrl: api.url,
+      publicDir: site.dir,
+      cache: false,
+      ...extra,
+    })
+    const roundTrip = String(
+      await unified().use(rehypeParse).use(rehypeStringify).process(out.html),
+    )
+    expect(roundTrip).toBe(await readFile(join(dir, 'output.html'), 'utf8'))
+    // Taking the added attributes out gives the input back, byte for byte (with `overwrite`,
+    // existing values are replaced, so only the round trip above applies).
+    if (!extra.overwrite)
+      expect(out.html.replace(/ alt="[^"]*"(?=[^<]*>)/g, (m) => (input.includes(m) ? m : ''))).toBe(
+        input,
+      )
   })
 })
