@@ -19,6 +19,7 @@ import {
   type ImageCharge,
   type KeyLimits,
   type RunItem,
+  readKeyLimits,
   reapAbandoned,
 } from './credits.js'
 import { newId, sha256Hex } from './crypto.js'
@@ -29,6 +30,7 @@ import {
   describeCharged,
   type ImageJob,
   outcomeOf,
+  refusal,
   reusedAnswer,
 } from './generate.js'
 import { keyPayer } from './generation-http.js'
@@ -68,7 +70,8 @@ export interface Run {
   caller: Caller
   keyHash: string
   reference: string
-  limits?: KeyLimits
+  /** The key's limits, read once when a charge of the run was refused (to say why). */
+  limits: () => Promise<KeyLimits | undefined>
   /** Per item: its claim and what its charge found (null: charged on its own, or failed). */
   items: Array<RunItem & { found: ImageCharge | null }>
 }
@@ -136,7 +139,12 @@ export async function startRun(
     if (found.held) {
       const caller = { userId: row.id, apiKeyId: row.key_id }
       const charged = items.map((item, index) => ({ ...item, found: found.items[index] ?? null }))
-      return { caller, keyHash, reference, limits: found.limits, items: charged }
+      let limits: Promise<KeyLimits | undefined> | undefined
+      const readLimits = () => {
+        limits ??= readKeyLimits(db, caller, Date.now())
+        return limits
+      }
+      return { caller, keyHash, reference, limits: readLimits, items: charged }
     }
     const verdict = found.before
       ? judgeHolder(found.before, requestHash, lease, now)
@@ -178,13 +186,6 @@ export async function runItems(
   const keyHashes = [run.keyHash, ...run.items.map((item) => item.keyHash)]
   let lastBeat = Date.now()
   let replayed = false
-  // Credits the run's own charge spent before each item (to explain a refusal by the daily cap).
-  let spentBefore = 0
-  const before = run.items.map((item) => {
-    const spent = spentBefore
-    if (item.found?.balance !== null && item.found?.balance !== undefined) spentBefore += 1
-    return spent
-  })
   const results = await Promise.all(
     prepared.map((entry, index) =>
       limit(async (): Promise<BatchResult> => {
@@ -207,18 +208,11 @@ export async function runItems(
             charged = await chargeFor(db, run.caller, item, price, { lease, reuse: job.reuse })
           } else {
             const found = item.found ?? { balance: null, holder: null, reused: null }
-            const outcome = outcomeOf(
-              { ...found, limits: run.limits },
-              {
-                id: item.id,
-                caller: run.caller,
-                claim: item,
-                price,
-                lease,
-                now: Date.now(),
-                before: (before[index] ?? 0) * price,
-              },
-            )
+            const now = Date.now()
+            const at = { id: item.id, caller: run.caller, claim: item, price, lease, now }
+            const outcome = outcomeOf(found, at)
+            // The limits are read after the run's charges: its own spending is in them.
+            if (outcome.kind === 'refused') throw refusal(await run.limits(), price, now)
             charged =
               outcome.kind === 'abandoned'
                 ? await chargeFor(db, run.caller, item, price, { lease, reuse: job.reuse })

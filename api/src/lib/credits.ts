@@ -135,7 +135,7 @@ export interface ChargeOrder {
   reuse?: ReuseOrder
 }
 
-/** The key's limits before the charge, to explain a refusal (403 cap, 429 refunds). */
+/** The key's limits, read to explain a refused charge (403 cap, 429 refunds). */
 export interface KeyLimits {
   /** The key's daily credit cap (null: none). */
   cap: number | null
@@ -163,8 +163,6 @@ export interface ChargeResult extends ImageCharge {
   key?: KeyRow
   /** The rate-limit counter after this request (API-key payers not counted before). */
   counted?: Counted
-  /** The key's limits before the charge. */
-  limits?: KeyLimits
 }
 
 /** The payer's account id as SQL (one `?` placeholder) and its parameter. */
@@ -189,7 +187,7 @@ const CLAIM_COLUMNS = 'request_hash, status, reference, redescribed, answer, cre
 
 /**
  * Charges `order.price` in one atomic batch (see the module comment). Never throws for a refusal:
- * the caller reads the result (key, counter, limits, balance, holder, reuse) and answers.
+ * the caller reads the result (key, counter, balance, holder, reuse) and answers.
  */
 export async function charge(db: D1Database, order: ChargeOrder): Promise<ChargeResult> {
   const byKey = 'apiKeyHash' in order.payer ? order.payer : undefined
@@ -205,21 +203,32 @@ export async function charge(db: D1Database, order: ChargeOrder): Promise<Charge
         }
       : undefined,
   )
-  const limits = limitsRead(db, order.payer, order.now)
   const results = await db.batch([
     ...(byKey ? [keyLookup(db, byKey.apiKeyHash)] : []),
     ...(counting ? [keyRateCount(db, counting.apiKeyHash, counting.limit, order.now)] : []),
-    ...(limits ? [limits] : []),
     ...image.statements,
   ])
   let at = 0
   const key = byKey ? (results[at++]?.results[0] as KeyRow | undefined) : undefined
   const counted = counting ? (results[at++]?.results[0] as Counted | undefined) : undefined
-  const limitsRow = limits ? readLimits(results[at++]) : undefined
-  return { key, counted, limits: limitsRow, ...image.read(results.slice(at)) }
+  return { key, counted, ...image.read(results.slice(at)) }
 }
 
-/** Reads the key's limits (cap, spent today, refunds this hour) before any charge of a batch. */
+/**
+ * Reads the key's limits (cap, spent today, refunds this hour): only when a charge was refused,
+ * to say why — so the charges that succeed carry no statement for it.
+ */
+export async function readKeyLimits(
+  db: D1Database,
+  payer: Payer,
+  now: number,
+): Promise<KeyLimits | undefined> {
+  const statement = limitsRead(db, payer, now)
+  if (!statement) return undefined
+  const [result] = await db.batch([statement])
+  return readLimits(result)
+}
+
 function limitsRead(db: D1Database, payer: Payer, now: number): D1PreparedStatement | null {
   const keyId = keyIdSql(payer)
   if (!keyId) return null
@@ -628,7 +637,6 @@ export async function reapAbandoned(
 export interface RunClaim {
   key?: KeyRow
   counted?: Counted
-  limits?: KeyLimits
   /** The claim before this request (null: none, or expired). */
   before: ClaimRow | null
   /** Whether this request now holds the run's claim. */
@@ -679,7 +687,6 @@ export async function claimRun(
       ? imageChargeStatements(db, { payer, ...item, price: run.price, now: run.now }, runIsMine)
       : null,
   )
-  const limits = limitsRead(db, payer, run.now)
   const results = await db.batch([
     keyLookup(db, run.apiKeyHash),
     keyUnitsCount(db, run.apiKeyHash, run.limit, run.now, run.units),
@@ -714,12 +721,10 @@ export async function claimRun(
     db
       .prepare(`SELECT reference FROM idempotency_keys WHERE user_id = ${owner} AND key_hash = ?2`)
       .bind(run.apiKeyHash, run.keyHash),
-    ...(limits ? [limits] : []),
     ...charges.flatMap((c) => c?.statements ?? []),
   ])
   const [found, counted, before, , after] = results
   let at = 5
-  const limitsRow = limits ? readLimits(results[at++]) : undefined
   const items = charges.map((c) => {
     if (!c) return null
     const slice = results.slice(at, at + c.statements.length)
@@ -729,7 +734,6 @@ export async function claimRun(
   return {
     key: found?.results[0] as KeyRow | undefined,
     counted: counted?.results[0] as Counted | undefined,
-    limits: limitsRow,
     before: (before?.results[0] as ClaimRow | undefined) ?? null,
     held: (after?.results[0] as { reference?: string } | undefined)?.reference === run.reference,
     items,

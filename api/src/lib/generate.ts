@@ -23,6 +23,7 @@ import {
   type KeyLimits,
   type KeyPayer,
   type ReuseOrder,
+  readKeyLimits,
   reapAbandoned,
   refundStatements,
   settleStatements,
@@ -85,14 +86,9 @@ export const insufficient = (price: number) =>
 
 /**
  * Why nothing was charged, when nobody else holds the key: the key's refunds this hour (429), its
- * daily credit cap (403), or the balance (402). `before`: credits this request charged already.
+ * daily credit cap (403), or the balance (402). `limits` are read after the refusal.
  */
-export function refusal(
-  limits: KeyLimits | undefined,
-  price: number,
-  now: number,
-  before = 0,
-): ApiError {
+export function refusal(limits: KeyLimits | undefined, price: number, now: number): ApiError {
   if (limits && limits.refunds >= REFUND_LIMIT.perWindow) {
     const ends = (limits.refundWindow ?? now) + REFUND_LIMIT.windowMs
     const retryAfter = Math.max(1, Math.ceil((ends - now) / 1000))
@@ -102,10 +98,10 @@ export function refusal(
       { 'retry-after': String(retryAfter) },
     )
   }
-  if (limits && limits.cap !== null && limits.spent + before + price > limits.cap) {
+  if (limits && limits.cap !== null && limits.spent + price > limits.cap) {
     return new ApiError(
       'forbidden',
-      `This API key's daily credit cap of ${limits.cap} credit${limits.cap === 1 ? '' : 's'} is reached (${limits.spent + before} spent today, UTC; this image costs ${price}). Raise the cap or use another key in the dashboard.`,
+      `This API key's daily credit cap of ${limits.cap} credit${limits.cap === 1 ? '' : 's'} is reached (${limits.spent} spent today, UTC; this image costs ${price}). Raise the cap or use another key in the dashboard.`,
     )
   }
   return insufficient(price)
@@ -129,6 +125,7 @@ export async function chargeFor(
     const result = await charge(db, { payer, ...claim, id, price, now, reuse: options.reuse })
     const caller = callerOf(payer, result.key, result.counted, now, options.onKey)
     const outcome = outcomeOf(result, { id, caller, claim, price, lease: options.lease, now })
+    if (outcome.kind === 'refused') throw refusal(await readKeyLimits(db, payer, now), price, now)
     if (outcome.kind !== 'abandoned') return outcome
     // An abandoned attempt is refunded and its claim deleted once; then this one runs.
     if (attempt > 0) throw inProgress()
@@ -137,17 +134,12 @@ export async function chargeFor(
 }
 
 /**
- * What a charge found, as an answer: paid, reused, answered by a completed earlier attempt, or
- * held by an abandoned one (to be reaped). Throws 402/403/429 (`refusal`), 400 (the key was used
- * for another request) or 429 (an earlier attempt still runs).
+ * What a charge found, as an answer: paid, reused, answered by a completed earlier attempt, held
+ * by an abandoned one (to be reaped), or refused (nobody holds the key: `refusal` says why).
+ * Throws 400 (the key was used for another request) or 429 (an earlier attempt still runs).
  */
 export function outcomeOf(
-  result: {
-    balance: number | null
-    holder: ClaimRow | null
-    reused: ReuseRow | null
-    limits?: KeyLimits
-  },
+  result: { balance: number | null; holder: ClaimRow | null; reused: ReuseRow | null },
   at: {
     id: string
     caller: Caller
@@ -155,10 +147,8 @@ export function outcomeOf(
     price: number
     lease: number
     now: number
-    /** Credits this request charged before this image (a batch's earlier items). */
-    before?: number
   },
-): Charged | { kind: 'abandoned'; reference: string } {
+): Charged | { kind: 'abandoned'; reference: string } | { kind: 'refused' } {
   if (result.balance !== null) {
     return { kind: 'charged', id: at.id, balance: result.balance, caller: at.caller }
   }
@@ -166,7 +156,7 @@ export function outcomeOf(
   if (result.reused && holder?.reference === at.id) {
     return { kind: 'reused', id: at.id, row: result.reused, caller: at.caller }
   }
-  if (!holder) throw refusal(result.limits, at.price, at.now, at.before)
+  if (!holder) return { kind: 'refused' }
   const verdict = judgeHolder(holder, at.claim.requestHash, at.lease, at.now)
   if (verdict === 'reused') throw keyReused()
   if (verdict === 'in_progress') throw inProgress()

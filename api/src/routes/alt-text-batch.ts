@@ -41,7 +41,7 @@ altTextBatch.post('/', altTextBatchDoc, async (c) => {
   try {
     // Nothing in the batch was paid for, reused or can be replayed: answer as a whole.
     if (nothingPayable(run, prepared) && prepared.some((item) => item.kind !== 'failed')) {
-      throw refusal(run.limits, model.credits, Date.now())
+      throw refusal(await run.limits(), model.credits, Date.now())
     }
     const { results, settle, replayed } = await runItems(db, config, run, prepared, lease)
     const creditsRemaining = await finishRun(db, run.caller.userId, settle, run)
