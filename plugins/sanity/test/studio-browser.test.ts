@@ -28,6 +28,8 @@ const DIST = join(STUDIO, 'dist')
 const PROJECT = 'example0'
 const DATASET = 'production'
 const EDITOR = { id: 'pEditor', name: 'Eddie Editor', email: 'eddie@example.com' }
+/** Where Sanity's token login keeps the token. */
+const TOKEN_KEY = `__studio_auth_token_${PROJECT}`
 
 let env: Env
 let site: Server
@@ -147,9 +149,13 @@ beforeAll(async () => {
     },
   )
   // Sanity's token login stores the token here; the fake lake accepts it for reads and writes.
+  // (Only when none is set: a test signs in as someone else by replacing it and reloading.)
   await page.addInitScript(
-    ([key, token]) => localStorage.setItem(key as string, JSON.stringify({ token })),
-    [`__studio_auth_token_${PROJECT}`, env.sanity.token],
+    ([key, token]) => {
+      if (!localStorage.getItem(key as string))
+        localStorage.setItem(key as string, JSON.stringify({ token }))
+    },
+    [TOKEN_KEY, env.sanity.token],
   )
 }, 400_000)
 
@@ -252,5 +258,25 @@ describe('the built Studio in Chromium', () => {
       fresh: true,
     })
     expect(pageErrors).toEqual([])
+  }, 120_000)
+
+  it('a member who may not edit gets a clear error on Approve, and nothing changes', async () => {
+    env.sanity.docs.clear()
+    env.sanity.put(machineAsset('gull', 'A gull on a post'))
+    const before = structuredClone(env.sanity.docs.get(assetId('gull')))
+    // Signed in with a token that may read but not write (the fake lake answers its mutations 403).
+    await page.evaluate(
+      ([key, token]) => localStorage.setItem(key as string, JSON.stringify({ token })),
+      [TOKEN_KEY, env.sanity.readToken],
+    )
+    await page.goto(`${origin}/alt-text-review`)
+    const gull = page.getByTestId('alt-review-row').filter({ hasText: 'gull.jpg' })
+    await gull.getByText('A gull on a post').waitFor({ timeout: 60_000 })
+    await gull.getByRole('button', { name: 'Approve' }).click()
+    await gull
+      .getByRole('status')
+      .getByText(/You may not edit gull\.jpg .*403.*nothing was changed/)
+      .waitFor()
+    expect(env.sanity.docs.get(assetId('gull'))).toEqual(before)
   }, 120_000)
 })
