@@ -44,6 +44,11 @@ export interface AltTextFileOptions {
    * changed by someone else since this run read or wrote it.
    */
   onWritten?: ((sha: string, changedByOthers: boolean) => void) | undefined
+  /**
+   * Called once, when the file is first read, with its problems (see `problems()`), if it has
+   * any: a tool can warn before anything is sent without parsing the file when no run needs it.
+   */
+  onProblems?: ((problems: string[]) => void) | undefined
 }
 
 /** The committed `alt-text.json` as a cache; see the module comment. */
@@ -51,6 +56,7 @@ export class AltTextFile implements AltTextCache {
   readonly path: string
   readonly readOnly: boolean
   readonly #onWritten: AltTextFileOptions['onWritten']
+  readonly #onProblems: AltTextFileOptions['onProblems']
   #images: AltTextFileImages = new Map()
   #problems: AltTextFileProblem[] = []
   #loaded: Promise<void> | undefined
@@ -64,6 +70,7 @@ export class AltTextFile implements AltTextCache {
     this.path = resolve(options.path ?? ALT_TEXT_FILE_NAME)
     this.readOnly = options.readOnly === true
     this.#onWritten = options.onWritten
+    this.#onProblems = options.onProblems
   }
 
   /** Reads the file (once; later calls wait for the same read). A missing file is empty. */
@@ -77,6 +84,7 @@ export class AltTextFile implements AltTextCache {
       const parsed = parseAltTextFile(text)
       this.#images = parsed.images
       this.#problems = parsed.problems
+      if (parsed.problems.length > 0) this.#onProblems?.(this.#format(parsed.problems))
     })()
     return this.#loaded
   }
@@ -84,7 +92,11 @@ export class AltTextFile implements AltTextCache {
   /** Problems found in the file, as `path:line:column: message` (empty when clean or absent). */
   async problems(): Promise<string[]> {
     await this.load()
-    return this.#problems.map((p) => `${this.path}:${p.line}:${p.column}: ${p.message}`)
+    return this.#format(this.#problems)
+  }
+
+  #format(problems: AltTextFileProblem[]): string[] {
+    return problems.map((p) => `${this.path}:${p.line}:${p.column}: ${p.message}`)
   }
 
   /** Something that changes when the file's content at load time changes (for page caches). */

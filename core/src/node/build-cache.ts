@@ -23,6 +23,8 @@ export interface BuildCacheOptions {
   dir?: string | false | undefined
   /** Read only: a dry run or a check writes nothing. Default false. */
   readOnly?: boolean | undefined
+  /** Told the committed file's problems when it is first read (see `AltTextFileOptions`). */
+  onProblems?: ((problems: string[]) => void) | undefined
 }
 
 /** The two-level build cache; see the module comment. */
@@ -43,6 +45,7 @@ export class BuildCache implements AltTextCache {
             path: resolve(root, options.file ?? ALT_TEXT_FILE_NAME),
             readOnly: this.#readOnly,
             onWritten: (sha, changedByOthers) => this.#wrote(sha, changedByOthers),
+            onProblems: options.onProblems,
           })
     this.folder =
       options.dir === false

@@ -5,8 +5,8 @@
  */
 import { join, relative, resolve } from 'node:path'
 import {
-  BuildCache,
   budgetStop,
+  createBuildCache,
   displaySource,
   estimateCost,
   formatEstimate,
@@ -76,6 +76,26 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
     const env = loadAltTextEnv()
     const { summary: _summary, onError: _onError, progress: _progress, ...rehypeOptions } = options
     const outDir = config.build.outDir
+    const cacheDir = options.cacheDir ?? join(config.root, 'node_modules', '.cache', 'alttextapi')
+    // The default cache, with the committed file at the project root (Vite's root, not the cwd).
+    // Its problems are told when it is first read — before anything is sent, and not at all when
+    // every page comes from the page cache (then the file was not edited by hand since).
+    const buildCache = () =>
+      createBuildCache({
+        root: config.root,
+        file:
+          options.cacheFile === false
+            ? false
+            : resolve(config.root, options.cacheFile ?? 'alt-text.json'),
+        dir: cacheDir,
+        readOnly: options.dryRun === true,
+        onProblems: (problems) => {
+          for (const problem of problems)
+            config.logger.warn(
+              `[${NAME}] ${sanitizeForTerminal(normalize(relative(config.root, problem)))} — this file is ignored and left as it is: fix it, or its images are described (and charged) again`,
+            )
+        },
+      })
     // Images a page points at are in the bundle (not on disk yet): find them by their URL.
     const fromBundle = (src: string, file: VFile): Uint8Array | undefined => {
       const page = normalize(relative(outDir, file.path || ''))
@@ -89,12 +109,8 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
       publicDir: options.publicDir ?? (config.publicDir || config.root),
       root: options.root ?? config.root,
       basePath: options.basePath ?? (config.base.startsWith('/') ? config.base : '/'),
-      cacheDir: options.cacheDir ?? join(config.root, 'node_modules', '.cache', 'alttextapi'),
-      // The committed cache lives at the project root (Vite's root), not the cwd.
-      cacheFile:
-        options.cacheFile === false
-          ? false
-          : resolve(config.root, options.cacheFile ?? 'alt-text.json'),
+      cacheDir,
+      cache: options.cache ?? buildCache(),
       onProgress: (event) => {
         options.onProgress?.(event)
         progress()?.status(statusOf(event.summary))
@@ -137,12 +153,6 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
         (output): output is Rollup.OutputAsset =>
           output.type === 'asset' && /\.html?$/i.test(output.fileName),
       )
-      // A committed alt-text.json that cannot be used is said before anything is charged.
-      if (current.cache instanceof BuildCache)
-        for (const problem of await current.cache.problems())
-          config.logger.warn(
-            `[${NAME}] ${sanitizeForTerminal(normalize(relative(config.root, problem)))} — this file is ignored and left as it is: fix it, or its images are described (and charged) again`,
-          )
       if (options.progress !== false)
         progress = createBuildProgress({
           total: pages.length,
