@@ -5,7 +5,15 @@
  * changes; a character the encoding lacks is written as a numeric character reference.
  */
 import { isUtf8 } from 'node:buffer'
-import iconv from 'iconv-lite'
+import { createRequire } from 'node:module'
+
+type Iconv = typeof import('iconv-lite')
+let iconvModule: Iconv | undefined
+/** iconv-lite, loaded for the first legacy-encoded page only (most sites are all UTF-8). */
+const loadIconv = (): Iconv => {
+  iconvModule ??= createRequire(import.meta.url)('iconv-lite') as Iconv
+  return iconvModule
+}
 
 /** A page's text and how to write it back, or why it is left alone. */
 export type DecodedPage =
@@ -27,6 +35,7 @@ export function decodePage(bytes: Buffer): DecodedPage {
   if (isUtf8(bytes))
     return { ok: true, text: bytes.toString('utf8'), encoding: 'utf-8', encode: utf8 }
   const charset = declaredCharset(bytes)
+  const iconv = loadIconv()
   if (!charset || /^utf-?8$/.test(charset) || !iconv.encodingExists(charset))
     return { ok: false, reason: charset ? `not UTF-8 (declared ${charset})` : 'not UTF-8' }
   const decoded = iconv.decode(bytes, charset)

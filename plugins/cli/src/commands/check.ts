@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises'
 import { relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { displaySource, sanitizeForTerminal } from '@alttextapi/core/node'
-import { scanHtml } from '@alttextapi/rehype'
+// The scanner alone: not the run, the client, sharp or the download stack `fix` needs.
+import { scanHtml } from '@alttextapi/rehype/scan'
 import { decodePage } from '../encoding.js'
 import { findHtmlFiles } from '../files.js'
 import type { Command } from '../io.js'
@@ -14,13 +15,21 @@ export const check: Command = {
 
 Lists every <img> without an alt attribute as file:line:column src.
 alt="" (decorative) and role="presentation"/"none" count as answered.
+--estimate also prints what describing them would cost: images to describe, cached (alt-text.json
+and the cache folder in the cwd), credits needed against the balance (read when ALTTEXT_API_KEY is
+set). Nothing is sent to be described, nothing is written.
 Exit code: 0 when every image has alt, 1 when some do not, 2 on usage errors.
 alttext check --source <dir> checks Markdown/MDX source files instead.
 `,
   async run(args, io) {
     if (args.some((a) => a === '--source' || a.startsWith('--source=')))
       return (await import('../source/check-source.js')).checkSource.run(args, io)
-    const { positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {} })
+    const { positionals, values } = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { estimate: { type: 'boolean' } },
+    })
     const dir = positionals[0]
     if (!dir || positionals.length > 1) {
       io.stderr.write(this.help)
@@ -32,6 +41,7 @@ alttext check --source <dir> checks Markdown/MDX source files instead.
     )
     let missing = 0
     let pages = 0
+    const withMissing: string[] = []
     let unreadable = 0
     for (const file of files) {
       const name = sanitizeForTerminal(relative(io.cwd, file) || file)
@@ -55,7 +65,10 @@ alttext check --source <dir> checks Markdown/MDX source files instead.
           `${name}:${problem.line}:${problem.column}: broken HTML (${problem.code}): ${problem.message}\n`,
         )
       const without = images.filter((image) => image.alt === 'missing')
-      if (without.length > 0) pages++
+      if (without.length > 0) {
+        pages++
+        withMissing.push(file)
+      }
       for (const image of without) {
         missing++
         const start = image.node.position?.start
@@ -71,6 +84,16 @@ alttext check --source <dir> checks Markdown/MDX source files instead.
         ? `alttext: every image ${unreadable > 0 ? 'read ' : ''}has alt text (${plural(files.length, 'file')})\n`
         : `alttext: ${plural(missing, 'image')} without alt text in ${pages} of ${plural(files.length, 'file')}\n`,
     )
+    // What describing them would cost (loads `fix`'s pipeline only when asked).
+    if (values.estimate && missing > 0) {
+      const [{ estimateFiles }, { siteImages }, { DEFAULTS }] = await Promise.all([
+        import('../estimate.js'),
+        import('./fix.js'),
+        import('@alttextapi/rehype'),
+      ])
+      const images = siteImages(root, '/', DEFAULTS.maxImageBytes)
+      io.stderr.write(`${await estimateFiles(root, withMissing, io, images)}\n`)
+    }
     return missing === 0 && unreadable === 0 ? 0 : 1
   },
 }
