@@ -19,12 +19,22 @@ export async function studioAltClient(
   config: ResolvedPluginConfig,
   fetchImpl?: typeof fetch,
 ): Promise<AltTextClient> {
-  if (config.proxyUrl)
+  if (config.proxyUrl) {
+    // The proxy recognises project members by their Sanity token (token login), else by the
+    // cookies of a proxy on the Studio's own site.
+    const token = client.config().token
     return createClient({
       baseUrl: config.proxyUrl,
-      // The proxy recognises Studio users by their Sanity session cookie.
-      fetch: (input, init) => (fetchImpl ?? fetch)(input, { ...init, credentials: 'include' }),
+      // The client sends a key on the routes that need one; the proxy replaces it with the real
+      // key (this placeholder is never forwarded).
+      apiKey: 'proxy',
+      fetch: (input, init) => {
+        const headers = new Headers(init?.headers)
+        if (token) headers.set('x-sanity-token', token)
+        return (fetchImpl ?? fetch)(input, { ...init, headers, credentials: 'include' })
+      },
     })
+  }
   const apiKey = await readApiKey(client, config.secretId)
   if (!apiKey) throw new MissingKeyError()
   return createClient({ apiKey, baseUrl: config.apiUrl, fetch: fetchImpl })

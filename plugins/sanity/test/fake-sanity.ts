@@ -4,6 +4,7 @@
  * Sanity's own @sanity/mutator, with `ifRevisionID` checks and all-or-nothing commits), document
  * reads, image uploads, and the image CDN (`/images/<project>/<dataset>/<file>?w=…`).
  * Documents whose id contains a dot are private: requests without a token do not see them.
+ * `GET /v…/projects/:id` answers token holders (the key proxy's membership check).
  * `readToken` belongs to a member who may read but not edit (mutations answer 403, like a Viewer
  * role); `?dryRun=true` checks a mutation (permission, revision) without applying it.
  */
@@ -182,6 +183,11 @@ export async function startFakeSanity(
       if (raw.length && req.headers.authorization && !authorized)
         return send(res, 401, { error: 'Unauthorized', message: 'bad token' })
 
+      // The project, for its members (a token of this fake), as Sanity's projects route answers.
+      if (parts[1] === 'projects' && parts.length === 3) {
+        if (!authorized) return send(res, 401, { error: 'Unauthorized', message: 'no token' })
+        return send(res, 200, { id: parts[2], displayName: 'Fake project' })
+      }
       if (parts[1] === 'data' && parts[2] === 'query') {
         const input = (body ?? {}) as { query?: string; params?: Record<string, unknown> }
         const query = input.query ?? url.searchParams.get('query') ?? ''
