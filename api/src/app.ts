@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
-import { ApiError, notFound, onError } from './errors.js'
+import { methodNotAllowed, notFound, onError } from './errors.js'
+import { allowedMethods } from './lib/allowed-methods.js'
 import { serveAsset } from './lib/assets.js'
 import { bodyLimitFor, refuseDeclaredOversize } from './lib/body.js'
 import { config } from './middleware/config.js'
@@ -57,5 +58,10 @@ app.route(
 // Every request reaches the Worker first (wrangler.jsonc `run_worker_first: true`), so that a
 // POST to a dashboard path gets the JSON error shape instead of the assets' empty 405; what no
 // route takes and a browser may fetch goes on to the dashboard's static assets.
-app.notFound((c) => serveAsset(c) ?? notFound(c))
+app.notFound((c) => {
+  const asset = serveAsset(c)
+  if (asset) return asset
+  const allow = allowedMethods(c.req.path, app.routes, Boolean(c.env.ASSETS))
+  return allow.length > 0 ? methodNotAllowed(c, allow) : notFound(c)
+})
 app.onError(onError)

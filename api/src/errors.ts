@@ -60,6 +60,17 @@ export function onError(err: Error, c: Context): Response {
   )
 }
 
+/** 405 in the same shape, with `Allow` naming the methods the path takes. */
+export function methodNotAllowed(c: Context, allow: string[]): Response {
+  return errorResponse(
+    new ApiError(
+      'method_not_allowed',
+      `${c.req.method} is not allowed on ${new URL(c.req.url).pathname}; it takes ${allow.join(', ')}. See /docs.`,
+      { allow: allow.join(', ') },
+    ),
+  )
+}
+
 /** 404 for unknown routes in the same shape. */
 export function notFound(c: Context): Response {
   return errorResponse(

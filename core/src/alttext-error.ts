@@ -19,6 +19,8 @@ const HINTS: Record<AltTextErrorCode, string> = {
   insufficient_credits: 'Buy more credits in the dashboard (Billing), then run again.',
   forbidden: 'This credential may not use this route; API keys cannot change the account.',
   not_found: 'Check that ALTTEXT_API_URL (or the baseUrl option) points at the AltText API.',
+  method_not_allowed:
+    'Check that ALTTEXT_API_URL (or the baseUrl option) points at the AltText API, not a website.',
   payload_too_large:
     'The image is over 10 MB: downscale it first (prepareImage in @alttextapi/core/node does this).',
   unsupported_media_type: 'Send a JPEG, PNG, GIF or WebP image.',

@@ -7,6 +7,8 @@ export const ERROR_STATUS = {
   insufficient_credits: 402,
   forbidden: 403,
   not_found: 404,
+  /** The path exists, not with this method (the answer's `Allow` header names the methods). */
+  method_not_allowed: 405,
   payload_too_large: 413,
   unsupported_media_type: 415,
   image_fetch_failed: 422,

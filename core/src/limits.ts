@@ -23,4 +23,6 @@ export const LIMITS = {
   maxIdempotencyKeyLength: 200,
   /** Longest `imageUrl` accepted. */
   maxImageUrlLength: 4096,
+  /** Largest daily credit cap an API key may have. */
+  maxDailyCreditCap: 1_000_000,
 } as const

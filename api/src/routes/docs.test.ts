@@ -281,19 +281,42 @@ suite('GET /v1/openapi.json', () => {
 })
 
 suite('requests outside the API', () => {
-  it('answers a POST to a dashboard path with the JSON error shape', async () => {
-    for (const path of ['/', '/login', '/keys']) {
+  it('answers other methods on a dashboard path with 405 and the JSON error shape', async () => {
+    for (const [method, path] of [
+      ['POST', '/'],
+      ['PUT', '/login'],
+      ['DELETE', '/keys'],
+    ]) {
       const res = await exports.default.fetch(`http://api.test${path}`, {
-        method: 'POST',
+        method,
         body: '{}',
         headers: { 'content-type': 'application/json' },
       })
-      expect(res.status, path).toBe(404)
+      expect(res.status, path).toBe(405)
+      expect(res.headers.get('allow')).toBe('GET, HEAD')
       expect(res.headers.get('content-type')).toMatch(/^application\/json/)
       const body = (await res.json()) as core.ErrorBody
-      expect(body.error.code).toBe('not_found')
-      expect(body.error.message).toContain(`POST ${path}`)
+      expect(body.error.code).toBe('method_not_allowed')
+      expect(body.error.message).toContain(`${method} is not allowed on ${path}`)
     }
+  })
+
+  it('answers a method a /v1 route does not take with 405 and Allow; unknown paths 404', async () => {
+    const account = await signup()
+    const put = await api('/v1/keys', { method: 'PUT', body: '{}', token: account.token })
+    expect(put.status).toBe(405)
+    expect(put.headers.get('allow')).toBe('GET, HEAD, POST')
+    expect(((await put.json()) as core.ErrorBody).error.code).toBe('method_not_allowed')
+    const patch = await api('/v1/keys/key_123', {
+      method: 'PATCH',
+      body: '{}',
+      token: account.token,
+    })
+    expect(patch.headers.get('allow')).toBe('DELETE')
+    const post = await api('/health', { method: 'POST' })
+    expect(post.status).toBe(405)
+    const unknown = await api('/v1/nothing-here', { method: 'POST', body: '{}' })
+    expect(unknown.status).toBe(404)
   })
 
   it('still serves the dashboard to a GET, and JSON 404s under /v1', async () => {
