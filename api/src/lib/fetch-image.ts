@@ -6,7 +6,7 @@
  */
 import { LIMITS } from '@alttextapi/core'
 import { ApiError } from '../errors.js'
-import { type Image, inspectImage, isProblem } from './image.js'
+import { type Image, inspectImage, isProblem, uploadError } from './image.js'
 import { refusedHost } from './ssrf.js'
 import { readStreamCapped } from './stream.js'
 
@@ -138,7 +138,9 @@ export async function fetchImage(raw: string, options: FetchImageOptions): Promi
       }
       const image = inspectImage(bytes)
       if (isProblem(image)) {
-        if (image.kind === 'too_large') throw new ApiError('payload_too_large', image.message)
+        // Too large (413) and damaged (truncated, 415) answer as they do for an uploaded image:
+        // the same bytes get the same code whichever way they came.
+        if (image.kind === 'too_large' || image.kind === 'truncated') throw uploadError(image)
         throw failed(`The URL did not give a usable image: ${image.message}`)
       }
       return image

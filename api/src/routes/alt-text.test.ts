@@ -297,7 +297,8 @@ describe('POST /v1/alt-text: image URLs', () => {
     ['a 404', '/status/404', 422, 'image_fetch_failed'],
     ['a 500', '/status/500', 422, 'image_fetch_failed'],
     ['text labelled image/png', '/fake-png', 422, 'image_fetch_failed'],
-    ['a truncated image', '/truncated', 422, 'image_fetch_failed'],
+    // The same code as a truncated image sent as base64 (above): the bytes arrived, damaged.
+    ['a truncated image', '/truncated', 415, 'unsupported_media_type'],
     ['a host that never answers', '/slow', 422, 'image_fetch_failed'],
     ['an 11 MB image with Content-Length', '/big', 413, 'payload_too_large'],
     ['an 11 MB image without Content-Length', '/big-chunked', 413, 'payload_too_large'],
