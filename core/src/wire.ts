@@ -84,9 +84,6 @@ export const KeyScope = v.pipe(
 )
 export type KeyScope = v.InferOutput<typeof KeyScope>
 
-/** The most credits a key's daily cap may name. */
-const MAX_DAILY_CREDIT_CAP = 1_000_000
-
 export const KeyCreateRequest = v.strictObject({
   name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LIMITS.maxNameLength)),
   scope: v.optional(KeyScope),
@@ -96,9 +93,9 @@ export const KeyCreateRequest = v.strictObject({
         v.number(),
         v.integer(),
         v.minValue(1),
-        v.maxValue(MAX_DAILY_CREDIT_CAP),
+        v.maxValue(LIMITS.maxDailyCreditCap),
         v.description(
-          'Most credits the key may spend per UTC day; past it generation answers 429. Default: no cap.',
+          'Most credits the key may spend per UTC day; past it generation answers 403 forbidden. Default: no cap.',
         ),
       ),
     ),
@@ -367,6 +364,14 @@ export const Purchase = v.strictObject({
   status: purchaseStatus,
   createdAt: isoDate,
   paidAt: v.nullable(isoDate),
+  paymentIntent: v.pipe(
+    v.nullable(v.string()),
+    v.description('The Stripe PaymentIntent that paid (links refunds and disputes)'),
+  ),
+  creditsReversed: describedInteger('Credits taken back by refunds and disputes'),
+  reversalShortfall: describedInteger(
+    'Credits a refund or dispute should have taken back but the balance no longer had',
+  ),
 })
 export type Purchase = v.InferOutput<typeof Purchase>
 

@@ -32,7 +32,7 @@ const getRootDoc = describe({
 
 const postRootDoc = describe({
   summary: 'Create an API key',
-  description: `The full key is in this answer only; only its SHA-256 hash is stored. At most ${MAX_KEYS_PER_USER} active keys per account. \`scope\` \`generate\` makes a key for plugins and builds: it describes images and reads its own usage and the balance, and answers 403 on the account routes; \`account\` (the default) may also read the account, all usage and the ledger. \`dailyCreditCap\` limits the credits the key spends per UTC day (429 past it).`,
+  description: `The full key is in this answer only; only its SHA-256 hash is stored. At most ${MAX_KEYS_PER_USER} active keys per account. \`scope\` \`generate\` makes a key for plugins and builds: it describes images and reads its own usage and the balance, and answers 403 on the account routes; \`account\` (the default) may also read the account, all usage and the ledger. \`dailyCreditCap\` limits the credits the key spends per UTC day (403 \`forbidden\` past it).`,
   tag: 'API keys',
   auth: ['session'],
   request: KeyCreateRequest,

@@ -37,6 +37,9 @@ interface PurchaseRow {
   status: Purchase['status']
   created_at: number
   paid_at: number | null
+  payment_intent: string | null
+  credits_reversed: number
+  reversal_shortfall: number
 }
 
 /** The rows of one batch result (an empty list when there is none). */
@@ -113,7 +116,8 @@ export const privacy = new Hono<AppEnv>()
         .bind(userId),
       db
         .prepare(
-          `SELECT id, stripe_session_id, pack_id, credits, amount, currency, status, created_at, paid_at
+          `SELECT id, stripe_session_id, pack_id, credits, amount, currency, status, created_at, paid_at,
+             payment_intent, credits_reversed, reversal_shortfall
            FROM purchases WHERE user_id = ? ORDER BY created_at`,
         )
         .bind(userId),
@@ -154,6 +158,9 @@ export const privacy = new Hono<AppEnv>()
           status: row.status,
           createdAt: iso(row.created_at),
           paidAt: isoOrNull(row.paid_at),
+          paymentIntent: row.payment_intent,
+          creditsReversed: row.credits_reversed,
+          reversalShortfall: row.reversal_shortfall,
         }),
       ),
     }
