@@ -54,7 +54,7 @@ export default defineConfig({
   logLevel: 'error',
   test: {
     globalSetup: ['./test/global-setup.ts', './test/generation-setup.ts'],
-    setupFiles: ['./test/apply-migrations.ts'],
+    setupFiles: ['./test/apply-migrations.ts', './test/contract/flush.ts'],
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
   },
 })

@@ -3,6 +3,7 @@
  * `describe(...)` and the validators' schemas (the core wire schemas, referenced by their export
  * names under `components.schemas`), so the document cannot drift from what the API accepts.
  */
+import { EMAIL_PATTERN } from '@alttextapi/core'
 import type { Hono } from 'hono'
 import { generateSpecs } from 'hono-openapi'
 import type { OpenAPIV3_1 } from 'openapi-types'
@@ -96,6 +97,24 @@ const EXACTLY_ONE_IMAGE: JsonObject = {
   oneOf: [{ required: ['imageUrl'] }, { required: ['image'] }],
 }
 
+/**
+ * Emails are trimmed before the pattern is checked (core's schema: `trim`, then `regex`), so the
+ * document, which describes the raw request, allows the white space the API takes off.
+ */
+function documentTrimmedEmails(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const item of value) documentTrimmedEmails(item)
+    return
+  }
+  if (typeof value !== 'object' || value === null) return
+  const schema = value as JsonObject
+  if (schema.pattern === EMAIL_PATTERN.source) {
+    schema.pattern = `^\\s*${EMAIL_PATTERN.source.slice(1, -1)}\\s*$`
+    schema.description = 'An email address; surrounding white space is trimmed.'
+  }
+  for (const child of Object.values(schema)) documentTrimmedEmails(child)
+}
+
 /** Builds the document of every described route of `app`. */
 export async function buildOpenApi(app: Hono<AppEnv>): Promise<OpenApiDocument> {
   const document = (await generateSpecs(app, {
@@ -111,6 +130,7 @@ export async function buildOpenApi(app: Hono<AppEnv>): Promise<OpenApiDocument> 
     defaultValidationErrorResponse: false,
   })) as unknown as OpenApiDocument
   const schemas = document.components.schemas
+  documentTrimmedEmails(schemas)
   for (const name of ['AltTextRequest', 'BatchItem']) {
     if (schemas[name]) Object.assign(schemas[name], EXACTLY_ONE_IMAGE)
   }

@@ -3,6 +3,7 @@
  * as a real HTTP server on loopback and hands its URL to the Worker's bindings (vitest.config.ts).
  */
 import type { TestProject } from 'vitest/node'
+import { startCollector } from './contract/collector.js'
 
 /** The part of testkit's fake Stripe used here (testkit is JavaScript with JSDoc types). */
 interface FakeStripe {
@@ -22,13 +23,18 @@ export default async function setup(project: TestProject) {
   const { startFakeStripe } = (await import(testkit)) as { startFakeStripe: StartFakeStripe }
   const stripe = await startFakeStripe({ secretKey: TEST_STRIPE.secretKey })
   project.provide('fakeStripeUrl', stripe.url)
+  // Exchanges of api() calls, for the contract test that runs after these tests (test/contract).
+  const collector = await startCollector()
+  project.provide('exchangeCollectorUrl', collector.url)
   return async () => {
     await stripe.close()
+    await collector.close()
   }
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     fakeStripeUrl: string
+    exchangeCollectorUrl: string
   }
 }

@@ -6,6 +6,7 @@
 import { env, exports } from 'cloudflare:workers'
 import type { ApiKey, CreatedApiKey, ErrorBody, User } from '@alttextapi/core'
 import { expect } from 'vitest'
+import { record } from './contract/recorder.js'
 
 /** Base URL of requests in tests (the host is never resolved: the Worker answers directly). */
 export const BASE = 'http://api.test'
@@ -17,8 +18,11 @@ export interface ApiInit extends RequestInit {
   ip?: string
 }
 
-/** Calls the Worker at `path` (e.g. `/v1/account`). */
-export function api(path: string, init: ApiInit = {}): Promise<Response> {
+/**
+ * Calls the Worker at `path` (e.g. `/v1/account`). Every exchange is recorded for the contract
+ * test, which checks it against the OpenAPI document (test/contract).
+ */
+export async function api(path: string, init: ApiInit = {}): Promise<Response> {
   const { json, token, ip, headers, ...rest } = init
   const merged = new Headers(headers)
   if (json !== undefined) {
@@ -28,7 +32,10 @@ export function api(path: string, init: ApiInit = {}): Promise<Response> {
   }
   if (token) merged.set('authorization', `Bearer ${token}`)
   if (ip) merged.set('cf-connecting-ip', ip)
-  return exports.default.fetch(new Request(`${BASE}${path}`, { ...rest, headers: merged }))
+  const request = new Request(`${BASE}${path}`, { ...rest, headers: merged })
+  const response = await exports.default.fetch(request)
+  await record(request, rest.body, response)
+  return response
 }
 
 let counter = 0
