@@ -12,6 +12,7 @@ import type {
   CreatedApiKey,
   Credits,
   ErrorCode,
+  KeyCreateRequest,
   KeyList,
   LoginResponse,
   ModelList,
@@ -120,7 +121,7 @@ export const api = {
   deleteAccount: (password: string) =>
     call<void>('DELETE', '/v1/account', { body: { password }, passwordCheck: true }),
   keys: () => call<KeyList>('GET', '/v1/keys'),
-  createKey: (name: string) => call<CreatedApiKey>('POST', '/v1/keys', { body: { name } }),
+  createKey: (body: KeyCreateRequest) => call<CreatedApiKey>('POST', '/v1/keys', { body }),
   revokeKey: (id: string) => call<void>('DELETE', `/v1/keys/${encodeURIComponent(id)}`),
   models: () => call<ModelList>('GET', '/v1/models', { credential: 'none' }),
   altText: (body: AltTextRequest, key?: string) =>

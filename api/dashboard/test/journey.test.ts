@@ -165,8 +165,12 @@ describe('dashboard journey', () => {
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(REPLY)
     await check('05-try-result')
 
-    // Model output is text, never markup, whatever the model says.
+    // Model output is text, never markup, whatever the model says. Another image: the same one
+    // again would be answered from reuse (no model call).
     model.setReply(() => '<img src=x onerror="window.__pwned=1">A cat <b>asleep</b> on a sofa.')
+    await page
+      .getByLabel('Image file')
+      .setInputFiles({ name: 'cat.png', mimeType: 'image/png', buffer: Buffer.from(tinyPng(2)) })
     await page.getByRole('button', { name: 'Write alt text' }).click()
     await expect.poll(() => page.locator('#alt-output').textContent()).toContain('asleep')
     expect(await page.locator('#alt-output *').count()).toBe(0)
@@ -203,11 +207,31 @@ describe('dashboard journey', () => {
     await expect.poll(() => page.locator('table tbody tr').count()).toBe(1)
     await check('07-keys')
 
+    // A cap that is not a whole number is refused in the form, next to the field.
     await page.getByLabel('Key name').fill('CI build')
+    await page.getByLabel('Daily credit cap (optional)').fill('2.5')
+    await page.getByRole('button', { name: 'Create key' }).click()
+    await page.getByText('Enter a whole number from 1').waitFor()
+    expect(await page.getByLabel('Daily credit cap (optional)').getAttribute('aria-invalid')).toBe(
+      'true',
+    )
+    // Describe-only (the default scope) with a cap of 40 credits a day.
+    expect(await page.getByLabel('What the key may do').inputValue()).toBe('generate')
+    await page.getByLabel('Daily credit cap (optional)').fill('40')
     await page.getByRole('button', { name: 'Create key' }).click()
     await page.locator('#created-key').waitFor()
     expect(await page.locator('#created-key').inputValue()).toMatch(/^atk_/)
     await expect.poll(() => page.locator('table tbody tr').count()).toBe(2)
+    const row = page.locator('table tbody tr', { hasText: 'CI build' })
+    expect(await row.textContent()).toContain('Describe images')
+    expect(await row.textContent()).toContain('40 credits')
+    const created = await apiAs<{
+      keys: { name: string; scope: string; dailyCreditCap: number }[]
+    }>('/v1/keys')
+    expect(created.keys.find((k) => k.name === 'CI build')).toMatchObject({
+      scope: 'generate',
+      dailyCreditCap: 40,
+    })
     await check('08-keys-created')
 
     // Cancel first: nothing happens, focus returns to the button.

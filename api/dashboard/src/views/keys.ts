@@ -1,5 +1,5 @@
 /** API keys: list, create (the key shown once), revoke with a confirmation. */
-import { type ApiKey, type CreatedApiKey, LIMITS } from '@alttextapi/core'
+import { type ApiKey, type CreatedApiKey, type KeyScope, LIMITS } from '@alttextapi/core'
 import { api } from '../api.js'
 import { h, replace } from '../dom.js'
 import { time } from '../format.js'
@@ -7,11 +7,17 @@ import { errorMessage } from '../messages.js'
 import type { Route } from '../router.js'
 import { store } from '../store.js'
 import { confirmDialog } from '../ui/dialog.js'
-import { inputField } from '../ui/field.js'
+import { inputField, selectField } from '../ui/field.js'
 import { onSubmit } from '../ui/form.js'
 import { keyField } from '../ui/key-field.js'
 import { announce, messageBox } from '../ui/status.js'
 import { dataTable } from '../ui/table.js'
+
+/** What each scope lets a key do, in the dashboard's words. */
+const SCOPE_TEXT: Record<KeyScope, string> = {
+  generate: 'Describe images',
+  account: 'Describe images and read the account',
+}
 
 function createdPanel(key: CreatedApiKey): HTMLElement {
   return h(
@@ -45,10 +51,12 @@ export const keys: Route = {
         listArea,
         dataTable(
           'Your API keys',
-          ['Name', 'Starts with', 'Created', 'Last used', 'Actions'],
+          ['Name', 'Starts with', 'Scope', 'Daily cap', 'Created', 'Last used', 'Actions'],
           list.map((key) => [
             key.name,
             h('code', null, `${key.prefix}…`),
+            SCOPE_TEXT[key.scope],
+            key.dailyCreditCap === null ? 'None' : `${key.dailyCreditCap} credits`,
             time(key.createdAt),
             time(key.lastUsedAt),
             h(
@@ -100,6 +108,29 @@ export const keys: Route = {
       hint: 'Where you will use it, e.g. “Blog build” or “WordPress”.',
       attrs: { maxlength: LIMITS.maxNameLength, required: true, autocomplete: 'off' },
     })
+    const scope = selectField({
+      label: 'What the key may do',
+      name: 'scope',
+      hint: 'Plugins and builds only need “Describe images”: such a key cannot read your account or other keys’ usage.',
+      choices: [
+        ['generate', SCOPE_TEXT.generate],
+        ['account', SCOPE_TEXT.account],
+      ],
+      value: 'generate',
+    })
+    const cap = inputField({
+      label: 'Daily credit cap (optional)',
+      name: 'dailyCreditCap',
+      type: 'number',
+      hint: 'Most credits the key may spend per day (UTC). Leave empty for no cap.',
+      attrs: {
+        min: 1,
+        max: LIMITS.maxDailyCreditCap,
+        step: 1,
+        inputmode: 'numeric',
+        autocomplete: 'off',
+      },
+    })
     const createBox = messageBox()
     const form = h(
       'form',
@@ -107,17 +138,34 @@ export const keys: Route = {
       h('h2', { id: 'create-title' }, 'Create a key'),
       createBox.el,
       name.wrap,
+      scope.wrap,
+      cap.wrap,
       h('button', { type: 'submit', class: 'button' }, 'Create key'),
     )
     onSubmit(form, createBox, async () => {
       const value = name.input.value.trim()
       name.setError(value ? null : 'Give the key a name.')
-      if (!value) {
-        name.input.focus()
+      const capText = cap.input.value.trim()
+      const capValue = capText === '' ? null : Number(capText)
+      const capOk =
+        capValue === null ||
+        (Number.isInteger(capValue) && capValue >= 1 && capValue <= LIMITS.maxDailyCreditCap)
+      cap.setError(
+        capOk
+          ? null
+          : `Enter a whole number from 1 to ${LIMITS.maxDailyCreditCap}, or leave it empty.`,
+      )
+      if (!value || !capOk) {
+        ;(value ? cap.input : name.input).focus()
         return
       }
-      const created = await api.createKey(value)
+      const created = await api.createKey({
+        name: value,
+        scope: scope.input.value === 'account' ? 'account' : 'generate',
+        dailyCreditCap: capValue,
+      })
       name.input.value = ''
+      cap.input.value = ''
       replace(createdArea, createdPanel(created))
       announce(`Created the key “${created.name}”. Copy it now: it is shown only once.`)
       await refresh()

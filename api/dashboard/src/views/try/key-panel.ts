@@ -70,7 +70,7 @@ function createButton(box: MessageBox, changed: () => void): HTMLButtonElement {
   create.addEventListener('click', async () => {
     box.clear()
     try {
-      const created = await api.createKey('Dashboard (this browser)')
+      const created = await api.createKey({ name: 'Dashboard (this browser)', scope: 'generate' })
       store.apiKey = created.key
       announce(`Created the key “${created.name}” and saved it in this browser.`)
       changed()
