@@ -232,7 +232,7 @@ export const billing = new Hono<AppEnv>()
           problem: problem.slice(0, 300),
         }),
       )
-      throw new ApiError('invalid_request', 'The event is signed but malformed: ' + problem)
+      throw new ApiError('invalid_request', `The event is signed but malformed: ${problem}`)
     }
     const outcome = await fulfilCheckoutEvent(c.env.DB, event)
     return c.json({ received: true, outcome })
