@@ -1,5 +1,5 @@
 /**
- * Astro 5: examples/astro-site (Markdown, MDX, .astro pages, a content collection, optimised
+ * Astro 5: examples/astro-site (its astro.config.mjs is the README's) (Markdown, MDX, .astro pages, a content collection, optimised
  * images) installed from our tarballs and built with `astro build` against the fake API. Every
  * page then passes axe-core's `image-alt` in Chromium, and a second build describes nothing.
  */
@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { axeImageAlt } from '../src/axe.js'
 import { exampleFiles, exampleRegistryDependencies } from '../src/example.js'
 import { createProject, type Project } from '../src/project.js'
+import { codeBlock } from '../src/readme.js'
+import { fileOf, ROOT } from '../src/workspace.js'
 
 let fake: Awaited<ReturnType<typeof startFakeApi>>
 let project: Project
@@ -39,6 +41,12 @@ afterAll(async () => {
 })
 
 describe('Astro 5.18 (examples/astro-site)', () => {
+  it("the example's astro.config.mjs is the README's, so the README's is what is built", async () => {
+    const readme = codeBlock(fileOf('@alttextapi/astro', 'README.md'), 'js', 'astro.config.mjs')
+    const config = await readFile(join(ROOT, 'examples/astro-site/astro.config.mjs'), 'utf8')
+    expect(config).toBe(readme)
+  })
+
   it('a wrong key fails the build, saying why, and nothing is charged', async () => {
     const result = await build('atk_wrong0123456789abcdefghijklmnopqrstuvw')
     const output = result.stdout + result.stderr
