@@ -10,7 +10,7 @@ import {
   formatEstimate,
   sanitizeForTerminal,
 } from '@alttextapi/core/node'
-import type { AltTextRun } from '@alttextapi/rehype'
+import type { AltTextRun, Options } from '@alttextapi/rehype'
 
 /** Where the lines go (a subset of a Node stream). */
 interface Out {
@@ -61,4 +61,51 @@ export async function reportCost(
       `alttext fix: ${stop.replace('maxCredits / --max-credits', '--max-credits / --max-images')}\n`,
     )
   return stop !== undefined
+}
+
+/**
+ * The estimate of `alttext check --estimate`: a dry run over `files` (read as `fix` reads them,
+ * answered from alt-text.json and the cache folder in `cwd`, nothing sent, nothing written), then
+ * the price and the balance when a key is set. Resolves to the line to print.
+ */
+export async function estimateFiles(
+  root: string,
+  files: readonly string[],
+  io: { cwd: string; env: Record<string, string | undefined> },
+  resolveImage: Options['resolveImage'],
+): Promise<string> {
+  const { readFile } = await import('node:fs/promises')
+  const { resolve } = await import('node:path')
+  const { readConfig } = await import('@alttextapi/core')
+  const { createAltTextRun, fillAltText } = await import('@alttextapi/rehype')
+  const { decodePage } = await import('./encoding.js')
+  const config = readConfig({}, io.env)
+  const run = createAltTextRun({
+    apiKey: config.apiKey,
+    baseUrl: config.baseUrl,
+    dryRun: true,
+    publicDir: root,
+    resolveImage,
+    cacheDir: resolve(io.cwd, 'node_modules', '.cache', 'alttextapi'),
+    cacheFile: resolve(io.cwd, 'alt-text.json'),
+    failOnError: false,
+  })
+  for (const path of files) {
+    const page = decodePage(await readFile(path).catch(() => Buffer.alloc(0)))
+    if (page.ok) await fillAltText(page.text, { run, path })
+  }
+  const summary = run.summary()
+  const planned = { planned: summary.planned, cached: summary.cached + summary.shared }
+  // Without a key nothing is asked of the API: the price is taken as 1 credit an image.
+  const estimate = config.apiKey
+    ? await estimateCost(run.client, planned)
+    : {
+        ...planned,
+        toDescribe: planned.planned,
+        pricePerImage: 1,
+        creditsNeeded: planned.planned,
+        enough: true,
+        withinBudget: true,
+      }
+  return `alttext: estimate: ${formatEstimate(estimate)}`
 }

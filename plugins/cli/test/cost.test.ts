@@ -104,6 +104,20 @@ describe('estimates and --max-credits', () => {
     expect(api.images).toHaveLength(0)
   })
 
+  it('check --estimate prints the same estimate, and sends nothing to be described', async () => {
+    await main(['fix', 'site'], io().io)
+    await site(dir)
+    await writeFile(join(dir, 'site', 'img', '4.png'), tinyPng(4))
+    await writeFile(join(dir, 'site', 'new.html'), pageOf('New.', '<img src="/img/4.png">'))
+    api.reset()
+    const t = io()
+    expect(await main(['check', 'site', '--estimate'], t.io)).toBe(1)
+    expect(t.err.join('')).toContain(
+      'alttext: estimate: 1 image to describe (up to 1 credit), 4 cached; balance 97 credits\n',
+    )
+    expect(api.images).toHaveLength(0)
+  })
+
   it('--dry-run over --max-credits exits 1 before anything is spent', async () => {
     const t = io()
     expect(await main(['fix', 'site', '--dry-run', '--max-credits', '2'], t.io)).toBe(1)
