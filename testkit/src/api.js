@@ -25,7 +25,10 @@ const offline = {
 export async function startApi(options = {}) {
   const persistDir = mkdtempSync(join(tmpdir(), 'alttext-api-'))
   mkdirSync(join(apiDir, 'dashboard', 'dist'), { recursive: true })
-  const env = { ...process.env, ...offline }
+  // A registry of its own: wrangler dev reloads its Worker whenever another `wrangler dev` on the
+  // machine registers or leaves the shared registry, and a POST cut off by that reload answers 503
+  // "Your worker restarted mid-request" (seen in the load test while other suites ran).
+  const env = { ...process.env, ...offline, WRANGLER_REGISTRY_PATH: join(persistDir, 'registry') }
   const migrate = spawnSync(
     wrangler,
     ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir],
