@@ -122,9 +122,12 @@ final class Provenance {
 				'meta_key'       => self::META, // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_key -- only images the plugin described.
 			)
 		);
-		$ids   = array_values(
+		$all   = array_map( 'intval', $query->posts );
+		// One query for the alt text and provenance of all of them, not two per image.
+		update_meta_cache( 'post', $all );
+		$ids = array_values(
 			array_filter(
-				array_map( 'intval', $query->posts ),
+				$all,
 				static function ( $id ) {
 					return self::replaceable( $id );
 				}
