@@ -188,7 +188,7 @@ final class Settings_Page {
 								$labels = array(
 									'never'    => __( 'Never replace it', 'alttextapi' ),
 									'explicit' => __( 'Replace it only when someone clicks "Generate alt text" on that image', 'alttextapi' ),
-									'always'   => __( 'Replace it, also in bulk and WP-CLI runs', 'alttextapi' ),
+									'always'   => __( 'Also replace machine-written text nobody reviewed in bulk and WP-CLI runs (text a person wrote or edited is never replaced there)', 'alttextapi' ),
 								);
 								foreach ( $labels as $value => $label ) :
 									?>
