@@ -202,6 +202,7 @@ it('the block editor shows provenance and approves machine text', async () => {
     .toContain(
       'Alt text written by AltText API (google/gemini-2.5-flash-lite, en-US), not reviewed yet.',
     )
+  expect(await axeViolations('.alttextapi-provenance')).toEqual([])
   await panel.getByRole('button', { name: 'Approve' }).click()
   await expect.poll(() => panel.textContent(), poll).toContain('approved by editor')
   expect(wpPhp(`echo AltTextAPI\\Provenance::of(${fx.big})['reviewed'] ? 'yes' : 'no';`)).toBe(
