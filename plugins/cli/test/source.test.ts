@@ -115,6 +115,14 @@ describe('alttext fix --source', () => {
   })
 
   it('a second run with the cache calls nothing and changes nothing', async () => {
+    // The committed cache goes where --cache-file names it, and answers the next run.
+    expect(await main(['fix', ...source, '--cache-file', 'alt.json'], io().io)).toBe(0)
+    expect(JSON.parse(await readFile(join(dir, 'alt.json'), 'utf8'))).toBeTruthy()
+    await writeFile(join(dir, 'content', 'posts', 'page.mdx'), page)
+    api.reset()
+    expect(await main(['fix', ...source.slice(0, -2), '--cache-file', 'alt.json'], io().io)).toBe(0)
+    expect(api.stats.calls).toBe(0)
+    await writeFile(join(dir, 'content', 'posts', 'page.mdx'), page)
     expect(await main(['fix', ...source], io().io)).toBe(0)
     const after = await readFile(join(dir, 'content', 'posts', 'cats.md'), 'utf8')
     api.reset()

@@ -29,9 +29,9 @@ Options:
   --dry-run              report what would be described; call nothing, write nothing
   --max-credits <n>      spend at most n credits in this run
   --max-images <n>       describe at most n images in this run
+  --cache-file <path>    the committed cache (default alt-text.json in the cwd; commit it)
   --cache <dir>          second-level cache folder (default node_modules/.cache/alttextapi)
-  --no-cache             no cache: every image is described again (alt-text.json, in the
-                         current folder, is the first level: commit it)
+  --no-cache             no cache: every image is described again
   --model <id>           model id (default: the API's default)
   --max-length <n>       longest alt text in characters (default 125)
   --remote <mode>        http(s) images: download (default), url (the API fetches), skip
@@ -67,6 +67,7 @@ function parse(args: string[]) {
       'max-images': { type: 'string' },
       'max-length': { type: 'string' },
       cache: { type: 'string' },
+      'cache-file': { type: 'string' },
       'no-cache': { type: 'boolean' },
       model: { type: 'string' },
       remote: { type: 'string' },
@@ -113,8 +114,8 @@ export const fixSource: Command = {
         remoteImages: values.remote as Options['remoteImages'],
         allowHosts: values['allow-host'],
         cache: values['no-cache'] ? false : undefined,
-        // The committed cache lives where the command runs (the project), not where node does.
-        cacheFile: resolve(io.cwd, 'alt-text.json'),
+        // The committed cache lives where the command runs (the project), as for `fix <dir>`.
+        cacheFile: resolve(io.cwd, values['cache-file'] ?? 'alt-text.json'),
         cacheDir: values.cache
           ? resolve(io.cwd, values.cache)
           : resolve(io.cwd, 'node_modules', '.cache', 'alttextapi'),
