@@ -2,15 +2,20 @@
  * A small HTTP server in Node (global setup of the workerd tests) that appends the exchanges the
  * test files post to `EXCHANGES_FILE`: tests inside workerd have no file system.
  */
-import { appendFile, mkdir, writeFile } from 'node:fs/promises'
+import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { EXCHANGES_FILE } from './exchanges.js'
 
-/** Starts the collector on loopback with an empty file; returns its URL and a stop function. */
+/**
+ * Starts the collector on loopback; returns its URL and a stop function. The run's exchanges go to
+ * a file of this process and replace `EXCHANGES_FILE` only when the run ends, so a run that stops
+ * half-way (or another run at the same time) never leaves a mixed file.
+ */
 export async function startCollector(): Promise<{ url: string; close(): Promise<void> }> {
-  const file = fileURLToPath(EXCHANGES_FILE)
+  const target = fileURLToPath(EXCHANGES_FILE)
+  const file = `${target}.${process.pid}.partial`
   await mkdir(new URL('.', EXCHANGES_FILE), { recursive: true })
   await writeFile(file, '')
   let pending = Promise.resolve()
@@ -31,6 +36,10 @@ export async function startCollector(): Promise<{ url: string; close(): Promise<
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await pending
+      await rename(file, target)
+    },
   }
 }
