@@ -202,3 +202,23 @@ it('describes an image once per run however many files point at it', async () =>
   expect(two.data.markdownAltText?.stats).toMatchObject({ images: 2, cached: 2 })
   expect(run.stats).toMatchObject({ images: 3, described: 1, cached: 2 })
 })
+
+it('reads the language and title Astro parsed into file.data.astro.frontmatter', async () => {
+  const file = new VFile({ value: '![](cat.png)\n', path: join(site.dir, 'posts', 'astro.md') })
+  file.data.astro = { frontmatter: { title: 'From Astro', language: 'fr-CA' } }
+  await unified()
+    .use(remarkParse)
+    .use(remarkAltText, options())
+    .use(remarkRehype)
+    .use(rehypeStringify)
+    .process(file)
+  expect(api.images[0]?.language).toBe('fr-CA')
+  expect(api.images[0]?.context).toContain('Page title: From Astro')
+})
+
+it('downloads keep to public addresses: a loopback image URL is refused and reported', async () => {
+  const { html, file } = await toHtml(`![](${api.url}/img.png)\n`)
+  expect(html).toContain('alt=""')
+  expect(String(file.messages[0])).toMatch(/1:1.*refused/)
+  expect(api.images).toHaveLength(0)
+})
