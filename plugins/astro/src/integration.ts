@@ -5,7 +5,7 @@
  * budget, one summary, one fatal stop.
  */
 import { rmSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sanitizeForTerminal } from '@alttextapi/core/node'
 import { type AltTextRun, createAltTextRun, formatStats } from '@alttextapi/rehype'
@@ -97,7 +97,12 @@ export function altText(options: AltTextAstroOptions = {}): AstroIntegration {
           root,
           publicDir: fileURLToPath(config.publicDir),
           basePath: config.base.startsWith('/') ? config.base : '/',
-          cacheDir: settings.cacheDir ?? join(root, 'node_modules', '.cache', 'alttextapi'),
+          // The committed alt-text.json lives at the project root, wherever the build is run from.
+          cacheFile:
+            settings.cacheFile === false
+              ? false
+              : resolve(root, settings.cacheFile ?? 'alt-text.json'),
+          cacheDir: resolve(root, settings.cacheDir ?? 'node_modules/.cache/alttextapi'),
           // Images on built pages are read from the build (optimised ones by their source).
           resolveImage: (src) => builtImage(built, src),
           // A fatal answer is decided once, below, not by every page throwing.

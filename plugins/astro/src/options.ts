@@ -19,6 +19,7 @@ export interface AltTextAstroOptions
     | 'maxLength'
     | 'overwrite'
     | 'cache'
+    | 'cacheFile'
     | 'cacheDir'
     | 'concurrency'
     | 'batch'
@@ -76,6 +77,7 @@ const OptionsSchema = v.strictObject({
       v.custom<object>((x) => typeof x === 'object' && x !== null, 'must be a cache'),
     ]),
   ),
+  cacheFile: v.optional(v.union([v.string(), v.literal(false)])),
   cacheDir: v.optional(v.string()),
   concurrency: v.optional(positive),
   batch: v.optional(v.boolean()),

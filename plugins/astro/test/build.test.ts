@@ -3,6 +3,7 @@
  * testkit's fake API: what the hosts test (examples/astro-site from tarballs) does not reach —
  * no key, `onError: 'warn'`, a fatal answer met in the built-HTML pass, `markdown: false`.
  */
+import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startFakeApi, tinyPng } from '@alttextapi/testkit'
@@ -100,5 +101,8 @@ describe('astro build with the integration', () => {
     expect(home).toContain('alt="Image 41"')
     expect(post).toContain('<img src="/img/b.png" alt="Image 42">')
     expect(fake.stats.charged).toBe(2)
+    // The committed cache is at the project root, not in the folder the build ran from.
+    expect(await readFile(join(sites, 'both', 'alt-text.json'), 'utf8')).toContain('Image 42')
+    expect(existsSync(join(process.cwd(), 'alt-text.json'))).toBe(false)
   })
 })
