@@ -49,6 +49,9 @@ beforeAll(async () => {
         'remark-rehype': '11.1.2',
         'rehype-stringify': '10.0.1',
         'to-vfile': '8.0.0',
+        // The type check below: our .d.ts files under a user's strict settings.
+        typescript: '5.9.3',
+        '@types/node': '20.19.43',
       },
     },
     tarballs,
@@ -98,6 +101,46 @@ describe('the remark README, run as written', () => {
       source.replace('Before ![]', 'Before ![Image 13]'),
     )
   })
+})
+
+describe('TypeScript users', () => {
+  it('the .d.ts files type-check under strict and skipLibCheck: false', async () => {
+    const use = `import remarkAltText, { type MarkdownAltText, type Options, createAltTextRun, fillMarkdownSource, formatStats } from '@alttextapi/remark'
+import remarkParse from 'remark-parse'
+import { unified } from 'unified'
+const options: Options = { language: 'de', maxCredits: 10, context: (c) => c.title, run: createAltTextRun({}) }
+export async function use(): Promise<string> {
+  const file = await unified().use(remarkParse).use(remarkAltText, options).process('![](a.png)')
+  const data: MarkdownAltText | undefined = file.data.markdownAltText
+  const { text, changed } = await fillMarkdownSource('![](a.png)', { path: 'a.md', dryRun: true })
+  return [text, changed, data && formatStats(data.stats)].join()
+}
+`
+    // nodenext: the resolution that reads our `exports` maps most strictly (the bundler one is
+    // checked for every package in types.test.ts); one tsc run, it takes a minute on a busy box.
+    for (const [name, resolution] of [
+      ['nodenext', { module: 'nodenext', moduleResolution: 'nodenext' }],
+    ] as const) {
+      const tsconfig = {
+        compilerOptions: {
+          ...resolution,
+          target: 'es2022',
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+          types: ['node'],
+        },
+        files: ['use.ts'],
+      }
+      await writeFiles(join(project.dir, `types-${name}`), {
+        'use.ts': use,
+        'tsconfig.json': JSON.stringify(tsconfig),
+        'package.json': '{"type": "module"}',
+      })
+      const result = await project.run('npx', ['tsc', '-p', `types-${name}`])
+      expect(result.code, `${name}: ${result.stdout}${result.stderr}`).toBe(0)
+    }
+  }, 240_000)
 })
 
 describe('alttext --source with npx from the tarball', () => {
