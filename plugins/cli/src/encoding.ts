@@ -17,7 +17,8 @@ const loadIconv = (): Iconv => {
 
 /** A page's text and how to write it back, or why it is left alone. */
 export type DecodedPage =
-  | { ok: true; text: string; encoding: string; encode: (html: string) => Buffer }
+  /** `encode` gives UTF-8 pages back as the string (written as UTF-8), others as bytes. */
+  | { ok: true; text: string; encoding: string; encode: (html: string) => string | Buffer }
   | { ok: false; reason: string }
 
 /** The charset a page declares in its first 1024 bytes (the HTML prescan), lower case. */
@@ -27,7 +28,8 @@ export function declaredCharset(bytes: Uint8Array): string | undefined {
   return match?.[1]?.toLowerCase()
 }
 
-const utf8 = (html: string) => Buffer.from(html, 'utf8')
+// The string itself: `writeAtomic` writes it as UTF-8 in chunks (no whole copy as bytes).
+const utf8 = (html: string) => html
 
 /** Decodes `bytes` (see the module comment). */
 export function decodePage(bytes: Buffer): DecodedPage {
