@@ -54,6 +54,8 @@ const MULTIPART = {
       pattern: '^[0-9]+$',
       description: `An integer ${LIMITS.minMaxLength}–${LIMITS.maxMaxLength}, as text.`,
     },
+    fresh: { type: 'string', enum: ['true', 'false'], description: 'As in JSON, as text.' },
+    matchContext: { type: 'string', enum: ['true', 'false'], description: 'As in JSON, as text.' },
   },
   additionalProperties: false,
 }
@@ -62,7 +64,7 @@ const MULTIPART = {
 export const altTextDoc = describe({
   summary: 'Write alt text for one image',
   description:
-    'Send `imageUrl` (a public http(s) URL), or `image` as base64 or a data: URL, or multipart/form-data with a file field `image`. JPEG, PNG, GIF or WebP (decided by the bytes), at most 10 MB and 50 megapixels. The price of the model is deducted before the image is fetched or the model is called, and refunded if anything fails. Optional header `Idempotency-Key` (e.g. a UUID per logical call, the same on its retries): within 24 h the same key of the same account is charged once — a completed request is answered again (same `id`, alt text, model, `creditsUsed`; `creditsRemaining` is the balance now) with `Idempotent-Replayed: true` and no model call; one still running answers 429 `rate_limited` with `Retry-After: 1`; one that failed (refunded) runs again; another request with the key is 400 `idempotency_key_reused`. With history off the alt text is not kept, so a replay describes the image again without a charge (at most 3 times).',
+    "Send `imageUrl` (a public http(s) URL), or `image` as base64 or a data: URL, or multipart/form-data with a file field `image`. JPEG, PNG, GIF or WebP (decided by the bytes), at most 10 MB and 50 megapixels. An image URL is checked, counted against the key's rate limit and fetched before anything is charged (a failed fetch costs rate budget, never credits). Reuse: the same image bytes with the same language, model and maxLength (the context only with `matchContext: true`) described for this account within 365 days are answered again with `reused: true`, `creditsUsed: 0` and no model call; `fresh: true` asks for a new, charged description. Otherwise the price is deducted before the model is called and refunded if it fails. A key's daily credit cap answers 403 `forbidden`; too many refunds of unusable output in an hour answer 429. Optional header `Idempotency-Key` (e.g. a UUID per logical call, the same on its retries): within 24 h the same key of the same account is charged once — a completed request is answered again from its kept answer (same `id`, alt text, model, `creditsUsed`, `reused`; `creditsRemaining` is the balance now) with `Idempotent-Replayed: true` and no model call, also with history off; one still running answers 429 `rate_limited` with `Retry-After: 1`; one that failed (refunded) runs again; another request with the key is 400 `idempotency_key_reused`.",
   tag: 'Alt text',
   auth: ['key'],
   request: AltTextRequest,
@@ -72,6 +74,7 @@ export const altTextDoc = describe({
   errors: [
     'unauthorized',
     'insufficient_credits',
+    'forbidden',
     'idempotency_key_reused',
     'payload_too_large',
     'unsupported_media_type',
@@ -86,7 +89,7 @@ export const altTextDoc = describe({
 export const altTextBatchDoc = describe({
   summary: 'Write alt text for up to 50 images',
   description:
-    'Results come back in the order of `images`. A malformed item fails the whole request with 400; an image that cannot be read, described or paid for fails on its own (`{error}`) and costs nothing, while the others succeed. Counts as one request for the rate limit. Optional `Idempotency-Key` as on `/v1/alt-text`: a retry of a completed batch replays its paid items without charging them again and runs its failed items again; a batch still running answers 429 `rate_limited` with `Retry-After: 1`.',
+    'Results come back in the order of `images`. A malformed item fails the whole request with 400; an image that cannot be read, described or paid for fails on its own (`{error}`) and costs nothing, while the others succeed; a bad image or URL is refused before anything is charged. Items are reused like single requests (`reused` in each result; per item `fresh` and `matchContext`). Counts one unit for the rate limit, plus one per image URL. Optional `Idempotency-Key` as on `/v1/alt-text`: a retry of a completed batch replays its paid items without charging them again and runs its failed items again; a batch still running answers 429 `rate_limited` with `Retry-After: 1`.',
   tag: 'Alt text',
   auth: ['key'],
   request: BatchRequest,
@@ -95,6 +98,7 @@ export const altTextBatchDoc = describe({
   errors: [
     'unauthorized',
     'insufficient_credits',
+    'forbidden',
     'idempotency_key_reused',
     'rate_limited',
     'model_not_configured',
