@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { pngFile } from '../../../testkit/src/image-files.js'
 import { account, b64, balanceOf, call, fakeModel, varsFor } from '../../test/generation.js'
 import { api, expectError, expectLedgerInvariant, json } from '../../test/helpers.js'
+import { type Env, readConfig } from '../env.js'
 import { REFUND_LIMIT } from '../lib/rate-limit.js'
 import { REUSE_WINDOW_MS } from '../lib/reuse.js'
 import { runRetention } from '../scheduled.js'
@@ -335,6 +336,15 @@ describe('free work is refused before the balance check and costs rate budget', 
       429,
       'rate_limited',
     )
+  })
+})
+
+describe('the default rate limit leaves a cold build alone', () => {
+  it('admits a cold 1,000-image build by URL in one minute (1,000 fetches + 100 batches of 10)', () => {
+    // core sends batches of 10, 4 at a time; the API describes 4 items of each at once. The
+    // worst case of a cold build is every image by URL within one minute window.
+    const units = 1000 + 1000 / 10
+    expect(readConfig({} as Env).rateLimitPerMinute).toBeGreaterThanOrEqual(units)
   })
 })
 
