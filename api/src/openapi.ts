@@ -7,7 +7,7 @@ import { EMAIL_PATTERN } from '@alttextapi/core'
 import type { Hono } from 'hono'
 import { generateSpecs } from 'hono-openapi'
 import type { OpenAPIV3_1 } from 'openapi-types'
-import { SECURITY_SCHEMES } from './lib/route-doc.js'
+import { errorResponses, SECURITY_SCHEMES } from './lib/route-doc.js'
 import type { AppEnv } from './types.js'
 
 /** A JSON Schema fragment (or any JSON object) of the document. */
@@ -131,6 +131,15 @@ export async function buildOpenApi(app: Hono<AppEnv>): Promise<OpenApiDocument> 
   })) as unknown as OpenApiDocument
   const schemas = document.components.schemas
   documentTrimmedEmails(schemas)
+  // Every /v1 route refuses a declared body over its limit before it runs (app.ts), also routes
+  // that read no body: 413 is a possible answer of each.
+  const tooLarge = errorResponses(['payload_too_large'])
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (!path.startsWith('/v1/') || path.startsWith('/v1/alt-text')) continue
+    for (const operation of Object.values(item)) {
+      operation.responses['413'] ??= tooLarge['413'] as Operation['responses'][string]
+    }
+  }
   for (const name of ['AltTextRequest', 'BatchItem']) {
     if (schemas[name]) Object.assign(schemas[name], EXACTLY_ONE_IMAGE)
   }
