@@ -39,8 +39,9 @@ altTextBatch.post('/', altTextBatchDoc, async (c) => {
   const run = await startRun(c, hash, key, parts, prepared, model.credits, lease)
   let finished = false
   try {
-    // Nothing in the batch was paid for, reused or can be replayed: answer as a whole.
-    if (nothingPayable(run, prepared) && prepared.some((item) => item.kind !== 'failed')) {
+    // Nothing in the batch was paid for, reused or can be replayed: answer as a whole — unless an
+    // item failed its own checks, whose error must not hide behind a 402.
+    if (nothingPayable(run, prepared) && prepared.every((item) => item.kind !== 'failed')) {
       throw refusal(await run.limits(), model.credits, Date.now())
     }
     const { results, settle, replayed } = await runItems(db, config, run, prepared, lease)

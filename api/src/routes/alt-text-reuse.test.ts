@@ -288,6 +288,25 @@ describe('free work is refused before the balance check and costs rate budget', 
     ])
   })
 
+  it('a bad item keeps its own error at a zero balance; the good one answers 402 in its slot', async () => {
+    const model = await fakeModel()
+    const { key } = await account(0)
+    const res = await call('/v1/alt-text/batch', {
+      key,
+      json: {
+        images: [
+          { image: b64(new TextEncoder().encode('not an image')) },
+          { image: b64(pngFile(1, 1, 1150)) },
+        ],
+      },
+      vars: varsFor(model),
+    })
+    expect(res.status, await res.clone().text()).toBe(200)
+    const body = await json<BatchResponse>(res)
+    expect(body.results[0]).toMatchObject({ error: { code: 'unsupported_media_type' } })
+    expect(body.results[1]).toMatchObject({ error: { code: 'insufficient_credits' } })
+  })
+
   it('a bad item is refused before the charge: the credit goes to the good one', async () => {
     const model = await fakeModel()
     const { key, user } = await account(1)
