@@ -13,6 +13,12 @@ export {
 // Build-time only (kept out of the browser entry's size budget).
 export { budgetStop, type Estimate, estimateCost, formatEstimate } from '../budget.js'
 export * from '../index.js'
+export {
+  type AltLintContext,
+  type AltProblem,
+  duplicateAlts,
+  lintAlt,
+} from './alt-lint.js'
 export { AltTextFile, type AltTextFileOptions } from './alt-text-cache.js'
 export { BuildCache, type BuildCacheOptions, createBuildCache } from './build-cache.js'
 export { resolveConfig } from './config.js'

@@ -22,6 +22,8 @@ export interface CollectedImage {
   alt: 'missing' | 'decorative' | 'present'
   /** The source to describe (`src`, a `srcset` candidate, or a `<picture>` source); may be ''. */
   src: string
+  /** The `alt` attribute's value (entities decoded); undefined when there is none. */
+  altText?: string | undefined
   /** The `lang` of the image or its closest ancestor that has a usable one. */
   lang: string | undefined
   context: ImageContext
@@ -75,6 +77,7 @@ interface Frame {
 /** An image waiting for the end of the page to know its context. */
 interface Pending {
   alt: CollectedImage['alt']
+  altText: string | undefined
   lang: string | undefined
   /** `src`/`srcset` of the image itself. */
   src: string | undefined
@@ -211,6 +214,7 @@ export class ImageCollector {
     const inHeading = ancestors.findLast((f) => HEADING.test(f.tag))
     this.#pending.push({
       alt,
+      altText: altValue,
       lang,
       src: attributes('src'),
       srcset: attributes('srcset'),
@@ -227,6 +231,7 @@ export class ImageCollector {
     const link = linkOf(p.ancestors)
     return {
       alt: p.alt,
+      altText: p.altText,
       src,
       lang: p.lang,
       context: {

@@ -25,4 +25,8 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'List images without alt text in built HTML; exit 1 if there is any',
     load: async () => (await import('./check.js')).check,
   },
+  lint: {
+    summary: 'List alt text that does not help (file names, placeholders…); exit 1 if any',
+    load: async () => (await import('./lint.js')).lint,
+  },
 }

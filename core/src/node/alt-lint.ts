@@ -1,0 +1,92 @@
+/**
+ * Rules for alt text that exists but does not help (issue 23's linter): one place for the CLI's
+ * `alttext lint` and for the rehype/remark plugins. Each rule has an id, a reason and a fix, and
+ * reads only the alt text and what the page says around the image. Not here yet: a language
+ * check (it needs a language detector with a confidence threshold).
+ */
+
+/** One problem of one image's alt text. */
+export interface AltProblem {
+  rule:
+    | 'file-name'
+    | 'placeholder'
+    | 'redundant-prefix'
+    | 'repeats-caption'
+    | 'too-long'
+    | 'duplicate'
+  /** What is wrong and how to fix it. */
+  message: string
+}
+
+/** What the page says around the image. */
+export interface AltLintContext {
+  /** The image source as written. */
+  src?: string | undefined
+  /** The image's figcaption. */
+  caption?: string | undefined
+  /** Longest alt text before `too-long` (default 150 characters). */
+  maxLength?: number | undefined
+}
+
+const squash = (text: string) => text.replace(/\s+/g, ' ').trim().toLowerCase()
+const IMAGE_FILE = /\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?|heic)$/i
+const PLACEHOLDER =
+  /^(?:image|img|photo|photograph|picture|pic|graphic|logo|icon|banner|spacer|untitled|screenshot|alt|alt text|placeholder|(?:img|dsc|dscn|pxl|image|photo)[_ -]?\d+)$/i
+const PREFIX = /^(?:an? |the )?(?:image|picture|photo|photograph|graphic) of\b/i
+
+/** The problems of one alt text (empty when it is fine; `alt=""` is decorative, not linted). */
+export function lintAlt(alt: string, context: AltLintContext = {}): AltProblem[] {
+  const problems: AltProblem[] = []
+  const text = alt.trim()
+  if (text === '') return problems
+  const bare = text.replace(/[.!?…:;,]+$/, '')
+  const fileName = context.src?.split(/[?#]/)[0]?.split('/').pop()
+  if (
+    /^(?:https?:)?\/\//i.test(text) ||
+    IMAGE_FILE.test(bare) ||
+    (fileName !== undefined && fileName !== '' && squash(bare) === squash(fileName))
+  )
+    problems.push({
+      rule: 'file-name',
+      message: 'alt text is a file name or URL: say what the image shows or does',
+    })
+  else if (PLACEHOLDER.test(bare))
+    problems.push({
+      rule: 'placeholder',
+      message: `alt text "${text}" is a placeholder: describe the image, or use alt="" if it is decorative`,
+    })
+  if (PREFIX.test(text))
+    problems.push({
+      rule: 'redundant-prefix',
+      message: 'alt text starts with "image of": screen readers already say it is an image',
+    })
+  if (context.caption && squash(context.caption) === squash(text))
+    problems.push({
+      rule: 'repeats-caption',
+      message: 'alt text repeats the caption word for word: say what the caption does not',
+    })
+  const max = context.maxLength ?? 150
+  if (text.length > max)
+    problems.push({
+      rule: 'too-long',
+      message: `alt text is ${text.length} characters (over ${max}): keep it short, put details in the page`,
+    })
+  return problems
+}
+
+/**
+ * `duplicate`: the same alt text on different images of one page (by source). Returns the index
+ * of each image (in `images`) whose alt text another image with another source already used.
+ */
+export function duplicateAlts(images: ReadonlyArray<{ alt: string; src: string }>): number[] {
+  const first = new Map<string, string>()
+  const out: number[] = []
+  images.forEach((image, i) => {
+    const key = squash(image.alt)
+    if (key === '') return
+    const src = first.get(key)
+    if (src === undefined) first.set(key, image.src)
+    else if (src !== image.src) out.push(i)
+  })
+  return out
+}
