@@ -10,9 +10,12 @@ import { describe, expect, it } from 'vitest'
 const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url))
 /**
  * gzip budgets in bytes: the whole entry (every export kept, including the wire schemas the API
- * validates with), and what a browser plugin actually imports after tree-shaking.
+ * validates with), and what a browser plugin actually imports after tree-shaking. The entry grew
+ * past 12 KiB (12.3 KiB) when the wire schemas gained key scopes and caps, reuse (`reused`,
+ * `fresh`, `matchContext`) and the 405 code: schemas the API validates with, which a plugin never
+ * bundles (the client budget below guards that), so the entry budget is 13 KiB.
  */
-const ENTRY_BUDGET = 12 * 1024
+const ENTRY_BUDGET = 13 * 1024
 const CLIENT_BUDGET = 6 * 1024
 
 async function bundle(contents?: string) {
