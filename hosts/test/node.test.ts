@@ -58,7 +58,7 @@ describe('the rehype README, run as written', () => {
 
   it('the shared run rewrites every page in place and prints one summary', async () => {
     await writeFiles(join(project.dir, 'pages'), {
-      'example.mjs': codeBlock(readme, 'js', 'createAltTextRun({'),
+      'example.mjs': codeBlock(readme, 'js', 'createAltTextRun({ maxCredits'),
       ...builtSite('dist'),
     })
     const result = await project.run('node', ['example.mjs'], { cwd: 'pages', env: env() })
