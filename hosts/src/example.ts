@@ -4,7 +4,8 @@ import { join, relative } from 'node:path'
 import { ROOT } from './workspace.js'
 
 /** What a user's copy of an example does not take: installs, builds, caches, the manifest. */
-const LEFT_OUT = /^(node_modules|dist|_site|\.astro|\.cache)(\/|$)|^(package\.json|README\.md|alt-text\.json)$/
+const LEFT_OUT =
+  /^(node_modules|dist|_site|\.astro|\.cache)(\/|$)|^(package\.json|README\.md|alt-text\.json)$/
 
 /** `examples/<name>`'s files, path relative to the example → content. */
 export async function exampleFiles(name: string): Promise<Record<string, Uint8Array>> {
