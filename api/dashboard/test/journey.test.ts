@@ -179,9 +179,13 @@ describe('dashboard journey', () => {
     ).toBeUndefined()
     model.setReply(() => REPLY)
 
-    // A model failure costs nothing and the message says what to do.
+    // A model failure costs nothing and the message says what to do. (A third image: one
+    // described before would be reused without asking the model.)
     const before = (await apiAs<{ credits: number }>('/v1/account')).credits
     model.failNext(10, { status: 500 })
+    await page
+      .getByLabel('Image file')
+      .setInputFiles({ name: 'dog.png', mimeType: 'image/png', buffer: Buffer.from(tinyPng(3)) })
     await page.getByRole('button', { name: 'Write alt text' }).click()
     await expect
       .poll(() => page.getByRole('alert').first().textContent(), { timeout: 30_000 })
