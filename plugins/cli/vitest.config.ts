@@ -10,6 +10,10 @@ export default defineConfig({
         replacement: fileURLToPath(new URL('../rehype/src/scan.ts', import.meta.url)),
       },
       {
+        find: /^@alttextapi\/rehype\/progress$/,
+        replacement: fileURLToPath(new URL('../rehype/src/terminal-progress.ts', import.meta.url)),
+      },
+      {
         find: /^@alttextapi\/rehype$/,
         replacement: fileURLToPath(new URL('../rehype/src/index.ts', import.meta.url)),
       },

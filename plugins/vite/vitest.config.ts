@@ -4,9 +4,16 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   // Test against the rehype plugin's source, so a change there needs no rebuild to be tested here.
   resolve: {
-    alias: {
-      '@alttextapi/rehype': fileURLToPath(new URL('../rehype/src/index.ts', import.meta.url)),
-    },
+    alias: [
+      {
+        find: /^@alttextapi\/rehype$/,
+        replacement: fileURLToPath(new URL('../rehype/src/index.ts', import.meta.url)),
+      },
+      {
+        find: /^@alttextapi\/rehype\/progress$/,
+        replacement: fileURLToPath(new URL('../rehype/src/terminal-progress.ts', import.meta.url)),
+      },
+    ],
   },
   test: {
     include: ['test/**/*.test.ts'],

@@ -1,9 +1,12 @@
 /**
- * Progress on stderr: a bar on a terminal (cli-progress), and in CI logs (no TTY) plain lines —
- * one per page with images, and a status line about every tenth of the pages — so a long run
- * shows it is alive without redraw codes in the log.
+ * Progress on stderr: a bar on a terminal (cli-progress, with the options every build tool's bar
+ * shares, from `@alttextapi/rehype/progress`), and in CI logs (no TTY) plain lines — one per page
+ * with images, and a status line about every tenth of the pages — so a long run shows it is alive
+ * without redraw codes in the log. A MultiBar, not the shared timed display: messages are logged
+ * above the bar while it runs, and the plain lines follow the files, not a clock.
  */
 import { sanitizeForTerminal } from '@alttextapi/core/node'
+import { barOptions, progressLine, statusSuffix } from '@alttextapi/rehype/progress'
 import { MultiBar } from 'cli-progress'
 
 /** Where output goes (a subset of a Node stream). */
@@ -24,22 +27,15 @@ export interface Progress {
 }
 
 function barProgress(out: Out, total: number): Progress {
+  // Redrawn on change (and at most 10 times a second), not on a fixed timer only.
   const multi = new MultiBar({
-    stream: out as unknown as NodeJS.WritableStream,
-    format: '{bar} {value}/{total} files{status}',
-    barsize: 24,
-    barCompleteChar: '█',
-    barIncompleteChar: '░',
-    hideCursor: false,
-    clearOnComplete: true,
-    // Redrawn on change (and at most 10 times a second), not on a fixed timer only.
-    fps: 10,
+    ...barOptions(out, '{bar} {value}/{total} files{status}'),
     forceRedraw: true,
   })
   const bar = multi.create(total, 0, { status: '' })
   return {
     tick(_line, status) {
-      bar.increment(1, status === undefined ? {} : { status: ` · ${sanitizeForTerminal(status)}` })
+      bar.increment(1, status === undefined ? {} : { status: statusSuffix(status) })
       multi.update()
     },
     log(line) {
@@ -62,9 +58,7 @@ function plainProgress(out: Out, total: number): Progress {
       if (line) out.write(`${sanitizeForTerminal(line)}\n`)
       // A status line every tenth of the run (not after the last file: the summary follows).
       if (done % every === 0 && done < total)
-        out.write(
-          `alttext: ${done}/${total} files${status ? ` · ${sanitizeForTerminal(status)}` : ''}\n`,
-        )
+        out.write(`${progressLine('alttext:', done, total, 'files', status)}\n`)
     },
     log(line) {
       out.write(`${sanitizeForTerminal(line)}\n`)

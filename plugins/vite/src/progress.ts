@@ -1,17 +1,12 @@
 /**
- * Progress of a long build: quiet for a short one; then on a terminal a bar (cli-progress, the
- * library the CLI uses, on stderr, removed at the end), and in a CI log (no TTY) one plain line
- * every `intervalMs` — so a 300-image build never sits silent for minutes, and a log gets no
- * redraw codes.
+ * Progress of a long build, counted in pages: quiet for one interval, then on a terminal a bar
+ * and in a CI log (no TTY) one line per interval through Vite's logger. The display is
+ * `@alttextapi/rehype/progress`, the one the rehype plugin and the CLI draw too.
  */
-import { sanitizeForTerminal } from '@alttextapi/core/node'
-import { SingleBar } from 'cli-progress'
+import { createTerminalProgress, type ProgressStream } from '@alttextapi/rehype/progress'
 
 /** Where the bar is drawn (a subset of a Node stream). */
-export interface BarStream {
-  write(text: string): unknown
-  isTTY?: boolean | undefined
-}
+export type BarStream = ProgressStream
 
 /** Options of `createBuildProgress`. */
 export interface BuildProgressOptions {
@@ -38,46 +33,26 @@ export interface BuildProgress {
 /** Creates the reporter; see the module comment. */
 export function createBuildProgress(options: BuildProgressOptions): BuildProgress {
   const stream = options.stream ?? process.stderr
-  const tty = stream.isTTY === true
-  const interval = options.intervalMs ?? (tty ? 1000 : 10_000)
+  const interval = options.intervalMs ?? (stream.isTTY === true ? 1000 : 10_000)
   let done = 0
   let current = ''
-  let bar: SingleBar | undefined
-  const line = () =>
-    `[alttextapi] ${done}/${options.total} pages${current ? ` · ${sanitizeForTerminal(current)}` : ''}`
-  const timer = setInterval(() => {
-    if (!tty) {
-      options.info(line())
-      return
-    }
-    if (bar) return
-    bar = new SingleBar({
-      stream: stream as unknown as NodeJS.WritableStream,
-      format: '[alttextapi] {bar} {value}/{total} pages · {status}',
-      barsize: 24,
-      barCompleteChar: '█',
-      barIncompleteChar: '░',
-      hideCursor: false,
-      clearOnComplete: true,
-      fps: 10,
-    })
-    bar.start(options.total, done, { status: sanitizeForTerminal(current) })
-  }, interval)
-  timer.unref()
+  const display = createTerminalProgress(
+    { unit: 'pages', stream, delayMs: interval, intervalMs: interval, line: options.info },
+    () => ({ done, total: options.total, status: current }),
+  )
+  display.start()
   return {
     page(status) {
       done++
       current = status
-      bar?.update(done, { status: sanitizeForTerminal(status) })
+      display.draw()
     },
     status(status) {
       current = status
-      bar?.update(done, { status: sanitizeForTerminal(status) })
+      display.draw()
     },
     end() {
-      clearInterval(timer)
-      bar?.stop()
-      bar = undefined
+      display.stop()
     },
   }
 }
