@@ -24,6 +24,11 @@ export default defineConfig({
           maxCredits: 50,
           // Optional: where the content-hash cache lives (default node_modules/.cache/alttextapi).
           cacheDir: process.env.ALTTEXT_CACHE_DIR,
+          // Optional: the committed alt-text.json (default: the one beside this file).
+          cacheFile: process.env.ALTTEXT_CACHE_FILE,
+          // Downloads reach only public addresses; the tests serve the remote image from a local
+          // host, which they allow here.
+          allowHosts: process.env.ALTTEXT_ALLOW_HOST ? [process.env.ALTTEXT_ALLOW_HOST] : undefined,
         }),
   ],
 })

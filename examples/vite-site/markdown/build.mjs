@@ -28,6 +28,8 @@ const processor = unified()
     // Root-relative images (/badge.png) are read from the Vite site's public folder.
     publicDir: join(here, '..', 'public'),
     cacheDir: process.env.ALTTEXT_CACHE_DIR,
+    // The committed alt-text.json (default: the one in the working directory).
+    cacheFile: process.env.ALTTEXT_CACHE_FILE,
   })
   .use(rehypeStringify)
 

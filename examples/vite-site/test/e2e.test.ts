@@ -112,6 +112,10 @@ const env = () => ({
   ALTTEXT_API_URL: api.url,
   VITE_REMOTE_IMAGES: remote.url,
   ALTTEXT_CACHE_DIR: join(tmp, 'vite-cache'),
+  // The build's alt-text.json goes to the temporary folder, not into the example's sources.
+  ALTTEXT_CACHE_FILE: join(tmp, 'alt-text.json'),
+  // The remote image is served from 127.0.0.1, which downloads refuse unless allowed.
+  ALTTEXT_ALLOW_HOST: '127.0.0.1',
 })
 
 describe('the example site', () => {
@@ -128,8 +132,11 @@ describe('the example site', () => {
     const lines = await viteBuild(join(tmp, 'dist'), env())
     // 8 images without alt; the logo on two pages is described once.
     expect(model.calls - calls).toBe(7)
-    expect(lines).toContain(
-      '[alttextapi] 7 described, 1 cached, 0 skipped, 0 failed, 7 credits used',
+    // The summary ends with the balance left.
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^\[alttextapi\] 7 described, 1 cached, 0 skipped, 0 failed, 7 credits used, \d+ left$/,
+      ),
     )
     expect(remoteRequests).toContain('/lighthouse.jpg')
     const pages = await axeSite(join(tmp, 'dist'))
@@ -152,8 +159,10 @@ describe('the example site', () => {
     const calls = model.calls
     const lines = await viteBuild(join(tmp, 'dist2'), env())
     expect(model.calls).toBe(calls)
-    expect(lines).toContain(
-      '[alttextapi] 0 described, 8 cached, 0 skipped, 0 failed, 0 credits used',
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^\[alttextapi\] 0 described, 8 cached, 0 skipped, 0 failed, 0 credits used\b/,
+      ),
     )
     const pages = await axeSite(join(tmp, 'dist2'))
     expect(Object.values(pages).flatMap((p) => p.violations)).toEqual([])
@@ -165,10 +174,28 @@ describe('the example site', () => {
     const run = (...args: string[]) => node([cli, ...args], env())
     expect((await run('check', dir)).status).toBe(1)
     const calls = model.calls
-    const fixed = await run('fix', dir, '--cache', join(tmp, 'cli-cache'), '--max-credits', '20')
+    const fixed = await run(
+      'fix',
+      dir,
+      '--cache',
+      join(tmp, 'cli-cache'),
+      '--cache-file',
+      join(tmp, 'cli-alt-text.json'),
+      '--allow-host',
+      '127.0.0.1',
+      '--max-credits',
+      '20',
+    )
     expect(fixed.status, fixed.stderr).toBe(0)
-    expect(fixed.stdout).toContain('7 described, 1 cached, 0 skipped, 0 failed, 7 credits used')
-    expect(model.calls - calls).toBe(7)
+    // Images the Vite build already paid for are reused by the API (same account, same bytes):
+    // described, but neither charged nor sent to the model again.
+    const summary = fixed.stdout.match(
+      /7 described, (?:(\d+) reused, )?1 cached, 0 skipped, 0 failed, (\d+) credits? used/,
+    )
+    expect(summary, fixed.stdout).not.toBeNull()
+    const reused = Number(summary?.[1] ?? 0)
+    expect(Number(summary?.[2])).toBe(7 - reused)
+    expect(model.calls - calls).toBe(7 - reused)
     expect((await run('check', dir)).status).toBe(0)
     const after = await readFile(join(dir, 'index.html'), 'utf8')
     expect(after.replace(/ alt="[^"]*"(?= ?\/?>)/g, (m) => (before.includes(m) ? m : ''))).toBe(
