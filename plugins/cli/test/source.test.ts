@@ -179,6 +179,17 @@ describe('alttext fix --source', () => {
     expect(await readFile(join(dir, 'content', 'posts', 'page.mdx'), 'utf8')).toBe(page)
   })
 
+  it('a corrupt alt-text.json is named with its line before anything is spent, and left as it is', async () => {
+    const corrupt = '{ "version": 1, "images": {\n  oops\n}\n'
+    await writeFile(join(dir, 'alt-text.json'), corrupt)
+    const t = io()
+    expect(await main(['fix', ...source], t.io)).toBe(0)
+    expect(t.err.join('')).toMatch(
+      /alt-text\.json:2:3: not valid JSON .* this file is ignored and left as it is/,
+    )
+    expect(await readFile(join(dir, 'alt-text.json'), 'utf8')).toBe(corrupt)
+  })
+
   it('usage errors exit 2', async () => {
     const t = io()
     expect(await main(['fix', '--source', 'content', 'other'], t.io)).toBe(2)

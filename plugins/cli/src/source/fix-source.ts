@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util'
 import { createLimiter, readConfig } from '@alttextapi/core'
 import { sanitizeForTerminal } from '@alttextapi/core/node'
 import { createAltTextRun, fillMarkdownSource, formatStats, type Options } from '@alttextapi/remark'
+import { reportCacheProblems } from '../estimate.js'
 import type { Command } from '../io.js'
 import { plural } from '../plural.js'
 import { createProgress } from '../progress.js'
@@ -128,6 +129,8 @@ export const fixSource: Command = {
     }
     const source = resolve(io.cwd, values.source as string)
     const run = createAltTextRun(options)
+    // Like `fix <dir>`: a broken alt-text.json is named before anything is spent.
+    await reportCacheProblems(run, io.stderr)
     const skippedLines: string[] = []
     const files = await findSourceFiles(source, (path, why) =>
       skippedLines.push(`${relative(io.cwd, path) || path}: skipped: ${why}`),
