@@ -1,9 +1,9 @@
-/** Finding HTML files under a folder, and writing a file atomically. */
+/** Finding the files of a folder to work on, and writing a file atomically. */
 import { randomBytes } from 'node:crypto'
 import { open, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, sep } from 'node:path'
 
-/** Why `findHtmlFiles` left a path out. */
+/** Why `findFiles` left a path out. */
 export type SkipHandler = (path: string, reason: string) => void
 
 const inside = (parent: string, child: string) => {
@@ -11,14 +11,18 @@ const inside = (parent: string, child: string) => {
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))
 }
 
+/** `.html` and `.htm` file names. */
+export const HTML_FILE = /\.html?$/i
+
 /**
- * Every `.html`/`.htm` file under `dir`, sorted; skips `node_modules` and dot folders. Symlinks
- * (files and folders, as in Debian's doc layout) are followed while their target stays inside
- * `dir`; one leading out is left out and named to `onSkip`. Throws a clear error when `dir` is
- * missing or not a folder.
+ * Every file under `dir` whose name matches `pattern`, sorted; skips `node_modules` and dot
+ * folders. Symlinks (files and folders, as in Debian's doc layout) are followed while their target
+ * stays inside `dir`; one leading out is left out and named to `onSkip`. Throws a clear error when
+ * `dir` is missing or not a folder. The one walk of the HTML and the Markdown commands.
  */
-export async function findHtmlFiles(
+export async function findFiles(
   dir: string,
+  pattern: RegExp,
   onSkip: SkipHandler = () => {},
 ): Promise<string[]> {
   let info: Awaited<ReturnType<typeof stat>>
@@ -48,25 +52,34 @@ export async function findHtmlFiles(
           isDir = linked.isDirectory()
           isFile = linked.isFile()
         } catch {
-          if (/\.html?$/i.test(entry.name)) onSkip(path, 'broken symlink')
+          if (pattern.test(entry.name)) onSkip(path, 'broken symlink')
           continue
         }
         if (!inside(root, target)) {
-          if (isDir || /\.html?$/i.test(entry.name))
-            onSkip(path, 'symlink leads outside the folder')
+          if (isDir || pattern.test(entry.name)) onSkip(path, 'symlink leads outside the folder')
           continue
         }
       }
       if (isDir) {
         if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue
         await walk(path, target)
-      } else if (isFile && /\.html?$/i.test(entry.name)) {
+      } else if (isFile && pattern.test(entry.name)) {
         found.push(path)
       }
     }
   }
   await walk(dir, root)
   return found.sort()
+}
+
+/** Every `.html`/`.htm` file under `dir` (see `findFiles`). */
+export function findHtmlFiles(dir: string, onSkip: SkipHandler = () => {}): Promise<string[]> {
+  return findFiles(dir, HTML_FILE, onSkip)
+}
+
+/** Thrown by a writer when the file changed on disk since it was read (it is left alone). */
+export class ChangedOnDiskError extends Error {
+  override name = 'ChangedOnDiskError'
 }
 
 /**

@@ -2,22 +2,18 @@
 import { readFile, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createLimiter, readConfig } from '@alttextapi/core'
-import { sanitizeForTerminal } from '@alttextapi/core/node'
+import { readConfig } from '@alttextapi/core'
 import {
   createAltTextRun,
   DEFAULTS,
   fillAltText,
-  formatStats,
   ImageLoadError,
   type Options,
 } from '@alttextapi/rehype'
 import { decodePage } from '../encoding.js'
-import { reportCacheProblems, reportCost } from '../estimate.js'
 import { findHtmlFiles, writeAtomic } from '../files.js'
+import { fixFiles } from '../fix-files.js'
 import type { Command } from '../io.js'
-import { plural } from '../plural.js'
-import { createProgress } from '../progress.js'
 
 const HELP = `Usage: alttext fix <dir> [options]
 
@@ -146,99 +142,42 @@ export const fix: Command = {
       progress: false,
     }
     const run = createAltTextRun(options)
-    await reportCacheProblems(run, io.stderr)
-    const skipped: string[] = []
-    const files = await findHtmlFiles(root, (path, why) =>
-      skipped.push(`${relative(io.cwd, path) || path}: skipped: ${why}`),
-    )
-    const progress = createProgress(io.stderr, files.length)
-    for (const line of skipped) progress.log(line)
-    const limit = createLimiter(4)
-    let written = 0
-    let notWritten = 0
-    let notProcessed = 0
-    let notUtf8 = 0
-    const status = () =>
-      `${run.stats.described} described · ${run.stats.cached} cached · ${run.stats.failed} failed`
-    await Promise.all(
-      files.map((path) =>
-        limit(async () => {
-          const name = relative(io.cwd, path) || path
-          // Once the run has stopped, the other pages are left as they are (and counted).
-          if (run.fatal) {
-            notProcessed++
-            progress.tick(undefined, status())
-            return
-          }
+    return fixFiles(
+      run,
+      root,
+      {
+        find: findHtmlFiles,
+        skipped: 'skipped (not UTF-8)',
+        async fill(path) {
           let bytes: Buffer
           try {
             bytes = await readFile(path)
           } catch (error) {
-            // One unreadable page must not end the run (and lose the summary of what was spent).
-            notWritten++
-            progress.log(`${name}: could not read: ${(error as Error).message}`)
-            progress.tick(undefined, status())
-            return
+            return { kind: 'unreadable', reason: `could not read: ${(error as Error).message}` }
           }
           // UTF-8 or the legacy encoding the page declares, only when it round-trips exactly;
           // anything else is left alone rather than damaged.
           const page = decodePage(bytes)
-          if (!page.ok) {
-            notUtf8++
-            progress.log(`${name}: skipped: ${page.reason}`)
-            progress.tick(undefined, status())
-            return
-          }
+          if (!page.ok) return { kind: 'skipped', reason: page.reason }
           const result = await fillAltText(page.text, { run, path })
-          for (const message of result.file.messages) {
-            if (message.ruleId === 'fatal') continue
-            progress.log(`${name}:${message.line ?? 0}:${message.column ?? 0}: ${message.reason}`)
-          }
-          if (result.changed > 0 && !run.dryRun) {
-            try {
-              await writeAtomic(path, page.encode(result.html))
-              written++
-            } catch (error) {
-              notWritten++
-              progress.log(`${name}: could not write: ${(error as Error).message}`)
-            }
-          }
           const s = result.result.stats
-          progress.tick(
-            s.images > 0
-              ? `${name}: ${s.described + s.cached} alt added, ${s.failed} failed`
-              : undefined,
-            status(),
-          )
-        }),
-      ),
+          return {
+            kind: 'filled',
+            messages: result.file.messages,
+            changed: result.changed,
+            images: s.images,
+            failed: s.failed,
+            write: () => writeAtomic(path, page.encode(result.html)),
+          }
+        },
+      },
+      io,
+      {
+        failOnError: values['fail-on-error'],
+        model: options.model,
+        maxCredits: options.maxCredits,
+      },
     )
-    progress.end()
-    const prefix = run.dryRun ? 'alttext (dry run)' : 'alttext'
-    const fatal = run.fatal
-    const pages = [
-      plural(files.length, 'file'),
-      `${written} rewritten`,
-      ...(notWritten > 0 ? [`${notWritten} not written`] : []),
-      ...(notUtf8 > 0 ? [`${notUtf8} skipped (not UTF-8)`] : []),
-      ...(notProcessed > 0 ? [`${notProcessed} not processed (run stopped)`] : []),
-    ].join(', ')
-    io.stdout.write(
-      `${prefix}: ${pages}, ${plural(run.stats.images, 'image')} without alt: ${formatStats(run.stats, run.dryRun)}\n`,
-    )
-    // The API's per-image failures, once per kind (the lines above name each image).
-    for (const group of run.summary().failures)
-      io.stderr.write(
-        `alttext: ${group.count}× ${group.code}: ${sanitizeForTerminal(group.message)}\n`,
-      )
-    if (fatal) {
-      io.stderr.write(`alttext fix: stopped: ${sanitizeForTerminal(fatal.message)}\n`)
-      return 1
-    }
-    if (await reportCost(run, io.stdout, io.stderr, options)) return 1
-    return values['fail-on-error'] && (run.stats.failed > 0 || notWritten > 0 || notUtf8 > 0)
-      ? 1
-      : 0
   },
 }
 

@@ -13,9 +13,8 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs'
-import { readdir, realpath, stat } from 'node:fs/promises'
-import { dirname, isAbsolute, join, relative, sep } from 'node:path'
-import type { SkipHandler } from '../files.js'
+import { dirname, join } from 'node:path'
+import { ChangedOnDiskError, findFiles, type SkipHandler } from '../files.js'
 
 /** Markdown and MDX file names. */
 export const SOURCE_FILE = /\.(md|mdx|markdown)$/i
@@ -23,61 +22,9 @@ export const SOURCE_FILE = /\.(md|mdx|markdown)$/i
 /** Largest source file read (a Markdown page is kilobytes; a bigger one is likely data). */
 export const MAX_SOURCE_BYTES = 5 * 1024 * 1024
 
-const inside = (parent: string, child: string) => {
-  const rel = relative(parent, child)
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))
-}
-
-/**
- * Every Markdown/MDX file under `dir`, sorted; skips `node_modules` and dot folders. Symlinks are
- * followed while their target stays inside `dir`; one leading out is named to `onSkip`. Throws a
- * clear error when `dir` is missing or not a folder.
- */
-export async function findSourceFiles(dir: string, onSkip: SkipHandler): Promise<string[]> {
-  let info: Awaited<ReturnType<typeof stat>>
-  try {
-    info = await stat(dir)
-  } catch {
-    throw new Error(`folder not found: ${dir}`)
-  }
-  if (!info.isDirectory()) throw new Error(`not a folder: ${dir}`)
-  const root = await realpath(dir)
-  const found: string[] = []
-  const seen = new Set<string>()
-  const walk = async (folder: string, real: string) => {
-    if (seen.has(real)) return
-    seen.add(real)
-    for (const entry of await readdir(folder, { withFileTypes: true })) {
-      const path = join(folder, entry.name)
-      let isDir = entry.isDirectory()
-      let isFile = entry.isFile()
-      let target = join(real, entry.name)
-      if (entry.isSymbolicLink()) {
-        try {
-          target = await realpath(path)
-          const linked = await stat(target)
-          isDir = linked.isDirectory()
-          isFile = linked.isFile()
-        } catch {
-          if (SOURCE_FILE.test(entry.name)) onSkip(path, 'broken symlink')
-          continue
-        }
-        if (!inside(root, target)) {
-          if (isDir || SOURCE_FILE.test(entry.name))
-            onSkip(path, 'symlink leads outside the folder')
-          continue
-        }
-      }
-      if (isDir) {
-        if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue
-        await walk(path, target)
-      } else if (isFile && SOURCE_FILE.test(entry.name)) {
-        found.push(path)
-      }
-    }
-  }
-  await walk(dir, root)
-  return found.sort()
+/** Every Markdown/MDX file under `dir`, sorted (the walk of `findFiles`). */
+export function findSourceFiles(dir: string, onSkip: SkipHandler): Promise<string[]> {
+  return findFiles(dir, SOURCE_FILE, onSkip)
 }
 
 /** A source file read as text (with what writing it back needs), or why it was skipped. */
@@ -114,11 +61,6 @@ export function readSource(path: string): SourceText {
   } catch {
     return { ok: false, reason: 'not UTF-8 text' }
   }
-}
-
-/** Thrown by `writeIfUnchanged` when the file changed on disk since it was read. */
-export class ChangedOnDiskError extends Error {
-  override name = 'ChangedOnDiskError'
 }
 
 /**

@@ -3,16 +3,13 @@
  * themselves (only the text between `[` and `]`, or an added `alt` attribute of an HTML/JSX
  * `<img>`, changes; every other byte stays), so the descriptions are committed and reviewed.
  */
-import { relative, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createLimiter, readConfig } from '@alttextapi/core'
-import { sanitizeForTerminal } from '@alttextapi/core/node'
-import { createAltTextRun, fillMarkdownSource, formatStats, type Options } from '@alttextapi/remark'
-import { reportCacheProblems } from '../estimate.js'
+import { readConfig } from '@alttextapi/core'
+import { createAltTextRun, fillMarkdownSource, type Options } from '@alttextapi/remark'
+import { fixFiles } from '../fix-files.js'
 import type { Command } from '../io.js'
-import { plural } from '../plural.js'
-import { createProgress } from '../progress.js'
-import { ChangedOnDiskError, findSourceFiles, readSource, writeIfUnchanged } from './files.js'
+import { findSourceFiles, readSource, writeIfUnchanged } from './files.js'
 
 const HELP = `Usage: alttext fix --source <dir> [options]
 
@@ -27,8 +24,10 @@ Options:
   --root <dir>           no image outside it or --public is read (default the current folder)
   --lang <tag>           language when the front matter has no lang/language (default en)
   --concurrency <n>      API calls at once (default 4)
-  --dry-run              report what would be described; call nothing, write nothing
-  --max-credits <n>      spend at most n credits in this run
+  --dry-run              report what would be described and the estimate (images to describe,
+                         cached, credits needed against the balance); call nothing, write nothing
+  --max-credits <n>      spend at most n credits in this run: a dry run over it exits 1, and a
+                         run whose budget kept images back exits 1 with one message
   --max-images <n>       describe at most n images in this run
   --cache-file <path>    the committed cache (default alt-text.json in the cwd; commit it)
   --cache <dir>          second-level cache folder (default node_modules/.cache/alttextapi)
@@ -127,86 +126,34 @@ export const fixSource: Command = {
       io.stderr.write(`alttext fix: ${(error as Error).message}\n\n${HELP}`)
       return 2
     }
-    const source = resolve(io.cwd, values.source as string)
     const run = createAltTextRun(options)
-    // Like `fix <dir>`: a broken alt-text.json is named before anything is spent.
-    await reportCacheProblems(run, io.stderr)
-    const skippedLines: string[] = []
-    const files = await findSourceFiles(source, (path, why) =>
-      skippedLines.push(`${relative(io.cwd, path) || path}: skipped: ${why}`),
-    )
-    const progress = createProgress(io.stderr, files.length)
-    for (const line of skippedLines) progress.log(line)
-    const limit = createLimiter(4)
-    let written = 0
-    let notWritten = 0
-    let skipped = 0
-    let notProcessed = 0
-    const status = () =>
-      `${run.stats.described} described · ${run.stats.cached} cached · ${run.stats.failed} failed`
-    await Promise.all(
-      files.map((path) =>
-        limit(async () => {
-          const name = relative(io.cwd, path) || path
-          if (run.fatal) {
-            notProcessed++
-            progress.tick(undefined, status())
-            return
-          }
+    return fixFiles(
+      run,
+      resolve(io.cwd, values.source as string),
+      {
+        find: findSourceFiles,
+        skipped: 'skipped',
+        async fill(path) {
           const read = readSource(path)
-          if (!read.ok) {
-            if (read.error) notWritten++
-            else skipped++
-            progress.log(`${name}: ${read.error ? '' : 'skipped: '}${read.reason}`)
-            progress.tick(undefined, status())
-            return
-          }
+          if (!read.ok) return { kind: read.error ? 'unreadable' : 'skipped', reason: read.reason }
           const result = await fillMarkdownSource(read.text, { run, path })
-          for (const message of result.file.messages) {
-            if (message.ruleId === 'fatal') continue
-            progress.log(`${name}:${message.line ?? 0}:${message.column ?? 0}: ${message.reason}`)
-          }
-          if (result.changed > 0 && !run.dryRun) {
-            try {
-              writeIfUnchanged(read, result.text)
-              written++
-            } catch (error) {
-              notWritten++
-              const why = error instanceof ChangedOnDiskError ? '' : 'could not write: '
-              progress.log(`${name}: not written: ${why}${(error as Error).message}`)
-            }
-          }
           const s = result.result.stats
-          progress.tick(
-            s.images > 0 ? `${name}: ${result.changed} alt added, ${s.failed} failed` : undefined,
-            status(),
-          )
-        }),
-      ),
+          return {
+            kind: 'filled',
+            messages: result.file.messages,
+            changed: result.changed,
+            images: s.images,
+            failed: s.failed,
+            write: () => writeIfUnchanged(read, result.text),
+          }
+        },
+      },
+      io,
+      {
+        failOnError: values['fail-on-error'],
+        model: options.model,
+        maxCredits: options.maxCredits,
+      },
     )
-    progress.end()
-    const prefix = run.dryRun ? 'alttext (dry run)' : 'alttext'
-    const pages = [
-      plural(files.length, 'file'),
-      `${written} rewritten`,
-      ...(notWritten > 0 ? [`${notWritten} not written`] : []),
-      ...(skipped > 0 ? [`${skipped} skipped`] : []),
-      ...(notProcessed > 0 ? [`${notProcessed} not processed (run stopped)`] : []),
-    ].join(', ')
-    io.stdout.write(
-      `${prefix}: ${pages}, ${plural(run.stats.images, 'image')} without alt: ${formatStats(run.stats, run.dryRun)}\n`,
-    )
-    for (const group of run.summary().failures)
-      io.stderr.write(
-        `alttext: ${group.count}× ${group.code}: ${sanitizeForTerminal(group.message)}\n`,
-      )
-    const fatal = run.fatal
-    if (fatal) {
-      io.stderr.write(`alttext fix: stopped: ${sanitizeForTerminal(fatal.message)}\n`)
-      return 1
-    }
-    return values['fail-on-error'] && (run.stats.failed > 0 || notWritten > 0 || skipped > 0)
-      ? 1
-      : 0
   },
 }
