@@ -109,14 +109,20 @@ export async function startRun(
   const requestHash = await canonicalHash(parts)
   const reference = newId('bat')
   const items: RunItem[] = await Promise.all(
-    prepared.map(async (item, index) => ({
-      keyHash: await itemKeyHashOf(key, index),
-      requestHash: await sha256Hex(`${requestHash}\n${index}`),
-      id: newId('use'),
-      charge: item.kind === 'inline',
-      reuse:
-        item.kind === 'inline' ? await reuseOf(item.job, item.sha256, item.options) : undefined,
-    })),
+    prepared.map(async (item, index) => {
+      const reuse =
+        item.kind === 'inline' ? await reuseOf(item.job, item.sha256, item.options) : undefined
+      // The settlement keeps a charged description under the job's key: without it an inline
+      // item was charged but never stored, so the next tool (or build) paid again.
+      if (item.kind === 'inline') item.job.reuse = reuse
+      return {
+        keyHash: await itemKeyHashOf(key, index),
+        requestHash: await sha256Hex(`${requestHash}\n${index}`),
+        id: newId('use'),
+        charge: item.kind === 'inline',
+        reuse,
+      }
+    }),
   )
   const units = 1 + prepared.filter((item) => item.kind === 'url').length
   const payer = keyPayer(c, apiKeyHash)
@@ -207,7 +213,7 @@ export async function runItems(
             job.reuse = await reuseOf(job, await sha256Bytes(image.bytes), entry.options)
             charged = await chargeFor(db, run.caller, item, price, { lease, reuse: job.reuse })
           } else {
-            const found = item.found ?? { balance: null, holder: null, reused: null }
+            const found = item.found ?? { balance: null, claimed: false, holder: null, reused: null }
             const now = Date.now()
             const at = { id: item.id, caller: run.caller, claim: item, price, lease, now }
             const outcome = outcomeOf(found, at)

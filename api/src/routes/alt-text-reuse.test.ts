@@ -267,6 +267,26 @@ describe('reuse of a description of the same image bytes', () => {
     expect((await model.stats()).calls).toBe(4)
     await expectLedgerInvariant(user.id)
   })
+
+  it('keeps what a batch charged for reuse: the same bytes asked alone later cost nothing', async () => {
+    const model = await fakeModel()
+    const { key, user } = await account(5)
+    const inline = b64(pngFile(1, 1, 10201))
+    const batch = await call('/v1/alt-text/batch', {
+      key,
+      json: { images: [{ image: inline }, { imageUrl: `${images}/png` }] },
+      vars: varsFor(model, local),
+    })
+    expect(batch.status, await batch.clone().text()).toBe(200)
+    expect((await json<BatchResponse>(batch)).creditsUsed).toBe(2)
+    expect(await reuseRows(user.id)).toHaveLength(2)
+    for (const body of [{ image: inline }, { image: b64(pngFile(1, 1, 7)) }]) {
+      const res = await call('/v1/alt-text', { key, json: body, vars: varsFor(model, local) })
+      expect(await res.json()).toMatchObject({ reused: true, creditsUsed: 0 })
+    }
+    expect((await model.stats()).calls).toBe(2)
+    expect(await balanceOf(user.id)).toBe(3)
+  })
 })
 
 describe('free work is refused before the balance check and costs rate budget', () => {
