@@ -42,8 +42,16 @@ export const AltTextFileEntrySchema = v.looseObject({
   ),
   /** Who wrote it: `machine`, `edited` (machine text a person changed) or `human`. */
   origin: v.optional(v.picklist(['machine', 'edited', 'human'])),
-  /** Who reviewed it and when (filled by the review tools). */
-  reviewed: v.optional(v.looseObject({ by: v.string(), at: v.string() })),
+  /** Who reviewed it and when (filled by the review tools: `alttext review`). */
+  reviewed: v.optional(
+    v.looseObject({
+      by: v.string(),
+      at: v.pipe(
+        v.string(),
+        v.check((s) => !Number.isNaN(Date.parse(s)), 'reviewed.at must be an ISO date-time'),
+      ),
+    }),
+  ),
   /** The API suggested the image is decorative (never applied silently). */
   decorative: v.optional(v.boolean()),
   /** The options the text was asked with, when not the defaults: they are part of the match. */
@@ -65,6 +73,20 @@ export interface AltTextFileProblem {
   column: number
   message: string
 }
+
+/** Options of `parseAltTextFile`. */
+export interface ParseAltTextFileOptions {
+  /**
+   * Report fields this version does not know (a typo like `"revieved"` in a hand-edited file) as
+   * problems. Default false: a newer tool may add fields, and a cache read keeps them. Tools that
+   * rewrite entries on a person's behalf (`alttext review`) read strictly.
+   */
+  strict?: boolean | undefined
+}
+
+/** The fields an entry may have (strict reading). */
+const ENTRY_FIELDS = new Set(Object.keys(AltTextFileEntrySchema.entries))
+const REVIEWED_FIELDS = new Set(['by', 'at'])
 
 /** What `parseAltTextFile` found: the usable entries, and every problem (none when clean). */
 export interface ParsedAltTextFile {
@@ -89,11 +111,53 @@ function keyPosition(text: string, key: string): { line: number; column: number 
 }
 
 /**
+ * The position of entry `index`'s `"field"` under image `hash` as written (the entry's brace when
+ * `field` is undefined or not found), else the image's own position. A small scan of the list
+ * that skips strings and counts depth: entries are the objects directly inside the list.
+ */
+function fieldPosition(
+  text: string,
+  hash: string,
+  index: number,
+  field: string | undefined,
+): { line: number; column: number } {
+  const at = text.indexOf(`"${hash}"`)
+  if (at < 0) return { line: 1, column: 1 }
+  const open = text.indexOf('[', at)
+  if (open < 0) return where(text, at)
+  let depth = 0
+  let seen = -1
+  for (let i = open; i < text.length; i++) {
+    const c = text[i]
+    if (c === '"') {
+      // Skip the string (escapes included).
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++
+      continue
+    }
+    if (c === '[' || c === '{') {
+      depth++
+      if (c === '{' && depth === 2 && ++seen === index) {
+        if (field === undefined) return where(text, i)
+        const name = text.indexOf(`"${field}"`, i)
+        return where(text, name < 0 ? i : name)
+      }
+    } else if (c === ']' || c === '}') {
+      depth--
+      if (depth === 0) break
+    }
+  }
+  return where(text, at)
+}
+
+/**
  * Reads the text of an `alt-text.json`. Never throws: a syntax error is one problem with its line
  * (and no entries); an entry that breaks the schema is left out and reported at its image's line;
  * the other entries stay usable.
  */
-export function parseAltTextFile(text: string): ParsedAltTextFile {
+export function parseAltTextFile(
+  text: string,
+  options: ParseAltTextFileOptions = {},
+): ParsedAltTextFile {
   const images: AltTextFileImages = new Map()
   const problems: AltTextFileProblem[] = []
   let data: unknown
@@ -141,20 +205,39 @@ export function parseAltTextFile(text: string): ParsedAltTextFile {
     }
     const entries: AltTextFileEntry[] = []
     list.forEach((item, index) => {
+      const label = `image ${hash.slice(0, 12)}… entry ${index + 1}`
+      const unknown = options.strict ? unknownField(item) : undefined
+      if (unknown !== undefined) {
+        problems.push({
+          ...fieldPosition(text, hash, index, unknown.split('.').pop()),
+          message: `${label}: unknown field "${unknown.slice(0, 80)}"`,
+        })
+        return
+      }
       const result = v.safeParse(AltTextFileEntrySchema, item)
       if (result.success) entries.push(result.output)
       else {
         const issue = result.issues[0]
         const path = v.getDotPath(issue)
         problems.push({
-          ...keyPosition(text, hash),
-          message: `image ${hash.slice(0, 12)}… entry ${index + 1}${path ? ` field ${path}` : ''}: ${issue.message}`,
+          ...fieldPosition(text, hash, index, path?.split('.')[0]),
+          message: `${label}${path ? ` field ${path}` : ''}: ${issue.message}`,
         })
       }
     })
     if (entries.length > 0) images.set(hash, entries)
   }
   return { images, problems }
+}
+
+/** The first field of an entry (or of its `reviewed`) this version does not know. */
+function unknownField(item: unknown): string | undefined {
+  if (!isRecord(item)) return undefined
+  for (const key of Object.keys(item)) if (!ENTRY_FIELDS.has(key)) return key
+  if (isRecord(item.reviewed))
+    for (const key of Object.keys(item.reviewed))
+      if (!REVIEWED_FIELDS.has(key)) return `reviewed.${key}`
+  return undefined
 }
 
 /** `value` with every object's keys sorted, recursively (stable JSON). */
@@ -265,4 +348,31 @@ export function upsertEntry(
   const same = entries.find((e) => entryIdentity(e) === id)
   if (same && byPerson(same) && !byPerson(entry)) return [...entries]
   return [...entries.filter((e) => e !== same), entry]
+}
+
+/**
+ * Machine text no person has looked at: `origin` machine (or absent) and no `reviewed`. What
+ * `alttext check --require-reviewed` fails on and `alttext review` lists first.
+ */
+export function needsReview(entry: AltTextFileEntry): boolean {
+  return (entry.origin ?? 'machine') === 'machine' && entry.reviewed === undefined
+}
+
+/** `entry` approved by `by` at `at` (an ISO date-time): its text and origin stay. */
+export function approveEntry(entry: AltTextFileEntry, by: string, at: string): AltTextFileEntry {
+  return { ...entry, reviewed: { by, at } }
+}
+
+/**
+ * `entry` with the text a person wrote in review: machine text becomes `edited` (human text
+ * stays `human`), and the edit counts as a review.
+ */
+export function editEntry(
+  entry: AltTextFileEntry,
+  altText: string,
+  by: string,
+  at: string,
+): AltTextFileEntry {
+  const origin = entry.origin === 'human' ? 'human' : 'edited'
+  return { ...entry, altText, origin, reviewed: { by, at } }
 }

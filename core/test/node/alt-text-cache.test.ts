@@ -151,8 +151,9 @@ describe('alt-text.json', () => {
     expect([...parsed.images.keys()]).toEqual([H1])
     expect(parsed.problems).toEqual([
       {
-        line: text.split('\n').findIndex((l) => l.includes(H2)) + 1,
-        column: 5,
+        // The line of the bad field itself (the one after the image's hash).
+        line: text.split('\n').findIndex((l) => l.includes('"altText": 42')) + 1,
+        column: 9,
         message: expect.stringMatching(/^image bbbbbbbbbbbb… entry 1 field altText: /),
       },
     ])
