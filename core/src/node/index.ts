@@ -24,27 +24,6 @@ export {
   duplicateAlts,
   lintAlt,
 } from './alt-lint.js'
-export {
-  DEFAULT_MAX_ALT_LENGTH,
-  type LintConfig,
-  LintConfigError,
-  type LintSettings,
-  lintSettings,
-} from './lint-config.js'
-export {
-  DEFAULT_MIN_CONFIDENCE,
-  guessLanguage,
-  type LanguageCheck,
-  languageProblem,
-} from './lint-language.js'
-export { type LintFinding, type LintImage, lintImages } from './lint-page.js'
-export {
-  LINT_RULES,
-  type LintRule,
-  type LintRuleId,
-  type LintSeverity,
-  lintRule,
-} from './lint-rules.js'
 export { AltTextFile, type AltTextFileOptions } from './alt-text-cache.js'
 export { BuildCache, type BuildCacheOptions, createBuildCache } from './build-cache.js'
 export { resolveConfig } from './config.js'
