@@ -213,7 +213,12 @@ export async function runItems(
             job.reuse = await reuseOf(job, await sha256Bytes(image.bytes), entry.options)
             charged = await chargeFor(db, run.caller, item, price, { lease, reuse: job.reuse })
           } else {
-            const found = item.found ?? { balance: null, claimed: false, holder: null, reused: null }
+            const found = item.found ?? {
+              balance: null,
+              claimed: false,
+              holder: null,
+              reused: null,
+            }
             const now = Date.now()
             const at = { id: item.id, caller: run.caller, claim: item, price, lease, now }
             const outcome = outcomeOf(found, at)

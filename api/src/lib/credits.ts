@@ -10,10 +10,12 @@
  * because D1 serialises writes and the conditions are re-read inside the batch.
  *
  * Charging one image (`charge`) is ONE batch, whatever the request: the key lookup and the
- * rate-limit counter (when the payer is an API key), the claim of the Idempotency-Key, the ledger
- * row guarded by "the key is valid, within its limit, and this claim is mine", the balance, the
- * release of the claim when nothing was charged, and a read of whoever holds the key. After the
- * model: `settleStatements` (usage row + claim done) or `refundStatements` (refund + claim gone).
+ * rate-limit counter (when the payer is an API key), the claim of the Idempotency-Key (RETURNING
+ * whether it took), the ledger row guarded by "the key is valid, within its limit, and this claim
+ * is mine", and the balance. Only the rare outcomes take a second round trip: the claim did not
+ * take (read who holds the key: a replay, a retry in progress) or took but paid nothing (release
+ * it: a refusal). After the model: `settleStatements` (usage row + claim done) or
+ * `refundStatements` (refund + claim gone).
  */
 import { newId } from './crypto.js'
 import { type ClaimRow, IDEMPOTENCY_WINDOW_MS } from './idempotency.js'
@@ -151,10 +153,39 @@ export interface KeyLimits {
 export interface ImageCharge {
   /** The balance after the charge; null when nothing was charged. */
   balance: number | null
-  /** Whoever holds the Idempotency-Key after the batch (null: nobody). */
+  /** Whether this request holds the Idempotency-Key (its claim took, and stays). */
+  claimed: boolean
+  /** Whoever else holds the key (read only when the claim did not take; null: nobody). */
   holder: ClaimRow | null
   /** The stored description given instead of a charge (null: none, or not asked). */
   reused: ReuseRow | null
+  /**
+   * The claim did not take, yet nobody held the key a moment later (the holder released it in
+   * between): the request is neither refused nor answered — it may be tried again.
+   */
+  contended?: boolean
+}
+
+/**
+ * An image's charge after its batch: what it found, and the statement still needed when its
+ * claim did not take (read the holder) or took but paid nothing (release the claim) — rare cases
+ * that cost a second round trip, so that the common one costs none. `finish` reads its result.
+ */
+interface PendingCharge {
+  found: ImageCharge
+  next: D1PreparedStatement | null
+  finish: (result: D1Result | undefined) => ImageCharge
+}
+
+/** Runs the statements the pending charges still need in one batch; returns what they found. */
+async function finishCharges(
+  db: D1Database,
+  pending: Array<PendingCharge | null>,
+): Promise<Array<ImageCharge | null>> {
+  const nexts = pending.flatMap((p) => (p?.next ? [p.next] : []))
+  const results = nexts.length > 0 ? await db.batch(nexts) : []
+  let at = 0
+  return pending.map((p) => (p ? p.finish(p.next ? results[at++] : undefined) : null))
 }
 
 /** What the charge batch found. */
@@ -211,7 +242,8 @@ export async function charge(db: D1Database, order: ChargeOrder): Promise<Charge
   let at = 0
   const key = byKey ? (results[at++]?.results[0] as KeyRow | undefined) : undefined
   const counted = counting ? (results[at++]?.results[0] as Counted | undefined) : undefined
-  return { key, counted, ...image.read(results.slice(at)) }
+  const [found] = await finishCharges(db, [image.read(results.slice(at))])
+  return { key, counted, ...(found as ImageCharge) }
 }
 
 /**
@@ -320,17 +352,18 @@ function spendStatement(
 }
 
 /**
- * The statements that charge one image: claim the key, read a reusable description, the ledger
- * row guarded by "this claim is mine, no reusable description, within the key's limits" (and
- * `guard`), the balance, the key's spending, the release of the claim when nothing was charged
- * nor reused, and a read of whoever holds the key. `read` turns their results into an
- * `ImageCharge`.
+ * The statements that charge one image: claim the key (RETURNING its reference when the claim
+ * took), read a reusable description, the ledger row guarded by "this claim is mine, no reusable
+ * description, within the key's limits" (and `guard`), the balance and the key's spending. `read`
+ * turns their results into a `PendingCharge`: when the claim did not take, the holder is read
+ * next; when it took but nothing was charged nor reused (no key, over a limit, no balance), the
+ * claim is released next, so a retry runs normally.
  */
 function imageChargeStatements(
   db: D1Database,
   order: ChargeOrder,
   guard: { sql: string; params: unknown[] } | undefined,
-): { statements: D1PreparedStatement[]; read: (results: D1Result[]) => ImageCharge } {
+): { statements: D1PreparedStatement[]; read: (results: D1Result[]) => PendingCharge } {
   const owner = ownerSql(order.payer)
   const mine = {
     sql: `EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ? AND reference = ?)`,
@@ -365,39 +398,59 @@ function imageChargeStatements(
       : []),
     ...statements,
     ...(spend ? [spend] : []),
-    // Nothing was charged nor reused (no key, over a limit, no balance, or the key is someone
-    // else's): this attempt's claim goes again, so a retry runs normally.
+  ]
+  // Nothing was charged nor reused: this attempt's claim goes again (guarded as in the batch, so
+  // it never removes a claim that paid).
+  const release = () =>
     db
       .prepare(
         `DELETE FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ? AND reference = ?
          AND NOT EXISTS (SELECT 1 FROM ledger WHERE id = ?)${reusable ? ` AND NOT ${reusable.sql}` : ''}`,
       )
-      .bind(owner.param, order.keyHash, order.id, ledgerId, ...(reusable?.params ?? [])),
+      .bind(owner.param, order.keyHash, order.id, ledgerId, ...(reusable?.params ?? []))
+  const holderRead = () =>
     db
       .prepare(
         `SELECT ${CLAIM_COLUMNS}, (SELECT credits FROM users WHERE id = ${owner.sql}) AS credits
          FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ?`,
       )
-      .bind(owner.param, owner.param, order.keyHash),
-  ]
+      .bind(owner.param, owner.param, order.keyHash)
   const reuseAt = order.reuse && !order.reuse.fresh ? 1 : -1
   const ledgerAt = reuseAt === 1 ? 2 : 1
   return {
     statements: list,
     read(results) {
+      const claim = results[0]?.results[0] as { reference?: unknown } | undefined
       const charged = results[ledgerAt]?.results[0] as { balance?: unknown } | undefined
       const reused =
         reuseAt === 1 ? ((results[reuseAt]?.results[0] as ReuseRow | undefined) ?? null) : null
-      return {
+      const found: ImageCharge = {
         balance: typeof charged?.balance === 'number' ? charged.balance : null,
-        holder: (results[list.length - 1]?.results[0] as ClaimRow | undefined) ?? null,
+        claimed: claim?.reference === order.id,
+        holder: null,
         reused,
       }
+      if (!found.claimed) {
+        return {
+          found,
+          next: holderRead(),
+          finish: (result) => {
+            const holder = (result?.results[0] as ClaimRow | undefined) ?? null
+            return { ...found, holder, contended: holder === null }
+          },
+        }
+      }
+      const paid = found.balance !== null || found.reused !== null
+      if (paid) return { found, next: null, finish: () => found }
+      return { found, next: release(), finish: () => ({ ...found, claimed: false }) }
     },
   }
 }
 
-/** Claims the key: a new row, or one older than the window (a key is honoured for 24 h). */
+/**
+ * Claims the key: a new row, or one older than the window (a key is honoured for 24 h). Returns
+ * the claim's reference when it took, no row when another attempt holds the key.
+ */
 function claimStatement(db: D1Database, order: ChargeOrder): D1PreparedStatement {
   const owner = ownerSql(order.payer, '?1')
   return db
@@ -407,7 +460,8 @@ function claimStatement(db: D1Database, order: ChargeOrder): D1PreparedStatement
        ON CONFLICT (user_id, key_hash) DO UPDATE SET request_hash = excluded.request_hash,
          status = 'pending', reference = excluded.reference, redescribed = 0, answer = NULL,
          created_at = excluded.created_at, updated_at = excluded.updated_at
-       WHERE idempotency_keys.created_at < ?6`,
+       WHERE idempotency_keys.created_at < ?6
+       RETURNING reference`,
     )
     .bind(
       owner.param,
@@ -706,7 +760,8 @@ export async function claimRun(
            created_at = CASE WHEN idempotency_keys.created_at < ?6 THEN excluded.created_at
                              ELSE idempotency_keys.created_at END
          WHERE idempotency_keys.created_at < ?6
-            OR (idempotency_keys.status = 'done' AND idempotency_keys.request_hash = excluded.request_hash)`,
+            OR (idempotency_keys.status = 'done' AND idempotency_keys.request_hash = excluded.request_hash)
+         RETURNING reference`,
       )
       .bind(
         run.apiKeyHash,
@@ -718,14 +773,11 @@ export async function claimRun(
         run.limit.prefix,
         run.perWindow,
       ),
-    db
-      .prepare(`SELECT reference FROM idempotency_keys WHERE user_id = ${owner} AND key_hash = ?2`)
-      .bind(run.apiKeyHash, run.keyHash),
     ...charges.flatMap((c) => c?.statements ?? []),
   ])
-  const [found, counted, before, , after] = results
-  let at = 5
-  const items = charges.map((c) => {
+  const [found, counted, before, claimed] = results
+  let at = 4
+  const pending = charges.map((c) => {
     if (!c) return null
     const slice = results.slice(at, at + c.statements.length)
     at += c.statements.length
@@ -735,8 +787,8 @@ export async function claimRun(
     key: found?.results[0] as KeyRow | undefined,
     counted: counted?.results[0] as Counted | undefined,
     before: (before?.results[0] as ClaimRow | undefined) ?? null,
-    held: (after?.results[0] as { reference?: string } | undefined)?.reference === run.reference,
-    items,
+    held: (claimed?.results[0] as { reference?: string } | undefined)?.reference === run.reference,
+    items: await finishCharges(db, pending),
   }
 }
 

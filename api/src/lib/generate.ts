@@ -139,7 +139,13 @@ export async function chargeFor(
  * Throws 400 (the key was used for another request) or 429 (an earlier attempt still runs).
  */
 export function outcomeOf(
-  result: { balance: number | null; holder: ClaimRow | null; reused: ReuseRow | null },
+  result: {
+    balance: number | null
+    claimed: boolean
+    holder: ClaimRow | null
+    reused: ReuseRow | null
+    contended?: boolean
+  },
   at: {
     id: string
     caller: Caller
@@ -152,11 +158,15 @@ export function outcomeOf(
   if (result.balance !== null) {
     return { kind: 'charged', id: at.id, balance: result.balance, caller: at.caller }
   }
-  const holder = result.holder
-  if (result.reused && holder?.reference === at.id) {
+  if (result.reused && result.claimed) {
     return { kind: 'reused', id: at.id, row: result.reused, caller: at.caller }
   }
-  if (!holder) return { kind: 'refused' }
+  const holder = result.holder
+  if (!holder) {
+    // The key's holder let go between our claim and the read: try again in a moment.
+    if (result.contended) throw inProgress()
+    return { kind: 'refused' }
+  }
   const verdict = judgeHolder(holder, at.claim.requestHash, at.lease, at.now)
   if (verdict === 'reused') throw keyReused()
   if (verdict === 'in_progress') throw inProgress()

@@ -1,0 +1,123 @@
+// D1 round trips per generation request, counted through a wrapper around the real local D1 (the
+// Worker runs unchanged; only its binding is observed). In local workerd a round trip costs about
+// as much CPU as the whole relay of an image (BENCHMARKS.md, "API overhead"), so each one here is a
+// figure of the benchmark: a test fails when a change adds one. Counted after a first request with
+// the key, as a client's later requests run (the key is known to the isolate, `last_used_at` is
+// fresh). `batch(n)` is one round trip of n statements; a single request's last batch (the
+// settlement) runs after the answer has left (`waitUntil`), a batch request's before it.
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { pngFile } from '../../../testkit/src/image-files.js'
+import { account, b64, fakeModel, type Vars, varsFor } from '../../test/generation.js'
+import { BASE } from '../../test/helpers.js'
+import { app } from '../app.js'
+import type { Env } from '../env.js'
+
+let seed = 9100
+const image = () => b64(pngFile(1, 1, seed++))
+
+/** The real D1 with every round trip logged: `batch(n)` for n statements, else the method. */
+function observed(db: D1Database) {
+  const log: string[] = []
+  const watch = (statement: D1PreparedStatement): D1PreparedStatement => {
+    const bind = statement.bind.bind(statement)
+    statement.bind = (...values: unknown[]) => watch(bind(...values))
+    for (const method of ['first', 'run', 'all', 'raw'] as const) {
+      const real = (statement[method] as (...args: unknown[]) => unknown).bind(statement)
+      ;(statement as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        log.push(method)
+        return real(...args)
+      }
+    }
+    return statement
+  }
+  const proxy = new Proxy(db, {
+    get(target, property) {
+      if (property === 'prepare') return (sql: string) => watch(target.prepare(sql))
+      if (property === 'batch') {
+        return (statements: D1PreparedStatement[]) => {
+          log.push(`batch(${statements.length})`)
+          return target.batch(statements)
+        }
+      }
+      const value = Reflect.get(target, property, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+  return { db: proxy, log }
+}
+
+/** One request against the observed D1, through to its `waitUntil` work: its round trips. */
+async function roundTrips(
+  path: string,
+  init: { key: string; json: unknown; vars: Vars; idempotencyKey?: string },
+) {
+  const { db, log } = observed(env.DB)
+  const ctx = createExecutionContext()
+  const res = await app.fetch(
+    new Request(`${BASE}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${init.key}`,
+        'idempotency-key': init.idempotencyKey ?? crypto.randomUUID(),
+      },
+      body: JSON.stringify(init.json),
+    }),
+    { ...env, ...init.vars, DB: db } as Env,
+    ctx,
+  )
+  expect(res.status, await res.clone().text()).toBe(200)
+  await waitOnExecutionContext(ctx)
+  return log
+}
+
+describe('D1 round trips per generation request', () => {
+  it('counts them for each kind of request, after a first request with the key', async () => {
+    const model = await fakeModel()
+    const { key } = await account(100)
+    const vars = varsFor(model, { ALLOW_PRIVATE_IMAGE_URLS: 'true' })
+    const same = image()
+    await roundTrips('/v1/alt-text', { key, json: { image: same }, vars })
+
+    // A new inline image: one batch before the model (key, limit, claim, reuse, charge), the
+    // settlement after the answer.
+    expect(await roundTrips('/v1/alt-text', { key, json: { image: image() }, vars })).toEqual([
+      'batch(7)',
+      'batch(3)',
+    ])
+
+    // The same image again: reused, the same single batch before the answer.
+    expect(await roundTrips('/v1/alt-text', { key, json: { image: same }, vars })).toEqual([
+      'batch(7)',
+      'batch(2)',
+    ])
+
+    // By URL: the request is counted before the fetch (issue 22), then charged.
+    const byUrl = { imageUrl: `${env.IMAGE_SERVER_URL}/jpeg` }
+    expect(await roundTrips('/v1/alt-text', { key, json: byUrl, vars })).toEqual([
+      'batch(2)',
+      'batch(6)',
+      'batch(3)',
+    ])
+
+    // A retry with the key of a completed request: the claim does not take, so the holder (the
+    // completed claim, with its answer) is read in a second round trip; nothing to settle.
+    const idempotencyKey = crypto.randomUUID()
+    const json = { image: image() }
+    await roundTrips('/v1/alt-text', { key, json, vars, idempotencyKey })
+    expect(await roundTrips('/v1/alt-text', { key, json, vars, idempotencyKey })).toEqual([
+      'batch(7)',
+      'batch(1)',
+    ])
+
+    // A batch of three new inline images: one batch claims the run and charges every item, one
+    // settles them all and reads the balance.
+    const images = { images: [{ image: image() }, { image: image() }, { image: image() }] }
+    expect(await roundTrips('/v1/alt-text/batch', { key, json: images, vars })).toEqual([
+      'batch(19)',
+      'batch(11)',
+    ])
+  })
+})
