@@ -5,8 +5,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from './http.js'
 
-const apiDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'api')
-const wrangler = join(apiDir, 'node_modules', '.bin', 'wrangler')
+const ownApiDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'api')
 
 const offline = {
   WRANGLER_SEND_METRICS: 'false',
@@ -18,11 +17,14 @@ const offline = {
 /**
  * Runs the real Worker with `wrangler dev` (workerd) and a fresh local D1 in a temporary folder,
  * migrations applied. Settings come only from `vars` (an env file in the temp folder), never from
- * the developer's `api/.dev.vars`.
- * @param {{ vars?: Record<string, string>, log?: boolean }} [options]
+ * the developer's `api/.dev.vars`. `apiDir`: another checkout of api/ (the benchmark runs an
+ * earlier commit next to this one).
+ * @param {{ vars?: Record<string, string>, log?: boolean, apiDir?: string }} [options]
  * @returns {Promise<{ url: string, persistDir: string, stop: () => Promise<void>, pid: number | undefined }>}
  */
 export async function startApi(options = {}) {
+  const apiDir = options.apiDir ?? ownApiDir
+  const wrangler = join(apiDir, 'node_modules', '.bin', 'wrangler')
   const persistDir = mkdtempSync(join(tmpdir(), 'alttext-api-'))
   mkdirSync(join(apiDir, 'dashboard', 'dist'), { recursive: true })
   // A registry of its own: wrangler dev reloads its Worker whenever another `wrangler dev` on the
