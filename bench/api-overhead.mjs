@@ -6,11 +6,16 @@
 // needs that one round trip before the model). All run in `wrangler dev` (workerd) on this
 // machine. Per target: requests per second, p50/p99 latency and the CPU time of its workerd
 // processes per request.
+//
+// BENCH_BEFORE=<commit> also runs the API as it was at that commit (api/ and core/ from git, this
+// workspace's dependencies), taking turns with today's in the same rounds: issue 22 asks that its
+// hardening costs at most 5 % on this path, and the same run on the same machine is the only fair
+// comparison on a machine whose speed drifts. BENCH_SHAPES=inline,reused,url,batch picks shapes.
 import { listen, startApi, startFakeModel } from '@alttextapi/testkit'
 import sharp from 'sharp'
 import { load, percentile, report, workerdCpuMs } from './lib.mjs'
 import { signup } from './test/support.mjs'
-import { startRelay } from './workers.mjs'
+import { checkoutApi, startRelay } from './workers.mjs'
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400)
 /** Unloaded latency (one request at a time) and latency under load. */
@@ -21,6 +26,12 @@ const BATCH_SIZE = 8
 const ROUNDS = 5
 /** The target: p50 of the API ≤ this × p50 of the relay with one D1 query. */
 const TARGET = 1.25
+/** Issue 22: the hardening may cost at most 5 % (p50 today ÷ p50 at BENCH_BEFORE). */
+const BEFORE_TARGET = 1.05
+/** An earlier commit to measure in the same run (see the top of the file). */
+const BEFORE = process.env.BENCH_BEFORE
+/** The shapes to run (all by default). */
+const SHAPES = process.env.BENCH_SHAPES?.split(',').map((name) => name.trim())
 
 /** A ~100 KB JPEG of noise. */
 async function image100k() {
@@ -115,7 +126,20 @@ function poster(url, body, headers = () => ({})) {
   }
 }
 
+/** The API's settings in the bench: the fake model, no limits in the way, loopback images. */
+function apiVars(vars) {
+  return {
+    ...vars,
+    SIGNUP_CREDITS: '1000000',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    ALLOW_PRIVATE_IMAGE_URLS: 'true',
+    ...(process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {}),
+  }
+}
+
 export async function run() {
+  // Before any fake of this process serves: checkoutApi runs git and tsc synchronously.
+  const checkout = BEFORE ? checkoutApi(BEFORE) : undefined
   const model = await startFakeModel({ latencyMs: 0 })
   const jpeg = await image100k()
   // The "public" image host of the by-URL requests (the API may fetch loopback only because
@@ -127,38 +151,39 @@ export async function run() {
     res.end(bytes)
   })
   const vars = { OPENROUTER_API_KEY: 'bench', OPENROUTER_BASE_URL: model.url }
-  const api = await startApi({
-    vars: {
-      ...vars,
-      SIGNUP_CREDITS: '1000000',
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      ALLOW_PRIVATE_IMAGE_URLS: 'true',
-      ...(process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {}),
-    },
-  })
+  const api = await startApi({ vars: apiVars(vars) })
   const relay = await startRelay(vars)
+  const prior = checkout
+    ? await startApi({ apiDir: checkout.apiDir, vars: apiVars(vars) })
+    : undefined
   try {
     const image = jpeg.toString('base64')
     const fresh = () => variant(jpeg, nextSerial()).toString('base64')
     const single = () => ({ image: fresh() })
     const byUrl = () => ({ imageUrl: `${host.url}/photo-${nextSerial()}.jpg` })
     const batch = () => ({ images: Array.from({ length: BATCH_SIZE }, single) })
-    const { key } = await signup(api)
     // As core sends it: a fresh Idempotency-Key per logical call.
-    const headers = () => ({
-      authorization: `Bearer ${key}`,
-      'idempotency-key': crypto.randomUUID(),
-    })
-    const ours = (path, body) => ({
-      send: poster(`${api.url}${path}`, body, headers),
-      pid: api.pid,
-    })
+    const client = async (server) => {
+      const { key } = await signup(server)
+      const headers = () => ({
+        authorization: `Bearer ${key}`,
+        'idempotency-key': crypto.randomUUID(),
+      })
+      return (path, body) => ({
+        send: poster(`${server.url}${path}`, body, headers),
+        pid: server.pid,
+      })
+    }
+    const ours = await client(api)
+    const before = prior ? await client(prior) : undefined
     const relayed = (path, body) => ({ send: poster(`${relay.url}${path}`, body), pid: relay.pid })
     const shapes = [
       {
         name: 'single, inline',
+        key: 'inline',
         count: REQUESTS,
         ours: ours('/v1/alt-text', single),
+        before: before?.('/v1/alt-text', single),
         floor: relayed('/with-d1', single),
         extra: [
           { label: 'relay Worker, no D1 (single, inline)', ...relayed('/', single) },
@@ -171,7 +196,9 @@ export async function run() {
       {
         // The same image every time: after the first, reused (0 credits, no model call). The
         // floor still relays it to the model: reuse saves that.
+        // No `before`: an API before reuse would describe it again, which is not the same work.
         name: 'single, inline, reused',
+        key: 'reused',
         count: REQUESTS,
         ours: ours('/v1/alt-text', { image }),
         floor: relayed('/with-d1', { image }),
@@ -179,25 +206,33 @@ export async function run() {
       },
       {
         name: 'single, by URL',
+        key: 'url',
         count: REQUESTS,
         ours: ours('/v1/alt-text', byUrl),
+        before: before?.('/v1/alt-text', byUrl),
         floor: relayed('/url/with-d1', byUrl),
         extra: [],
       },
       {
         name: `batch of ${BATCH_SIZE}, inline`,
+        key: 'batch',
         count: Math.ceil(REQUESTS / 4),
         ours: ours('/v1/alt-text/batch', batch),
+        before: before?.('/v1/alt-text/batch', batch),
         floor: relayed('/batch/with-d1', batch),
         extra: [],
       },
     ]
     for (const shape of shapes) {
+      if (SHAPES && !SHAPES.includes(shape.key)) continue
       for (const concurrency of LEVELS) {
-        const [a, d] = await measureAll(
+        const [a, d, b] = await measureAll(
           [
             { label: `api overhead: POST /v1/alt-text (${shape.name})`, ...shape.ours },
             { label: `api overhead: relay + 1 D1 query (${shape.name})`, ...shape.floor },
+            ...(shape.before
+              ? [{ label: `api overhead: the API at ${BEFORE} (${shape.name})`, ...shape.before }]
+              : []),
             ...shape.extra,
           ],
           {
@@ -215,10 +250,21 @@ export async function run() {
           `p50 ≤ ${TARGET}×`,
           ratio <= TARGET,
         )
+        if (shape.before && b) {
+          const cost = a.p50 / b.p50
+          report(
+            `api overhead: today / at ${BEFORE}, ${shape.name}, ${concurrency} at a time`,
+            `p50 ${cost.toFixed(2)}×, p99 ${(a.p99 / b.p99).toFixed(2)}×, CPU ${(a.cpu / b.cpu).toFixed(2)}×`,
+            `p50 ≤ ${BEFORE_TARGET}×`,
+            cost <= BEFORE_TARGET,
+          )
+        }
       }
     }
     report('api overhead: workerd restarts retried (wrangler dev)', String(restarts.count))
   } finally {
+    await prior?.stop()
+    checkout?.remove()
     await relay.stop()
     await api.stop()
     await host.close()

@@ -1,13 +1,51 @@
-// Starts the bench's baseline relay Worker with `wrangler dev` (the API itself comes from testkit).
-import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+// Starts the bench's baseline relay Worker with `wrangler dev` (the API itself comes from testkit),
+// and prepares a checkout of the API at an earlier commit (to measure it in the same run).
+import { execFileSync, spawn } from 'node:child_process'
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '@alttextapi/testkit'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const wrangler = join(here, '..', 'api', 'node_modules', '.bin', 'wrangler')
+const repo = join(here, '..')
+const wrangler = join(repo, 'api', 'node_modules', '.bin', 'wrangler')
+
+/**
+ * api/ and core/ (and the root tsconfig.json) as they were at `commit`, in a temporary folder, with this workspace's installed
+ * dependencies (linked: `commit` must need no package this workspace lacks) and core built. Returns
+ * the api folder (for testkit's `startApi({ apiDir })`) and a function that removes it all. Runs
+ * git and tsc synchronously: call it before any fake of this process serves.
+ */
+export function checkoutApi(commit) {
+  if (!/^[0-9a-f]{7,40}$/.test(commit)) throw new Error(`not a commit hash: ${commit}`)
+  const root = mkdtempSync(join(tmpdir(), 'alttext-before-'))
+  try {
+    const archive = execFileSync('git', ['archive', commit, 'api', 'core', 'tsconfig.json'], {
+      cwd: repo,
+      maxBuffer: 512 * 2 ** 20,
+    })
+    execFileSync('tar', ['-x', '-C', root], { input: archive })
+    symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'))
+    for (const pkg of ['api', 'core']) {
+      // pnpm's links are relative (../../node_modules/.pnpm/…, ../../../core): kept as they are,
+      // they resolve inside the checkout, so the old api uses the old core.
+      cpSync(join(repo, pkg, 'node_modules'), join(root, pkg, 'node_modules'), {
+        recursive: true,
+        verbatimSymlinks: true,
+        filter: (source) => !source.includes(`${join(pkg, 'node_modules', '.vite')}`),
+      })
+    }
+    execFileSync(join(root, 'core', 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], {
+      cwd: join(root, 'core'),
+      stdio: 'inherit',
+    })
+  } catch (error) {
+    rmSync(root, { recursive: true, force: true })
+    throw error
+  }
+  return { apiDir: join(root, 'api'), remove: () => rmSync(root, { recursive: true, force: true }) }
+}
 
 /** Runs relay/worker.js on a free port; resolves when it answers (`pid`: its process group). */
 export async function startRelay(vars) {
