@@ -13,6 +13,7 @@ import {
   emptyStats,
 } from '@alttextapi/rehype'
 import { VFile } from 'vfile'
+import { valueToSource } from './container-offsets.js'
 import { describeImages, documentLanguage } from './describe.js'
 import { escapeJsxAttribute, escapeMarkdownAlt } from './escape.js'
 import { findImages, type MarkdownImage } from './find-images.js'
@@ -77,26 +78,28 @@ function editFor(body: string, image: MarkdownImage, alt: string, file: VFile): 
     const at = start + name[0].length
     return { start: at, end: at, text: ` alt="${escapeJsxAttribute(alt)}"` }
   }
-  // Raw HTML: its value is the source text unless a container (`> `, list indent) is cut out of
-  // it; then the tag is looked up in the source, and must be there exactly once.
-  const { value } = image.node
-  const slice = body.slice(start, end)
-  let shift = start
-  if (slice !== value) {
-    const tag = value.slice(image.tag.start, image.tag.end)
-    const first = slice.indexOf(tag)
-    if (first === -1 || slice.indexOf(tag, first + 1) !== -1) {
-      where(file, image, 'the <img> tag spans lines inside a quote or list')
-      return undefined
-    }
-    shift = start + first - image.tag.start
+  // Raw HTML: its value is the source text, except that inside a block quote or a list item each
+  // continuation line lost the container's prefix (`> `, indentation): offsets are mapped back
+  // line by line, so the prefix of every line stays as written.
+  const map = valueToSource(body, start, end, image.node.value)
+  if (!map) {
+    where(file, image, 'the <img> tag was not found in the source where the parser put it')
+    return undefined
   }
-  const tag = image.tag
-  const moved = (at: { start: number; end: number }) => ({
-    start: at.start + shift,
-    end: at.end + shift,
+  const { tag } = image
+  // A stretch is mapped by its first and last character: `>` (or `/>`) may be lines after `<`.
+  const span = (at: { start: number; end: number }) => ({
+    start: map(at.start),
+    end: map(at.end - 1) + 1,
   })
-  return altEdit(body, { ...tag, ...moved(tag), alt: tag.alt && moved(tag.alt) }, alt)
+  const altAt = tag.alt && span(tag.alt)
+  // An `alt` that spans lines would have a prefix inside it: not replaced (only a missing `alt`
+  // is written in source mode, so this is the `overwrite` of a later version, not a loss now).
+  if (tag.alt && altAt && altAt.end - altAt.start !== tag.alt.end - tag.alt.start) {
+    where(file, image, 'its alt attribute spans lines inside a quote or list')
+    return undefined
+  }
+  return altEdit(body, { ...tag, ...span(tag), alt: altAt }, alt)
 }
 
 /**

@@ -101,6 +101,26 @@ it('page.mdx: Markdown and JSX <img> in MDX; comments, components, decorative le
   )
 })
 
+it('containers.md: a multi-line <img> in a block quote or list item is filled, every prefix kept', async () => {
+  const { input, expected, out } = await fill('containers.md')
+  expect(out.text).toBe(expected)
+  expect(out.changed).toBe(5)
+  expect(out.file.messages).toEqual([])
+  expect(withoutAlt(out.text)).toBe(withoutAlt(input))
+  // The same with CRLF line endings: the offsets map line by line whatever the ending.
+  const crlf = await fillMarkdownSource(input.replace(/\n/g, '\r\n'), options('containers.md'))
+  expect(crlf.text).toBe(expected.replace(/\n/g, '\r\n'))
+  // Read back, each tag has its alt text (the decorative one keeps alt="").
+  const alts: string[] = []
+  const walk = (node: { type: string; value?: string; children?: unknown[] }) => {
+    if (node.type === 'html')
+      for (const m of (node.value ?? '').matchAll(/alt="([^"]*)"/g)) alts.push(m[1] as string)
+    for (const child of node.children ?? []) walk(child as typeof node)
+  }
+  walk(parseMarkdown(out.text, false))
+  expect(alts).toEqual(['Image 2', 'Image 3', 'Image 4', 'Image 5', 'Image 6', ''])
+})
+
 it('a second run changes nothing', async () => {
   const { expected } = await fill('corpus.md')
   const again = await fillMarkdownSource(expected, options('corpus.md'))
