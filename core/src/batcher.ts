@@ -101,6 +101,8 @@ export function createBatcher(client: AltTextClient, options: BatcherOptions = {
               language: input.language,
               context: input.context,
               maxLength: input.maxLength,
+              purpose: input.purpose,
+              long: input.long,
             }
           }),
           model,

@@ -5,6 +5,7 @@
  * of it (DESIGN: "The key excludes nearby text"): an edited paragraph next to an image must not
  * buy the image again, and the API does not split its reuse on context either.
  */
+import type { ImageKind } from './contract/description.js'
 
 /** One cached description. */
 export interface CachedAltText {
@@ -15,6 +16,10 @@ export interface CachedAltText {
   createdAt: string
   /** The API judged the image decorative (a suggestion; never applied silently). */
   decorative?: boolean | undefined
+  /** The kind of image the API saw (`photo`, `chart`…), when it said. */
+  kind?: ImageKind | undefined
+  /** The long description the API gave (asked with `long: true`). */
+  longDescription?: string | undefined
   /** Who wrote the text (the committed `alt-text.json` records it): absent means `machine`. */
   origin?: 'machine' | 'edited' | 'human' | undefined
 }
@@ -32,6 +37,8 @@ export interface CacheLookup {
   model?: string | undefined
   maxLength?: number | undefined
   purpose?: string | undefined
+  /** A long description was asked for (`long: true`). */
+  long?: boolean | undefined
   /** SHA-256 (hex) of the nearby text, only when the run keys on it (`cacheByContext`). */
   contextHash?: string | undefined
 }
@@ -56,6 +63,8 @@ export interface CacheKeyInput {
   maxLength?: number | undefined
   /** `content`, `link` or `auto`, when the caller says. */
   purpose?: string | undefined
+  /** A long description was asked for. */
+  long?: boolean | undefined
   /** SHA-256 of the nearby text: given only when a run opts in to keying on it. */
   contextHash?: string | undefined
 }
@@ -87,6 +96,7 @@ export async function cacheKey(input: CacheKeyInput): Promise<string> {
     input.purpose ?? null,
   ]
   // Appended only when given, so the keys of runs that do not opt in stay as they were.
+  if (input.long === true) parts.push('long')
   if (input.contextHash !== undefined) parts.push(input.contextHash)
   return sha256Hex(encoder.encode(JSON.stringify(parts)))
 }

@@ -1,6 +1,7 @@
 /** `createClient`: one method per API route a plugin needs. */
 import { AltTextError } from './alttext-error.js'
 import { CLIENT_ID, DEFAULT_BASE_URL, DEFAULTS } from './config.js'
+import type { Purpose } from './contract/description.js'
 import { IDEMPOTENCY_KEY_RULE, isIdempotencyKey } from './contract/idempotency.js'
 import { pickImageSource } from './contract/image-source.js'
 import { ERROR_STATUS, type ErrorCode } from './errors.js'
@@ -50,6 +51,10 @@ export interface GenerateOptions {
   context?: string | undefined
   /** Longest alt text in characters (20–1000, default 125). */
   maxLength?: number | undefined
+  /** What the image is for: `content` (the API's default), `link` (the link target and text in `context`) or `auto`. */
+  purpose?: Purpose | undefined
+  /** Also ask for a long description (charts, diagrams, screenshots of text); costs extra credits. */
+  long?: boolean | undefined
   /**
    * The `Idempotency-Key` of this call (1–200 printable ASCII characters), the same on every
    * retry, so a retried request is never charged twice. Default: a random UUID per call.
@@ -65,6 +70,8 @@ export type BatchImage = ImageInput & {
   context?: string | undefined
   maxLength?: number | undefined
   language?: string | undefined
+  purpose?: Purpose | undefined
+  long?: boolean | undefined
 }
 
 /** A batch: up to 50 images per request (more are sent as several requests, one after another). */
@@ -202,6 +209,8 @@ export function createClient(options: ClientOptions = {}): AltTextClient {
           context: item.context,
           maxLength: item.maxLength,
           language: item.language,
+          purpose: item.purpose,
+          long: item.long === true ? true : undefined,
         }),
       ),
     )
@@ -233,6 +242,8 @@ export function createClient(options: ClientOptions = {}): AltTextClient {
         context: input.context,
         maxLength: input.maxLength,
         // Only when asked: an API without the field refuses unknown ones.
+        purpose: input.purpose,
+        long: input.long === true ? true : undefined,
         fresh: input.fresh === true ? true : undefined,
       })
       const json = (await call({

@@ -17,6 +17,7 @@ import {
   sha256Hex,
 } from './cache.js'
 import type { AltTextClient, GenerateOptions } from './client.js'
+import { isImageKind, type Purpose } from './contract/description.js'
 import { isFatalError } from './contract/fatal.js'
 import type { ImageInput } from './image.js'
 import { createLimiter } from './limiter.js'
@@ -64,8 +65,13 @@ export interface DescribeInput {
   /** Nearby text: sent, but not part of the cache key (an identical image shares the answer). */
   context?: string | undefined
   maxLength?: number | undefined
-  /** `content`, `link` or `auto`: part of the cache key. */
-  purpose?: string | undefined
+  /**
+   * What the image is for: `content` (the API's default), `link` (it is a link's only content:
+   * give the link target and text in `context`) or `auto`. Part of the cache key.
+   */
+  purpose?: Purpose | undefined
+  /** Ask for a long description too (charts, diagrams, screenshots of text); part of the cache key. */
+  long?: boolean | undefined
   /**
    * A stable `Idempotency-Key` for this image (e.g. asset id + image hash), so a run killed after
    * the charge and started again is answered by the API's replay, not charged twice. An image
@@ -220,6 +226,8 @@ export function createDescriber(options: DescriberOptions): Describer {
         model: input.model,
         context: input.context,
         maxLength: input.maxLength,
+        purpose: input.purpose,
+        long: input.long,
         idempotencyKey: input.idempotencyKey,
         fresh: input.fresh,
         signal: input.signal,
@@ -234,6 +242,10 @@ export function createDescriber(options: DescriberOptions): Describer {
         createdAt: new Date().toISOString(),
       }
       if (flag(answer, 'decorative')) value.decorative = true
+      // Read without trusting an older API (or a proxy) to send them.
+      if (isImageKind(answer.kind)) value.kind = answer.kind
+      if (typeof answer.longDescription === 'string' && answer.longDescription !== '')
+        value.longDescription = answer.longDescription
       // A cache that cannot write must not lose an answer already paid for.
       await options.cache?.set(key, value, lookup).catch(() => undefined)
       return { ...value, status: 'described', creditsUsed: spent, reused: flag(answer, 'reused') }
@@ -274,9 +286,11 @@ export function createDescriber(options: DescriberOptions): Describer {
   /** The outcome of an image identical to one already under way or done in this run. */
   const follow = (outcome: Outcome): Outcome => {
     if (outcome.status === 'described' || outcome.status === 'cached') {
-      const { altText, language, model, createdAt, decorative } = outcome
+      const { altText, language, model, createdAt, decorative, kind, longDescription } = outcome
       const value: CachedAltText = { altText, language, model, createdAt }
       if (decorative) value.decorative = true
+      if (kind !== undefined) value.kind = kind
+      if (longDescription !== undefined) value.longDescription = longDescription
       return { ...value, status: 'cached', shared: true }
     }
     if (fatal) return stopped()
@@ -312,6 +326,7 @@ export function createDescriber(options: DescriberOptions): Describer {
           model: input.model,
           maxLength: input.maxLength,
           purpose: input.purpose,
+          long: input.long === true ? true : undefined,
           contextHash: options.cacheByContext
             ? await sha256Hex(encoder.encode(input.context ?? ''))
             : undefined,

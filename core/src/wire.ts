@@ -5,6 +5,12 @@
  */
 
 import * as v from 'valibot'
+import {
+  IMAGE_KINDS,
+  LONG_DESCRIPTION_KINDS,
+  MAX_LONG_DESCRIPTION_LENGTH,
+  PURPOSES,
+} from './contract/description.js'
 import { EMAIL_PATTERN } from './contract/email.js'
 import { BCP47_PATTERN } from './contract/language.js'
 import { ERROR_CODES } from './errors.js'
@@ -138,6 +144,22 @@ const matchContext = v.optional(
     ),
   ),
 )
+const purpose = v.optional(
+  v.pipe(
+    v.picklist(PURPOSES),
+    v.description(
+      'What the image is for. content (default): it shows something. link: it is the only content of a link (give the link target and text in context); the alt text names the destination. auto: the model judges.',
+    ),
+  ),
+)
+const long = v.optional(
+  v.pipe(
+    v.boolean(),
+    v.description(
+      `true: also ask for a longDescription (${LONG_DESCRIPTION_KINDS.join(', ')} images). Costs longCredits (GET /v1/models) more per described image.`,
+    ),
+  ),
+)
 const reused = v.pipe(
   v.boolean(),
   v.description(
@@ -156,6 +178,8 @@ export const AltTextRequest = v.strictObject({
   model,
   context,
   maxLength,
+  purpose,
+  long,
   fresh,
   matchContext,
 })
@@ -168,6 +192,8 @@ export const BatchItem = v.strictObject({
   context,
   maxLength,
   language: v.optional(language),
+  purpose,
+  long,
   fresh,
   matchContext,
 })
@@ -238,12 +264,35 @@ export const Model = v.strictObject({
   id: v.string(),
   name: v.string(),
   credits: describedInteger('Credits charged per image'),
+  longCredits: describedInteger(
+    'Extra credits per described image asked with long: true (with or without a longDescription)',
+  ),
   default: v.boolean(),
 })
 export type Model = v.InferOutput<typeof Model>
 
 export const ModelList = v.strictObject({ models: v.array(Model) })
 export type ModelList = v.InferOutput<typeof ModelList>
+
+const decorative = v.pipe(
+  v.boolean(),
+  v.description(
+    'The model judged the image carries no information (spacer, divider, texture): a suggestion of alt="", never applied silently.',
+  ),
+)
+const kind = v.pipe(
+  v.picklist(IMAGE_KINDS),
+  v.description('What kind of image it is; photo when the model did not say.'),
+)
+const longDescription = v.optional(
+  v.pipe(
+    v.string(),
+    v.maxLength(MAX_LONG_DESCRIPTION_LENGTH),
+    v.description(
+      `With long: true, for ${LONG_DESCRIPTION_KINDS.join(', ')} images: the data, steps or text alt text cannot hold (plain text). Absent otherwise.`,
+    ),
+  ),
+)
 
 export const AltTextResponse = v.strictObject({
   id: v.pipe(v.string(), v.description('Usage record id')),
@@ -253,6 +302,9 @@ export const AltTextResponse = v.strictObject({
   creditsUsed: integer,
   creditsRemaining: integer,
   reused,
+  decorative,
+  kind,
+  longDescription,
 })
 export type AltTextResponse = v.InferOutput<typeof AltTextResponse>
 
@@ -276,6 +328,9 @@ export const BatchSuccess = v.strictObject({
   model: v.string(),
   creditsUsed: integer,
   reused,
+  decorative,
+  kind,
+  longDescription,
 })
 
 /** One image of a batch that failed; it cost nothing. */

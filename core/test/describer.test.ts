@@ -225,4 +225,93 @@ describe('createDescriber', () => {
     expect(outcome).toMatchObject({ status: 'described', reused: true, decorative: true })
     expect(run.summary()).toMatchObject({ described: 1, reused: 1, decorative: 1, creditsUsed: 0 })
   })
+
+  it('sends purpose and long, alone and in a batch, and keys the cache on them', async () => {
+    const answer: Parameters<typeof api.script>[0] = (req, res, body) => {
+      const b = body as { images?: unknown[] }
+      if (b.images) {
+        const results = b.images.map((_, i) => ({
+          id: `b${i}`,
+          altText: 'Go to the shop',
+          language: 'en',
+          model: 'm',
+          creditsUsed: 1,
+          reused: false,
+          decorative: false,
+          kind: 'logo',
+        }))
+        json(200, { results, creditsUsed: 2, creditsRemaining: 7 })(req, res, body)
+        return
+      }
+      json(200, {
+        id: 'u',
+        altText: 'Sales rose in 2025',
+        language: 'en',
+        model: 'm',
+        creditsUsed: 2,
+        creditsRemaining: 9,
+        reused: false,
+        decorative: false,
+        kind: 'chart',
+        longDescription: 'Q1 10, Q2 20.',
+      })(req, res, body)
+    }
+    api.script(answer, answer, answer)
+    const cache = new MemoryCache()
+    const single = createDescriber({ client: client(), cache, batch: false })
+    const chart = await single.describe({ bytes: image(1), long: true })
+    expect(api.seen[0]?.body).toMatchObject({ long: true })
+    expect(api.seen[0]?.body).not.toHaveProperty('purpose')
+    expect(chart).toMatchObject({
+      status: 'described',
+      kind: 'chart',
+      longDescription: 'Q1 10, Q2 20.',
+    })
+    // The same bytes without `long` are another key: a second call, not the long answer.
+    await single.describe({ bytes: image(1) })
+    expect(api.seen).toHaveLength(2)
+    expect(api.seen[1]?.body).not.toHaveProperty('long')
+    // A cached long answer keeps its kind and long description.
+    const again = await single.describe({ bytes: image(1), long: true })
+    expect(again).toMatchObject({
+      status: 'cached',
+      kind: 'chart',
+      longDescription: 'Q1 10, Q2 20.',
+    })
+
+    const batched = createDescriber({
+      client: client(),
+      batch: { maxBatchSize: 2, maxWaitMs: 10_000 },
+    })
+    const links = await Promise.all(
+      [3, 4].map((n) =>
+        batched.describe({ bytes: image(n), purpose: 'link', context: 'Link target: /shop' }),
+      ),
+    )
+    expect(links.map((o) => 'kind' in o && o.kind)).toEqual(['logo', 'logo'])
+    expect(api.seen[2]?.body).toMatchObject({
+      images: [{ purpose: 'link' }, { purpose: 'link' }],
+    })
+  })
+
+  it('ignores a kind outside the list and an empty long description', async () => {
+    api.script(
+      json(200, {
+        id: 'u',
+        altText: 'A cat',
+        language: 'en',
+        model: 'm',
+        creditsUsed: 1,
+        creditsRemaining: 5,
+        kind: 'hologram',
+        longDescription: '',
+      }),
+    )
+    const outcome = await createDescriber({ client: client(), batch: false }).describe({
+      bytes: image(1),
+    })
+    expect(outcome.status).toBe('described')
+    expect(outcome).not.toHaveProperty('kind')
+    expect(outcome).not.toHaveProperty('longDescription')
+  })
 })

@@ -2,6 +2,7 @@
  * What the fake AltText API answers for one image: the programmed (or default) description,
  * cut to `maxLength` at a word like the real API, with reuse by image hash and the charge.
  */
+import * as core from '@alttextapi/core'
 import { FakeApiError } from './fake-api-wire.js'
 
 /**
@@ -25,7 +26,10 @@ import { FakeApiError } from './fake-api-wire.js'
  */
 
 /**
- * A programmed description: the alt text and, optionally, the rest of the answer.
+ * A programmed description: the alt text and, optionally, the rest of the answer. `kind` defaults
+ * to the contract's fallback (`photo`), `decorative` to false; `longDescription` is answered only
+ * when the request asked `long: true` (like the real API, which gives one for charts, diagrams and
+ * screenshots of text).
  * @typedef {{ altText: string, decorative?: boolean, kind?: string, longDescription?: string }} Description
  */
 
@@ -98,6 +102,15 @@ export const reuseKey = (image) =>
   ])
 
 /**
+ * The price of one image: the model's credits, plus its `longCredits` (default the contract's
+ * `LONG_DESCRIPTION_CREDITS`) when the request asked `long: true` — as the real API charges.
+ * @param {{ credits: number, longCredits?: number }} model
+ * @param {Record<string, unknown>} image the request's options (`long` is read)
+ */
+export const priceOf = (model, image) =>
+  model.credits + (image.long === true ? (model.longCredits ?? core.LONG_DESCRIPTION_CREDITS) : 0)
+
+/**
  * Describes one image for the account: reused (free) when the same image was described with the
  * same options before and `fresh` is not set, else charged `price` (402 when the balance cannot pay).
  * @param {{ account: import('./fake-api-account.js').FakeAccount, program: AltTextProgram | undefined, reuse: boolean }} fake
@@ -128,9 +141,9 @@ export function chargeAndDescribe(fake, image, price) {
     creditsUsed,
     reused: Boolean(kept),
     decorative: description.decorative ?? false,
-    kind: description.kind ?? (image.purpose === 'link' ? 'link' : 'content'),
+    kind: description.kind ?? core.FALLBACK_KIND,
     ...(image.long && description.longDescription !== undefined
-      ? { longDescription: description.longDescription }
+      ? { longDescription: clip(description.longDescription, core.MAX_LONG_DESCRIPTION_LENGTH) }
       : {}),
   }
   const store = account.storeHistory

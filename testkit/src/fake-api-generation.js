@@ -3,7 +3,7 @@
  * real API's Idempotency-Key rules, reuse, charges and per-image failures.
  */
 import * as core from '@alttextapi/core'
-import { chargeAndDescribe } from './fake-api-describe.js'
+import { chargeAndDescribe, priceOf } from './fake-api-describe.js'
 import { failureError } from './fake-api-failures.js'
 import {
   contentType,
@@ -28,7 +28,7 @@ import { seedOf } from './images.js'
  * @property {import('./fake-api-describe.js').AltTextProgram | undefined} program
  * @property {boolean} reuse
  * @property {number} latencyMs
- * @property {Array<{ id: string, name: string, credits: number, default: boolean }>} models
+ * @property {Array<{ id: string, name: string, credits: number, longCredits?: number, default: boolean }>} models
  * @property {boolean} fetchImageUrls
  * @property {((image: FakeImage) => void) | undefined} onImage
  */
@@ -187,7 +187,7 @@ export function createGeneration(fake, { failures, stats, images }) {
     const { payload, replayed } = await idempotent(
       key,
       ['/v1/alt-text', image.sha256, options, model.id],
-      async () => describe(image, model.credits),
+      async () => describe(image, priceOf(model, options)),
     )
     return { payload: { ...payload, creditsRemaining: fake.account.balance }, replayed }
   }
@@ -239,7 +239,7 @@ export function createGeneration(fake, { failures, stats, images }) {
                 item.imageUrl !== undefined
                   ? { imageUrl: item.imageUrl }
                   : { bytes: decodeInlineImage(item.image ?? '') }
-              return await describe(await imageOf(source, options), model.credits)
+              return await describe(await imageOf(source, options), priceOf(model, options))
             } catch (error) {
               if (!(error instanceof FakeApiError)) throw error
               return { error: { code: error.code, message: error.message } }

@@ -1,5 +1,6 @@
 /** The fake AltText API's read routes: health, models, and the account reads of the key owner. */
 import { LIMITS } from '@alttextapi/core'
+import { priceOf } from './fake-api-describe.js'
 import { FakeApiError, invalid } from './fake-api-wire.js'
 
 /** The authenticated read routes. */
@@ -13,7 +14,13 @@ export const ACCOUNT_READS = ['/v1/account', '/v1/credits', '/v1/usage']
  */
 export function readRoute(fake, url) {
   if (url.pathname === '/health') return { ok: true }
-  if (url.pathname === '/v1/models') return { models: fake.models }
+  if (url.pathname === '/v1/models')
+    return {
+      models: fake.models.map((m) => ({
+        ...m,
+        longCredits: priceOf(m, { long: true }) - m.credits,
+      })),
+    }
   if (!ACCOUNT_READS.includes(url.pathname))
     throw new FakeApiError(404, 'not_found', 'No such route.')
   const { account } = fake

@@ -30,11 +30,18 @@ export const FAKE_API_KEY = 'atk_fake0123456789abcdefghijklmnopqrstuvwxyz'
 
 /** The fake's models: two ids of the real registry, at their real prices. */
 export const FAKE_MODELS = [
-  { id: 'google/gemini-2.5-flash-lite', name: 'Gemini 2.5 Flash Lite', credits: 1, default: true },
+  {
+    id: 'google/gemini-2.5-flash-lite',
+    name: 'Gemini 2.5 Flash Lite',
+    credits: 1,
+    longCredits: 1,
+    default: true,
+  },
   {
     id: 'qwen/qwen2.5-vl-72b-instruct',
     name: 'Qwen 2.5 VL 72B Instruct',
     credits: 2,
+    longCredits: 1,
     default: false,
   },
 ]
@@ -46,7 +53,8 @@ export const FAKE_MODELS = [
  * @property {number} [latencyMs] how long describing one image takes (the model's time): a single
  *   call answers after it, a batch describes its items 4 at a time like the real API
  * @property {number} [balance] the account's credits (a ledger row records the change)
- * @property {Array<{ id: string, name: string, credits: number, default: boolean }>} [models]
+ * @property {Array<{ id: string, name: string, credits: number, longCredits?: number, default: boolean }>} [models]
+ *   (`longCredits` defaults to the contract's `LONG_DESCRIPTION_CREDITS`)
  * @property {boolean} [reuse] reuse descriptions by image hash like the real API (default true)
  * @property {boolean} [storeHistory] the account's history setting; false keeps nothing for reuse
  * @property {boolean} [fetchImageUrls] fetch `imageUrl`s and use their bytes (check and hash);

@@ -60,7 +60,7 @@ describe('fake AltText API: the contract', () => {
       creditsRemaining: 999,
       reused: false,
       decorative: false,
-      kind: 'content',
+      kind: 'photo',
     })
     const again = await call('/v1/alt-text', { image: b64(tinyPng(3)), language: 'de' })
     expect(again.json).toMatchObject({ altText: 'Image 3 (de)', creditsUsed: 0, reused: true })
@@ -265,6 +265,44 @@ describe('fake AltText API: programmable', () => {
     const retry = await call('/v1/alt-text', { image: b64(tinyPng(2)) }, key)
     expect([retry.status, retry.headers.get('idempotent-replayed')]).toEqual([200, 'true'])
     expect(api.balance).toBe(999)
+  })
+
+  it('takes purpose and long, charges long, answers kind and longDescription', async () => {
+    api.program({
+      altText: (image) => ({
+        altText: image.purpose === 'link' ? 'Go to the shop' : 'Sales by quarter',
+        kind: image.purpose === 'link' ? 'logo' : 'chart',
+        longDescription: 'Q1 10; Q2 20.',
+      }),
+    })
+    const link = await call('/v1/alt-text', {
+      image: b64(tinyPng(1)),
+      purpose: 'link',
+      context: 'Link target: /shop',
+    })
+    expect(link.json).toMatchObject({ altText: 'Go to the shop', kind: 'logo', creditsUsed: 1 })
+    expect(link.json).not.toHaveProperty('longDescription')
+    const chart = await call('/v1/alt-text', { image: b64(tinyPng(2)), long: true })
+    expect(chart.json).toMatchObject({ kind: 'chart', longDescription: 'Q1 10; Q2 20.' })
+    expect(chart.json.creditsUsed).toBe(2)
+    // long is part of the reuse key: the same image without it is described (and charged) anew.
+    const short = await call('/v1/alt-text', { image: b64(tinyPng(2)) })
+    expect(short.json).toMatchObject({ reused: false, creditsUsed: 1 })
+    const batch = await call('/v1/alt-text/batch', {
+      images: [{ image: b64(tinyPng(3)), purpose: 'auto', long: true }],
+    })
+    expect(batch.json.results[0]).toMatchObject({ kind: 'chart', creditsUsed: 2 })
+    expect(api.images.map((i) => [i.purpose, i.long])).toEqual([
+      ['link', undefined],
+      [undefined, true],
+      [undefined, undefined],
+      ['auto', true],
+    ])
+    const bad = await call('/v1/alt-text', { image: b64(tinyPng(4)), purpose: 'hero' })
+    expect(bad.status).toBe(400)
+    expect(bad.json.error.message).toContain('purpose')
+    const models = await call('/v1/models')
+    expect(models.json.models[0]).toMatchObject({ longCredits: 1 })
   })
 
   it('takes alt text as a function or a map, latency, and counts calls in flight', async () => {

@@ -19,6 +19,19 @@ export {
   type PageContext,
   type PageLink,
 } from './context.js'
+export {
+  DEFAULT_PURPOSE,
+  FALLBACK_KIND,
+  IMAGE_KINDS,
+  type ImageKind,
+  isImageKind,
+  isPurpose,
+  LONG_DESCRIPTION_CREDITS,
+  LONG_DESCRIPTION_KINDS,
+  MAX_LONG_DESCRIPTION_LENGTH,
+  PURPOSES,
+  type Purpose,
+} from './description.js'
 export { EMAIL_PATTERN, isEmailAddress } from './email.js'
 export { FATAL_ERROR_CODES, type FatalErrorCode, isFatalError } from './fatal.js'
 export { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE, isIdempotencyKey } from './idempotency.js'
