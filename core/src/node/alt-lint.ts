@@ -1,19 +1,15 @@
 /**
  * Rules for alt text that exists but does not help (issue 23's linter): one place for the CLI's
  * `alttext lint` and for the rehype/remark plugins. Each rule has an id, a reason and a fix, and
- * reads only the alt text and what the page says around the image. Not here yet: a language
- * check (it needs a language detector with a confidence threshold).
+ * reads only the alt text and what the page says around the image. The rules' documentation is
+ * `LINT_RULES` (lint-rules.ts); the language rule is lint-language.ts; severities and a whole
+ * page are lint-page.ts.
  */
+import type { LintRuleId } from './lint-rules.js'
 
 /** One problem of one image's alt text. */
 export interface AltProblem {
-  rule:
-    | 'file-name'
-    | 'placeholder'
-    | 'redundant-prefix'
-    | 'repeats-caption'
-    | 'too-long'
-    | 'duplicate'
+  rule: LintRuleId
   /** What is wrong and how to fix it. */
   message: string
 }
@@ -24,6 +20,8 @@ export interface AltLintContext {
   src?: string | undefined
   /** The image's figcaption. */
   caption?: string | undefined
+  /** The text beside the image (its block, or a link's text). */
+  text?: string | undefined
   /** Longest alt text before `too-long` (default 150 characters). */
   maxLength?: number | undefined
 }
@@ -65,6 +63,11 @@ export function lintAlt(alt: string, context: AltLintContext = {}): AltProblem[]
       rule: 'repeats-caption',
       message: 'alt text repeats the caption word for word: say what the caption does not',
     })
+  else if (repeatsText(text, context.text))
+    problems.push({
+      rule: 'repeats-text',
+      message: 'alt text repeats the text beside the image word for word: say what it does not',
+    })
   const max = context.maxLength ?? 150
   if (text.length > max)
     problems.push({
@@ -73,6 +76,30 @@ export function lintAlt(alt: string, context: AltLintContext = {}): AltProblem[]
     })
   return problems
 }
+
+/** Words an alt text needs before it counts as repeating a longer text it is part of. */
+const MIN_REPEATED_WORDS = 4
+
+/**
+ * `repeats-text`: the alt text is the text beside it, or (with at least `MIN_REPEATED_WORDS`
+ * words) a run of whole words of it. Shorter alt text inside longer text is often a fine name
+ * ("Ada Lovelace" beside a paragraph about her).
+ */
+function repeatsText(alt: string, beside: string | undefined): boolean {
+  if (!beside) return false
+  const a = words(alt)
+  const b = words(beside)
+  if (a === '' || b === '') return false
+  if (a === b) return true
+  return a.split(' ').length >= MIN_REPEATED_WORDS && ` ${b} `.includes(` ${a} `)
+}
+
+/** Lower-case words without punctuation, one space apart. */
+const words = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
 
 /**
  * `duplicate`: the same alt text on different images of one page (by source). Returns the index

@@ -29,6 +29,27 @@ export { BuildCache, type BuildCacheOptions, createBuildCache } from './build-ca
 export { resolveConfig } from './config.js'
 export { defaultCacheDir, FileCache, type FileCacheOptions } from './file-cache.js'
 export { imageFormatName, unsupportedImageReason } from './image-format.js'
+export {
+  DEFAULT_MAX_ALT_LENGTH,
+  type LintConfig,
+  LintConfigError,
+  type LintSettings,
+  lintSettings,
+} from './lint-config.js'
+export {
+  DEFAULT_MIN_CONFIDENCE,
+  guessLanguage,
+  type LanguageCheck,
+  languageProblem,
+} from './lint-language.js'
+export { type LintFinding, type LintImage, lintImages } from './lint-page.js'
+export {
+  LINT_RULES,
+  type LintRule,
+  type LintRuleId,
+  type LintSeverity,
+  lintRule,
+} from './lint-rules.js'
 export { type PreparedImage, type PrepareOptions, prepareImage } from './prepare-image.js'
 export {
   createPublicFetch,

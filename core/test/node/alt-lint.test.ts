@@ -17,6 +17,21 @@ describe('lintAlt', () => {
       'repeats-caption',
     ])
     expect(rules('x'.repeat(151))).toEqual(['too-long'])
+    expect(rules('Home', { text: 'Home' })).toEqual(['repeats-text'])
+    expect(
+      rules('Our new office in Lisbon', { text: 'Welcome to our new office in Lisbon!' }),
+    ).toEqual(['repeats-text'])
+  })
+
+  it('repeats-text: only the whole text, or four words and more inside it', () => {
+    // A short name inside longer text is a fine alt text.
+    expect(rules('Ada Lovelace', { text: 'Ada Lovelace wrote the first program.' })).toEqual([])
+    // Not a run of whole words.
+    expect(rules('new office in Lis', { text: 'Our new office in Lisbon opened.' })).toEqual([])
+    // The caption rule wins when both hold.
+    expect(rules('The harbour', { caption: 'The harbour', text: 'The harbour' })).toEqual([
+      'repeats-caption',
+    ])
   })
 
   it('lets real descriptions through', () => {
