@@ -50,7 +50,7 @@ interface Group {
 
 const aborted = () => new AltTextError({ code: 'aborted', status: 0, detail: 'Aborted' })
 
-/** Creates a batcher on `client`. Images are grouped by model (a batch has one model). */
+/** Creates a batcher on `client`. Images are grouped by model and `long` (a batch has one of each). */
 export function createBatcher(client: AltTextClient, options: BatcherOptions = {}): Batcher {
   const maxBatchSize = Math.min(LIMITS.maxBatchItems, Math.max(1, options.maxBatchSize ?? 10))
   const maxWaitMs = Math.max(0, options.maxWaitMs ?? 25)
@@ -102,10 +102,10 @@ export function createBatcher(client: AltTextClient, options: BatcherOptions = {
               context: input.context,
               maxLength: input.maxLength,
               purpose: input.purpose,
-              long: input.long,
             }
           }),
           model,
+          long: live[0]?.input.long === true ? true : undefined,
           signal: controller.signal,
         }),
       )
@@ -149,7 +149,8 @@ export function createBatcher(client: AltTextClient, options: BatcherOptions = {
       // (a batch request has one key for all its images).
       if (input.idempotencyKey !== undefined) return limit(() => client.generate(input))
       return new Promise<AltTextResponse>((resolve, reject) => {
-        const key = input.model ?? ''
+        // A batch has one model and one `long`: one price per image.
+        const key = `${input.model ?? ''}\n${input.long === true}`
         let group = groups.get(key)
         if (!group) {
           group = { items: [], listeners: new Map() }

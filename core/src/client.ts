@@ -71,7 +71,6 @@ export type BatchImage = ImageInput & {
   maxLength?: number | undefined
   language?: string | undefined
   purpose?: Purpose | undefined
-  long?: boolean | undefined
 }
 
 /** A batch: up to 50 images per request (more are sent as several requests, one after another). */
@@ -79,6 +78,8 @@ export interface BatchRequestInput {
   images: BatchImage[]
   language?: string | undefined
   model?: string | undefined
+  /** Ask for long descriptions for every image (a batch has one model and one price per image). */
+  long?: boolean | undefined
   /**
    * The `Idempotency-Key` (default: a random UUID per call). A batch of more than 50 images is
    * sent as several requests: the first carries the key, request n (from 1) carries `key:n`.
@@ -210,11 +211,15 @@ export function createClient(options: ClientOptions = {}): AltTextClient {
           maxLength: item.maxLength,
           language: item.language,
           purpose: item.purpose,
-          long: item.long === true ? true : undefined,
         }),
       ),
     )
-    const body = defined({ images: items, language: request.language, model: request.model })
+    const body = defined({
+      images: items,
+      language: request.language,
+      model: request.model,
+      long: request.long === true ? true : undefined,
+    })
     const json = (await call({
       method: 'POST',
       path: '/v1/alt-text/batch',

@@ -193,7 +193,6 @@ export const BatchItem = v.strictObject({
   maxLength,
   language: v.optional(language),
   purpose,
-  long,
   fresh,
   matchContext,
 })
@@ -203,6 +202,8 @@ export const BatchRequest = v.strictObject({
   images: v.pipe(v.array(BatchItem), v.minLength(1), v.maxLength(LIMITS.maxBatchItems)),
   language: v.optional(language),
   model,
+  // One model and one `long` per batch: every image has the same price.
+  long,
 })
 export type BatchRequest = v.InferOutput<typeof BatchRequest>
 

@@ -214,7 +214,8 @@ export function createGeneration(fake, { failures, stats, images }) {
         model: model.id,
         maxLength: item.maxLength ?? core.LIMITS.defaultMaxLength,
         idempotencyKey: key,
-        ...pick(item, ['context', 'purpose', 'long', 'fresh']),
+        ...pick(item, ['context', 'purpose', 'fresh']),
+        ...pick(request, ['long']),
       },
     }))
     const canonical = [
@@ -227,7 +228,7 @@ export function createGeneration(fake, { failures, stats, images }) {
     ]
     const { payload, replayed } = await idempotent(key, canonical, async () => {
       // Nothing in the batch could be paid for: answered as a whole, like the real API.
-      if (fake.account.balance < model.credits)
+      if (fake.account.balance < priceOf(model, request))
         throw new FakeApiError(402, 'insufficient_credits', 'The balance cannot pay for one image.')
       // Items run BATCH_CONCURRENCY at a time, as in the real API (latency is per image).
       const limit = core.createLimiter(BATCH_CONCURRENCY)

@@ -289,7 +289,8 @@ describe('fake AltText API: programmable', () => {
     const short = await call('/v1/alt-text', { image: b64(tinyPng(2)) })
     expect(short.json).toMatchObject({ reused: false, creditsUsed: 1 })
     const batch = await call('/v1/alt-text/batch', {
-      images: [{ image: b64(tinyPng(3)), purpose: 'auto', long: true }],
+      images: [{ image: b64(tinyPng(3)), purpose: 'auto' }],
+      long: true,
     })
     expect(batch.json.results[0]).toMatchObject({ kind: 'chart', creditsUsed: 2 })
     expect(api.images.map((i) => [i.purpose, i.long])).toEqual([

@@ -34,7 +34,7 @@ describe('purpose and long', () => {
       )
     expect(v.safeParse(AltTextRequest, { image: 'AAAA', long: true }).success).toBe(true)
     expect(
-      v.safeParse(BatchRequest, { images: [{ image: 'AAAA', purpose: 'link', long: false }] })
+      v.safeParse(BatchRequest, { images: [{ image: 'AAAA', purpose: 'link' }], long: false })
         .success,
     ).toBe(true)
   })
@@ -43,8 +43,11 @@ describe('purpose and long', () => {
     const bad = v.safeParse(AltTextRequest, { image: 'AAAA', purpose: 'hero' })
     expect(bad.success).toBe(false)
     expect(bad.issues?.[0]?.path?.[0]?.key).toBe('purpose')
-    const notBool = v.safeParse(BatchRequest, { images: [{ image: 'AAAA', long: 'yes' }] })
-    expect(notBool.issues?.[0]?.path?.map((p) => p.key)).toEqual(['images', 0, 'long'])
+    const notBool = v.safeParse(BatchRequest, { images: [{ image: 'AAAA' }], long: 'yes' })
+    expect(notBool.issues?.[0]?.path?.map((p) => p.key)).toEqual(['long'])
+    // long is the batch's (one price per image), not an item's.
+    const perItem = v.safeParse(BatchRequest, { images: [{ image: 'AAAA', long: true }] })
+    expect(perItem.success).toBe(false)
   })
 })
 
