@@ -2,6 +2,14 @@ export { contextString, languageOf } from './context.js'
 export { type FoundImage, findImages } from './find-images.js'
 export { type FillResult, fillAltText } from './html.js'
 export {
+  lintableImages,
+  lintOption,
+  lintPage,
+  type PageLintFinding,
+  reportLint,
+  toLintImage,
+} from './lint.js'
+export {
   DEFAULTS,
   type ImageContext,
   type ImageFilter,

@@ -3,6 +3,7 @@
  * defaults. A leaf module: it imports nothing of this package, so every other file may read it.
  */
 import type { AltTextCache, AltTextClient, DescribeEvent } from '@alttextapi/core'
+import type { LintConfig } from '@alttextapi/core/node'
 import type { VFile } from 'vfile'
 
 /** The `progress` option: `false` turns it off; an object tunes it. */
@@ -114,6 +115,13 @@ export interface RunOptions {
    * file; a fatal answer is one message per file.
    */
   failOnError?: boolean | undefined
+  /**
+   * Also lint the alt text the page already has (core's rules: file name, placeholder, "image
+   * of", repeated caption or text, too long, duplicate, language) as `file.message`s with rule id
+   * `alttext:<rule>`; errors are fatal messages. `true` for every default, or a lint
+   * configuration (severities, `maxLength`, `minConfidence`). Default `false` (opt-in).
+   */
+  lint?: boolean | LintConfig | undefined
   /** Model id (see `client.models()`). Default: the API's default model. */
   model?: string | undefined
   /** Longest alt text in characters. Default: the API's (125). */

@@ -5,6 +5,7 @@ import type { Plugin } from 'unified'
 import type { VFile } from 'vfile'
 import { contextString, languageOf } from './context.js'
 import { type FoundImage, findImages } from './find-images.js'
+import { lintOption, reportLint } from './lint.js'
 import { DEFAULTS, type ImageFilter, type RunOptions } from './options.js'
 import { type DependencyCollector, dependencyOf } from './page-cache.js'
 import type { FileAltText, ImageResult } from './results.js'
@@ -146,6 +147,8 @@ export async function processImages(
 ): Promise<FileAltText> {
   const { options } = run
   const fallback = languageOf(options.language, DEFAULTS.language)
+  const lint = lintOption(options.lint)
+  if (lint) reportLint(found, file, lint, fallback)
   const images = found.filter((image) => wanted(image, options))
   const stats = emptyStats()
   run.progress?.queue(images.length)
