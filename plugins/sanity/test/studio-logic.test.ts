@@ -81,9 +81,8 @@ describe('API key in a private document', () => {
     const describe = await studioDescriber(env.client, withUrl)
     const answer = await describe({ assetRef: 'image-abc-10x20-png' })
     expect(answer.altText).toBe('Alt for abc')
-    expect(env.alt.images[0]?.imageUrl).toContain(
-      '/images/testproj/production/abc-10x20.png?w=1024',
-    )
+    // Within 1024 px: the original file, the same bytes every other tool sends.
+    expect(env.alt.images[0]?.imageUrl).toMatch(/\/images\/testproj\/production\/abc-10x20\.png$/)
   })
 
   it('in proxy mode sends no key and reads no secret', async () => {
@@ -116,6 +115,15 @@ describe('describe helpers', () => {
       'https://cdn.sanity.io/images/p/d/abc-2000x3000.svg?w=512&h=512&fit=max&fm=jpg&q=80',
     )
     expect(() => imageUrl('nope', { projectId: 'p', dataset: 'd' })).toThrow()
+    // An original within the size and of an accepted type goes as it is (reusable across tools);
+    // a larger one, or one the API cannot read (SVG, AVIF, TIFF), as a reduced JPEG.
+    expect(imageUrl('image-abc-1024x700-png', { projectId: 'p', dataset: 'd' })).toBe(
+      'https://cdn.sanity.io/images/p/d/abc-1024x700.png',
+    )
+    expect(imageUrl('image-abc-1025x700-webp', { projectId: 'p', dataset: 'd' })).toBe(
+      'https://cdn.sanity.io/images/p/d/abc-1025x700.webp?w=1024&h=1024&fit=max&fm=jpg&q=80',
+    )
+    expect(imageUrl('image-abc-300x200-avif', { projectId: 'p', dataset: 'd' })).toMatch(/fm=jpg/)
   })
 
   it('takes the language from the document, then the config', () => {
