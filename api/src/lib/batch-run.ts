@@ -85,6 +85,8 @@ function reuseOf(job: ImageJob, sha256: string, options: ReuseFlags) {
     maxLength: job.maxLength,
     context: job.context,
     matchContext: options.matchContext,
+    purpose: job.purpose,
+    long: job.long,
   }).then((hash) => ({ hash, fresh: options.fresh === true }))
 }
 

@@ -20,6 +20,7 @@
 import { newId } from './crypto.js'
 import { type ClaimRow, IDEMPOTENCY_WINDOW_MS } from './idempotency.js'
 import { type Counted, type KeyRow, keyLookup, keyRateCount, type RateLimit } from './key-auth.js'
+import { type DescriptionFields, descriptionFields } from './model-answer.js'
 import { keyUnitsCount, REFUND_LIMIT, SPEND_COUNTER, utcDayStart } from './rate-limit.js'
 import { type ReuseRow, reuseExists, reuseLookup, reuseStoreStatement } from './reuse.js'
 
@@ -480,7 +481,7 @@ export interface Caller {
 }
 
 /** The answer a completed request gives again on a retry with its key (kept with the claim). */
-export interface StoredAnswer {
+export interface StoredAnswer extends Partial<DescriptionFields> {
   altText: string
   language: string
   model: string
@@ -492,7 +493,8 @@ export interface StoredAnswer {
 export interface Settlement {
   caller: Caller
   request: { endpoint: string; imageUrl: string | null; language: string }
-  result: { altText: string; model: string }
+  /** The answer's text and model, and its decorative, kind and longDescription. */
+  result: { altText: string; model: string } & Partial<DescriptionFields>
   /** Credits paid: 0 for a reused description. */
   price: number
   id: string
@@ -516,6 +518,7 @@ export function settleStatements(db: D1Database, s: Settlement): D1PreparedState
     model: s.result.model,
     creditsUsed: s.price,
     reused: s.reused,
+    ...descriptionFields(s.result),
   }
   return [
     db
@@ -547,6 +550,7 @@ export function settleStatements(db: D1Database, s: Settlement): D1PreparedState
             language: s.request.language,
             usageId: s.id,
             at: s.at,
+            fields: s.result,
           }),
         ]
       : []),

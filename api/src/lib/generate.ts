@@ -14,6 +14,7 @@
  *    with its answer, the description kept for reuse): the caller writes them (a single request
  *    after its answer, a batch with its last batch).
  */
+import type { Purpose } from '@alttextapi/core'
 import type { Config } from '../env.js'
 import { ApiError } from '../errors.js'
 import {
@@ -32,11 +33,12 @@ import { newId } from './crypto.js'
 import { describe, type ModelHealth, UnusableOutput } from './describe.js'
 import { type ClaimRow, inProgress, judgeHolder, keyReused } from './idempotency.js'
 import type { Image } from './image.js'
+import { type DescriptionFields, descriptionFields, type ModelDescription } from './model-answer.js'
 import { checkRateLimit, type KeyRow, requireKeyRow } from './key-auth.js'
 import { forgetKey, rememberKey } from './known-keys.js'
 import type { ModelEntry } from './models.js'
 import { REFUND_LIMIT } from './rate-limit.js'
-import type { ReuseRow } from './reuse.js'
+import { type ReuseRow, reusedFields } from './reuse.js'
 
 /** What to describe, how, and where the usage record says it came from. */
 export interface ImageJob {
@@ -50,10 +52,13 @@ export interface ImageJob {
   image: () => Promise<Image>
   /** The request's reuse key (known once the image bytes are) and whether `fresh` was asked. */
   reuse?: ReuseOrder
+  /** What the image is for; whether a long description is asked (priced in `model`). */
+  purpose?: Purpose | undefined
+  long?: boolean | undefined
 }
 
 /** One successful, charged description. */
-export interface Described {
+export interface Described extends DescriptionFields {
   id: string
   altText: string
   language: string
@@ -209,7 +214,7 @@ export async function describeCharged(
   health?: ModelHealth,
 ): Promise<{ answer: Described; settle: D1PreparedStatement[] }> {
   const price = job.model.credits
-  let result: { altText: string; model: string }
+  let result: ModelDescription & { model: string }
   try {
     const image = await job.image()
     result = await describe(config, job.model, { ...job, image }, health)
@@ -230,6 +235,7 @@ export async function describeCharged(
       creditsUsed: price,
       creditsRemaining: charged.balance,
       reused: false,
+      ...descriptionFields(result),
     },
     settle: settleStatements(db, {
       caller: charged.caller,
@@ -252,7 +258,11 @@ export function reusedAnswer(
   job: ImageJob,
   keyHash: string,
 ): { answer: Described; settle: D1PreparedStatement[] } {
-  const result = { altText: reused.row.alt_text, model: reused.row.model }
+  const result = {
+    altText: reused.row.alt_text,
+    model: reused.row.model,
+    ...reusedFields(reused.row),
+  }
   return {
     answer: {
       id: reused.id,

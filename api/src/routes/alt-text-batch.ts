@@ -11,7 +11,7 @@ import { checkedOrKeyProblemFirst, refuseUnknownKey } from '../lib/generation-ht
 import { leaseMs, REPLAYED_HEADER, readIdempotencyKey, sha256Bytes } from '../lib/idempotency.js'
 import { requireImage } from '../lib/image.js'
 import { decodeInlineImage, readBatchRequest } from '../lib/image-input.js'
-import { type ModelEntry, resolveModel } from '../lib/models.js'
+import { type ModelEntry, pricedFor, resolveModel } from '../lib/models.js'
 import { readCredential } from '../middleware/auth.js'
 import type { AppEnv } from '../types.js'
 import { altTextBatchDoc } from './alt-text-docs.js'
@@ -28,7 +28,8 @@ altTextBatch.post('/', altTextBatchDoc, async (c) => {
     requireModelConfigured(config)
     const key = readIdempotencyKey(c.req.header('idempotency-key'))
     const body = await readBatchRequest(c)
-    return { key, body, model: resolveModel(config, body.model) }
+    // `long` is the batch's: every image has one price (the model's, plus the long surcharge).
+    return { key, body, model: pricedFor(resolveModel(config, body.model), body.long) }
   })
   // Every item's own checks come before anything is counted or charged.
   const prepared = await Promise.all(
@@ -74,6 +75,8 @@ async function prepareItem(
     language: item.language ?? body.language ?? 'en',
     maxLength: item.maxLength ?? LIMITS.defaultMaxLength,
     context: item.context,
+    purpose: item.purpose,
+    long: body.long,
     endpoint: '/v1/alt-text/batch',
     imageUrl: item.imageUrl ?? null,
     image: () => Promise.reject(new Error('image not loaded')),
@@ -105,9 +108,15 @@ function canonicalBatch(
   return [
     '/v1/alt-text/batch',
     model.id,
+    body.long === true,
     prepared.map((item, index) => {
       const raw = body.images[index]
-      const options = [raw?.context ?? null, raw?.fresh === true, raw?.matchContext === true]
+      const options = [
+        raw?.context ?? null,
+        raw?.fresh === true,
+        raw?.matchContext === true,
+        raw?.purpose ?? 'content',
+      ]
       if (item.kind === 'failed') return ['failed', index]
       const { language, maxLength } = item.job
       const image = item.kind === 'url' ? ['url', item.url] : ['sha256', item.sha256]

@@ -27,7 +27,7 @@ import {
 import { type Image, requireImage } from '../lib/image.js'
 import { type ImageSource, loadImage, readSingleRequest } from '../lib/image-input.js'
 import { authenticateKey, GENERATION_LIMIT, useKey } from '../lib/key-auth.js'
-import { resolveModel } from '../lib/models.js'
+import { pricedFor, resolveModel } from '../lib/models.js'
 import { replay } from '../lib/replay.js'
 import { reuseHashOf } from '../lib/reuse.js'
 import { readCredential } from '../middleware/auth.js'
@@ -53,7 +53,8 @@ altText.post('/', altTextDoc, async (c) => {
     requireModelConfigured(config)
     const key = readIdempotencyKey(c.req.header('idempotency-key'))
     const request = await readSingleRequest(c)
-    const model = resolveModel(config, request.model)
+    // A long description is priced in: `model.credits` is what this image costs.
+    const model = pricedFor(resolveModel(config, request.model), request.long)
     const source = request.source
     // An inline image is checked by its bytes, a URL by its scheme and address, before anything
     // is counted or charged.
@@ -65,6 +66,8 @@ altText.post('/', altTextDoc, async (c) => {
       language: request.language ?? 'en',
       maxLength: request.maxLength ?? LIMITS.defaultMaxLength,
       context: request.context,
+      purpose: request.purpose,
+      long: request.long,
       endpoint: '/v1/alt-text',
       imageUrl: source.kind === 'url' ? source.url : null,
       image: inline ? async () => inline : () => loadImage(source, config),
@@ -94,6 +97,8 @@ altText.post('/', altTextDoc, async (c) => {
       maxLength: job.maxLength,
       context: job.context,
       matchContext: request.matchContext,
+      purpose: job.purpose,
+      long: job.long,
     }),
     fresh: request.fresh === true,
   }
@@ -143,6 +148,8 @@ async function singleClaim(
       job.model.id,
       request.fresh === true,
       request.matchContext === true,
+      job.purpose ?? 'content',
+      job.long === true,
     ]),
   }
 }
