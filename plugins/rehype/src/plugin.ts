@@ -148,7 +148,8 @@ export async function processImages(
   const { options } = run
   const fallback = languageOf(options.language, DEFAULTS.language)
   const lint = lintOption(options.lint)
-  if (lint) reportLint(found, file, lint, fallback)
+  // Only a language someone gave (`lang`, the option) is compared, never the default `en`.
+  if (lint) reportLint(found, file, lint, options.language)
   const images = found.filter((image) => wanted(image, options))
   const stats = emptyStats()
   run.progress?.queue(images.length)

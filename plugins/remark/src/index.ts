@@ -14,6 +14,7 @@ export {
 export { escapeJsxAttribute, escapeMarkdownAlt } from './escape.js'
 export { type AltState, findImages, type JsxElement, type MarkdownImage } from './find-images.js'
 export { type FrontMatter, readFrontMatter } from './frontmatter.js'
+export { altOf, lintMarkdown, type MarkdownLintFinding, reportMarkdownLint } from './lint.js'
 export type { MarkdownImageContext, Options } from './options.js'
 export { parseMarkdown } from './parse.js'
 export { default, processMarkdownTree } from './plugin.js'

@@ -1,5 +1,5 @@
 /** `remarkAltText`: the unified attacher. */
-import { type AltTextRun, createAltTextRun } from '@alttextapi/rehype'
+import { type AltTextRun, createAltTextRun, lintOption } from '@alttextapi/rehype'
 import type { Root } from 'mdast'
 import type { Plugin } from 'unified'
 import type { VFile } from 'vfile'
@@ -7,6 +7,7 @@ import { applyToTree } from './apply.js'
 import { describeImages, documentLanguage } from './describe.js'
 import { findImages } from './find-images.js'
 import { readFrontMatter } from './frontmatter.js'
+import { reportMarkdownLint } from './lint.js'
 import type { Options } from './options.js'
 import type { MarkdownAltText } from './results.js'
 
@@ -23,8 +24,18 @@ export async function processMarkdownTree(
 ): Promise<MarkdownAltText> {
   const frontMatter = readFrontMatter(tree, file)
   const images = findImages(tree, frontMatter.title)
+  const language = documentLanguage(frontMatter.language, options.language ?? run.options.language)
+  const lint = lintOption(options.lint ?? run.options.lint)
+  // Only a language someone gave (front matter, option) is compared, never the default `en`.
+  if (lint)
+    reportMarkdownLint(
+      images,
+      file,
+      lint,
+      frontMatter.language ?? options.language ?? run.options.language,
+    )
   const result = await describeImages(images, run, file, {
-    language: documentLanguage(frontMatter.language, options.language ?? run.options.language),
+    language,
     // A run made by @alttextapi/rehype has a context function for HTML: only ours apply here.
     context: options.context,
     overwrite: (options.overwrite ?? run.options.overwrite) === true,
