@@ -6,6 +6,8 @@ export interface CommandIO {
   stderr: Out
   env: Record<string, string | undefined>
   cwd: string
+  /** Ends a command that runs until stopped (`review`'s server); else it waits for Ctrl-C. */
+  signal?: AbortSignal | undefined
 }
 
 /** A subcommand of `alttext` (its one-line summary is in the registry, `commands/index.ts`). */

@@ -2,12 +2,12 @@
 import { readFile } from 'node:fs/promises'
 import { relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { displaySource, sanitizeForTerminal } from '@alttextapi/core/node'
+import { displaySource, needsReview, sanitizeForTerminal } from '@alttextapi/core/node'
 // The scanner alone: not the run, the client, sharp or the download stack `fix` needs.
 import { scanHtml } from '@alttextapi/rehype/scan'
 import { decodePage } from '../encoding.js'
 import { findHtmlFiles } from '../files.js'
-import type { Command } from '../io.js'
+import type { Command, CommandIO } from '../io.js'
 import { plural } from '../plural.js'
 
 export const check: Command = {
@@ -20,6 +20,9 @@ and the cache folder in the cwd), credits needed against the balance (read when 
 set). Nothing is sent to be described, nothing is written.
 Exit code: 0 when every image has alt, 1 when some do not, 2 on usage errors.
 alttext check --source <dir> checks Markdown/MDX source files instead.
+--require-reviewed also fails (exit 1) while alt-text.json (--cache-file <path>) holds machine
+alt text no person has reviewed (approve or edit it with alttext review <dir>); each is listed as
+alt-text.json: <image hash> "text".
 `,
   async run(args, io) {
     if (args.some((a) => a === '--source' || a.startsWith('--source=')))
@@ -28,7 +31,11 @@ alttext check --source <dir> checks Markdown/MDX source files instead.
       args,
       allowPositionals: true,
       strict: true,
-      options: { estimate: { type: 'boolean' } },
+      options: {
+        estimate: { type: 'boolean' },
+        'require-reviewed': { type: 'boolean' },
+        'cache-file': { type: 'string' },
+      },
     })
     const dir = positionals[0]
     if (!dir || positionals.length > 1) {
@@ -94,6 +101,35 @@ alttext check --source <dir> checks Markdown/MDX source files instead.
       const images = siteImages(root, '/', DEFAULTS.maxImageBytes)
       io.stderr.write(`${await estimateFiles(root, withMissing, io, images)}\n`)
     }
-    return missing === 0 && unreadable === 0 ? 0 : 1
+    const unreviewed = values['require-reviewed']
+      ? await reportUnreviewed(resolve(io.cwd, values['cache-file'] ?? 'alt-text.json'), io)
+      : 0
+    return missing === 0 && unreadable === 0 && unreviewed === 0 ? 0 : 1
   },
+}
+
+/**
+ * Lists the machine alt text of the committed file that no person has reviewed; resolves to how
+ * many (a file with problems counts as one: it cannot be trusted to say).
+ */
+async function reportUnreviewed(path: string, io: CommandIO): Promise<number> {
+  const { readForReview } = await import('../review/store.js')
+  const name = sanitizeForTerminal(relative(io.cwd, path) || path)
+  const read = await readForReview(path, name)
+  if (!read.ok) {
+    for (const problem of read.problems) io.stderr.write(`${sanitizeForTerminal(problem)}\n`)
+    io.stderr.write(`alttext: ${name} has problems; fix them by hand\n`)
+    return 1
+  }
+  const open = read.items.filter((item) => needsReview(item.entry))
+  for (const item of open)
+    io.stdout.write(
+      `${name}: ${item.hash.slice(0, 12)}… ${sanitizeForTerminal(JSON.stringify(item.entry.altText))} (${item.entry.language}, ${sanitizeForTerminal(item.entry.model)})\n`,
+    )
+  io.stderr.write(
+    open.length === 0
+      ? `alttext: every machine alt text is reviewed (${name})\n`
+      : `alttext: ${plural(open.length, 'machine alt text')} not reviewed in ${name} (approve or edit: alttext review <dir>)\n`,
+  )
+  return open.length
 }

@@ -25,6 +25,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'List images without alt text in built HTML; exit 1 if there is any',
     load: async () => (await import('./check.js')).check,
   },
+  review: {
+    summary: 'Review machine-written alt text of alt-text.json in a local page (or --report)',
+    load: async () => (await import('./review.js')).review,
+  },
   lint: {
     summary: 'List alt text that does not help (file names, placeholders…); exit 1 if any',
     load: async () => (await import('./lint.js')).lint,
