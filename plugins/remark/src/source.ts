@@ -14,10 +14,10 @@ import {
 } from '@alttextapi/rehype'
 import { VFile } from 'vfile'
 import { valueToSource } from './container-offsets.js'
-import { describeImages, documentLanguage } from './describe.js'
+import { describeImages, documentLanguage, wanted } from './describe.js'
 import { escapeJsxAttribute, escapeMarkdownAlt } from './escape.js'
 import { findImages, type MarkdownImage } from './find-images.js'
-import { readFrontMatter } from './frontmatter.js'
+import { type FrontMatter, readFrontMatter } from './frontmatter.js'
 import type { Options } from './options.js'
 import { parseMarkdown } from './parse.js'
 import type { MarkdownAltText } from './results.js'
@@ -131,8 +131,13 @@ export async function fillMarkdownSource(
     file.data.markdownAltText = result
     return { text: source, file, changed: 0, result }
   }
-  const frontMatter = readFrontMatter(tree, file)
-  const images = findImages(tree, frontMatter.title)
+  const images = findImages(tree)
+  // The front matter (title and language) only matters for images to describe: a file whose
+  // images all have alt text is not read for it (most files of a second run).
+  const frontMatter = images.some((image) => wanted(image, false))
+    ? readFrontMatter(tree, file)
+    : ({} as FrontMatter)
+  for (const image of images) image.context.title = frontMatter.title
   const result = await describeImages(images, run, file, {
     language: documentLanguage(frontMatter.language, options.language ?? run.options.language),
     context: options.context,
