@@ -20,6 +20,7 @@
  */
 import * as v from 'valibot'
 import type { CachedAltText, CacheLookup } from './cache.js'
+import { isImageKind } from './contract/description.js'
 
 /** The format version this code reads and writes. */
 export const ALT_TEXT_FILE_VERSION = 1
@@ -54,6 +55,12 @@ export const AltTextFileEntrySchema = v.looseObject({
   ),
   /** The API suggested the image is decorative (never applied silently). */
   decorative: v.optional(v.boolean()),
+  /** The kind of image the API saw (`photo`, `chart`…), when it said. */
+  kind: v.optional(v.string()),
+  /** Asked with `long: true` (part of the match: such an answer may carry a long description). */
+  long: v.optional(v.boolean()),
+  /** The long description the API gave (charts, diagrams, screenshots of text). */
+  longDescription: v.optional(v.string()),
   /** The options the text was asked with, when not the defaults: they are part of the match. */
   maxLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
   purpose: v.optional(v.string()),
@@ -258,6 +265,8 @@ export function entryIdentity(entry: AltTextFileEntry): string {
     entry.purpose ?? '',
     entry.maxLength ?? 0,
     entry.context ?? '',
+    // Only when set: the identity (and so the order) of every other entry stays as it was.
+    ...(entry.long ? [true] : []),
   ])
 }
 
@@ -296,6 +305,7 @@ export function matchEntry(
     if ((e.purpose ?? undefined) !== (lookup.purpose ?? undefined)) return false
     if ((e.context ?? undefined) !== (lookup.contextHash ?? undefined)) return false
     if (byPerson(e)) return true
+    if ((e.long ?? false) !== (lookup.long ?? false)) return false
     if (lookup.model !== undefined && e.model !== lookup.model) return false
     return (e.maxLength ?? undefined) === (lookup.maxLength ?? undefined)
   }
@@ -317,6 +327,9 @@ export function toFileEntry(value: CachedAltText, lookup: CacheLookup): AltTextF
     createdAt: value.createdAt,
     origin: value.origin ?? 'machine',
     ...(value.decorative ? { decorative: true } : {}),
+    ...(value.kind !== undefined ? { kind: value.kind } : {}),
+    ...(lookup.long ? { long: true } : {}),
+    ...(value.longDescription !== undefined ? { longDescription: value.longDescription } : {}),
     ...(lookup.maxLength !== undefined ? { maxLength: lookup.maxLength } : {}),
     ...(lookup.purpose !== undefined ? { purpose: lookup.purpose } : {}),
     ...(lookup.contextHash !== undefined ? { context: lookup.contextHash } : {}),
@@ -332,6 +345,8 @@ export function fromFileEntry(entry: AltTextFileEntry): CachedAltText {
     createdAt: entry.createdAt,
   }
   if (entry.decorative) value.decorative = true
+  if (entry.kind !== undefined && isImageKind(entry.kind)) value.kind = entry.kind
+  if (entry.longDescription !== undefined) value.longDescription = entry.longDescription
   if (entry.origin && entry.origin !== 'machine') value.origin = entry.origin
   return value
 }

@@ -87,3 +87,36 @@ describe('review helpers', () => {
     expect(editEntry(human, 'x', 'ann', '2026-12-05T09:00:00.000Z').origin).toBe('human')
   })
 })
+
+describe('long descriptions in alt-text.json', () => {
+  it('keeps kind and longDescription of an answer asked with long: true, matched only by such a run', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { AltTextFile } = await import('../../src/node/index.js')
+    const dir = await mkdtemp(join(tmpdir(), 'alt-long-'))
+    try {
+      const path = join(dir, 'alt-text.json')
+      const value = {
+        altText: 'Sales rose in 2026',
+        language: 'en',
+        model: 'm1',
+        createdAt: '2026-12-05T07:00:00.000Z',
+        kind: 'chart' as const,
+        longDescription: 'Q1 10, Q2 20, Q3 30',
+      }
+      await new AltTextFile({ path }).set('k', value, { imageHash: H1, language: 'en', long: true })
+      const again = new AltTextFile({ path })
+      expect(await again.get('k', { imageHash: H1, language: 'en', long: true })).toEqual(value)
+      // A run that did not ask for a long description keeps to its own entries.
+      expect(await again.get('k', { imageHash: H1, language: 'en' })).toBeUndefined()
+      expect(
+        parseAltTextFile(await (await import('node:fs/promises')).readFile(path, 'utf8'), {
+          strict: true,
+        }).problems,
+      ).toEqual([])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
