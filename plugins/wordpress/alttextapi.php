@@ -38,6 +38,7 @@ require_once ALTTEXTAPI_DIR . 'includes/class-settings-page.php';
 require_once ALTTEXTAPI_DIR . 'includes/class-editor.php';
 require_once ALTTEXTAPI_DIR . 'includes/class-media.php';
 require_once ALTTEXTAPI_DIR . 'includes/class-review.php';
+require_once ALTTEXTAPI_DIR . 'includes/class-review-view.php';
 require_once ALTTEXTAPI_DIR . 'includes/class-plugin.php';
 
 register_activation_hook( __FILE__, array( 'AltTextAPI\\Plugin', 'activate' ) );

@@ -21,6 +21,7 @@ final class Plugin {
 		Media::register();
 		Queue::register();
 		Review::register();
+		Review_View::register();
 	}
 
 	/** Loads translations from the plugin's languages/ folder (wordpress.org packs load on their own). */

@@ -2,8 +2,9 @@
  * End to end in headless Chromium against the real WordPress: open a post whose images lack alt,
  * click "Generate alt text" on the image block, use "Generate all" for the rest, save, and find
  * the alt in the stored post and on the attachments; then upload an image and find its alt set by
- * the background queue. The media list view's row action and bulk estimate, the review queue
- * (with axe) and the editor's provenance and Approve button.
+ * the background queue. The media list view's row action and bulk estimate, the Media Library's
+ * review view (inline edit kept through bulk and upload, bulk approve, axe) and the editor's
+ * provenance and Approve button.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -103,9 +104,10 @@ it('generates alt text in the block editor and saves it to the post and the atta
   expect(alts[1]).toMatch(/^A red test square number \d+/)
 })
 
-it('writes alt text for an uploaded image in the background', async () => {
+/** Uploads a new 640×480 PNG named `name` through the browser uploader; returns its attachment id. */
+async function uploadInBrowser(name: string) {
   const dir = mkdtempSync(join(tmpdir(), 'alttextapi-upload-'))
-  const file = join(dir, 'uploaded-photo.png')
+  const file = join(dir, `${name}.png`)
   wpPhp(
     `$i = imagecreatetruecolor(640, 480); imagefill($i, 0, 0, imagecolorallocate($i, 200, 0, 0)); imagepng($i, '${file}');`,
   )
@@ -113,11 +115,15 @@ it('writes alt text for an uploaded image in the background', async () => {
   await page.setInputFiles('#async-upload', file)
   await Promise.all([page.waitForURL(/upload\.php/), page.click('#html-upload')])
   rmSync(dir, { recursive: true, force: true })
-  const id = Number(
+  return Number(
     wpPhp(
-      `echo (int) (get_posts(['post_type' => 'attachment', 'title' => 'uploaded-photo', 'fields' => 'ids', 'post_status' => 'inherit'])[0] ?? 0);`,
+      `echo (int) (get_posts(['post_type' => 'attachment', 'title' => '${name}', 'fields' => 'ids', 'post_status' => 'inherit'])[0] ?? 0);`,
     ),
   )
+}
+
+it('writes alt text for an uploaded image in the background', async () => {
+  const id = await uploadInBrowser('uploaded-photo')
   expect(id).toBeGreaterThan(0)
   // The upload itself did not describe the image: the queue does, when cron runs.
   const readAlt = () => wpPhp(`echo get_post_meta(${id}, '_wp_attachment_image_alt', true);`)
@@ -172,25 +178,77 @@ it('shows the estimate before a bulk run, and the list view row action writes al
   expect(await axeViolations('#alttextapi-job')).toEqual([])
 })
 
-it('the review queue: no axe violations, bulk approve of the selected images', async () => {
-  writeMachineAlt([fx.small, fx.big])
-  await page.goto(`${base}/wp-admin/upload.php?page=alttextapi-review`)
-  expect(await page.locator('#adminmenu .awaiting-mod.count-2').count()).toBe(1)
-  expect(await axeViolations('#wpbody-content .wrap')).toEqual([])
-  await page.getByLabel('Select all').check()
+it('the review view: an inline edit stays through bulk and upload and shows edited; bulk approve', async () => {
+  writeMachineAlt([fx.small, fx.big, fx.media_text])
+  // Under "always", unattended runs replace unreviewed machine text: never a person's edit.
+  wpPhp(
+    `update_option('alttextapi_settings', array_merge(AltTextAPI\\Settings::all(), ['overwrite' => 'always']));`,
+  )
+  // The Media menu is open on the library (elsewhere its items are a hover flyout).
+  await page.goto(`${base}/wp-admin/upload.php?mode=list`)
+  const menuItem = page.locator('#menu-media a', { hasText: 'Alt text to review' })
+  expect(await menuItem.locator('.awaiting-mod.count-3').count()).toBe(1)
+  await Promise.all([page.waitForURL(/attachment-filter=alttextapi_review/), menuItem.click()])
+  expect(await page.locator('#the-list tr').count()).toBe(3)
+  expect(await page.locator('select#attachment-filter').inputValue()).toBe('alttextapi_review')
+  expect(await axeViolations('td.column-alttextapi_alt, th#alttextapi_alt, .filter-links')).toEqual(
+    [],
+  )
+
+  // A person corrects one machine text inline.
+  await page.getByLabel('Alt text of small.png').fill('Blue square on a white card')
   await Promise.all([
-    page.waitForURL(/page=alttextapi-review/),
-    page.getByRole('button', { name: 'Approve selected' }).click(),
+    page.waitForURL(/attachment-filter=alttextapi_review/),
+    page.getByRole('button', { name: 'Save edit small.png' }).click(),
   ])
   await expect
-    .poll(() => page.locator('.alttextapi-review-empty').textContent(), poll)
-    .toBe('Nothing to review.')
-  const reviewed = JSON.parse(
-    wpPhp(
-      `echo wp_json_encode([AltTextAPI\\Provenance::of(${fx.small})['reviewed'], AltTextAPI\\Provenance::of(${fx.big})['reviewedBy']]);`,
-    ),
+    .poll(() => page.locator('.notice-success').first().textContent(), poll)
+    .toContain('Your alt text is saved, and kept as yours: "Blue square on a white card"')
+  expect(await page.locator(`#post-${fx.small}`).count()).toBe(0)
+
+  // Then runs "Describe all images missing alt text" and uploads an image.
+  await page.goto(`${base}/wp-admin/upload.php?mode=list`)
+  await Promise.all([
+    page.waitForURL(/upload\.php/),
+    page.getByRole('button', { name: 'Describe all images missing alt text' }).click(),
+  ])
+  const state = await cronUntil(
+    () => wpPhp(`echo AltTextAPI\\Job::summary()['state'];`),
+    (s) => s !== 'running',
   )
-  expect(reviewed).toEqual([true, 'editor'])
+  expect(state).toBe('done')
+  const uploaded = await uploadInBrowser('review-upload')
+  await cronUntil(
+    () => wpPhp(`echo get_post_meta(${uploaded}, '_wp_attachment_image_alt', true);`),
+    (a) => a !== '',
+  )
+  await page.goto(`${base}/wp-admin/upload.php?mode=list`)
+  const small = page.locator(`#post-${fx.small}`)
+  expect(await small.locator('.alttextapi-alt').textContent()).toBe('Blue square on a white card')
+  expect(await small.locator('.alttextapi-origin').getAttribute('data-origin')).toBe('edited')
+  expect(await small.locator('.alttextapi-origin').textContent()).toBe(
+    'Edited: a person changed the text AltText API wrote.',
+  )
+  expect(await axeViolations('td.column-alttextapi_alt')).toEqual([])
+
+  // The review view approves everything still waiting, in bulk.
+  await page.goto(`${base}/wp-admin/upload.php?mode=list&attachment-filter=alttextapi_review`)
+  const waiting = await page.locator('#the-list tr').count()
+  expect(waiting).toBeGreaterThanOrEqual(3)
+  await page.locator('#cb-select-all-1').check()
+  await page.locator('#bulk-action-selector-top').selectOption('alttextapi_approve')
+  await Promise.all([
+    page.waitForURL(/attachment-filter=alttextapi_review/),
+    page.click('#doaction'),
+  ])
+  await expect
+    .poll(() => page.locator('.notice-success').first().textContent(), poll)
+    .toContain(`Alt text of ${waiting} images approved.`)
+  expect(await page.locator('#the-list tr.no-items').count()).toBe(1)
+  expect(wpPhp('echo count(AltTextAPI\\Provenance::to_review());')).toBe('0')
+  expect(wpPhp(`echo get_post_meta(${fx.small}, '_wp_attachment_image_alt', true);`)).toBe(
+    'Blue square on a white card',
+  )
 })
 
 it('the block editor shows provenance and approves machine text', async () => {

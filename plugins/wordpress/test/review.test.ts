@@ -54,22 +54,64 @@ const describedByMachine = (ids: number[]) =>
       .join('\n'),
   )
 
-/** Submits the review page's form as `session`, with the nonce the page carries. */
-async function reviewForm(session: Session, fields: Record<string, string | string[]>) {
-  const page = await (
-    await fetch(`${base}/wp-admin/upload.php?page=alttextapi-review`, {
-      headers: { cookie: session.cookie },
-    })
-  ).text()
-  const nonce = /name="_wpnonce" value="([^"]+)"/.exec(page)?.[1] ?? ''
-  const body = new URLSearchParams({ action: 'alttextapi_review', _wpnonce: nonce })
-  for (const [name, value] of Object.entries(fields))
-    for (const v of Array.isArray(value) ? value : [value]) body.append(name, v)
-  const res = await fetch(`${base}/wp-admin/admin-post.php`, {
+const VIEW = '/wp-admin/upload.php?mode=list&attachment-filter=alttextapi_review'
+
+/** The Media Library's review view as `session` sees it. */
+const reviewPage = async (session: Session) =>
+  (await fetch(`${base}${VIEW}`, { headers: { cookie: session.cookie } })).text()
+
+/** The fingerprint of the text a row showed (its hidden `seen` field). */
+const seenIn = (page: string, id: number) =>
+  new RegExp(`name="alttextapi_seen\\[${id}\\]" value="([^"]+)"`).exec(page)?.[1] ?? ''
+
+/** Posts one row's button (Approve, Save edit, Regenerate) in the view's own form, with its nonce. */
+async function rowAction(
+  session: Session,
+  action: 'approve' | 'save' | 'regenerate',
+  id: number,
+  fields: { seen?: string; alt?: string; nonce?: string | null } = {},
+) {
+  const page = await reviewPage(session)
+  const form = /<form id="alttextapi-review"[^>]*>(.*?)<\/form>/s.exec(page)?.[1] ?? ''
+  const nonce = /name="_wpnonce" value="([^"]+)"/.exec(form)?.[1] ?? ''
+  const body = new URLSearchParams({ alttextapi_do: `${action}:${id}` })
+  if (fields.nonce !== null) body.set('_wpnonce', fields.nonce ?? nonce)
+  body.set(`alttextapi_seen[${id}]`, fields.seen ?? seenIn(page, id))
+  if (fields.alt !== undefined) body.set(`alttextapi_alt[${id}]`, fields.alt)
+  const res = await fetch(`${base}${VIEW}`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      cookie: session.cookie,
+      'content-type': 'application/x-www-form-urlencoded',
+      referer: `${base}${VIEW}`,
+    },
     body,
+  })
+  return { page, status: res.status }
+}
+
+/**
+ * The bulk action "Approve alt text" on `ids`, as the library's GET form sends it (its bulk-media
+ * nonce and each row's fingerprint); `seen` overrides a row's fingerprint.
+ */
+async function bulkApprove(session: Session, ids: number[], seen: Record<number, string> = {}) {
+  const page = await reviewPage(session)
+  const nonce = /<form id="posts-filter".*?name="_wpnonce" value="([^"]+)"/s.exec(page)?.[1] ?? ''
+  const query = new URLSearchParams({
+    mode: 'list',
+    'attachment-filter': 'alttextapi_review',
+    action: 'alttextapi_approve',
+    _wpnonce: nonce,
+    _wp_http_referer: VIEW,
+  })
+  for (const id of ids) {
+    query.append('media[]', String(id))
+    query.set(`alttextapi_seen[${id}]`, seen[id] ?? seenIn(page, id))
+  }
+  const res = await fetch(`${base}/wp-admin/upload.php?${query}`, {
+    redirect: 'manual',
+    headers: { cookie: session.cookie },
   })
   return { page, status: res.status }
 }
@@ -170,76 +212,141 @@ describe('approval', () => {
   })
 })
 
-describe('the review queue', () => {
+describe('the review view of the Media Library', () => {
   it('lists unreviewed machine text with a count in the menu, and approves in bulk', async () => {
     describedByMachine([fx.small, fx.big, fx.media_text])
-    const { page } = await reviewForm(editor, {})
+    const page = await reviewPage(editor)
     expect(page).toMatch(/Alt text to review <span class="awaiting-mod count-3">/)
-    for (const id of [fx.small, fx.big, fx.media_text]) expect(page).toContain(`data-id="${id}"`)
-    expect(page).not.toContain(`data-id="${fx.with_alt}"`)
-    const seen = { small: alt(fx.small), big: alt(fx.big) }
-    const done = await reviewForm(editor, {
-      do: 'approve_selected',
-      'ids[]': [String(fx.small), String(fx.big)],
-      [`seen[${fx.small}]`]: seen.small,
-      [`seen[${fx.big}]`]: seen.big,
-    })
+    expect(page).toMatch(
+      /class="current" aria-current="page">Alt text to review <span class="count">\(3\)/,
+    )
+    for (const id of [fx.small, fx.big, fx.media_text]) {
+      expect(page).toContain(`id="post-${id}"`)
+      expect(page).toContain(`id="alttextapi-alt-${id}"`)
+    }
+    // Only the queue: the human text and the images without alt are not in the view.
+    expect(page).not.toContain(`id="post-${fx.with_alt}"`)
+    expect(page).not.toContain(`id="post-${fx.decorative}"`)
+    expect(page).toContain('<option value="alttextapi_approve">Approve alt text</option>')
+    const done = await bulkApprove(editor, [fx.small, fx.big])
     expect(done.status).toBe(302)
-    expect(provenance(fx.small).reviewed).toBe(true)
+    expect(provenance(fx.small)).toMatchObject({ reviewed: true, reviewedBy: 'editor' })
     expect(provenance(fx.big).reviewed).toBe(true)
     expect(provenance(fx.media_text).reviewed).toBe(false)
-    const after = (await reviewForm(editor, {})).page
+    const after = await reviewPage(editor)
     expect(after).toMatch(/count-1/)
-    expect(after).not.toContain(`data-id="${fx.small}"`)
+    expect(after).toContain('Alt text of 2 images approved.')
+    expect(after).not.toContain(`id="post-${fx.small}"`)
+  })
+
+  it('shows who wrote each alt text in the library, and the view link in every list', async () => {
+    describedByMachine([fx.small, fx.big])
+    await editor.rest(`/wp/v2/media/${fx.small}`, {
+      method: 'POST',
+      body: { alt_text: 'Blue square on a white card' },
+    })
+    const library = await (
+      await fetch(`${base}/wp-admin/upload.php?mode=list`, { headers: { cookie: editor.cookie } })
+    ).text()
+    const origin = (id: number) =>
+      new RegExp(
+        `id="post-${id}".*?class="alttextapi-origin" data-origin="(\\w+)">([^<]*)<`,
+        's',
+      ).exec(library)
+    expect(origin(fx.small)?.slice(1)).toEqual([
+      'edited',
+      'Edited: a person changed the text AltText API wrote.',
+    ])
+    expect(origin(fx.big)?.slice(1)).toEqual([
+      'machine',
+      'Written by AltText API (google/gemini-2.5-flash-lite, en-US), not reviewed.',
+    ])
+    expect(origin(fx.with_alt)?.slice(1)).toEqual(['human', 'Written by a person.'])
+    expect(library).toContain(`id="post-${fx.with_alt}"`)
+    expect(library).toMatch(/>Alt text to review <span class="count">\(1\)<\/span><\/a>/)
+    // No review controls outside the view.
+    expect(library).not.toContain('alttextapi_do')
   })
 
   it('saves an inline edit as the person’s text, and regenerates on request', async () => {
     describedByMachine([fx.small, fx.big])
-    await reviewForm(editor, {
-      save: String(fx.small),
-      [`seen[${fx.small}]`]: alt(fx.small),
-      [`alt[${fx.small}]`]: 'A blue card <b>with</b> a white square',
+    const saved = await rowAction(editor, 'save', fx.small, {
+      alt: 'A blue card <b>with</b> a white square',
     })
+    expect(saved.status).toBe(302)
     expect(alt(fx.small)).toBe('A blue card with a white square')
     expect(provenance(fx.small).origin).toBe('edited')
     const before = alt(fx.big)
-    await reviewForm(editor, { regenerate: String(fx.big), [`seen[${fx.big}]`]: before })
+    expect((await rowAction(editor, 'regenerate', fx.big)).status).toBe(302)
     expect(alt(fx.big)).toMatch(/^A red test square number \d+/)
     expect(alt(fx.big)).not.toBe(before)
     expect(provenance(fx.big)).toMatchObject({ origin: 'machine', reviewed: false })
+    const page = await reviewPage(editor)
+    expect(page).toContain('New alt text written: &quot;A red test square number')
+    // The edited text left the queue; the new machine text waits for review.
+    expect(page).not.toContain(`id="post-${fx.small}"`)
+    expect(page).toContain(`id="post-${fx.big}"`)
   })
 
   it('refuses a missing nonce, a user who may not edit the image, and stale text', async () => {
-    // The author has an image of their own to review, so their page carries a form and a nonce.
+    // The author has an image of their own to review, so their view carries the form and a nonce.
     const [own] = addImages(1)
     wpPhp(`wp_update_post(['ID' => ${own}, 'post_author' => ${fx.users.author}]);`)
     describedByMachine([fx.small, Number(own)])
-    const seen = alt(fx.small)
-    const noNonce = await fetch(`${base}/wp-admin/admin-post.php`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { cookie: editor.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        action: 'alttextapi_review',
-        approve: String(fx.small),
-        [`seen[${fx.small}]`]: seen,
-      }),
-    })
+    const noNonce = await rowAction(editor, 'approve', fx.small, { nonce: null })
     expect(noNonce.status).toBe(403)
-    const denied = await reviewForm(author, {
-      approve: String(fx.small),
-      [`seen[${fx.small}]`]: seen,
+    expect(provenance(fx.small).reviewed).toBe(false)
+    const denied = await rowAction(author, 'approve', fx.small, {
+      seen: seenIn(await reviewPage(editor), fx.small),
     })
-    expect(denied.page).toContain(`data-id="${own}"`)
-    expect(denied.page).not.toContain(`data-id="${fx.small}"`)
+    expect(denied.page).toContain(`id="post-${own}"`)
+    expect(denied.page).not.toContain(`id="post-${fx.small}"`)
     expect(denied.status).toBe(403)
     expect(provenance(fx.small).reviewed).toBe(false)
-    const stale = await reviewForm(editor, {
-      approve: String(fx.small),
-      [`seen[${fx.small}]`]: 'What the page showed before',
+    const deniedSave = await rowAction(author, 'save', fx.small, {
+      seen: seenIn(await reviewPage(editor), fx.small),
+      alt: 'Not yours to change',
     })
-    expect(stale.status).toBe(302)
+    expect(deniedSave.status).toBe(403)
+    expect(alt(fx.small)).toBe(`Machine text for image ${fx.small}`)
+    // A bulk approval with one image the author may not edit: 403, and nothing is approved.
+    const bulkDenied = await bulkApprove(author, [Number(own), fx.small], {
+      [fx.small]: seenIn(await reviewPage(editor), fx.small),
+    })
+    expect(bulkDenied.status).toBe(403)
+    expect(provenance(Number(own)).reviewed).toBe(false)
     expect(provenance(fx.small).reviewed).toBe(false)
-    expect((await reviewForm(editor, {})).page).toMatch(/changed since the page was loaded/)
+    // Text that changed after the page was loaded: refused with a message, the edit kept.
+    const page = await reviewPage(editor)
+    wpPhp(`update_post_meta(${fx.small}, '_wp_attachment_image_alt', 'Corrected meanwhile');`)
+    const stale = await rowAction(editor, 'approve', fx.small, { seen: seenIn(page, fx.small) })
+    expect(stale.status).toBe(302)
+    expect(provenance(fx.small)).toMatchObject({ origin: 'edited', reviewed: false })
+    expect(alt(fx.small)).toBe('Corrected meanwhile')
+    expect(await reviewPage(editor)).toMatch(/changed since the page was loaded/)
+    const staleSave = await rowAction(editor, 'save', fx.small, {
+      seen: seenIn(page, fx.small),
+      alt: 'An older correction',
+    })
+    expect(staleSave.status).toBe(302)
+    expect(alt(fx.small)).toBe('Corrected meanwhile')
+  })
+
+  it('a bulk approval skips the rows whose text changed since the page was loaded', async () => {
+    describedByMachine([fx.small, fx.big])
+    const page = await reviewPage(editor)
+    wpPhp(
+      `AltTextAPI\\Generator::write_machine_alt(${fx.big}, 'A newer machine text', ['model' => 'm', 'language' => 'en-US']);`,
+    )
+    const res = await bulkApprove(editor, [fx.small, fx.big], {
+      [fx.small]: seenIn(page, fx.small),
+      [fx.big]: seenIn(page, fx.big),
+    })
+    expect(res.status).toBe(302)
+    expect(provenance(fx.small).reviewed).toBe(true)
+    expect(provenance(fx.big).reviewed).toBe(false)
+    expect(await reviewPage(editor)).toMatch(
+      /Alt text of 1 image approved\. big-photo\.jpg: This alt text changed since the page was loaded/,
+    )
   })
 })

@@ -137,3 +137,23 @@ async function showEstimate() {
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', showEstimate)
 else showEstimate()
+
+/**
+ * The list view's filter menu gets the "Alt text to review" view too (its link works without
+ * JavaScript), so "Filter" keeps the view instead of falling back to "All media items".
+ */
+function addReviewFilter() {
+  const select = document.querySelector('select#attachment-filter')
+  if (!(select instanceof HTMLSelectElement) || select.querySelector('[value="alttextapi_review"]'))
+    return
+  const option = document.createElement('option')
+  option.value = 'alttextapi_review'
+  option.textContent = __('Alt text to review', 'alttextapi')
+  option.selected =
+    new URLSearchParams(window.location.search).get('attachment-filter') === 'alttextapi_review'
+  select.append(option)
+}
+
+if (document.readyState === 'loading')
+  document.addEventListener('DOMContentLoaded', addReviewFilter)
+else addReviewFilter()
