@@ -1,8 +1,10 @@
 // Cost: bytes and model input tokens of a 12-megapixel photo before and after the client's
 // preparation (core/node prepareImage). Tokens are counted as the fake model counts them: one per
-// 28×28 pixel patch, as Qwen 2.5 VL does.
+// 28×28 pixel patch, as Qwen 2.5 VL does. Then never paying twice across tools: the same 20 images
+// through the CLI, WordPress and Sanity of one account (cross-tool/run.mjs).
 import { prepareImage } from '@alttextapi/core/node'
 import sharp from 'sharp'
+import { crossTool } from './cross-tool/run.mjs'
 import { report } from './lib.mjs'
 
 const tokens = (width, height) => Math.ceil(width / 28) * Math.ceil(height / 28)
@@ -52,9 +54,17 @@ export async function run() {
     '≥ 10× fewer',
     before / reduced >= 10,
   )
+  const cross = await crossTool({ count: 20 })
+  report(
+    'cost: 20 images via CLI, WordPress, Sanity',
+    `${cross.steps.map((s) => s.credits).join(' + ')} = ${cross.total} credits, ${cross.modelCalls} model calls`,
+    '20 credits (one account)',
+    cross.total === 20,
+  )
   return {
     before,
     reduced,
+    crossTool: cross,
     bytesBefore: original.byteLength,
     bytesAfter: prepared.bytes.byteLength,
   }
