@@ -38,13 +38,29 @@ export function altOf(image: MarkdownImage): string | undefined {
 }
 
 /**
- * The text beside the image without the image's own alt text (mdast's text of a paragraph
- * includes it: `![Home](x.png)` alone would otherwise "repeat" itself).
+ * The text beside each image without the alt text of the images in it: mdast's text of a
+ * paragraph includes every image's alt, so `![Home](x.png)` alone, or two images with the same
+ * alt in one paragraph, would otherwise "repeat" themselves. Images share a block when they share
+ * its text.
  */
-function besides(text: string | undefined, alt: string): string | undefined {
-  if (!text) return undefined
-  const rest = text.replace(alt, '').replace(/\s+/g, ' ').trim()
-  return rest || undefined
+function textsBeside(
+  linted: readonly { image: MarkdownImage; alt: string }[],
+): (string | undefined)[] {
+  const alts = new Map<string, string[]>()
+  const blockOf = ({ image }: { image: MarkdownImage }) =>
+    image.context.link?.text ?? image.context.text
+  for (const item of linted) {
+    const text = blockOf(item)
+    if (text) alts.set(text, [...(alts.get(text) ?? []), item.alt])
+  }
+  return linted.map((item) => {
+    const text = blockOf(item)
+    if (!text) return undefined
+    let rest = text
+    for (const alt of alts.get(text) ?? []) rest = rest.replace(alt, ' ')
+    rest = rest.replace(/\s+/g, ' ').trim()
+    return rest || undefined
+  })
 }
 
 /** The findings of a document's images; `language` is the document's (front matter, option). */
@@ -59,11 +75,12 @@ export function lintMarkdown(
     const alt = altOf(image)
     if (alt !== undefined && alt.trim() !== '') linted.push({ image, alt })
   }
-  const lintable: LintImage[] = linted.map(({ image, alt }) => ({
+  const beside = textsBeside(linted)
+  const lintable: LintImage[] = linted.map(({ image, alt }, i) => ({
     alt,
     src: image.src,
     caption: image.context.caption,
-    text: besides(image.context.link?.text ?? image.context.text, alt),
+    text: beside[i],
     lang: language,
   }))
   return lintImages(lintable, settings).map((finding) => {
