@@ -18,6 +18,11 @@ export interface SeenRequest {
   headers: Record<string, string>
   promptTokens: number
   images: Array<{ base64: string; length: number }>
+  /** The system message alone. */
+  system: string
+  /** `response_format` of the call (undefined when none). */
+  responseFormat?: unknown
+  maxTokens?: number
 }
 
 /** A fault the fake can answer with (see testkit/src/fake-model.js). */

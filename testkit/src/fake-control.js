@@ -10,7 +10,7 @@ import { startImageServer } from './image-server.js'
  *   POST /models/:id/fail  {count, fault}             the next `count` calls fail with `fault`
  *   POST /models/:id/latency {ms}
  *   POST /models/:id/reply {text}                     answer with `text`
- *   GET  /models/:id/requests          → [{ model, prompt, headers, images: [{bytes, length}] , promptTokens }]
+ *   GET  /models/:id/requests          → [{ model, prompt, system, responseFormat, maxTokens, headers, images: [{bytes, length}] , promptTokens }]
  *   POST /models/:id/stats             → { calls, maxInFlight }
  *   GET  /images                       → { url }      the shared image server
  *   GET  /images/hits                  → { [path]: count } requests the image server answered
@@ -53,6 +53,9 @@ export async function startFakeControl() {
             prompt: r.prompt,
             headers: r.headers,
             promptTokens: r.promptTokens,
+            system: r.system,
+            responseFormat: r.responseFormat,
+            maxTokens: r.maxTokens,
             images: r.images.map((bytes) => ({
               base64: Buffer.from(bytes).toString('base64'),
               length: bytes.length,

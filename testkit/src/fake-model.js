@@ -16,6 +16,9 @@ import { imageSize } from './images.js'
  * @property {string} prompt all text parts joined (system + user)
  * @property {Uint8Array[]} images decoded data-URL images
  * @property {number} promptTokens tokens counted as the fake counts them
+ * @property {string} system the system message's text
+ * @property {unknown} responseFormat the `response_format` asked for (undefined when none)
+ * @property {number | undefined} maxTokens the `max_tokens` asked for
  */
 
 /**
@@ -85,7 +88,21 @@ export async function startFakeModel(options = {}) {
       if (size) promptTokens += Math.ceil(size.width / 28) * Math.ceil(size.height / 28)
     }
     /** @type {ModelRequest} */
-    const seen = { model: body.model, messages, headers: req.headers, prompt, images, promptTokens }
+    const system = messages
+      .filter((/** @type {any} */ m) => m.role === 'system')
+      .map((/** @type {any} */ m) => (typeof m.content === 'string' ? m.content : ''))
+      .join('\n')
+    const seen = {
+      model: body.model,
+      messages,
+      headers: req.headers,
+      prompt,
+      images,
+      promptTokens,
+      system,
+      responseFormat: body.response_format,
+      maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : undefined,
+    }
     requests.push(seen)
 
     const fault =

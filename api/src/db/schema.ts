@@ -201,6 +201,8 @@ export const reuse = sqliteTable(
     /** The usage id of the charged description. */
     usageId: text('usage_id').notNull(),
     createdAt: integer('created_at').notNull(),
+    /** JSON of the answer's decorative, kind and longDescription (null: kept before they existed). */
+    extra: text('extra'),
   },
   (t) => [
     primaryKey({ columns: [t.userId, t.reuseHash] }),

@@ -30,6 +30,8 @@ export interface ChatRequest {
   user: string
   image: Image
   maxTokens: number
+  /** Ask for a JSON object (`response_format: json_object`); the answer is still parsed defensively. */
+  json?: boolean
 }
 
 /** A successful answer. */
@@ -99,6 +101,7 @@ async function attempt(settings: ChatSettings, request: ChatRequest): Promise<Ch
     ],
     max_tokens: request.maxTokens,
     temperature: 0.2,
+    ...(request.json ? { response_format: { type: 'json_object' } } : {}),
     // OpenRouter: only route to providers that do not store or train on the data (privacy policy).
     provider: { data_collection: 'deny' },
   }

@@ -5,11 +5,11 @@
  */
 import type { Config } from '../env.js'
 import { ApiError } from '../errors.js'
-import { finishAltText } from './alt-text.js'
 import { type ChatSettings, complete, ModelFailure } from './chat-client.js'
 import type { Image } from './image.js'
+import { type ModelDescription, parseModelAnswer } from './model-answer.js'
 import { fallbackChain, type ModelEntry } from './models.js'
-import { systemPrompt, userPrompt } from './prompt.js'
+import { maxTokensFor, type PromptInput, systemPrompt, userPrompt } from './prompt.js'
 
 /** The product's public URL, sent as HTTP-Referer when APP_URL is not set. */
 export const PRODUCT_URL = 'https://alttextapi.com'
@@ -20,6 +20,9 @@ export interface DescribeInput {
   language: string
   maxLength: number
   context?: string
+  /** What the image is for, and whether a long description is asked (prompt.ts). */
+  purpose?: PromptInput['purpose']
+  long?: boolean
 }
 
 /** The generic answer for any provider failure: details go to the log, not to the client. */
@@ -62,7 +65,7 @@ export async function describe(
   requested: ModelEntry,
   input: DescribeInput,
   health: ModelHealth = new ModelHealth(),
-): Promise<{ altText: string; model: string }> {
+): Promise<ModelDescription & { model: string }> {
   const settings: ChatSettings = {
     baseUrl: config.openrouterBaseUrl,
     apiKey: requireModelConfigured(config),
@@ -71,11 +74,16 @@ export async function describe(
     // One image never waits on the provider for more than two model timeouts in all.
     deadline: Date.now() + 2 * config.modelTimeoutMs,
   }
-  const prompt = { language: input.language, maxLength: input.maxLength, context: input.context }
+  const prompt: PromptInput = {
+    language: input.language,
+    maxLength: input.maxLength,
+    context: input.context,
+    purpose: input.purpose,
+    long: input.long,
+  }
   const system = systemPrompt(prompt)
   const user = userPrompt(prompt)
-  // Tokens: ~4 characters each in English, fewer in other scripts; leave room for both.
-  const maxTokens = Math.min(1024, Math.ceil(input.maxLength / 2) + 64)
+  const maxTokens = maxTokensFor(prompt)
   let unusable = false
   for (const model of fallbackChain(config, requested)) {
     if (health.stopped || !health.usable(model.id) || Date.now() >= (settings.deadline ?? 0))
@@ -88,12 +96,14 @@ export async function describe(
         user,
         image: input.image,
         maxTokens,
+        json: true,
       })
-      const altText = finishAltText(answer.text, {
+      const parsed = parseModelAnswer(answer.text, {
         maxLength: input.maxLength,
         language: input.language,
+        long: input.long,
       })
-      if (!altText) {
+      if (!parsed.altText) {
         unusable = true
         throw new ModelFailure('no usable text after clean-up')
       }
@@ -110,7 +120,7 @@ export async function describe(
           }),
         )
       }
-      return { altText, model: model.id }
+      return { ...parsed, model: model.id }
     } catch (error) {
       const failure = error instanceof ModelFailure ? error : new ModelFailure('unexpected error')
       log({ model: model.id, failure: failure.message, ms: Date.now() - started })

@@ -3,7 +3,13 @@
  * multipart/form-data (a file field `image` plus the other fields as text). Bodies are cut off
  * while streaming once they pass the limit, so an oversized upload is never held whole.
  */
-import { AltTextRequest, BatchRequest, LIMITS, pickImageSource } from '@alttextapi/core'
+import {
+  AltTextRequest,
+  BatchRequest,
+  LIMITS,
+  type Purpose,
+  pickImageSource,
+} from '@alttextapi/core'
 import type { Context } from 'hono'
 import type { Config } from '../env.js'
 import { ApiError } from '../errors.js'
@@ -30,6 +36,10 @@ export interface SingleRequest {
   fresh?: boolean
   /** Reuse only a description made with the same context. */
   matchContext?: boolean
+  /** What the image is for (`content` by default). */
+  purpose?: Purpose
+  /** Ask for a long description too (charged extra). */
+  long?: boolean
 }
 
 // Room for boundaries, headers and the text fields around the image in a multipart body.
@@ -94,7 +104,10 @@ function oneSource(item: { imageUrl?: string; image?: string }, where: string): 
 function formField(name: string, value: string): unknown {
   const text = value.trim()
   if (name === 'maxLength' && /^\d+$/.test(text)) return Number(text)
-  if ((name === 'fresh' || name === 'matchContext') && /^(true|false)$/.test(text)) {
+  if (
+    (name === 'fresh' || name === 'matchContext' || name === 'long') &&
+    /^(true|false)$/.test(text)
+  ) {
     return text === 'true'
   }
   return value

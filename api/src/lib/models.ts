@@ -2,7 +2,7 @@
  * The model registry: which vision models may be asked, what an image costs with each, and the
  * order in which they stand in for one another.
  */
-import type { Model } from '@alttextapi/core'
+import { LONG_DESCRIPTION_CREDITS, type Model } from '@alttextapi/core'
 import type { Config } from '../env.js'
 import { ApiError } from '../errors.js'
 
@@ -13,6 +13,26 @@ export interface ModelEntry {
   name: string
   /** Credits charged per described image. */
   credits: number
+  /**
+   * Of `credits`, what a long description adds (`pricedFor` sets it): the fallback chain compares
+   * models by their price without it.
+   */
+  surcharge?: number
+}
+
+/**
+ * The entry a request is charged by: the model's price, plus `LONG_DESCRIPTION_CREDITS` when it
+ * asks `long: true` (whether or not a long description comes back: the model is asked to do the
+ * work either way, and the price is known before the call, so a 402 or a daily cap is decided in
+ * the one charge, credits.ts, like any price).
+ */
+export function pricedFor(model: ModelEntry, long: boolean | undefined): ModelEntry {
+  if (long !== true) return model
+  return {
+    ...model,
+    credits: model.credits + LONG_DESCRIPTION_CREDITS,
+    surcharge: LONG_DESCRIPTION_CREDITS,
+  }
 }
 
 /** The built-in default: cheap, fast and good at short descriptions. */
@@ -53,6 +73,7 @@ export function modelList(config: Config): Model[] {
     id: model.id,
     name: model.name,
     credits: model.credits,
+    longCredits: LONG_DESCRIPTION_CREDITS,
     default: model.id === fallback,
   }))
 }
@@ -76,8 +97,9 @@ export function resolveModel(config: Config, requested: string | undefined): Mod
  * (same price first), so a fallback never costs more than the price quoted.
  */
 export function fallbackChain(config: Config, requested: ModelEntry): ModelEntry[] {
+  const price = requested.credits - (requested.surcharge ?? 0)
   const others = availableModels(config)
-    .filter((model) => model.id !== requested.id && model.credits <= requested.credits)
+    .filter((model) => model.id !== requested.id && model.credits <= price)
     .sort((a, b) => b.credits - a.credits)
   return [requested, ...others].slice(0, MAX_MODELS_PER_IMAGE)
 }

@@ -6,6 +6,7 @@ import type { StoredAnswer } from './credits.js'
 import { usageRow } from './credits.js'
 import type { Described } from './generate.js'
 import { answerNotKept, type ClaimRow } from './idempotency.js'
+import { descriptionFields } from './model-answer.js'
 
 /** Replays the completed attempt that holds the key (`holder`, read with the balance). */
 export async function replay(db: D1Database, userId: string, holder: ClaimRow): Promise<Described> {
@@ -13,7 +14,8 @@ export async function replay(db: D1Database, userId: string, holder: ClaimRow): 
   const balance = holder.credits ?? 0
   if (holder.answer) {
     const answer = JSON.parse(holder.answer) as StoredAnswer
-    return { id, ...answer, creditsRemaining: balance }
+    // An answer kept before decorative/kind existed reads with their defaults.
+    return { id, ...answer, ...descriptionFields(answer), creditsRemaining: balance }
   }
   // A claim settled before answers were kept with claims: its usage row, if history kept it.
   const used = await usageRow(db, userId, id)
@@ -26,5 +28,6 @@ export async function replay(db: D1Database, userId: string, holder: ClaimRow): 
     creditsUsed: used.credits_used,
     creditsRemaining: balance,
     reused: false,
+    ...descriptionFields({}),
   }
 }

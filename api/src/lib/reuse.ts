@@ -2,15 +2,17 @@
  * Reuse (never pay twice): per account, a description is given again — `creditsUsed: 0`,
  * `reused: true`, no model call — when the same image bytes are asked for with the same options
  * within `REUSE_WINDOW_MS`. The key is one SHA-256 over the image's SHA-256 and the options that
- * shape a description (language, requested model, maxLength; the context only when the caller
- * sends `matchContext: true`). Stored: that hash, the alt text, its language and model, the usage
+ * shape a description (language, requested model, maxLength, purpose, long; the context only when
+ * the caller sends `matchContext: true`). Stored: that hash, the alt text, its language and model, the usage
  * id — never the image, never its URL — and only while `store_history` is on.
  *
  * This file holds the rule and the statements of the `reuse` table; the charge that is skipped
  * when a row exists is guarded in the same D1 batch (`credits.ts`), so a reuse and a charge of
  * the same request can never both happen.
  */
+import type { Purpose } from '@alttextapi/core'
 import { canonicalHash } from './idempotency.js'
+import { type DescriptionFields, descriptionFields } from './model-answer.js'
 
 const DAY_MS = 86_400_000
 
@@ -27,7 +29,11 @@ export interface ReuseOptions {
   maxLength: number
   context?: string
   /** Reuse only a description made with the same context. */
-  matchContext?: boolean
+  matchContext?: boolean | undefined
+  /** What the image is for (default `content`). */
+  purpose?: Purpose | undefined
+  /** A long description was asked for. */
+  long?: boolean | undefined
 }
 
 /** The reuse key of a request (hex SHA-256). */
@@ -39,6 +45,11 @@ export function reuseHashOf(options: ReuseOptions): Promise<string> {
     options.model,
     options.maxLength,
     options.matchContext ? ['context', options.context ?? ''] : null,
+    // Appended only when not the default, so descriptions kept before these options stay found.
+    ...(options.purpose !== undefined && options.purpose !== 'content'
+      ? [['purpose', options.purpose]]
+      : []),
+    ...(options.long === true ? [['long']] : []),
   ])
 }
 
@@ -48,6 +59,17 @@ export interface ReuseRow {
   model: string
   language: string
   credits: number
+  /** JSON of the answer's `DescriptionFields` (null for rows kept before they existed). */
+  extra: string | null
+}
+
+/** The description fields of a stored description. */
+export function reusedFields(row: Pick<ReuseRow, 'extra'>): DescriptionFields {
+  try {
+    return descriptionFields(row.extra ? JSON.parse(row.extra) : {})
+  } catch {
+    return descriptionFields({})
+  }
 }
 
 /**
@@ -62,7 +84,7 @@ export function reuseLookup(
 ): D1PreparedStatement {
   return db
     .prepare(
-      `SELECT r.alt_text, r.model, r.language, u.credits FROM reuse r JOIN users u ON u.id = r.user_id
+      `SELECT r.alt_text, r.model, r.language, r.extra, u.credits FROM reuse r JOIN users u ON u.id = r.user_id
        WHERE r.user_id = ${owner.sql} AND r.reuse_hash = ? AND r.created_at >= ?`,
     )
     .bind(owner.param, reuseHash, now - REUSE_WINDOW_MS)
@@ -95,17 +117,28 @@ export function reuseStoreStatement(
     language: string
     usageId: string
     at: number
+    /** decorative, kind, longDescription of the answer. */
+    fields?: Partial<DescriptionFields> | undefined
   },
 ): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO reuse (user_id, reuse_hash, alt_text, model, language, usage_id, created_at)
-       SELECT id, ?2, ?3, ?4, ?5, ?6, ?7 FROM users WHERE id = ?1 AND store_history = 1
+      `INSERT INTO reuse (user_id, reuse_hash, alt_text, model, language, usage_id, created_at, extra)
+       SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM users WHERE id = ?1 AND store_history = 1
        ON CONFLICT (user_id, reuse_hash) DO UPDATE SET alt_text = excluded.alt_text,
          model = excluded.model, language = excluded.language, usage_id = excluded.usage_id,
-         created_at = excluded.created_at`,
+         created_at = excluded.created_at, extra = excluded.extra`,
     )
-    .bind(row.userId, row.reuseHash, row.altText, row.model, row.language, row.usageId, row.at)
+    .bind(
+      row.userId,
+      row.reuseHash,
+      row.altText,
+      row.model,
+      row.language,
+      row.usageId,
+      row.at,
+      JSON.stringify(descriptionFields(row.fields ?? {})),
+    )
 }
 
 /** Deletes every stored description of an account (erasure, objection). */

@@ -56,6 +56,7 @@ function problem(issue: Issue): string {
         ? requirement.join(', ')
         : String(issue.expected ?? '')
             .replace(/"/g, '')
+            .replace(/^\((.*)\)$/, '$1')
             .replace(/ \| /g, ', ')
       return `must be one of: ${options}`
     }

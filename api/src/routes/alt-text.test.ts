@@ -37,6 +37,8 @@ describe('POST /v1/alt-text: input forms', () => {
       creditsUsed: 1,
       creditsRemaining: 4,
       reused: false,
+      decorative: false,
+      kind: 'photo',
     })
     expect(await balanceOf(user.id)).toBe(4)
     await expectLedgerInvariant(user.id)

@@ -12,7 +12,7 @@ models.get(
   describe({
     summary: 'List the vision models and their prices',
     description:
-      '`credits` is the price of one image; `default` marks the model used when a request names none.',
+      '`credits` is the price of one image; `longCredits` is what a request with `long: true` adds per described image (with or without a long description); `default` marks the model used when a request names none. A reused description costs nothing.',
     tag: 'Models',
     auth: [],
     response: { status: 200, schema: ModelListSchema },

@@ -1,0 +1,1 @@
+ALTER TABLE `reuse` ADD `extra` text;
