@@ -6,6 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import * as altLint from '../dist/contract/alt-lint.js'
 import * as contract from '../dist/contract/index.js'
 import {
   renderContractJson,
@@ -14,7 +15,7 @@ import {
 } from './wordpress-contract.mjs'
 
 const target = fileURLToPath(new URL(`../../${WORDPRESS_CONTRACT_PATH}`, import.meta.url))
-const wanted = renderContractJson(contract)
+const wanted = renderContractJson({ ...contract, ...altLint })
 let current = ''
 try {
   current = readFileSync(target, 'utf8')

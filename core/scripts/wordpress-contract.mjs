@@ -14,14 +14,15 @@ export const WORDPRESS_CONTRACT_COMMAND = 'pnpm --filter @alttextapi/core build'
 /**
  * A JavaScript RegExp as a PCRE pattern string for preg_match. `source` already escapes `/`.
  * `D` makes `$` match only at the very end, as in JavaScript (PCRE's `$` also matches before a
- * final newline).
+ * final newline). `i` is the one flag mapped (the patterns are ASCII, where both ignore case alike).
  */
 export function pcre(regexp) {
-  if (regexp.flags !== '') throw new Error(`flags ${regexp.flags} have no PCRE mapping here`)
-  return `/${regexp.source}/D`
+  if (regexp.flags !== '' && regexp.flags !== 'i')
+    throw new Error(`flags ${regexp.flags} have no PCRE mapping here`)
+  return `/${regexp.source}/D${regexp.flags}`
 }
 
-/** The text of `includes/contract.json` for the given contract module. */
+/** The text of `includes/contract.json` for the given contract module (merged with `alt-lint`'s). */
 export function renderContractJson(contract) {
   const data = {
     _generated: `From core/src/contract by core/scripts/gen-wordpress-contract.mjs: do not edit, run \`${WORDPRESS_CONTRACT_COMMAND}\`.`,
@@ -34,6 +35,13 @@ export function renderContractJson(contract) {
     errorStatus: contract.ERROR_STATUS,
     fatalErrorCodes: [...contract.FATAL_ERROR_CODES],
     contextLines: contract.CONTEXT_LINES,
+    altLint: {
+      url: pcre(contract.ALT_LINT_URL_PATTERN),
+      imageFile: pcre(contract.ALT_LINT_IMAGE_FILE_PATTERN),
+      placeholder: pcre(contract.ALT_LINT_PLACEHOLDER_PATTERN),
+      prefix: pcre(contract.ALT_LINT_PREFIX_PATTERN),
+      maxLength: contract.ALT_LINT_MAX_LENGTH,
+    },
   }
   return `${JSON.stringify(data, null, 2)}\n`
 }

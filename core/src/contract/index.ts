@@ -2,6 +2,9 @@
  * The contract: every rule the API and its clients must agree on, in one place. The API imports
  * it, the TypeScript plugins import it through core, and the WordPress plugin reads
  * `includes/contract.php`, generated from it by `core/scripts/gen-php-contract.mjs`.
+ * `./alt-lint.ts` (the lint rules' patterns and limit) is contract too, but is not re-exported
+ * here: only build-time tools (through `@alttextapi/core/node`) and WordPress use it, and the
+ * browser entry, which re-exports this index, would carry its bytes for nothing.
  */
 
 export {

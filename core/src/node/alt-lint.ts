@@ -5,6 +5,14 @@
  * `LINT_RULES` (lint-rules.ts); the language rule is lint-language.ts; severities and a whole
  * page are lint-page.ts.
  */
+
+import {
+  ALT_LINT_IMAGE_FILE_PATTERN,
+  ALT_LINT_MAX_LENGTH,
+  ALT_LINT_PLACEHOLDER_PATTERN,
+  ALT_LINT_PREFIX_PATTERN,
+  ALT_LINT_URL_PATTERN,
+} from '../contract/alt-lint.js'
 import type { LintRuleId } from './lint-rules.js'
 
 /** One problem of one image's alt text. */
@@ -27,10 +35,9 @@ export interface AltLintContext {
 }
 
 const squash = (text: string) => text.replace(/\s+/g, ' ').trim().toLowerCase()
-const IMAGE_FILE = /\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?|heic)$/i
-const PLACEHOLDER =
-  /^(?:image|img|photo|photograph|picture|pic|graphic|logo|icon|banner|spacer|untitled|screenshot|alt|alt text|placeholder|(?:img|dsc|dscn|pxl|image|photo)[_ -]?\d+)$/i
-const PREFIX = /^(?:an? |the )?(?:image|picture|photo|photograph|graphic) of\b/i
+const IMAGE_FILE = ALT_LINT_IMAGE_FILE_PATTERN
+const PLACEHOLDER = ALT_LINT_PLACEHOLDER_PATTERN
+const PREFIX = ALT_LINT_PREFIX_PATTERN
 
 /** The problems of one alt text (empty when it is fine; `alt=""` is decorative, not linted). */
 export function lintAlt(alt: string, context: AltLintContext = {}): AltProblem[] {
@@ -40,7 +47,7 @@ export function lintAlt(alt: string, context: AltLintContext = {}): AltProblem[]
   const bare = text.replace(/[.!?…:;,]+$/, '')
   const fileName = context.src?.split(/[?#]/)[0]?.split('/').pop()
   if (
-    /^(?:https?:)?\/\//i.test(text) ||
+    ALT_LINT_URL_PATTERN.test(text) ||
     IMAGE_FILE.test(bare) ||
     (fileName !== undefined && fileName !== '' && squash(bare) === squash(fileName))
   )
@@ -68,7 +75,7 @@ export function lintAlt(alt: string, context: AltLintContext = {}): AltProblem[]
       rule: 'repeats-text',
       message: 'alt text repeats the text beside the image word for word: say what it does not',
     })
-  const max = context.maxLength ?? 150
+  const max = context.maxLength ?? ALT_LINT_MAX_LENGTH
   if (text.length > max)
     problems.push({
       rule: 'too-long',
