@@ -26,6 +26,8 @@ export interface CollectedImage {
   altText?: string | undefined
   /** The `lang` of the image or its closest ancestor that has a usable one. */
   lang: string | undefined
+  /** Tag name of the element the image is in (`picture`, `p`…); '' at the top of the document. */
+  parentTag: string
   context: ImageContext
 }
 
@@ -234,6 +236,7 @@ export class ImageCollector {
       altText: p.altText,
       src,
       lang: p.lang,
+      parentTag: parent?.tag ?? '',
       context: {
         title: this.#title,
         heading: (p.inHeading?.text || undefined) ?? p.heading,

@@ -5,12 +5,13 @@
  * spliced into the original text.
  */
 import { VFile } from 'vfile'
+import { longDescriptionHtml } from './long-description.js'
 import { type DependencyCollector, pageEntry, standInNode } from './page-cache.js'
 import { processImages } from './plugin.js'
 import type { FileAltText } from './results.js'
 import { type AltTextRun, createAltTextRun, type Options } from './run.js'
 import { scanHtml } from './scan.js'
-import { altEdit, applyEdits, type Edit } from './start-tag.js'
+import { altEdit, applyEdits, attributesEdit, type Edit } from './start-tag.js'
 import { emptyStats } from './stats.js'
 
 /** The result of `fillAltText`. */
@@ -73,6 +74,19 @@ export async function fillAltText(
   for (const image of result.images) {
     if (image.altText === undefined || !image.tag) continue
     edits.push(altEdit(html, image.tag, image.altText))
+    // Set by processImages when asked (`markOrigin`, `long`): written after the alt.
+    const extra: Record<string, string> = {}
+    if (image.node.properties.dataAltOrigin === 'machine') extra['data-alt-origin'] = 'machine'
+    if (image.longDescriptionId && image.longDescription) {
+      extra['aria-describedby'] = image.longDescriptionId
+      const at = image.tag.end
+      edits.push({
+        start: at,
+        end: at,
+        text: longDescriptionHtml(image.longDescriptionId, image.longDescription),
+      })
+    }
+    if (Object.keys(extra).length > 0) edits.push(attributesEdit(html, image.tag, extra))
   }
   const output = edits.length > 0 ? applyEdits(html, edits) : html
   if (pages && key && collector) {

@@ -122,6 +122,27 @@ export interface RunOptions {
    * configuration (severities, `maxLength`, `minConfidence`). Default `false` (opt-in).
    */
   lint?: boolean | LintConfig | undefined
+  /**
+   * Write `alt=""` when the API judges an image decorative (spacer, divider, texture). Default
+   * `false`: such an image is left as it was and reported (`file.message`, rule id `decorative`)
+   * for a person to decide — a decorative answer is never applied silently.
+   */
+  applyDecorative?: boolean | undefined
+  /**
+   * Ask for a long description too (charts, diagrams, screenshots of text; costs extra credits,
+   * see the API's `longCredits`) and write it: the image gets `aria-describedby` pointing at a
+   * `<span hidden>` with the text, right after the image (phrasing content: valid in a `<p>`, a
+   * link or a figure; screen readers read it as the image's description, the layout does not
+   * change). Not written inside `<picture>` or when the image has an `aria-describedby` already
+   * (reported). Default `false`.
+   */
+  long?: boolean | undefined
+  /**
+   * Mark each `<img>` whose written alt text a machine wrote with `data-alt-origin="machine"`, for
+   * sites that disclose it (text a person wrote or edited in alt-text.json is not marked). Default
+   * `false`.
+   */
+  markOrigin?: boolean | undefined
   /** Model id (see `client.models()`). Default: the API's default model. */
   model?: string | undefined
   /** Longest alt text in characters. Default: the API's (125). */

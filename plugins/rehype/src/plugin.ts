@@ -1,11 +1,12 @@
 /** `rehypeAltText`: the unified attacher, and `processTree`, the transform itself. */
 import { displaySource, sanitizeForTerminal, unsupportedImageReason } from '@alttextapi/core/node'
-import type { Root } from 'hast'
+import type { Parents, Root, RootContent } from 'hast'
 import type { Plugin } from 'unified'
 import type { VFile } from 'vfile'
 import { contextString, languageOf } from './context.js'
 import { type FoundImage, findImages } from './find-images.js'
 import { lintOption, reportLint } from './lint.js'
+import { LONG_ID_PREFIX, longDescriptionBlocked, longDescriptionNode } from './long-description.js'
 import { DEFAULTS, type ImageFilter, type RunOptions } from './options.js'
 import { type DependencyCollector, dependencyOf } from './page-cache.js'
 import type { FileAltText, ImageResult } from './results.js'
@@ -94,19 +95,31 @@ async function handle(
     url: loaded.kind === 'url' ? loaded.url : undefined,
     language: languageOf(image.lang, fallbackLanguage),
     context,
+    // A link's only content names the link: the API is told, with the target in the context.
+    purpose: image.context.linkOnly ? 'link' : undefined,
   })
   // A dry run changes nothing, not even with answers the cache already holds.
   if (outcome.status === 'cached' && run.dryRun) return { ...base, status: 'cached' }
   if (outcome.status === 'described' || outcome.status === 'cached') {
-    // An empty text written as alt would mark the image decorative: that is the author's call.
-    if (!outcome.altText.trim()) return { ...base, status: 'skipped', reason: DECORATIVE_HINT }
+    const paid = { creditsUsed: outcome.creditsUsed, reused: outcome.reused }
+    // A decorative answer is a suggestion: applied only when asked, else reported. An empty
+    // text is one too (written as alt it would mark the image decorative).
+    if (outcome.decorative || !outcome.altText.trim()) {
+      if (!options.applyDecorative)
+        return { ...base, ...paid, status: 'skipped', reason: DECORATIVE_HINT, decorative: true }
+      node.properties.alt = ''
+      return { ...base, ...paid, status: outcome.status, altText: '', decorative: true }
+    }
     node.properties.alt = outcome.altText
+    const machine = (outcome.origin ?? 'machine') === 'machine'
+    if (options.markOrigin && machine) node.properties.dataAltOrigin = 'machine'
     return {
       ...base,
+      ...paid,
       status: outcome.status,
       altText: outcome.altText,
-      creditsUsed: outcome.creditsUsed,
-      reused: outcome.reused,
+      origin: outcome.origin,
+      longDescription: options.long ? outcome.longDescription : undefined,
     }
   }
   return {
@@ -117,7 +130,7 @@ async function handle(
 }
 
 const DECORATIVE_HINT =
-  'the API suggests this image is decorative: mark it alt="" if it is (never done for you)'
+  'the API suggests this image is decorative: mark it alt="" if it is (or set applyDecorative)'
 
 /**
  * Fills missing alt text in `tree` (see `Options`), reports on `file`, and returns what happened
@@ -131,7 +144,27 @@ export async function processTree(
   /** @internal Collects the images read, for the page cache. */
   collector?: DependencyCollector,
 ): Promise<FileAltText> {
-  return processImages(findImages(tree), file, run, collector)
+  const result = await processImages(findImages(tree), file, run, collector)
+  const placed = result.images.filter((r) => r.longDescriptionId && r.longDescription)
+  if (placed.length > 0) {
+    const at = new Map(placed.map((r) => [r.node, r]))
+    const walk = (parent: Parents) => {
+      for (let i = 0; i < parent.children.length; i++) {
+        const child = parent.children[i] as RootContent
+        const r = child.type === 'element' ? at.get(child) : undefined
+        if (r?.longDescriptionId && r.longDescription) {
+          parent.children.splice(
+            i + 1,
+            0,
+            longDescriptionNode(r.longDescriptionId, r.longDescription),
+          )
+          i++
+        } else if ('children' in child) walk(child)
+      }
+    }
+    walk(tree)
+  }
+  return result
 }
 
 /**
@@ -151,6 +184,7 @@ export async function processImages(
   // Only a language someone gave (`lang`, the option) is compared, never the default `en`.
   if (lint) reportLint(found, file, lint, options.language)
   const images = found.filter((image) => wanted(image, options))
+  const indexOf = new Map(found.map((image, i) => [image, i]))
   const stats = emptyStats()
   run.progress?.queue(images.length)
   const results = await Promise.all(
@@ -160,6 +194,26 @@ export async function processImages(
       return result
     }),
   )
+  results.forEach((result, i) => {
+    const image = images[i] as FoundImage
+    if (result.longDescription === undefined) return
+    const blocked = longDescriptionBlocked(result.node, image.parentTag)
+    if (blocked) {
+      result.longDescription = undefined
+      file.message(
+        `Long description not written${result.src ? ` (${displaySource(result.src)})` : ''}: ${blocked}`,
+        {
+          place: result.node.position,
+          source: SOURCE,
+          ruleId: 'long-description',
+        },
+      )
+      return
+    }
+    const id = `${LONG_ID_PREFIX}${indexOf.get(image) ?? i}`
+    result.longDescriptionId = id
+    result.node.properties.ariaDescribedBy = id
+  })
   for (const result of results) {
     stats.images++
     run.stats.images++
@@ -182,7 +236,7 @@ export async function processImages(
         ruleId: 'dry-run',
       })
     } else if (result.status === 'skipped' && result.reason === DECORATIVE_HINT) {
-      file.info(sanitizeForTerminal(`Image left without alt text${label}: ${result.reason}`), {
+      file.message(sanitizeForTerminal(`Image left without alt text${label}: ${result.reason}`), {
         ...place,
         ruleId: 'decorative',
       })

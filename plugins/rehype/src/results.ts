@@ -15,6 +15,14 @@ export interface ImageResult {
   creditsUsed?: number | undefined
   /** The API reused an earlier description of the same image (no credits). */
   reused?: boolean | undefined
+  /** Who wrote `altText`: absent or `machine` for the model, `edited`/`human` from alt-text.json. */
+  origin?: 'machine' | 'edited' | 'human' | undefined
+  /** The API judged the image decorative (applied only with `applyDecorative`). */
+  decorative?: boolean | undefined
+  /** The API's long description, to write (with the `long` option). */
+  longDescription?: string | undefined
+  /** The id of the element holding it (the image's `aria-describedby`), once placed. */
+  longDescriptionId?: string | undefined
   /** Where the start tag is in the page's source (pages read by `fillAltText`). */
   tag?: TagLocation | undefined
 }

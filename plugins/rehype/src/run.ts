@@ -41,6 +41,9 @@ export type Outcome =
       status: 'described' | 'cached'
       altText: string
       decorative?: boolean | undefined
+      /** Who wrote the text (from alt-text.json); absent means the model. */
+      origin?: 'machine' | 'edited' | 'human' | undefined
+      longDescription?: string | undefined
       /** Credits charged for this answer (0 from the cache or an identical image of the run). */
       creditsUsed: number
       reused?: boolean | undefined
@@ -56,6 +59,8 @@ export interface DescribeRequest {
   url?: string | undefined
   language: string
   context?: string | undefined
+  /** `link` when the image is a link's only content (the context says where it leads). */
+  purpose?: 'content' | 'link' | 'auto' | undefined
 }
 
 function fromCore(outcome: CoreOutcome): Outcome {
@@ -65,6 +70,8 @@ function fromCore(outcome: CoreOutcome): Outcome {
         status: outcome.status,
         altText: outcome.altText,
         decorative: outcome.decorative,
+        origin: outcome.origin,
+        longDescription: outcome.longDescription,
         creditsUsed: outcome.creditsUsed,
         reused: outcome.reused,
       }
@@ -73,6 +80,8 @@ function fromCore(outcome: CoreOutcome): Outcome {
         status: outcome.status,
         altText: outcome.altText,
         decorative: outcome.decorative,
+        origin: outcome.origin,
+        longDescription: outcome.longDescription,
         creditsUsed: 0,
       }
     case 'skipped':
@@ -205,6 +214,8 @@ export class AltTextRun {
         model: this.options.model,
         context: request.context,
         maxLength: this.options.maxLength,
+        purpose: request.purpose,
+        long: this.options.long === true ? true : undefined,
       }),
     )
   }

@@ -285,6 +285,9 @@ class Structure {
 function standIn(attrs: Token.Attribute[], location: Token.Location): Element {
   const properties: Record<string, string> = {}
   for (const a of attrs) if (a.name === 'src' || a.name === 'alt') properties[a.name] = a.value
+  // As hast names it: the long description is not written over an author's own.
+  const describedBy = attrs.find((a) => a.name === 'aria-describedby')
+  if (describedBy) properties.ariaDescribedBy = describedBy.value
   return {
     type: 'element',
     tagName: 'img',

@@ -56,6 +56,24 @@ export function altEdit(html: string, tag: TagLocation, value: string): Edit {
   return { start: at, end: at, text: ` alt=${quoted}` }
 }
 
+/**
+ * The edit that adds `attributes` (name → value) at the end of the tag's attribute list, where
+ * `altEdit` adds a missing `alt` (an edit at the same place applies after it).
+ */
+export function attributesEdit(
+  html: string,
+  tag: TagLocation,
+  attributes: Record<string, string>,
+): Edit {
+  const text = Object.entries(attributes)
+    .map(([name, value]) => `${name}="${escapeAttribute(value)}"`)
+    .join(' ')
+  const at = tag.selfClosing ? tag.end - 2 : tag.end - 1
+  const before = html[at - 1]
+  if (before !== undefined && WS.test(before)) return { start: at, end: at, text: `${text} ` }
+  return { start: at, end: at, text: ` ${text}` }
+}
+
 /** Applies non-overlapping edits (any order) from the end backwards, so offsets stay valid. */
 export function applyEdits(text: string, edits: Edit[]): string {
   if (edits.length === 0) return text
