@@ -1,22 +1,32 @@
-/** `alttext lint`: existing alt text that does not help is listed with its place and rule. */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+/**
+ * `alttext lint`: findings with place, severity and rule; the config file and its errors; JSON
+ * and SARIF (validated against the SARIF 2.1.0 schema); the language rule's quiet cases; the
+ * Markdown corpus and the example sites; `--fix` against testkit's fake API with provenance.
+ */
+import { createHash } from 'node:crypto'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { join, resolve } from 'node:path'
+import { type FakeApi, startFakeApi, tinyPng } from '@alttextapi/testkit'
+import Ajv from 'ajv-draft-04'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../src/index.js'
 
+const repo = resolve(import.meta.dirname, '..', '..', '..')
 let dir: string
-function io() {
+function io(env: Record<string, string | undefined> = {}, cwd = dir) {
   const out: string[] = []
   const err: string[] = []
   return {
     out: () => out.join(''),
     err: () => err.join(''),
+    lines: () => out.join('').split('\n').filter(Boolean),
     io: {
       stdout: { write: (t: string) => out.push(t) },
       stderr: { write: (t: string) => err.push(t), isTTY: false },
-      env: {},
-      cwd: dir,
+      env,
+      cwd,
     },
   }
 }
@@ -26,41 +36,309 @@ beforeEach(async () => {
 })
 afterEach(() => rm(dir, { recursive: true, force: true }))
 
+const bad = [
+  '<!doctype html><html lang="en"><head><title>Bikes</title></head><body>',
+  '<img src="/a/IMG_2041.jpg" alt="IMG_2041.jpg">',
+  '<img src="/b.png" alt="image">',
+  '<img src="/c.png" alt="Image of a red bicycle against a wall">',
+  '<figure><img src="/d.png" alt="The harbour at dawn"><figcaption>The harbour at  dawn</figcaption></figure>',
+  '<img src="/e.png" alt="A red bicycle">',
+  '<img src="/f.png" alt="a red  bicycle">',
+  '<p><img src="/k.png" alt="Zwei Radfahrer fahren bei Sonnenuntergang eine Bergstraße hinauf"></p>',
+  // Fine: real descriptions, decorative, missing (check's job), the same image twice.
+  '<img src="/g.png" alt="Two cyclists on a mountain road"><img src="/g.png" alt="Two cyclists on a mountain road">',
+  '<img src="/h.png" alt=""><img src="/i.png">',
+  '</body></html>',
+].join('\n')
+
 describe('alttext lint', () => {
-  it('lists each problem as file:line:col rule: message; exit 1', async () => {
-    await writeFile(
-      join(dir, 'site', 'index.html'),
-      [
-        '<img src="/a/IMG_2041.jpg" alt="IMG_2041.jpg">',
-        '<img src="/b.png" alt="image">',
-        '<img src="/c.png" alt="Image of a red bicycle against a wall">',
-        '<figure><img src="/d.png" alt="The harbour at dawn"><figcaption>The harbour at  dawn</figcaption></figure>',
-        '<img src="/e.png" alt="A red bicycle">',
-        '<img src="/f.png" alt="a red  bicycle">',
-        // Fine: real descriptions, decorative, missing (check's job), the same image twice.
-        '<img src="/g.png" alt="Two cyclists on a mountain road"><img src="/g.png" alt="Two cyclists on a mountain road">',
-        '<img src="/h.png" alt=""><img src="/i.png">',
-      ].join('\n'),
-    )
+  it('lists each finding as file:line:col severity rule: message; exit 1 on an error', async () => {
+    await writeFile(join(dir, 'site', 'index.html'), bad)
     const t = io()
     expect(await main(['lint', 'site'], t.io)).toBe(1)
-    expect(t.out().split('\n').filter(Boolean)).toEqual([
-      'site/index.html:1:1 file-name: alt text is a file name or URL: say what the image shows or does',
-      'site/index.html:2:1 placeholder: alt text "image" is a placeholder: describe the image, or use alt="" if it is decorative',
-      'site/index.html:3:1 redundant-prefix: alt text starts with "image of": screen readers already say it is an image',
-      'site/index.html:4:9 repeats-caption: alt text repeats the caption word for word: say what the caption does not',
-      'site/index.html:6:1 duplicate: the same alt text is on another image of this page: say how they differ',
+    expect(t.lines()).toEqual([
+      'site/index.html:2:1 error file-name: alt text is a file name or URL: say what the image shows or does',
+      'site/index.html:3:1 error placeholder: alt text "image" is a placeholder: describe the image, or use alt="" if it is decorative',
+      'site/index.html:4:1 warn redundant-prefix: alt text starts with "image of": screen readers already say it is an image',
+      'site/index.html:5:9 warn repeats-caption: alt text repeats the caption word for word: say what the caption does not',
+      'site/index.html:7:1 warn duplicate: the same alt text is on another image of this page: say how they differ',
+      'site/index.html:8:4 warn language: alt text looks like "de" (confidence 1.00), the page is "en": write it in the page\'s language, or mark its language with lang',
     ])
-    expect(t.err()).toBe('alttext: 5 alt text problems in 1 file\n')
+    expect(t.err()).toBe('alttext: 2 errors, 4 warnings in 1 file\n')
   })
 
-  it('a page with good alt text passes; --max-length sets too-long', async () => {
+  it('warnings alone exit 0; --max-length sets too-long; good alt text passes', async () => {
     await writeFile(join(dir, 'site', 'a.html'), '<img src="/a.png" alt="A lighthouse on a cliff">')
     const ok = io()
     expect(await main(['lint', 'site'], ok.io)).toBe(0)
     expect(ok.err()).toBe('alttext: no alt text problems (1 file)\n')
     const short = io()
-    expect(await main(['lint', 'site', '--max-length', '10'], short.io)).toBe(1)
-    expect(short.out()).toContain('too-long: alt text is 23 characters (over 10)')
+    expect(await main(['lint', 'site', '--max-length', '10'], short.io)).toBe(0)
+    expect(short.out()).toContain('warn too-long: alt text is 23 characters (over 10)')
+    expect(short.err()).toBe('alttext: 0 errors, 1 warning in 1 file\n')
+  })
+
+  it('alttext.config.json sets severities; --config names another file', async () => {
+    await writeFile(join(dir, 'site', 'index.html'), bad)
+    await writeFile(
+      join(dir, 'alttext.config.json'),
+      JSON.stringify({
+        lint: { rules: { 'file-name': 'off', placeholder: 'warn', duplicate: 'error' } },
+      }),
+    )
+    const t = io()
+    expect(await main(['lint', 'site'], t.io)).toBe(1)
+    // The place, severity and rule of each line.
+    expect(t.lines().map((l) => l.split(':').slice(1, 3).join(':'))).toEqual([
+      '3:1 warn placeholder',
+      '4:1 warn redundant-prefix',
+      '5:9 warn repeats-caption',
+      '7:1 error duplicate',
+      '8:4 warn language',
+    ])
+    await writeFile(
+      join(dir, 'quiet.json'),
+      JSON.stringify({ lint: { rules: { 'file-name': 'off', placeholder: 'off' } } }),
+    )
+    const quiet = io()
+    expect(await main(['lint', 'site', '--config', 'quiet.json'], quiet.io)).toBe(0)
+  })
+
+  it('a malformed configuration is one clear error naming the key (exit 2)', async () => {
+    await writeFile(join(dir, 'site', 'index.html'), bad)
+    const cases: [string, string][] = [
+      [
+        '{"lint": {"rules": {"placeholdr": "warn"}}}',
+        'alttext lint: alttext.config.json: lint.rules.placeholdr: unknown rule (known: file-name, placeholder, redundant-prefix, repeats-caption, repeats-text, too-long, duplicate, language)\n',
+      ],
+      [
+        '{"lint": {"rules": {"language": "error"}}}',
+        'alttext lint: alttext.config.json: lint.rules.language: may be "off" or "warn" only: a language guess never fails a build\n',
+      ],
+      [
+        '{"lint": {"maxLength": "long"}}',
+        'alttext lint: alttext.config.json: lint.maxLength: must be a number\n',
+      ],
+      ['{"lint": ', 'alttext lint: alttext.config.json: not valid JSON: '],
+    ]
+    for (const [config, message] of cases) {
+      await writeFile(join(dir, 'alttext.config.json'), config)
+      const t = io()
+      expect(await main(['lint', 'site'], t.io)).toBe(2)
+      expect(t.err().startsWith(message), t.err()).toBe(true)
+      expect(t.out()).toBe('')
+    }
+    const missing = io()
+    expect(await main(['lint', 'site', '--config', 'nope.json'], missing.io)).toBe(2)
+    expect(missing.err()).toMatch(/^alttext lint: nope\.json: could not read: ENOENT/)
+    const format = io()
+    expect(await main(['lint', 'site', '--format', 'xml'], format.io)).toBe(2)
+    expect(format.err()).toMatch(/^alttext lint: --format must be text, json or sarif/)
+  })
+
+  it('--format json gives the findings as data', async () => {
+    await writeFile(join(dir, 'site', 'index.html'), bad)
+    const t = io()
+    expect(await main(['lint', 'site', '--format', 'json'], t.io)).toBe(1)
+    const report = JSON.parse(t.out())
+    expect(report).toMatchObject({ version: 1, files: 1, errors: 2, warnings: 4 })
+    expect(report.findings[1]).toEqual({
+      file: 'site/index.html',
+      line: 3,
+      column: 1,
+      rule: 'placeholder',
+      severity: 'error',
+      message:
+        'alt text "image" is a placeholder: describe the image, or use alt="" if it is decorative',
+      src: '/b.png',
+      alt: 'image',
+    })
+  })
+
+  it('--format sarif is valid SARIF 2.1.0 with rule ids, levels and places', async () => {
+    await mkdir(join(dir, 'site', 'a dir'))
+    await writeFile(join(dir, 'site', 'a dir', 'index.html'), bad)
+    const t = io()
+    expect(await main(['lint', 'site', '--format', 'sarif'], t.io)).toBe(1)
+    const log = JSON.parse(t.out())
+    const require = createRequire(import.meta.url)
+    const schema = JSON.parse(
+      await readFile(
+        require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'),
+        'utf8',
+      ),
+    )
+    const validate = new Ajv({
+      strict: false,
+      validateFormats: false,
+      unicodeRegExp: false,
+    }).compile(schema)
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true)
+    // The validator does refuse what is not SARIF (a run without its tool).
+    expect(validate({ version: '2.1.0', runs: [{ results: [] }] })).toBe(false)
+    const run = log.runs[0]
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual([
+      'file-name',
+      'placeholder',
+      'redundant-prefix',
+      'repeats-caption',
+      'repeats-text',
+      'too-long',
+      'duplicate',
+      'language',
+    ])
+    expect(run.results).toHaveLength(6)
+    expect(run.results[0]).toMatchObject({
+      ruleId: 'file-name',
+      ruleIndex: 0,
+      level: 'error',
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: 'site/a%20dir/index.html', uriBaseId: '%SRCROOT%' },
+            region: { startLine: 2, startColumn: 1 },
+          },
+        },
+      ],
+    })
+    expect(run.results[5]).toMatchObject({ ruleId: 'language', ruleIndex: 7, level: 'warning' })
+  })
+
+  it('the language rule is quiet for short alt text, unknown scripts, no lang, marked passages', async () => {
+    await writeFile(
+      join(dir, 'site', 'a.html'),
+      [
+        '<html lang="en"><body>',
+        '<img src="/1.png" alt="Unser Team">',
+        '<img src="/2.png" alt="ორი ველოსიპედისტი მთის გზაზე მზის ჩასვლისას">',
+        '<div lang="de"><img src="/3.png" alt="Zwei Radfahrer fahren bei Sonnenuntergang eine Bergstraße hinauf"></div>',
+        '<p>Die Kinder spielen jeden Tag von neun bis achtzehn Uhr im Park. <img src="/4.png" alt="Kinder spielen Fußball im Park nach der Schule"></p>',
+        '</body></html>',
+      ].join('\n'),
+    )
+    await writeFile(
+      join(dir, 'site', 'b.html'),
+      '<img src="/k.png" alt="Zwei Radfahrer fahren bei Sonnenuntergang eine Bergstraße hinauf">',
+    )
+    const t = io()
+    expect(await main(['lint', 'site'], t.io)).toBe(0)
+    expect(t.out()).toBe('')
+    // --lang gives pages without <html lang> a language.
+    const lang = io()
+    expect(await main(['lint', 'site', '--lang', 'en'], lang.io)).toBe(0)
+    expect(lang.lines()).toEqual([expect.stringMatching(/^site\/b\.html:1:1 warn language: /)])
+  })
+
+  it('lints a Markdown corpus (--source): true and false positives', async () => {
+    const t = io({}, repo)
+    expect(await main(['lint', '--source', 'plugins/cli/test/fixtures/lint-corpus'], t.io)).toBe(1)
+    const at = (l: string) => l.replace('plugins/cli/test/fixtures/lint-corpus/', '').split(':')
+    expect(t.lines().map((l) => at(l).slice(0, 3).join(':'))).toEqual([
+      'blog/bikes.md:8:1 error file-name',
+      'blog/bikes.md:10:1 error placeholder',
+      'blog/bikes.md:12:1 warn redundant-prefix',
+      'blog/bikes.md:14:35 warn duplicate',
+      'blog/bikes.md:16:2 warn repeats-text',
+      'blog/bikes.md:18:1 warn language',
+      'blog/bikes.md:20:1 error placeholder',
+      'blog/bikes.md:22:13 warn repeats-text',
+      'mixed.mdx:10:1 error placeholder',
+      'mixed.mdx:12:1 error placeholder',
+    ])
+    expect(t.err()).toBe('alttext: 5 errors, 5 warnings in 6 files\n')
+  })
+
+  it('lints the example sites: their alt text passes', async () => {
+    for (const args of [
+      ['examples/vite-site'],
+      ['--source', 'examples/vite-site/markdown'],
+      ['--source', 'examples/astro-site/src'],
+      ['--source', 'examples/eleventy-site/src'],
+    ]) {
+      const t = io({}, repo)
+      expect(await main(['lint', ...args], t.io), args.join(' ')).toBe(0)
+      expect(t.out()).toBe('')
+      expect(t.err()).toMatch(/^alttext: no alt text problems \([1-9]\d* files?\)\n$/)
+    }
+  })
+})
+
+describe('alttext lint --fix', () => {
+  let api: FakeApi
+  beforeAll(async () => {
+    api = await startFakeApi()
+  })
+  afterAll(() => api.close())
+
+  it("regenerates failing text that is not a person's; keeps human text; writes provenance", async () => {
+    await mkdir(join(dir, 'site', 'img'))
+    for (const n of [1, 2, 3]) await writeFile(join(dir, 'site', 'img', `${n}.png`), tinyPng(n))
+    const page = [
+      '<html lang="en"><body>',
+      '<img src="/img/1.png" alt="IMG_0001.png">',
+      '<img src="/img/2.png" alt="image">',
+      '<img src="/img/3.png" alt="A lighthouse on a cliff">',
+      '<img src="https://example.com/x.png" alt="photo">',
+      '</body></html>',
+    ].join('\n')
+    await writeFile(join(dir, 'site', 'index.html'), page)
+    const hash = (n: number) => createHash('sha256').update(tinyPng(n)).digest('hex')
+    const human = {
+      altText: 'image',
+      language: 'en',
+      model: 'person',
+      createdAt: '2026-12-01T00:00:00.000Z',
+      origin: 'human',
+    }
+    await writeFile(
+      join(dir, 'alt-text.json'),
+      `${JSON.stringify({ images: { [hash(2)]: [human] }, version: 1 }, null, 2)}\n`,
+    )
+    api.program({ altText: () => 'A green and white test pattern' })
+    const calls = api.stats.calls
+    const env = { ALTTEXT_API_KEY: api.key, ALTTEXT_API_URL: api.url }
+    const t = io(env)
+    // The remote image's placeholder is still an error: exit 1.
+    expect(await main(['lint', 'site', '--fix'], t.io)).toBe(1)
+    expect(api.stats.calls - calls).toBe(1)
+    expect(await readFile(join(dir, 'site', 'index.html'), 'utf8')).toBe(
+      page.replace('alt="IMG_0001.png"', 'alt="A green and white test pattern"'),
+    )
+    expect(t.err()).toContain('site/index.html:2:1: alt text regenerated\n')
+    expect(t.err()).toContain(
+      "site/index.html:3:1: kept: a person wrote this image's alt text (alt-text.json)\n",
+    )
+    expect(t.err()).toContain('site/index.html:5:1: not fixed: only local images are regenerated\n')
+    expect(t.err()).toContain(
+      'alttext lint --fix: 1 alt text regenerated, 1 kept (written by a person), 1 not fixed\n',
+    )
+    // What is left is listed: the kept human text and the remote image.
+    expect(t.lines().map((l) => l.split(' ').slice(0, 3).join(' '))).toEqual([
+      'site/index.html:3:1 error placeholder:',
+      'site/index.html:5:1 error placeholder:',
+    ])
+    const file = JSON.parse(await readFile(join(dir, 'alt-text.json'), 'utf8'))
+    expect(file.images[hash(2)]).toEqual([human])
+    expect(file.images[hash(1)]).toEqual([
+      expect.objectContaining({ altText: 'A green and white test pattern', origin: 'machine' }),
+    ])
+  })
+
+  it('needs a key; stops with one error on a fatal answer', async () => {
+    await mkdir(join(dir, 'site', 'img'))
+    await writeFile(join(dir, 'site', 'img', '1.png'), tinyPng(1))
+    await writeFile(join(dir, 'site', 'index.html'), '<img src="/img/1.png" alt="photo">')
+    const none = io()
+    expect(await main(['lint', 'site', '--fix'], none.io)).toBe(2)
+    expect(none.err()).toBe('alttext lint: --fix needs an API key: set ALTTEXT_API_KEY\n')
+    const t = io({
+      ALTTEXT_API_KEY: 'atk_wrong_key_0000000000000000000000000000',
+      ALTTEXT_API_URL: api.url,
+    })
+    expect(await main(['lint', 'site', '--fix'], t.io)).toBe(1)
+    expect(t.err()).toMatch(/alttext lint --fix: stopped: .+\n/)
+    expect(await readFile(join(dir, 'site', 'index.html'), 'utf8')).toBe(
+      '<img src="/img/1.png" alt="photo">',
+    )
   })
 })

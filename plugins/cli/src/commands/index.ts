@@ -30,7 +30,7 @@ export const commands: Record<string, CommandEntry> = {
     load: async () => (await import('./review.js')).review,
   },
   lint: {
-    summary: 'List alt text that does not help (file names, placeholders…); exit 1 if any',
+    summary: 'List alt text that does not help (text, JSON or SARIF; --fix); exit 1 on an error',
     load: async () => (await import('./lint.js')).lint,
   },
 }
