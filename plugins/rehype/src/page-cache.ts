@@ -157,6 +157,10 @@ export class PageCache {
       maxLength: options.maxLength ?? null,
       overwrite: options.overwrite === true,
       describeDecorative: options.describeDecorative === true,
+      // What is written besides the alt text: a change must fill the page again.
+      applyDecorative: options.applyDecorative === true,
+      long: options.long === true,
+      markOrigin: options.markOrigin === true,
       context: options.context !== false,
       include: filterKey(options.include),
       exclude: filterKey(options.exclude),
