@@ -42,6 +42,16 @@ export function renderContractJson(contract) {
       prefix: pcre(contract.ALT_LINT_PREFIX_PATTERN),
       maxLength: contract.ALT_LINT_MAX_LENGTH,
     },
+    // What the image is for and what the answer says of it (issue 23: purpose, long, kind).
+    description: {
+      purposes: [...contract.PURPOSES],
+      defaultPurpose: contract.DEFAULT_PURPOSE,
+      kinds: [...contract.IMAGE_KINDS],
+      fallbackKind: contract.FALLBACK_KIND,
+      longDescriptionKinds: [...contract.LONG_DESCRIPTION_KINDS],
+      maxLongDescriptionLength: contract.MAX_LONG_DESCRIPTION_LENGTH,
+      longDescriptionCredits: contract.LONG_DESCRIPTION_CREDITS,
+    },
   }
   return `${JSON.stringify(data, null, 2)}\n`
 }
