@@ -91,11 +91,14 @@ async function describeOne(
     url: loaded.kind === 'url' ? loaded.url : undefined,
     language: settings.language,
     context,
+    // A link's only content names the link: the API is told (the target is in the context).
+    purpose: image.context.link?.only ? 'link' : undefined,
   })
   if (outcome.status === 'cached' && run.dryRun) return { image, status: 'cached' }
   if (outcome.status === 'described' || outcome.status === 'cached') {
     const altText = outcome.altText.replace(/\s+/g, ' ').trim()
-    if (!altText) return { image, status: 'skipped', reason: DECORATIVE_HINT }
+    // Markdown has no decorative form of `![](…)`: a decorative answer is only ever reported.
+    if (!altText || outcome.decorative) return { image, status: 'skipped', reason: DECORATIVE_HINT }
     return { image, status: outcome.status, altText }
   }
   return { image, status: outcome.status, reason: 'reason' in outcome ? outcome.reason : undefined }
@@ -199,7 +202,7 @@ export async function describeImages(
         ruleId: 'dry-run',
       })
     } else if (result.status === 'skipped' && reason === DECORATIVE_HINT) {
-      file.info(sanitizeForTerminal(`Image left without alt text${label}: ${reason}`), {
+      file.message(sanitizeForTerminal(`Image left without alt text${label}: ${reason}`), {
         ...place,
         ruleId: 'decorative',
       })
