@@ -3,6 +3,7 @@ import { methodNotAllowed, notFound, onError } from './errors.js'
 import { allowedMethods } from './lib/allowed-methods.js'
 import { serveAsset } from './lib/assets.js'
 import { bodyLimitFor, refuseDeclaredOversize } from './lib/body.js'
+import { settlementsFirst } from './lib/generation-http.js'
 import { config } from './middleware/config.js'
 import { securityHeaders } from './middleware/headers.js'
 import { buildOpenApi, type OpenApiDocument } from './openapi.js'
@@ -34,6 +35,10 @@ app.use('/v1/*', async function bodyCeiling(c, next) {
   if (limit !== undefined) refuseDeclaredOversize(c, limit)
   return next()
 })
+
+// An answer's settlement may still wait to ride along with a charge (lib/credits.ts): any other
+// request of this isolate writes it first, so a read right after an answer sees it.
+app.use('/v1/*', settlementsFirst())
 
 app.route('/health', health)
 app.route('/v1/auth', auth)

@@ -21,6 +21,7 @@ import {
   type RunItem,
   readKeyLimits,
   reapAbandoned,
+  settleStatements,
 } from './credits.js'
 import { newId, sha256Hex } from './crypto.js'
 import { ModelHealth } from './describe.js'
@@ -242,9 +243,9 @@ export async function runItems(
           }
           const described =
             charged.kind === 'reused'
-              ? reusedAnswer(db, charged, job, item.keyHash)
+              ? reusedAnswer(charged, job, item.keyHash)
               : await describeCharged(db, config, charged, job, item.keyHash, health)
-          settle.push(...described.settle)
+          settle.push(...settleStatements(db, described.settle))
           const { creditsRemaining: _, ...done } = described.answer
           return done
         } catch (error) {

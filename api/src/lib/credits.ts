@@ -235,7 +235,7 @@ export async function charge(db: D1Database, order: ChargeOrder): Promise<Charge
         }
       : undefined,
   )
-  const results = await db.batch([
+  const results = await withRiders(db, [
     ...(byKey ? [keyLookup(db, byKey.apiKeyHash)] : []),
     ...(counting ? [keyRateCount(db, counting.apiKeyHash, counting.limit, order.now)] : []),
     ...image.statements,
@@ -555,6 +555,81 @@ export function settleStatements(db: D1Database, s: Settlement): D1PreparedState
         ]
       : []),
   ]
+}
+
+// Settlements riding along ---------------------------------------------------------------------
+// A success's settlement is written after its answer has left. Written on its own it is a second
+// D1 round trip per request, and in workerd a round trip costs about as much CPU as relaying the
+// image (BENCHMARKS.md). So it first waits in this isolate for a moment: the isolate's next charge
+// takes every waiting settlement into its own batch (before its own statements, so a replay of
+// that key in this isolate sees the claim done); what no charge took in time is written by the
+// request's own `waitUntil` (`flushSettlements`). Only descriptions of settlements wait here, never
+// statements: each is built with the D1 binding of the request that writes it.
+
+/** Settlements of answers already sent, waiting for a batch to carry them. Bounded by `flush`. */
+const waiting: Settlement[] = []
+
+/** Lets a settlement wait for the isolate's next charge batch (see above). */
+export function queueSettlement(settlement: Settlement): void {
+  waiting.push(settlement)
+}
+
+/** Whether any settlement waits. */
+export function settlementsWaiting(): boolean {
+  return waiting.length > 0
+}
+
+/** Whether `settlement` still waits (no batch has taken it yet). */
+export function isWaiting(settlement: Settlement): boolean {
+  return waiting.includes(settlement)
+}
+
+/**
+ * Writes every waiting settlement in one batch, tried twice; should both fail, each is logged as
+ * `usage_not_recorded` and the charge stands (a retry with the key then finds the claim pending
+ * and, after the lease, refunds it).
+ */
+export async function flushSettlements(db: D1Database): Promise<void> {
+  await writeSettlements(db, waiting.splice(0))
+}
+
+async function writeSettlements(db: D1Database, settlements: Settlement[]): Promise<void> {
+  if (settlements.length === 0) return
+  const statements = () => settlements.flatMap((s) => settleStatements(db, s))
+  try {
+    await db.batch(statements()).catch(() => db.batch(statements()))
+  } catch (error) {
+    const { name } = (error ?? {}) as { name?: unknown }
+    for (const { id } of settlements) {
+      // Metadata only: the usage id, never alt text or keys.
+      console.warn(
+        JSON.stringify({
+          level: 'warn',
+          area: 'usage',
+          event: 'usage_not_recorded',
+          id,
+          reason: typeof name === 'string' ? name : 'error',
+        }),
+      )
+    }
+  }
+}
+
+/**
+ * Runs `statements` in one batch with the waiting settlements before them; returns the results of
+ * `statements` only. Should the batch fail with riders, they are written on their own and the
+ * statements tried alone, so a rider's failure never fails this request.
+ */
+async function withRiders(db: D1Database, statements: D1PreparedStatement[]): Promise<D1Result[]> {
+  const riders = waiting.splice(0)
+  if (riders.length === 0) return db.batch(statements)
+  const carried = riders.flatMap((s) => settleStatements(db, s))
+  try {
+    return (await db.batch([...carried, ...statements])).slice(carried.length)
+  } catch {
+    await writeSettlements(db, riders)
+    return db.batch(statements)
+  }
 }
 
 /** Marks the claim `reference` of a key done (with the answer a retry gets again). */

@@ -10,9 +10,9 @@
  *    more).
  * 2. `describeCharged`: the image is described; any failure is refunded and the claim released in
  *    one batch before the error is answered. `reusedAnswer`: the stored description, no model
- *    call. Either returns the answer and the statements that settle it (usage row, claim done
- *    with its answer, the description kept for reuse): the caller writes them (a single request
- *    after its answer, a batch with its last batch).
+ *    call. Either returns the answer and its settlement (usage row, claim done with its answer,
+ *    the description kept for reuse): the caller writes it (a single request after its answer,
+ *    riding along with the isolate's next charge batch; a batch with its last batch).
  */
 import type { Purpose } from '@alttextapi/core'
 import type { Config } from '../env.js'
@@ -27,7 +27,7 @@ import {
   readKeyLimits,
   reapAbandoned,
   refundStatements,
-  settleStatements,
+  type Settlement,
 } from './credits.js'
 import { newId } from './crypto.js'
 import { describe, type ModelHealth, UnusableOutput } from './describe.js'
@@ -212,7 +212,7 @@ export async function describeCharged(
   job: ImageJob,
   keyHash: string,
   health?: ModelHealth,
-): Promise<{ answer: Described; settle: D1PreparedStatement[] }> {
+): Promise<{ answer: Described; settle: Settlement }> {
   const price = job.model.credits
   let result: ModelDescription & { model: string }
   try {
@@ -237,9 +237,9 @@ export async function describeCharged(
       reused: false,
       ...descriptionFields(result),
     },
-    settle: settleStatements(db, {
+    settle: {
       caller: charged.caller,
-      request: job,
+      request: { endpoint: job.endpoint, imageUrl: job.imageUrl, language: job.language },
       result,
       price,
       id: charged.id,
@@ -247,17 +247,16 @@ export async function describeCharged(
       at: Date.now(),
       reuseHash: job.reuse?.hash,
       reused: false,
-    }),
+    },
   }
 }
 
 /** The answer of a reused description (no model call, nothing charged) and its settlement. */
 export function reusedAnswer(
-  db: D1Database,
   reused: { id: string; row: ReuseRow; caller: Caller },
   job: ImageJob,
   keyHash: string,
-): { answer: Described; settle: D1PreparedStatement[] } {
+): { answer: Described; settle: Settlement } {
   const result = {
     altText: reused.row.alt_text,
     model: reused.row.model,
@@ -272,15 +271,15 @@ export function reusedAnswer(
       creditsRemaining: reused.row.credits,
       reused: true,
     },
-    settle: settleStatements(db, {
+    settle: {
       caller: reused.caller,
-      request: job,
+      request: { endpoint: job.endpoint, imageUrl: job.imageUrl, language: job.language },
       result,
       price: 0,
       id: reused.id,
       keyHash,
       at: Date.now(),
       reused: true,
-    }),
+    },
   }
 }

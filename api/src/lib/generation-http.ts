@@ -4,8 +4,16 @@
  * and keeping a charge's work alive when the client goes away.
  */
 import type { Context } from 'hono'
+import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../types.js'
-import type { KeyPayer } from './credits.js'
+import {
+  flushSettlements,
+  isWaiting,
+  type KeyPayer,
+  queueSettlement,
+  type Settlement,
+  settlementsWaiting,
+} from './credits.js'
 import {
   answerKeyProblemFirst,
   GENERATION_LIMIT,
@@ -62,37 +70,41 @@ export function keepAlive<T>(c: Context<AppEnv>, work: Promise<T>): Promise<T> {
   return work
 }
 
+/** How long a settlement waits for the isolate's next charge to carry it (credits.ts). */
+const SETTLE_WAIT_MS = 25
+
 /**
- * Writes a success's settlement (usage row + claim done) after the answer has left, kept alive by
- * `waitUntil`: the answer does not wait for a second D1 round trip. Tried twice; should both
- * fail, `usage_not_recorded` is logged and the charge stands (a retry with the key then finds the
- * claim pending and, after the lease, refunds it).
+ * Settles a success (usage row + claim done + reuse row) after the answer has left, kept alive by
+ * `waitUntil`: the answer does not wait for it. It rides along with the isolate's next charge
+ * batch when one comes within SETTLE_WAIT_MS, else it is written on its own then (credits.ts,
+ * "Settlements riding along").
  */
-export function settleAfterAnswer(
-  c: Context<AppEnv>,
-  statements: D1PreparedStatement[],
-  id: string,
-): void {
+export function settleAfterAnswer(c: Context<AppEnv>, settlement: Settlement): void {
   const db = c.env.DB
-  const work = db
-    .batch(statements)
-    .catch(() => db.batch(statements))
-    .then(
-      () => undefined,
-      (error: unknown) => {
-        const { name } = (error ?? {}) as { name?: unknown }
-        // Metadata only: the usage id, never alt text or keys.
-        console.warn(
-          JSON.stringify({
-            level: 'warn',
-            area: 'usage',
-            event: 'usage_not_recorded',
-            id,
-            reason: typeof name === 'string' ? name : 'error',
-          }),
-        )
-      },
-    )
+  queueSettlement(settlement)
   const ctx = executionContext(c)
-  if (ctx) ctx.waitUntil(work)
+  if (!ctx) {
+    void flushSettlements(db)
+    return
+  }
+  ctx.waitUntil(
+    new Promise((resolve) => setTimeout(resolve, SETTLE_WAIT_MS)).then(() =>
+      isWaiting(settlement) ? flushSettlements(db) : undefined,
+    ),
+  )
+}
+
+/**
+ * Before any other API request of this isolate: the settlements still waiting are written first,
+ * so that a client reading its usage, claims or account right after an answer sees that answer's
+ * row (a generation request carries them in its charge batch instead). Costs nothing when none
+ * waits.
+ */
+export function settlementsFirst() {
+  return createMiddleware<AppEnv>(async function settlementsFirst(c, next) {
+    if (settlementsWaiting() && !c.req.path.startsWith('/v1/alt-text')) {
+      await flushSettlements(c.env.DB)
+    }
+    return next()
+  })
 }

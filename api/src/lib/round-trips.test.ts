@@ -9,16 +9,19 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { pngFile } from '../../../testkit/src/image-files.js'
-import { account, b64, fakeModel, type Vars, varsFor } from '../../test/generation.js'
-import { BASE } from '../../test/helpers.js'
+import { account, b64, balanceOf, fakeModel, type Vars, varsFor } from '../../test/generation.js'
+import { BASE, expectLedgerInvariant } from '../../test/helpers.js'
 import { app } from '../app.js'
 import type { Env } from '../env.js'
 
 let seed = 9100
 const image = () => b64(pngFile(1, 1, seed++))
 
-/** The real D1 with every round trip logged: `batch(n)` for n statements, else the method. */
-function observed(db: D1Database) {
+/**
+ * The real D1 with every round trip logged: `batch(n)` for n statements, else the method. A batch
+ * that `fails` picks is refused (as D1 refuses a batch whose statement fails) and logged `failed`.
+ */
+function observed(db: D1Database, fails: (statements: number) => boolean = () => false) {
   const log: string[] = []
   const watch = (statement: D1PreparedStatement): D1PreparedStatement => {
     const bind = statement.bind.bind(statement)
@@ -36,7 +39,11 @@ function observed(db: D1Database) {
     get(target, property) {
       if (property === 'prepare') return (sql: string) => watch(target.prepare(sql))
       if (property === 'batch') {
-        return (statements: D1PreparedStatement[]) => {
+        return async (statements: D1PreparedStatement[]) => {
+          if (fails(statements.length)) {
+            log.push(`failed(${statements.length})`)
+            throw new Error('D1_ERROR: refused by the test')
+          }
           log.push(`batch(${statements.length})`)
           return target.batch(statements)
         }
@@ -48,13 +55,10 @@ function observed(db: D1Database) {
   return { db: proxy, log }
 }
 
-/** One request against the observed D1, through to its `waitUntil` work: its round trips. */
-async function roundTrips(
-  path: string,
-  init: { key: string; json: unknown; vars: Vars; idempotencyKey?: string },
-) {
-  const { db, log } = observed(env.DB)
-  const ctx = createExecutionContext()
+type Init = { key: string; json: unknown; vars: Vars; idempotencyKey?: string }
+
+/** Sends one request to the Worker with `db` as its D1; resolves with the answer (200 expected). */
+async function send(db: D1Database, path: string, init: Init, ctx: ExecutionContext) {
   const res = await app.fetch(
     new Request(`${BASE}${path}`, {
       method: 'POST',
@@ -69,8 +73,26 @@ async function roundTrips(
     ctx,
   )
   expect(res.status, await res.clone().text()).toBe(200)
+  return res.json<{ id: string }>()
+}
+
+/** One request against the observed D1, through to its `waitUntil` work: its round trips. */
+async function roundTrips(path: string, init: Init) {
+  const { db, log } = observed(env.DB)
+  const ctx = createExecutionContext()
+  await send(db, path, init, ctx)
   await waitOnExecutionContext(ctx)
   return log
+}
+
+/** The usage rows of `ids`. */
+async function usageOf(ids: string[]) {
+  const { results } = await env.DB.prepare(
+    'SELECT id FROM usage WHERE id IN (SELECT value FROM json_each(?))',
+  )
+    .bind(JSON.stringify(ids))
+    .all<{ id: string }>()
+  return results.map((row) => row.id).sort()
 }
 
 describe('D1 round trips per generation request', () => {
@@ -119,5 +141,72 @@ describe('D1 round trips per generation request', () => {
       'batch(19)',
       'batch(11)',
     ])
+  })
+
+  it("a success's settlement rides along with the isolate's next charge: one round trip per request", async () => {
+    const model = await fakeModel()
+    const { key, user } = await account(10)
+    const vars = varsFor(model)
+    const { db, log } = observed(env.DB)
+    const first = createExecutionContext()
+    const a = await send(db, '/v1/alt-text', { key, json: { image: image() }, vars }, first)
+    // The next request comes while the first one's settlement waits: its charge carries it.
+    const second = createExecutionContext()
+    const b = await send(db, '/v1/alt-text', { key, json: { image: image() }, vars }, second)
+    await waitOnExecutionContext(first)
+    await waitOnExecutionContext(second)
+    // A new key's first request looks the key up first and notes its use (`run`, in waitUntil).
+    expect(log).toEqual(['first', 'batch(7)', 'run', 'batch(10)', 'batch(3)'])
+    expect(await usageOf([a.id, b.id])).toEqual([a.id, b.id].sort())
+    expect(await balanceOf(user.id)).toBe(8)
+    await expectLedgerInvariant(user.id)
+  })
+
+  it('a carried settlement that fails its batch is written on its own and the charge runs alone', async () => {
+    const model = await fakeModel()
+    const { key, user } = await account(10)
+    const vars = varsFor(model)
+    const { db, log } = observed(env.DB, (statements) => statements === 10)
+    const first = createExecutionContext()
+    const a = await send(db, '/v1/alt-text', { key, json: { image: image() }, vars }, first)
+    const second = createExecutionContext()
+    const b = await send(db, '/v1/alt-text', { key, json: { image: image() }, vars }, second)
+    await waitOnExecutionContext(first)
+    await waitOnExecutionContext(second)
+    expect(log).toEqual([
+      'first',
+      'batch(7)',
+      'run',
+      'failed(10)',
+      'batch(3)',
+      'batch(7)',
+      'batch(3)',
+    ])
+    expect(await usageOf([a.id, b.id])).toEqual([a.id, b.id].sort())
+    expect(await balanceOf(user.id)).toBe(8)
+    await expectLedgerInvariant(user.id)
+  })
+
+  it('a read right after an answer sees its usage row, though its settlement was still waiting', async () => {
+    const model = await fakeModel()
+    const { key } = await account(10)
+    const { db, log } = observed(env.DB)
+    const ctx = createExecutionContext()
+    const a = await send(
+      db,
+      '/v1/alt-text',
+      { key, json: { image: image() }, vars: varsFor(model) },
+      ctx,
+    )
+    const read = await app.fetch(
+      new Request(`${BASE}/v1/usage`, { headers: { authorization: `Bearer ${key}` } }),
+      { ...env, DB: db } as Env,
+      createExecutionContext(),
+    )
+    const page = await read.json<{ records: Array<{ id: string }> }>()
+    expect(page.records.map((record) => record.id)).toEqual([a.id])
+    await waitOnExecutionContext(ctx)
+    // The settlement was written once, by the read's middleware (not again after the wait).
+    expect(log.filter((entry) => entry === 'batch(3)')).toHaveLength(1)
   })
 })

@@ -115,9 +115,9 @@ altText.post('/', altTextDoc, async (c) => {
     }
     const { answer, settle } =
       charged.kind === 'reused'
-        ? reusedAnswer(db, charged, job, claim.keyHash)
+        ? reusedAnswer(charged, job, claim.keyHash)
         : await describeCharged(db, config, charged, job, claim.keyHash)
-    settleAfterAnswer(c, settle, answer.id)
+    settleAfterAnswer(c, settle)
     return answer
   }
   const answer = await keepAlive(c, work())
