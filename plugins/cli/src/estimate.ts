@@ -1,7 +1,8 @@
 /**
  * What `alttext fix` says about cost: problems of the committed alt-text.json before it spends
- * anything, the estimate of a dry run against the balance and `--max-credits`, and the one
- * message of a run that its budget stopped. Each returns whether the run must exit non-zero.
+ * anything, the estimate (of a dry run, and before a real run spends) against the balance and
+ * `--max-credits`, and the one message of a run that its budget stopped. Each returns whether the
+ * run must exit non-zero.
  */
 import {
   BuildCache,
@@ -61,6 +62,50 @@ export async function reportCost(
       `alttext fix: ${stop.replace('maxCredits / --max-credits', '--max-credits / --max-images')}\n`,
     )
   return stop !== undefined
+}
+
+/**
+ * Before a real run spends anything: the same files filled through a dry run (answered from
+ * alt-text.json and the cache folder, nothing sent, nothing written), then — when any image needs
+ * describing — the estimate against the balance on stderr, and with `--max-credits` below it one
+ * error and nothing sent. Resolves to true when the run must stop (exit 1). A run with nothing to
+ * describe prints nothing and asks the API nothing (a warm run stays at 0 requests).
+ */
+export async function estimateBeforeSpending(
+  run: AltTextRun,
+  files: readonly string[],
+  fill: (path: string, dry: AltTextRun) => Promise<unknown>,
+  io: { stderr: Out },
+  options: { model?: string | undefined; maxCredits?: number | undefined },
+): Promise<boolean> {
+  const [{ createLimiter }, { createAltTextRun }] = await Promise.all([
+    import('@alttextapi/core'),
+    import('@alttextapi/rehype'),
+  ])
+  const dry = createAltTextRun({
+    ...run.options,
+    dryRun: true,
+    progress: false,
+    onProgress: undefined,
+  })
+  const limit = createLimiter(4)
+  // A file that cannot be read here is reported by the run itself.
+  await Promise.all(files.map((path) => limit(() => fill(path, dry).catch(() => undefined))))
+  const summary = dry.summary()
+  if (summary.planned === 0) return false
+  const estimate = await estimateCost(run.client, {
+    planned: summary.planned,
+    cached: summary.cached + summary.shared,
+    model: options.model,
+    maxCredits: options.maxCredits,
+  })
+  // On stderr with the progress: stdout keeps the run's one summary line.
+  io.stderr.write(`alttext: estimate: ${formatEstimate(estimate)}\n`)
+  if (estimate.withinBudget) return false
+  io.stderr.write(
+    `alttext fix: this run needs up to ${estimate.creditsNeeded} credits, over --max-credits ${options.maxCredits}: nothing was sent. Raise --max-credits, or describe fewer images with --max-images.\n`,
+  )
+  return true
 }
 
 /**

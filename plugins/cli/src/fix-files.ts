@@ -10,7 +10,7 @@ import { relative } from 'node:path'
 import { createLimiter } from '@alttextapi/core'
 import { sanitizeForTerminal } from '@alttextapi/core/node'
 import { type AltTextRun, formatStats } from '@alttextapi/rehype'
-import { reportCacheProblems, reportCost } from './estimate.js'
+import { estimateBeforeSpending, reportCacheProblems, reportCost } from './estimate.js'
 import { ChangedOnDiskError, type SkipHandler } from './files.js'
 import type { CommandIO } from './io.js'
 import { plural } from './plural.js'
@@ -47,8 +47,9 @@ export type FileFill =
 export interface FixMode {
   /** Every file to work on under `dir`; a path left out is named to `onSkip`. */
   find(dir: string, onSkip: SkipHandler): Promise<string[]>
-  /** Reads and fills one file (nothing written yet). */
-  fill(path: string): Promise<FileFill>
+  /** Reads and fills one file through `run` (nothing written yet): the command's run, or the
+   * dry run of the estimate a real run prints first. */
+  fill(path: string, run: AltTextRun): Promise<FileFill>
   /** How skipped files are named in the summary, e.g. `skipped (not UTF-8)`. */
   skipped: string
 }
@@ -79,6 +80,8 @@ export async function fixFiles(
   const files = await mode.find(dir, (path, why) =>
     skippedLines.push(`${name(path)}: skipped: ${why}`),
   )
+  // A real run says what it will cost before it spends anything, and stops over --max-credits.
+  if (!run.dryRun && (await estimateBeforeSpending(run, files, mode.fill, io, end))) return 1
   const progress = createProgress(io.stderr, files.length)
   for (const line of skippedLines) progress.log(line)
   const limit = createLimiter(4)
@@ -97,7 +100,7 @@ export async function fixFiles(
           progress.tick(undefined, status())
           return
         }
-        const fill = await mode.fill(path)
+        const fill = await mode.fill(path, run)
         if (fill.kind !== 'filled') {
           // One unreadable file must not end the run (and lose the summary of what was spent).
           if (fill.kind === 'unreadable') notWritten++

@@ -125,13 +125,52 @@ describe('estimates and --max-credits', () => {
     expect(api.images).toHaveLength(0)
   })
 
-  it('--max-credits never goes over and exits 1 with one message', async () => {
+  it('a real run prints the estimate before it spends anything', async () => {
+    const t = io()
+    let sentBeforeEstimate = -1
+    t.io.stderr.write = (text: string) => {
+      if (text.includes('estimate:')) sentBeforeEstimate = api.images.length
+      return t.err.push(text)
+    }
+    expect(await main(['fix', 'site'], t.io)).toBe(0)
+    expect(t.err.join('')).toContain(
+      'alttext: estimate: 3 images to describe (up to 3 credits), 0 cached; balance 100 credits\n',
+    )
+    expect(sentBeforeEstimate).toBe(0)
+    expect(api.images).toHaveLength(3)
+    // Nothing left to describe: no estimate, and no request at all.
+    await site(dir)
+    api.reset()
+    const warm = io()
+    expect(await main(['fix', 'site'], warm.io)).toBe(0)
+    expect(warm.err.join('')).not.toContain('estimate')
+    expect(api.stats.calls).toBe(0)
+  })
+
+  it('a real run over --max-credits stops with one error before anything is sent', async () => {
     const t = io()
     expect(await main(['fix', 'site', '--max-credits', '2', '--concurrency', '1'], t.io)).toBe(1)
-    expect(api.images).toHaveLength(2)
+    expect(api.images).toHaveLength(0)
+    expect(t.err.join('')).toBe(
+      'alttext: estimate: 3 images to describe (up to 3 credits), 0 cached; balance 100 credits; budget 2 credits: over budget\n' +
+        'alttext fix: this run needs up to 3 credits, over --max-credits 2: nothing was sent. Raise --max-credits, or describe fewer images with --max-images.\n',
+    )
+    const pages = await readFile(join(dir, 'site', 'index.html'), 'utf8')
+    expect(pages).not.toContain('alt=')
+  })
+
+  it('--max-images with --max-credits: the budget still holds within the run', async () => {
+    const t = io()
     expect(
-      t.err.join('').match(/budget of 2 credits reached: 1 image not described/g),
-    ).toHaveLength(1)
+      await main(
+        ['fix', 'site', '--max-credits', '3', '--max-images', '2', '--concurrency', '1'],
+        t.io,
+      ),
+    ).toBe(1)
+    expect(api.images).toHaveLength(2)
+    expect(t.err.join('').match(/budget of 2 images reached: 1 image not described/g)).toHaveLength(
+      1,
+    )
   })
 })
 

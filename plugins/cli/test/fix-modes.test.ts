@@ -91,12 +91,13 @@ describe.each(modes)('$name', (mode) => {
   it('a run its budget stopped exits 1 with one message', async () => {
     await site(mode)
     const t = io()
-    const args = [...mode.args, '--max-credits', '2', '--concurrency', '1']
+    // (Over --max-credits a real run stops before sending anything: see cost.test.ts.)
+    const args = [...mode.args, '--max-images', '2', '--concurrency', '1']
     expect(await main(args, t.io)).toBe(1)
     expect(api.images).toHaveLength(2)
-    expect(
-      t.err.join('').match(/budget of 2 credits reached: 1 image not described/g),
-    ).toHaveLength(1)
+    expect(t.err.join('').match(/budget of 2 images reached: 1 image not described/g)).toHaveLength(
+      1,
+    )
   })
 
   it('counts every file in one summary line; --fail-on-error fails on a skipped file', async () => {

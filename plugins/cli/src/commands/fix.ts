@@ -25,8 +25,8 @@ Options:
   --concurrency <n>      API calls at once (default 4)
   --dry-run              report what would be described and the estimate (images to describe,
                          cached, credits needed against the balance); call nothing, write nothing
-  --max-credits <n>      spend at most n credits in this run: a dry run over it exits 1, and a
-                         run whose budget kept images back exits 1 with one message
+  --max-credits <n>      spend at most n credits in this run: a run whose estimate (printed
+                         before anything is sent) is over it exits 1 having sent nothing
   --max-images <n>       describe at most n images in this run
   --cache <dir>          cache folder (default node_modules/.cache/alttextapi under the cwd)
   --cache-file <path>    the committed cache (default alt-text.json in the cwd; commit it)
@@ -38,6 +38,12 @@ Options:
   --allow-host <host>    let downloads reach this loopback/private host (repeatable); by default
                          a download to a private, local or metadata address is refused
   --overwrite            also replace existing alt text
+  --mark-origin          add data-alt-origin="machine" to each <img> whose alt text a machine
+                         wrote (not text a person wrote or edited in alt-text.json)
+  --apply-decorative     write alt="" when the API judges an image decorative (default: leave
+                         it and report it)
+  --long                 also ask for long descriptions (charts, diagrams, screenshots of text;
+                         extra credits) and write them as aria-describedby + a hidden <span>
   --fail-on-error        exit 1 when an image could not be described or a page was skipped
   --api-url <url>        API base URL (default ALTTEXT_API_URL or the hosted API)
 
@@ -128,6 +134,9 @@ export const fix: Command = {
       model: values.model,
       dryRun: values['dry-run'],
       overwrite: values.overwrite,
+      markOrigin: values['mark-origin'],
+      applyDecorative: values['apply-decorative'],
+      long: values.long,
       remoteImages: values.remote as Options['remoteImages'],
       allowHosts: values['allow-host'],
       cache: values['no-cache'] ? false : undefined,
@@ -148,7 +157,7 @@ export const fix: Command = {
       {
         find: findHtmlFiles,
         skipped: 'skipped (not UTF-8)',
-        async fill(path) {
+        async fill(path, run) {
           let bytes: Buffer
           try {
             bytes = await readFile(path)
@@ -201,6 +210,9 @@ function parseFixArgs(args: string[]) {
       remote: { type: 'string' },
       'allow-host': { type: 'string', multiple: true },
       overwrite: { type: 'boolean' },
+      'mark-origin': { type: 'boolean' },
+      'apply-decorative': { type: 'boolean' },
+      long: { type: 'boolean' },
       'fail-on-error': { type: 'boolean' },
       'api-url': { type: 'string' },
     },

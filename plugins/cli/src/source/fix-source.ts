@@ -26,8 +26,8 @@ Options:
   --concurrency <n>      API calls at once (default 4)
   --dry-run              report what would be described and the estimate (images to describe,
                          cached, credits needed against the balance); call nothing, write nothing
-  --max-credits <n>      spend at most n credits in this run: a dry run over it exits 1, and a
-                         run whose budget kept images back exits 1 with one message
+  --max-credits <n>      spend at most n credits in this run: a run whose estimate (printed
+                         before anything is sent) is over it exits 1 having sent nothing
   --max-images <n>       describe at most n images in this run
   --cache-file <path>    the committed cache (default alt-text.json in the cwd; commit it)
   --cache <dir>          second-level cache folder (default node_modules/.cache/alttextapi)
@@ -133,7 +133,7 @@ export const fixSource: Command = {
       {
         find: findSourceFiles,
         skipped: 'skipped',
-        async fill(path) {
+        async fill(path, run) {
           const read = readSource(path)
           if (!read.ok) return { kind: read.error ? 'unreadable' : 'skipped', reason: read.reason }
           const result = await fillMarkdownSource(read.text, { run, path })
