@@ -3,7 +3,7 @@ import { machine, results } from './lib.mjs'
 
 const suites = process.argv.slice(2).length
   ? process.argv.slice(2)
-  : ['cost', 'api-overhead', 'build-plugin', 'cli', 'source', 'astro', 'memory']
+  : ['cost', 'api-overhead', 'build-plugin', 'cli', 'lint', 'source', 'astro', 'memory']
 
 console.log(`AltText API benchmarks — ${new Date().toISOString().slice(0, 10)} — ${machine()}`)
 for (const name of suites) {
