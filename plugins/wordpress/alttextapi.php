@@ -29,6 +29,7 @@ require_once ALTTEXTAPI_DIR . 'includes/class-attachment-url.php';
 require_once ALTTEXTAPI_DIR . 'includes/class-image-source.php';
 require_once ALTTEXTAPI_DIR . 'includes/class-generator.php';
 require_once ALTTEXTAPI_DIR . 'includes/class-provenance.php';
+require_once ALTTEXTAPI_DIR . 'includes/class-alt-lint.php';
 require_once ALTTEXTAPI_DIR . 'includes/class-request-keys.php';
 require_once ALTTEXTAPI_DIR . 'includes/class-job.php';
 require_once ALTTEXTAPI_DIR . 'includes/class-batch.php';

@@ -95,6 +95,10 @@ final class Batch {
 			if ( '' !== $model ) {
 				$body['model'] = $model;
 			}
+			// `long` is the batch's option (one price per image), not an item's.
+			if ( Settings::get( 'long_description' ) ) {
+				$body['long'] = true;
+			}
 			$result = $client->batch( $body, Request_Keys::for_batch( $targets, $body ) );
 			if ( is_wp_error( $result ) ) {
 				$data = $result->get_error_data();

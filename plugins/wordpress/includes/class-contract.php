@@ -83,4 +83,14 @@ final class Contract {
 	public static function context_lines() {
 		return self::data()['contextLines'];
 	}
+
+	/**
+	 * The alt-text lint rules' data, the same core's lintAlt uses: PCRE patterns `url`,
+	 * `imageFile`, `placeholder`, `prefix`, and `maxLength`.
+	 *
+	 * @return array
+	 */
+	public static function alt_lint() {
+		return self::data()['altLint'];
+	}
 }

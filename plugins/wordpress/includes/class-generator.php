@@ -166,6 +166,9 @@ final class Generator {
 		if ( '' !== $context ) {
 			$body['context'] = $context;
 		}
+		if ( Settings::get( 'long_description' ) ) {
+			$body['long'] = true;
+		}
 		return $body;
 	}
 
@@ -249,6 +252,35 @@ final class Generator {
 		}
 		update_post_meta( $attachment_id, self::ALT_META, wp_slash( $alt ) );
 		Provenance::record_machine( $attachment_id, self::current_alt( $attachment_id ), $answer );
+		self::write_long_description( $attachment_id, $answer );
 		return true;
+	}
+
+	/**
+	 * Puts the answer's `longDescription` (charts, diagrams, screenshots of text; asked for only
+	 * when the setting is on) into the attachment's Description, where WordPress keeps one, when
+	 * it has none: a description someone wrote is never replaced.
+	 *
+	 * @param int   $attachment_id Attachment id.
+	 * @param array $answer        The API's answer.
+	 * @return bool Whether it was written.
+	 */
+	public static function write_long_description( $attachment_id, array $answer ) {
+		if ( ! Settings::get( 'long_description' ) || empty( $answer['longDescription'] ) || '' !== trim( (string) get_post_field( 'post_content', $attachment_id ) ) ) {
+			return false;
+		}
+		// Model output is untrusted: plain text, its line breaks kept.
+		$text = sanitize_textarea_field( (string) $answer['longDescription'] );
+		if ( '' === trim( $text ) ) {
+			return false;
+		}
+		$done = wp_update_post(
+			array(
+				'ID'           => $attachment_id,
+				'post_content' => wp_slash( $text ),
+			),
+			true
+		);
+		return ! is_wp_error( $done );
 	}
 }

@@ -34,6 +34,9 @@ final class Provenance {
 				'time'       => time(),
 				'reviewedBy' => 0,
 				'reviewedAt' => 0,
+				// The model's judgement, kept as a suggestion: never applied without a person.
+				'decorative' => ! empty( $answer['decorative'] ),
+				'kind'       => isset( $answer['kind'] ) ? sanitize_key( (string) $answer['kind'] ) : '',
 			)
 		);
 	}
@@ -42,7 +45,8 @@ final class Provenance {
 	 * The provenance of an attachment's current alt text.
 	 *
 	 * @param int $attachment_id Attachment id.
-	 * @return array {origin: none|machine|edited|human, model, language, time, reviewed, reviewedBy, reviewedAt}
+	 * @return array {origin: none|machine|edited|human, model, language, time, reviewed, reviewedBy, reviewedAt,
+	 *               decorative: the model suggested the image is decorative, kind: what kind of image it saw}
 	 */
 	public static function of( $attachment_id ) {
 		$alt    = Generator::current_alt( $attachment_id );
@@ -65,6 +69,8 @@ final class Provenance {
 			'reviewed'   => 'machine' === $origin && ! empty( $stored['reviewedAt'] ),
 			'reviewedBy' => $reviewer ? $reviewer->display_name : '',
 			'reviewedAt' => $machine && isset( $stored['reviewedAt'] ) ? (int) $stored['reviewedAt'] : 0,
+			'decorative' => $machine && ! empty( $stored['decorative'] ),
+			'kind'       => $machine && isset( $stored['kind'] ) ? (string) $stored['kind'] : '',
 		);
 	}
 

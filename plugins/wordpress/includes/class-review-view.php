@@ -5,8 +5,9 @@
  * Media → "Alt text to review" (with the number waiting as a count bubble) and from the library's
  * filters. Each row has the image (the title column's thumbnail), its alt text in a field to edit,
  * and Approve, Save edit and Regenerate buttons; the bulk action "Approve alt text" approves the
- * selected rows. The "Alt text" column also shows, in every view, who wrote each alt text
- * (machine, edited, human, approved).
+ * selected rows; when the model judged an image decorative, the row suggests it (a "Mark
+ * decorative" button), never applies it. The "Alt text" column also shows, in every view, who wrote each alt text
+ * (machine, edited, human, approved) and what the lint rules find in it (Alt_Lint).
  *
  * The row buttons post the library's own form (its `bulk-media` nonce) to this view; the bulk
  * action goes through WordPress's bulk handling, which checks the same nonce. Every action checks
@@ -195,12 +196,20 @@ final class Review_View {
 			echo '<input type="hidden" form="' . esc_attr( self::FORM ) . '" name="alttextapi_seen[' . esc_attr( $id ) . ']" value="' . esc_attr( $hash ) . '" />';
 			// The bulk action's copy, in the library's form.
 			echo '<input type="hidden" name="alttextapi_seen[' . esc_attr( $id ) . ']" value="' . esc_attr( $hash ) . '" />';
-			echo '<p class="alttextapi-origin" data-origin="' . esc_attr( $origin ) . '">' . esc_html( self::origin_text( $id ) ) . '</p><p class="alttextapi-review-actions">';
-			$buttons = array(
+			echo '<p class="alttextapi-origin" data-origin="' . esc_attr( $origin ) . '">' . esc_html( self::origin_text( $id ) ) . '</p>';
+			self::problems( $id );
+			$buttons    = array(
 				'approve'    => __( 'Approve', 'alttextapi' ),
 				'save'       => __( 'Save edit', 'alttextapi' ),
 				'regenerate' => __( 'Regenerate', 'alttextapi' ),
 			);
+			$provenance = Provenance::of( $id );
+			if ( $provenance['decorative'] ) {
+				// A suggestion only: the text stays until a person marks the image decorative.
+				echo '<p class="alttextapi-decorative">' . esc_html__( 'AltText API suggests this image is decorative (it carries no information): if so, mark it decorative and it gets no alt text.', 'alttextapi' ) . '</p>';
+				$buttons['decorative'] = __( 'Mark decorative', 'alttextapi' );
+			}
+			echo '<p class="alttextapi-review-actions">';
 			foreach ( $buttons as $action => $label ) {
 				printf(
 					'<button type="submit" class="button%1$s" form="%2$s" name="alttextapi_do" value="%3$s">%4$s<span class="screen-reader-text"> %5$s</span></button> ',
@@ -216,6 +225,24 @@ final class Review_View {
 		}
 		echo '<span class="alttextapi-alt">' . esc_html( $alt ) . '</span>';
 		echo '<p class="alttextapi-origin" data-origin="' . esc_attr( $origin ) . '">' . esc_html( self::origin_text( $id ) ) . '</p>';
+		self::problems( $id );
+	}
+
+	/**
+	 * The lint rules' findings on the alt text (Alt_Lint), as a list under it.
+	 *
+	 * @param int $id Attachment id.
+	 */
+	private static function problems( $id ) {
+		$problems = Alt_Lint::for_attachment( $id );
+		if ( ! $problems ) {
+			return;
+		}
+		echo '<ul class="alttextapi-lint">';
+		foreach ( $problems as $problem ) {
+			echo '<li data-rule="' . esc_attr( $problem['rule'] ) . '"><strong>' . esc_html__( 'Check:', 'alttextapi' ) . '</strong> ' . esc_html( $problem['message'] ) . '</li>';
+		}
+		echo '</ul>';
 	}
 
 	/**
@@ -328,7 +355,7 @@ final class Review_View {
 		}
 		check_admin_referer( self::FORM );
 		$value = sanitize_text_field( wp_unslash( $_POST['alttextapi_do'] ) );
-		if ( ! preg_match( '/^(approve|save|regenerate):(\d+)$/', $value, $match ) ) {
+		if ( ! preg_match( '/^(approve|save|regenerate|decorative):(\d+)$/', $value, $match ) ) {
 			wp_die( esc_html__( 'Unknown review action.', 'alttextapi' ), '', array( 'response' => 400 ) );
 		}
 		$action = $match[1];
@@ -347,6 +374,7 @@ final class Review_View {
 				'save'       => __( 'Your alt text is saved, and kept as yours: "%s"', 'alttextapi' ),
 				/* translators: %s: the alt text */
 				'regenerate' => __( 'New alt text written: "%s"', 'alttextapi' ),
+				'decorative' => __( 'Marked decorative: the image has no alt text now.', 'alttextapi' ),
 			);
 			self::notice( 'success', sprintf( $done[ $action ], Generator::current_alt( $id ) ) );
 		}

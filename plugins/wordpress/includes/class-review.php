@@ -70,7 +70,7 @@ final class Review {
 	 * One review action on one attachment, refused when its alt text is no longer what was seen.
 	 * The caller has checked `can_review` and the nonce.
 	 *
-	 * @param string      $action approve | save | regenerate.
+	 * @param string      $action approve | save | regenerate | decorative.
 	 * @param int         $id     Attachment id.
 	 * @param string|null $seen   Fingerprint of the alt text shown when the page was loaded.
 	 * @param string      $alt    The edited alt text (save).
@@ -91,6 +91,12 @@ final class Review {
 			}
 			// The stored machine text stays: the difference is what makes this "edited".
 			update_post_meta( $id, Generator::ALT_META, wp_slash( $alt ) );
+			return true;
+		}
+		if ( 'decorative' === $action ) {
+			// The model's suggestion, accepted by a person: WordPress writes no alt for it (alt="").
+			update_post_meta( $id, Generator::DECORATIVE_META, '1' );
+			delete_post_meta( $id, Generator::ALT_META );
 			return true;
 		}
 		if ( 'regenerate' === $action ) {

@@ -181,6 +181,13 @@ final class Settings_Page {
 						<td><label><input type="checkbox" name="<?php echo esc_attr( Settings::OPTION ); ?>[on_upload]" value="1" <?php checked( $settings['on_upload'] ); ?> /> <?php esc_html_e( 'Write alt text for new images in the background', 'alttextapi' ); ?></label></td>
 					</tr>
 					<tr>
+						<th scope="row"><?php esc_html_e( 'Long descriptions', 'alttextapi' ); ?></th>
+						<td>
+							<label><input type="checkbox" name="<?php echo esc_attr( Settings::OPTION ); ?>[long_description]" value="1" <?php checked( $settings['long_description'] ); ?> /> <?php esc_html_e( 'For charts, diagrams and screenshots of text, also write a long description into the image\'s Description when it has none', 'alttextapi' ); ?></label>
+							<p class="description"><?php esc_html_e( 'Every described image then costs extra credits (shown per model in the API\'s model list), whether or not it needs a long description. A description someone wrote is never replaced.', 'alttextapi' ); ?></p>
+						</td>
+					</tr>
+					<tr>
 						<th scope="row"><?php esc_html_e( 'Existing alt text', 'alttextapi' ); ?></th>
 						<td>
 							<fieldset>

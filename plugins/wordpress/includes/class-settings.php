@@ -30,6 +30,8 @@ final class Settings {
 			'model'     => '',
 			'on_upload' => true,
 			'overwrite' => 'never',
+			// Off by default: it costs extra credits per image (the model list's longCredits).
+			'long_description' => false,
 		);
 	}
 
@@ -146,10 +148,11 @@ final class Settings {
 			add_settings_error( self::OPTION, 'language', __( 'The language must be a BCP 47 tag such as en, de-CH or pt-BR.', 'alttextapi' ) );
 			$out['language'] = (string) self::get( 'language' );
 		}
-		$out['model']     = isset( $input['model'] ) ? substr( sanitize_text_field( $input['model'] ), 0, 200 ) : '';
-		$out['on_upload'] = ! empty( $input['on_upload'] );
-		$overwrite        = isset( $input['overwrite'] ) ? (string) $input['overwrite'] : 'never';
-		$out['overwrite'] = in_array( $overwrite, self::POLICIES, true ) ? $overwrite : 'never';
+		$out['model']            = isset( $input['model'] ) ? substr( sanitize_text_field( $input['model'] ), 0, 200 ) : '';
+		$out['on_upload']        = ! empty( $input['on_upload'] );
+		$overwrite               = isset( $input['overwrite'] ) ? (string) $input['overwrite'] : 'never';
+		$out['overwrite']        = in_array( $overwrite, self::POLICIES, true ) ? $overwrite : 'never';
+		$out['long_description'] = ! empty( $input['long_description'] );
 		return $out;
 	}
 

@@ -42,8 +42,20 @@ export default async function setup(project: TestProject) {
     // Every description is new and charged, as for an account that keeps no history: the tests
     // count charges per request (a deliberate second click is a second description).
     reuse: false,
-    // Numbered, so a test can tell two descriptions of the same image apart.
-    altText: (image) => `A red test square number ${image.n} (${image.language})`,
+    // Numbered, so a test can tell two descriptions of the same image apart. A caption naming
+    // a test case (it reaches the fake in the context) programs the rest of the answer.
+    altText: (image) => {
+      const altText = `A red test square number ${image.n} (${image.language})`
+      if (image.context?.includes('test:decorative'))
+        return { altText, decorative: true, kind: 'illustration' }
+      if (image.context?.includes('test:chart'))
+        return {
+          altText,
+          kind: 'chart',
+          longDescription: `Sales by quarter, image ${image.n}:\nQ1 10\nQ2 20`,
+        }
+      return altText
+    },
   })
   let wp: Awaited<ReturnType<typeof startWordPress>>
   try {

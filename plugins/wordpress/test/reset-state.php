@@ -1,6 +1,6 @@
 // Puts the test site back into the state fixtures.php left it in, so that every test starts from
 // the same place whatever ran before it (in this file or another, in any order): fixture alt
-// text, decorative flags, provenance and pending Idempotency-Keys, the post's content, no other attachments, no job, no scheduled
+// text, descriptions and captions of the images, decorative flags, provenance and pending Idempotency-Keys, the post's content, no other attachments, no job, no scheduled
 // work, default settings, the fake API's key. Runs with WordPress loaded; $fx holds the ids.
 global $wpdb;
 $images = array( $fx['big'], $fx['small'], $fx['with_alt'], $fx['decorative'], $fx['media_text'], $fx['private_image'] );
@@ -9,6 +9,9 @@ foreach ( $others as $id ) {
 	wp_delete_attachment( $id, true );
 }
 foreach ( $images as $id ) {
+	// Description (long descriptions go there) and caption (tests program the fake with it).
+	$wpdb->update( $wpdb->posts, array( 'post_content' => '', 'post_excerpt' => '' ), array( 'ID' => $id ) );
+	clean_post_cache( $id );
 	delete_post_meta( $id, '_wp_attachment_image_alt' );
 	delete_post_meta( $id, '_alttextapi_decorative' );
 	delete_post_meta( $id, '_alttextapi_provenance' );

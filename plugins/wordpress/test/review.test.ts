@@ -9,6 +9,7 @@ import {
   addImages,
   cronUntil,
   fakeCharges,
+  fakeRequests,
   login,
   resetState,
   type Session,
@@ -67,7 +68,7 @@ const seenIn = (page: string, id: number) =>
 /** Posts one row's button (Approve, Save edit, Regenerate) in the view's own form, with its nonce. */
 async function rowAction(
   session: Session,
-  action: 'approve' | 'save' | 'regenerate',
+  action: 'approve' | 'save' | 'regenerate' | 'decorative',
   id: number,
   fields: { seen?: string; alt?: string; nonce?: string | null } = {},
 ) {
@@ -348,5 +349,96 @@ describe('the review view of the Media Library', () => {
     expect(await reviewPage(editor)).toMatch(
       /Alt text of 1 image approved\. big-photo\.jpg: This alt text changed since the page was loaded/,
     )
+  })
+})
+
+/** Sets an attachment's caption (its context line; the fake API reads test cases from it). */
+const setCaption = (id: number, caption: string) =>
+  wpPhp(`wp_update_post(['ID' => ${id}, 'post_excerpt' => '${caption}']);`)
+const description = (id: number) => wpPhp(`echo get_post_field('post_content', ${id});`)
+const setSetting = (name: string, value: string) =>
+  wpPhp(
+    `update_option('alttextapi_settings', array_merge(AltTextAPI\\Settings::all(), ['${name}' => ${value}]));`,
+  )
+
+describe('purpose-aware answers (issue 23)', () => {
+  it('shows a decorative answer as a suggestion, applied only when a person marks it', async () => {
+    setCaption(fx.small, 'test:decorative')
+    await runBulk([fx.small, fx.big])
+    // Written as alt text like any answer: the judgement is not applied silently.
+    expect(alt(fx.small)).toMatch(/^A red test square number \d+/)
+    expect(wpPhp(`echo AltTextAPI\\Generator::is_decorative(${fx.small}) ? 'yes' : 'no';`)).toBe(
+      'no',
+    )
+    expect(provenance(fx.small)).toMatchObject({ decorative: true, kind: 'illustration' })
+    expect(provenance(fx.big)).toMatchObject({ decorative: false, kind: 'photo' })
+    const page = await reviewPage(editor)
+    const row = (id: number) => new RegExp(`id="post-${id}".*?</tr>`, 's').exec(page)?.[0] ?? ''
+    expect(row(fx.small)).toContain('AltText API suggests this image is decorative')
+    expect(row(fx.small)).toContain(`value="decorative:${fx.small}"`)
+    expect(row(fx.big)).not.toContain('suggests this image is decorative')
+    // A user who may not edit the image cannot accept it.
+    expect(
+      (await rowAction(author, 'decorative', fx.small, { seen: seenIn(page, fx.small) })).status,
+    ).toBe(403)
+    expect(wpPhp(`echo AltTextAPI\\Generator::is_decorative(${fx.small}) ? 'yes' : 'no';`)).toBe(
+      'no',
+    )
+    expect((await rowAction(editor, 'decorative', fx.small)).status).toBe(302)
+    expect(wpPhp(`echo AltTextAPI\\Generator::is_decorative(${fx.small}) ? 'yes' : 'no';`)).toBe(
+      'yes',
+    )
+    expect(alt(fx.small)).toBe('')
+    expect(await reviewPage(editor)).not.toContain(`id="post-${fx.small}"`)
+  })
+
+  it('asks for a long description only when opted in, and fills an empty Description with it', async () => {
+    setCaption(fx.small, 'test:chart')
+    setCaption(fx.big, 'test:chart')
+    await runBulk([fx.small])
+    expect(description(fx.small)).toBe('')
+    expect((await fakeRequests()).every((r) => r.body?.long === undefined)).toBe(true)
+
+    wpPhp(`delete_post_meta(${fx.small}, '_wp_attachment_image_alt');`)
+    wpPhp(`wp_update_post(['ID' => ${fx.big}, 'post_content' => 'A description someone wrote']);`)
+    setSetting('long_description', 'true')
+    await runBulk([fx.small, fx.big])
+    expect(description(fx.small)).toMatch(/^Sales by quarter, image \d+:\nQ1 10\nQ2 20$/)
+    expect(description(fx.big)).toBe('A description someone wrote')
+    const batches = (await fakeRequests()).filter((r) => r.path === '/v1/alt-text/batch')
+    expect(batches.at(-1)?.body.long).toBe(true)
+    // The single call (Regenerate in the review view) asks for it too.
+    wpPhp(`wp_update_post(['ID' => ${fx.small}, 'post_content' => '']);`)
+    expect((await rowAction(editor, 'regenerate', fx.small)).status).toBe(302)
+    const single = (await fakeRequests()).filter((r) => r.path === '/v1/alt-text').at(-1)
+    expect(single?.body.long).toBe(true)
+    expect(description(fx.small)).toMatch(/^Sales by quarter/)
+  })
+
+  it('flags alt text the lint rules find in the review view and the library', async () => {
+    wpPhp(
+      [
+        `AltTextAPI\\Generator::write_machine_alt(${fx.small}, 'Image of a blue square', ['model' => 'm', 'language' => 'en']);`,
+        `AltTextAPI\\Generator::write_machine_alt(${fx.big}, 'IMG_2041.jpg', ['model' => 'm', 'language' => 'en']);`,
+        `AltTextAPI\\Generator::write_machine_alt(${fx.media_text}, 'A yellow awning over a shop window', ['model' => 'm', 'language' => 'en']);`,
+        `update_post_meta(${fx.with_alt}, '_wp_attachment_image_alt', '${'A long story. '.repeat(12)}');`,
+      ].join('\n'),
+    )
+    const rules = (page: string, id: number) =>
+      [
+        ...(new RegExp(`id="post-${id}".*?</tr>`, 's').exec(page)?.[0] ?? '').matchAll(
+          /data-rule="([\w-]+)"/g,
+        ),
+      ].map((m) => m[1])
+    const page = await reviewPage(editor)
+    expect(rules(page, fx.small)).toEqual(['redundant-prefix'])
+    expect(rules(page, fx.big)).toEqual(['file-name'])
+    expect(rules(page, fx.media_text)).toEqual([])
+    expect(page).toContain('The alt text starts with &quot;image of&quot;')
+    const library = await (
+      await fetch(`${base}/wp-admin/upload.php?mode=list`, { headers: { cookie: editor.cookie } })
+    ).text()
+    expect(rules(library, fx.with_alt)).toEqual(['too-long'])
+    expect(rules(library, fx.big)).toEqual(['file-name'])
   })
 })
