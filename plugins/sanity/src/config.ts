@@ -13,6 +13,13 @@ export interface AltTextPluginConfig {
   model?: string
   /** Longest alt text in characters. Default: the API's (125). */
   maxLength?: number
+  /**
+   * Ask for long descriptions (charts, diagrams, screenshots of text; extra credits, see
+   * /v1/models `longCredits`) and store them in this field: the image field's subfield of that
+   * name (field button, document action, only when the image type declares it) and the asset's
+   * field of that name (Alt text tool, backfill), each only where it is empty. Default: none.
+   */
+  longDescriptionField?: string
   /** Parallel API calls of the document action and the tool. Default 4. */
   concurrency?: number
   /** Assets per transaction in the tool. Default 25. */

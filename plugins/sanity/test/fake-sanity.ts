@@ -7,6 +7,9 @@
  * `GET /v…/projects/:id` answers token holders (the key proxy's membership check).
  * `readToken` belongs to a member who may read but not edit (mutations answer 403, like a Viewer
  * role); `?dryRun=true` checks a mutation (permission, revision) without applying it.
+ * The Actions API (`/data/actions/…`, how the Studio saves edits: create, edit — which makes the
+ * draft from the published document first —, publish, discard, delete, unpublish, replaceDraft)
+ * is translated to the same mutations, applied as one transaction.
  */
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -34,6 +37,8 @@ export interface FakeSanity {
   seen: SeenRequest[]
   /** Runs before each mutate request is applied (simulate a concurrent edit). */
   beforeMutate: ((body: { mutations: unknown[] }) => void | Promise<void>) | undefined
+  /** The Actions API requests applied (the Studio's own saves), in order. */
+  actions: Array<Record<string, unknown>>
   /** Makes the next `n` mutate requests fail with 500. */
   failMutations: number
   /** Inserts or replaces documents (gives them a revision). */
@@ -94,6 +99,7 @@ export async function startFakeSanity(
     docs,
     seen,
     beforeMutate: undefined,
+    actions: [],
     failMutations: 0,
     put(...list) {
       for (const doc of list) docs.set(doc._id, stamp(doc))
@@ -155,6 +161,68 @@ export async function startFakeSanity(
     return { transactionId: transactionRev, results, documentIds: results.map((r) => r.id) }
   }
 
+  /** The Actions API as mutations on the current documents (one transaction). */
+  const actionMutations = (actions: Array<Record<string, unknown>>) => {
+    const mutations: Array<Record<string, Record<string, unknown>>> = []
+    const exists = new Set(docs.keys())
+    const copy = (from: string, to: string) => ({ ...structuredClone(docs.get(from)), _id: to })
+    for (const action of actions) {
+      const draftId = action.draftId as string
+      const publishedId = action.publishedId as string
+      switch (action.actionType) {
+        case 'sanity.action.document.create':
+        case 'sanity.action.document.replaceDraft': {
+          const doc = action.attributes as Record<string, unknown>
+          const kind =
+            action.actionType === 'sanity.action.document.create' && action.ifExists === 'fail'
+              ? 'create'
+              : action.actionType === 'sanity.action.document.create'
+                ? 'createIfNotExists'
+                : 'createOrReplace'
+          mutations.push({ [kind]: doc })
+          exists.add(doc._id as string)
+          break
+        }
+        case 'sanity.action.document.version.create': {
+          const doc = action.document as Record<string, unknown>
+          mutations.push({ create: doc })
+          exists.add(doc._id as string)
+          break
+        }
+        case 'sanity.action.document.edit':
+          if (!exists.has(draftId)) {
+            if (!exists.has(publishedId))
+              throw new MutationFailure(409, `Document "${publishedId}" does not exist`)
+            mutations.push({ create: copy(publishedId, draftId) })
+            exists.add(draftId)
+          }
+          mutations.push({ patch: { ...(action.patch as object), id: draftId } })
+          break
+        case 'sanity.action.document.publish':
+          if (!exists.has(draftId)) throw new MutationFailure(409, `No draft "${draftId}"`)
+          mutations.push(
+            { createOrReplace: copy(draftId, publishedId) },
+            { delete: { id: draftId } },
+          )
+          break
+        case 'sanity.action.document.discard':
+          mutations.push({ delete: { id: draftId } })
+          break
+        case 'sanity.action.document.delete':
+          for (const id of [publishedId, ...((action.includeDrafts as string[]) ?? [])])
+            if (exists.has(id)) mutations.push({ delete: { id } })
+          break
+        case 'sanity.action.document.unpublish':
+          if (!exists.has(draftId)) mutations.push({ create: copy(publishedId, draftId) })
+          mutations.push({ delete: { id: publishedId } })
+          break
+        default:
+          throw new MutationFailure(400, `Unsupported action ${String(action.actionType)}`)
+      }
+    }
+    return mutations
+  }
+
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://fake')
@@ -208,20 +276,29 @@ export async function startFakeSanity(
           .map((id) => ({ id, reason: 'existence' }))
         return send(res, 200, { documents, omitted })
       }
-      if (parts[1] === 'data' && parts[2] === 'mutate') {
+      if (parts[1] === 'data' && (parts[2] === 'mutate' || parts[2] === 'actions')) {
         if (!authorized) return send(res, 401, { error: 'Unauthorized', message: 'no token' })
         if (readOnly)
           return send(res, 403, {
             error: { description: 'Insufficient permissions; permission "update" required' },
           })
-        const input = body as { mutations: Array<Record<string, Record<string, unknown>>> }
+        const input = body as {
+          mutations: Array<Record<string, Record<string, unknown>>>
+          actions?: Array<Record<string, unknown>>
+          dryRun?: boolean
+        }
         await fake.beforeMutate?.(input)
         if (fake.failMutations > 0) {
           fake.failMutations--
           return send(res, 500, { error: { description: 'Internal error', type: 'internal' } })
         }
         try {
-          const dryRun = url.searchParams.get('dryRun') === 'true'
+          const dryRun = url.searchParams.get('dryRun') === 'true' || input.dryRun === true
+          if (parts[2] === 'actions') {
+            const done = applyTransaction(actionMutations(input.actions ?? []), dryRun)
+            fake.actions.push(...(input.actions ?? []))
+            return send(res, 200, { transactionId: done.transactionId })
+          }
           return send(res, 200, applyTransaction(input.mutations, dryRun))
         } catch (error) {
           if (!(error instanceof MutationFailure)) throw error

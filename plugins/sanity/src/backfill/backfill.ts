@@ -27,6 +27,8 @@ export interface AssetOutcome {
   assetId: string
   status: 'described' | 'failed' | 'skipped' | 'planned'
   altText?: string
+  /** The model suggests the image is decorative: shown in the review tool, never applied here. */
+  decorative?: boolean
   error?: { code: string; message: string }
 }
 
@@ -76,6 +78,12 @@ export interface BackfillOptions {
    * Human and edited text are never replaced. Default false.
    */
   regenerate?: boolean
+  /**
+   * Ask for long descriptions (charts, diagrams, screenshots of text; extra credits) and store
+   * them in this field of the asset when it is empty (e.g. `description`, the asset's own field
+   * the media library shows). Default: none asked, none stored.
+   */
+  longDescriptionField?: string | undefined
   control?: BackfillControl
   onProgress?: (progress: BackfillProgress) => void
   onAsset?: (outcome: AssetOutcome) => void
@@ -92,6 +100,7 @@ export async function backfillAssets(options: BackfillOptions): Promise<Backfill
   // A function, not a narrowed property read: the state changes while the run awaits.
   const stopped = () => control.state === 'stopped'
   const regenerate = options.regenerate === true
+  const long = Boolean(options.longDescriptionField)
   const total = await options.client.fetch<number>(countQuery(regenerate))
   const { projectId, dataset } = options.client.config()
   /**
@@ -110,6 +119,7 @@ export async function backfillAssets(options: BackfillOptions): Promise<Backfill
       options.model ?? 'default',
       (await sha256Hex(new TextEncoder().encode(context ?? ''))).slice(0, 16),
       ...(regenerate && row.altText ? ['regen', row._rev] : []),
+      ...(long ? ['long'] : []),
     ].join(':')
   const summary: BackfillSummary = {
     total,
@@ -176,12 +186,23 @@ export async function backfillAssets(options: BackfillOptions): Promise<Backfill
               language,
               idempotencyKey: await keyOf(row, language, context),
               fresh: regenerate && typeof row.altText === 'string',
+              long: long || undefined,
               signal: control.signal,
             })
+            // A decorative suggestion with no text cannot wait in the review queue as text, and
+            // "" would apply it silently: reported, nothing written.
+            if (!answer.altText.trim())
+              throw new Error(
+                'The API suggests the image is decorative and gave no text: mark it decorative by hand (alt "").',
+              )
             described.set(row._id, {
               rev: row._rev,
               altText: answer.altText,
               provenance: machineProvenance(answer),
+              long:
+                options.longDescriptionField && answer.longDescription
+                  ? { [options.longDescriptionField]: answer.longDescription }
+                  : undefined,
             })
             summary.creditsUsed += answer.creditsUsed
             summary.creditsRemaining = answer.creditsRemaining
@@ -229,6 +250,8 @@ interface Written {
   rev: string
   altText: string
   provenance: ReturnType<typeof machineProvenance>
+  /** The long description under its field, written only where that field is empty. */
+  long?: Record<string, string> | undefined
 }
 
 async function save(
@@ -243,23 +266,29 @@ async function save(
     // `set`, not `setIfMissing` (which keeps a null): the revision is the one the page query saw
     // lacking altText (or with unreviewed machine text), so any change since — a person's text
     // included — fails the guard.
-    for (const [id, { rev, altText, provenance }] of items)
-      tx.patch(
-        client
-          .patch(id)
-          .ifRevisionId(rev)
-          .set({ altText, [PROVENANCE_FIELD]: provenance }),
-      )
+    for (const [id, { rev, altText, provenance, long }] of items) {
+      const patch = client
+        .patch(id)
+        .ifRevisionId(rev)
+        .set({ altText, [PROVENANCE_FIELD]: provenance })
+      // A description someone wrote is kept.
+      tx.patch(long ? patch.setIfMissing(long) : patch)
+    }
     return tx.commit({ visibility: 'async' })
   }
-  const done = (id: string, altText: string) => {
+  const done = (id: string, { altText, provenance }: Written) => {
     summary.processed++
     summary.written++
-    outcome({ assetId: id, status: 'described', altText })
+    outcome({
+      assetId: id,
+      status: 'described',
+      altText,
+      ...(provenance.decorative ? { decorative: true } : {}),
+    })
   }
   try {
     await transaction(entries)
-    for (const [id, { altText }] of entries) done(id, altText)
+    for (const [id, written] of entries) done(id, written)
     return
   } catch (error) {
     if (!isRevisionConflict(error)) {
@@ -275,10 +304,10 @@ async function save(
     }
   }
   for (const entry of entries) {
-    const [id, { altText }] = entry
+    const [id, written] = entry
     try {
       await transaction([entry])
-      done(id, altText)
+      done(id, written)
     } catch (error) {
       summary.processed++
       if (isRevisionConflict(error)) outcome({ assetId: id, status: 'skipped' })

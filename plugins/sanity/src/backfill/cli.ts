@@ -48,6 +48,9 @@ Options:
   --concurrency <n>      Parallel AltText API calls (default 4)
   --batch-size <n>       Assets per transaction (default 25)
   --lang <tag>           Language (BCP 47) for every asset (default: of a document using it)
+  --long-description-field <name>
+                         Ask for long descriptions (charts, diagrams, screenshots of text; extra
+                         credits) and store them in this asset field when empty (e.g. description)
   --model <id>           AltText model id (default: the API's default)
   --upload               Send image bytes instead of the image URL (private datasets)
   --image-base-url <url> Image CDN (default https://cdn.sanity.io)
@@ -174,6 +177,7 @@ export async function runSanityCli(argv: string[], io: CliIo): Promise<number> {
       altClient,
       model: values.model,
       regenerate: values.regenerate,
+      long: Boolean(values['long-description-field']),
     })
     io.stderr(estimateLine(estimate, maxCredits))
     // A key the API refuses (401, 403…) stops here, before any image is sent.
@@ -192,13 +196,17 @@ export async function runSanityCli(argv: string[], io: CliIo): Promise<number> {
       language: values.lang,
       model: values.model,
       regenerate: values.regenerate,
+      longDescriptionField: values['long-description-field'],
       onProgress: (p) => {
         lastTotal = p.total
       },
       onAsset: (o) => {
         const where = printable(o.assetId)
         if (o.status === 'planned') io.stdout(`would describe ${where}`)
-        else if (o.status === 'described') io.stderr(`described ${where}: ${printable(o.altText)}`)
+        else if (o.status === 'described')
+          io.stderr(
+            `described ${where}: ${printable(o.altText)}${o.decorative ? ' (the model suggests decorative: see the review tool)' : ''}`,
+          )
         else if (o.status === 'skipped') io.stderr(`skipped ${where} (changed meanwhile)`)
         else io.stderr(`failed ${where}: ${printable(o.error?.message)}`)
       },
@@ -242,6 +250,7 @@ function parse(argv: string[]) {
       concurrency: { type: 'string' },
       'batch-size': { type: 'string' },
       lang: { type: 'string' },
+      'long-description-field': { type: 'string' },
       model: { type: 'string' },
       upload: { type: 'boolean', default: false },
       'image-base-url': { type: 'string' },

@@ -1,12 +1,12 @@
 /** The credit estimate shown before a backfill starts. */
-import type { AltTextClient } from '@alttextapi/core'
+import { type AltTextClient, LONG_DESCRIPTION_CREDITS } from '@alttextapi/core'
 import type { SanityClient } from '@sanity/client'
 import { countQuery } from './query.js'
 
 /** Assets to describe, their price and the balance. */
 export interface BackfillEstimate {
   missing: number
-  /** Credits per image of the chosen (or default) model. */
+  /** Credits per image of the chosen (or default) model (with a long description when asked). */
   creditsPerImage: number
   estimatedCredits: number
   /** The key's balance; undefined when it could not be read (no key yet, proxy refusing). */
@@ -23,6 +23,8 @@ export async function estimateBackfill(options: {
   model?: string | undefined
   /** Count unreviewed machine text too (a regenerating run). */
   regenerate?: boolean
+  /** Long descriptions are asked for: each image costs the model's `longCredits` more. */
+  long?: boolean | undefined
   signal?: AbortSignal
 }): Promise<BackfillEstimate> {
   let balanceError: unknown
@@ -40,7 +42,8 @@ export async function estimateBackfill(options: {
   ])
   const model =
     models.models.find((m) => m.id === options.model) ?? models.models.find((m) => m.default)
-  const creditsPerImage = model?.credits ?? 1
+  const creditsPerImage =
+    (model?.credits ?? 1) + (options.long ? (model?.longCredits ?? LONG_DESCRIPTION_CREDITS) : 0)
   return {
     missing,
     creditsPerImage,

@@ -31,6 +31,8 @@ export interface DescribeRequest {
   idempotencyKey?: string | undefined
   /** A new, charged description instead of reusing an earlier one (Regenerate). */
   fresh?: boolean | undefined
+  /** Ask for a long description too (charts, diagrams, screenshots of text; extra credits). */
+  long?: boolean | undefined
   signal?: AbortSignal | undefined
 }
 
@@ -44,6 +46,15 @@ export interface Described {
   language?: string | undefined
   /** The API reused an earlier description of the same image (no credits). */
   reused?: boolean | undefined
+  /**
+   * The model's judgement that the image carries no information (spacer, divider, texture): a
+   * suggestion to show, never applied without a person (README, Decorative suggestions).
+   */
+  decorative?: boolean | undefined
+  /** What the image is: photo, illustration, chart, diagram, screenshot, text, logo, icon. */
+  kind?: string | undefined
+  /** For charts, diagrams and screenshots of text, when `long` was asked. */
+  longDescription?: string | undefined
 }
 
 /** Describes one image asset. Rejects with `AltTextError`. */
@@ -126,6 +137,7 @@ export function createDescriber(options: DescriberOptions): RunDescriber {
       maxLength: options.maxLength,
       idempotencyKey: request.idempotencyKey,
       fresh: request.fresh,
+      long: request.long,
       signal: request.signal,
     })
     switch (outcome.status) {
@@ -145,19 +157,28 @@ export function createDescriber(options: DescriberOptions): RunDescriber {
 }
 
 const pick = (
-  { altText, model, language }: { altText: string; model: string; language: string },
+  answer: {
+    altText: string
+    model: string
+    language: string
+    decorative?: boolean | undefined
+    kind?: string | undefined
+    longDescription?: string | undefined
+  },
   creditsUsed: number,
   reused: boolean,
   run: Run,
 ): Described => {
-  // An empty text stored as alt would mean "decorative" and never be retried: a failure instead.
-  if (!altText.trim())
+  const { altText, model, language } = answer
+  // An empty text stored as alt would mean "decorative" and never be retried: a failure instead
+  // (unless the model says decorative: then it is a suggestion, which callers never store as is).
+  if (!altText.trim() && answer.decorative !== true)
     throw new AltTextError({
       code: 'model_error',
       status: 0,
       detail: 'The API answered an empty alt text',
     })
-  return {
+  const described: Described = {
     altText,
     creditsUsed,
     creditsRemaining: run.summary().creditsRemaining ?? 0,
@@ -165,4 +186,8 @@ const pick = (
     language,
     reused,
   }
+  if (answer.decorative === true) described.decorative = true
+  if (answer.kind) described.kind = answer.kind
+  if (answer.longDescription) described.longDescription = answer.longDescription
+  return described
 }

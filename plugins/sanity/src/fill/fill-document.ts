@@ -135,6 +135,12 @@ export async function fillDocumentAlt(options: FillDocumentOptions): Promise<Fil
               context: imageContext(first.caption, docContext),
               signal: abort.signal,
             })
+            // "" would apply a decorative suggestion silently: a decorative answer without text
+            // fails instead (the field button shows it as a suggestion).
+            if (!answer.altText.trim())
+              throw new Error(
+                "The API suggests the image is decorative and gave no text: use the field's button to mark it.",
+              )
             texts.set(assetRef, answer.altText)
             summary.creditsUsed += answer.creditsUsed
             summary.creditsRemaining = answer.creditsRemaining

@@ -22,6 +22,13 @@ export interface AltTextProvenance {
   language?: string | undefined
   /** ISO time the text was written. */
   generatedAt: string
+  /**
+   * The model judged the image decorative. A suggestion only: the text stays until a person
+   * marks the image decorative (then `altText` is `""`, which differs from `machineText`).
+   */
+  decorative?: boolean | undefined
+  /** What the model saw: photo, illustration, chart, diagram, screenshot, text, logo, icon. */
+  kind?: string | undefined
   /** Sanity user id of the person who approved (or edited) the text. */
   reviewedBy?: string | undefined
   /** ISO time of the approval. */
@@ -47,6 +54,11 @@ export function altTextOrigin(asset: AssetAlt): AltTextOrigin {
   return text === machine ? 'machine' : 'edited'
 }
 
+/** True when a person marked the image decorative after the model suggested it (`altText` `""`). */
+export function markedDecorative(asset: AssetAlt): boolean {
+  return asset.altText === '' && asset.altTextProvenance?.decorative === true
+}
+
 /** True when the text is the machine's and nobody has approved it yet. */
 export function needsReview(asset: AssetAlt): boolean {
   return altTextOrigin(asset) === 'machine' && !asset.altTextProvenance?.reviewedAt
@@ -67,7 +79,9 @@ export function machineProvenance(answer: {
   altText: string
   model?: string | undefined
   language?: string | undefined
-  now?: Date
+  decorative?: boolean | undefined
+  kind?: string | undefined
+  now?: Date | undefined
 }): AltTextProvenance {
   const provenance: AltTextProvenance = {
     _type: PROVENANCE_TYPE,
@@ -77,6 +91,8 @@ export function machineProvenance(answer: {
   }
   if (answer.model) provenance.model = answer.model
   if (answer.language) provenance.language = answer.language
+  if (answer.decorative === true) provenance.decorative = true
+  if (answer.kind) provenance.kind = answer.kind
   return provenance
 }
 

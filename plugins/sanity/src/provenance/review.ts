@@ -50,8 +50,11 @@ export function reviewQueue(client: SanityClient, limit = 50): Promise<ReviewAss
 
 const statusOf = (error: unknown) => (error as { statusCode?: unknown } | null)?.statusCode
 
-/** Turns Sanity's refusals into the reviewer's words. */
-function refusal(error: unknown, asset: ReviewAsset): unknown {
+/** Turns Sanity's refusals (revision changed, 401/403) into the user's words. */
+export function refusal(
+  error: unknown,
+  asset: { _id: string; originalFilename?: string | null | undefined },
+): unknown {
   const name = asset.originalFilename || asset._id
   if (isRevisionConflict(error))
     return new ReviewError(
@@ -95,6 +98,29 @@ export async function approveAsset(
   if (!needsReview(asset))
     throw new ReviewError('state', 'Only machine-written, unreviewed alt text can be approved.')
   await commitPatch(client, asset, {
+    [`${PROVENANCE_FIELD}.reviewedBy`]: reviewer.id,
+    [`${PROVENANCE_FIELD}.reviewedAt`]: now.toISOString(),
+  })
+}
+
+/**
+ * Accepts the machine's suggestion that the image is decorative: `altText` becomes `""` (which
+ * differs from the machine's text, so it is a person's choice and never replaced), reviewed by
+ * this person. Refused when the text changed since it was loaded.
+ */
+export async function markDecorativeAsset(
+  client: SanityClient,
+  asset: ReviewAsset,
+  reviewer: { id: string },
+  now = new Date(),
+): Promise<void> {
+  if (!needsReview(asset) || asset.altTextProvenance?.decorative !== true)
+    throw new ReviewError(
+      'state',
+      'Only unreviewed machine text the machine judged decorative is marked here.',
+    )
+  await commitPatch(client, asset, {
+    altText: '',
     [`${PROVENANCE_FIELD}.reviewedBy`]: reviewer.id,
     [`${PROVENANCE_FIELD}.reviewedAt`]: now.toISOString(),
   })

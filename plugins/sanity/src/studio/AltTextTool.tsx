@@ -38,7 +38,14 @@ export function createAltTextTool(config: ResolvedPluginConfig) {
       setError(undefined)
       try {
         const altClient = await studioAltClient(client, config)
-        setEstimate(await estimateBackfill({ client, altClient, model: config.model }))
+        setEstimate(
+          await estimateBackfill({
+            client,
+            altClient,
+            model: config.model,
+            long: Boolean(config.longDescriptionField),
+          }),
+        )
       } catch (e) {
         setError(errorMessage(e))
       }
@@ -64,6 +71,7 @@ export function createAltTextTool(config: ResolvedPluginConfig) {
           concurrency: config.concurrency,
           language: config.language,
           model: config.model,
+          longDescriptionField: config.longDescriptionField,
           onProgress: setProgress,
           onAsset: (o) => setRecent((list) => [o, ...list].slice(0, 20)),
         })

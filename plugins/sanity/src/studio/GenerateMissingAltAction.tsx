@@ -84,11 +84,16 @@ export function createGenerateMissingAltAction(config: ResolvedPluginConfig) {
 }
 
 function RunReport({ state }: { state: RunState }) {
-  if (state.status === 'running') return <Text>{progressLabel(state.progress)}</Text>
+  if (state.status === 'running')
+    return (
+      <Text data-testid="alttext-action-report" role="status">
+        {progressLabel(state.progress)}
+      </Text>
+    )
   if (state.status === 'idle') return null
   const summary = state.summary
   return (
-    <Stack space={3}>
+    <Stack space={3} data-testid="alttext-action-report">
       {state.status === 'error' && (
         <Card tone="critical" padding={3} radius={2}>
           <Text>{state.message}</Text>

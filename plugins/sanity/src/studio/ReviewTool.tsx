@@ -8,6 +8,7 @@ import { errorMessage } from '../describe/errors.js'
 import {
   approveAsset,
   editAsset,
+  markDecorativeAsset,
   type ReviewAsset,
   regenerateAsset,
   reviewQueue,
@@ -37,7 +38,7 @@ export function createReviewTool(config: ResolvedPluginConfig) {
     }, [load])
 
     return (
-      <Container width={2} padding={4}>
+      <Container width={2} padding={4} data-testid="alttext-review-tool">
         <Stack space={4}>
           <Heading as="h1" size={3}>
             Alt text review
@@ -104,6 +105,8 @@ function ReviewRow({
     return reviewer
   }
   const approve = () => act(() => approveAsset(client, current, who()).then(() => undefined), true)
+  const markDecorative = () =>
+    act(() => markDecorativeAsset(client, current, who()).then(() => undefined), true)
   const save = (text: string) =>
     act(() => editAsset(client, current, text, who()).then(() => undefined), true)
   const regenerate = () =>
@@ -167,6 +170,15 @@ function ReviewRow({
                   disabled={busy}
                   onClick={regenerate}
                 />
+                {current.altTextProvenance?.decorative && (
+                  // The machine's suggestion, applied only by this click (alt="").
+                  <Button
+                    mode="ghost"
+                    text="Mark decorative"
+                    disabled={busy}
+                    onClick={markDecorative}
+                  />
+                )}
               </>
             ) : (
               <>

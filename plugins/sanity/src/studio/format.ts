@@ -2,7 +2,7 @@
 import type { BackfillProgress } from '../backfill/backfill.js'
 import type { BackfillEstimate } from '../backfill/estimate.js'
 import type { FillProgress, FillSummary } from '../fill/fill-document.js'
-import { type AssetAlt, altTextOrigin } from '../provenance/provenance.js'
+import { type AssetAlt, altTextOrigin, markedDecorative } from '../provenance/provenance.js'
 
 /** The label shown while running: "Generating alt text 3/7". */
 export function progressLabel(progress: FillProgress | undefined): string {
@@ -41,12 +41,19 @@ export function estimateWarning(estimate: BackfillEstimate): string | undefined 
 export function provenanceText(asset: AssetAlt): string {
   const origin = altTextOrigin(asset)
   if (origin === 'none') return 'The image has no alt text in the library.'
+  if (markedDecorative(asset))
+    return 'Marked decorative (alt="") by a person, as the machine suggested.'
   if (origin === 'human') return 'Written by a person.'
   const p = asset.altTextProvenance ?? {}
   const facts = [p.model, p.language, p.generatedAt?.slice(0, 10)].filter(Boolean).join(', ')
   const by = facts ? ` (${facts})` : ''
   if (origin === 'edited') return `Machine text${by}, edited by a person.`
-  return p.reviewedAt
-    ? `Written by the machine${by}, approved${p.reviewedBy ? ` by ${p.reviewedBy}` : ''} on ${p.reviewedAt.slice(0, 10)}.`
-    : `Written by the machine${by}, not reviewed.`
+  const suggestion = p.decorative
+    ? ' The machine suggests the image is decorative (it carries no information).'
+    : ''
+  return (
+    (p.reviewedAt
+      ? `Written by the machine${by}, approved${p.reviewedBy ? ` by ${p.reviewedBy}` : ''} on ${p.reviewedAt.slice(0, 10)}.`
+      : `Written by the machine${by}, not reviewed.`) + suggestion
+  )
 }
