@@ -9,6 +9,7 @@ import { env } from 'cloudflare:workers'
 import { app } from '../src/app.js'
 import type { Env } from '../src/env.js'
 import { changeCredits } from '../src/lib/credits.js'
+import { record } from './contract/recorder.js'
 import { BASE, type SignedUp, signup } from './helpers.js'
 
 /** What the fake saw of one chat-completions call. */
@@ -101,6 +102,8 @@ export interface CallInit {
   headers?: Record<string, string>
   key?: string
   vars?: Vars
+  /** Record the exchange for the contract test (test/contract), as `api()` does. */
+  record?: boolean
 }
 
 /**
@@ -124,6 +127,11 @@ export async function call(path: string, init: CallInit = {}): Promise<Response>
     ctx,
   )
   await waitOnExecutionContext(ctx)
+  if (init.record) {
+    // The recorder reads the method, URL and headers; the body is given as sent.
+    const sent = new Request(`${BASE}${path}`, { method, headers })
+    await record(sent, typeof body === 'string' ? body : null, res)
+  }
   return res
 }
 

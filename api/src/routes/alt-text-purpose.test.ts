@@ -6,8 +6,19 @@
 import type { AltTextResponse, BatchResponse, ModelList } from '@alttextapi/core'
 import { describe, expect, it } from 'vitest'
 import { pngFile } from '../../../testkit/src/image-files.js'
-import { account, b64, balanceOf, call, fakeModel, varsFor } from '../../test/generation.js'
+import {
+  account,
+  b64,
+  balanceOf,
+  type CallInit,
+  call as callWorker,
+  fakeModel,
+  varsFor,
+} from '../../test/generation.js'
 import { expectError, expectLedgerInvariant } from '../../test/helpers.js'
+
+/** Every exchange here is recorded: the contract test checks the new fields against the document. */
+const call = (path: string, init: CallInit = {}) => callWorker(path, { ...init, record: true })
 
 const chart = JSON.stringify({
   altText: 'Bar chart: sales <b>rose</b> &amp; doubled in 2025',

@@ -53,6 +53,8 @@ describe('reuse of a description of the same image bytes', () => {
       creditsUsed: 0,
       creditsRemaining: 4,
       reused: true,
+      decorative: false,
+      kind: 'photo',
     })
     expect(again.id).not.toBe(first.id)
     expect((await model.stats()).calls).toBe(1)

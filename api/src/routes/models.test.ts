@@ -34,6 +34,7 @@ describe('GET /v1/models', () => {
       id: 'llava:13b',
       name: 'llava:13b',
       credits: 1,
+      longCredits: 1,
       default: true,
     })
   })

@@ -184,8 +184,11 @@ describe('the OpenAPI document as a whole', () => {
         "type Request = components['schemas']['AltTextRequest']",
         "type Answer = paths['/v1/alt-text']['post']['responses'][200]['content']['application/json']",
         "type Keys = paths['/v1/keys']['get']['responses'][200]['content']['application/json']",
-        "export const request: Request = { imageUrl: 'https://example.com/a.png', language: 'en' }",
+        "export const request: Request = { imageUrl: 'https://example.com/a.png', language: 'en', purpose: 'link', long: true }",
         'export const altText = (answer: Answer): string => answer.altText',
+        // The answer's issue-23 fields, typed: kind a union of the kinds, longDescription optional.
+        "export const isChart = (answer: Answer): boolean => answer.kind === 'chart' && !answer.decorative",
+        "export const long = (answer: Answer): string => answer.longDescription ?? ''",
         'export const scopes = (keys: Keys): string[] => keys.keys.map((key) => key.scope)',
         '',
       ].join('\n'),
