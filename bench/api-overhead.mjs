@@ -10,7 +10,9 @@
 // BENCH_BEFORE=<commit> also runs the API as it was at that commit (api/ and core/ from git, this
 // workspace's dependencies), taking turns with today's in the same rounds: issue 22 asks that its
 // hardening costs at most 5 % on this path, and the same run on the same machine is the only fair
-// comparison on a machine whose speed drifts. BENCH_SHAPES=inline,reused,url,batch picks shapes.
+// comparison on a machine whose speed drifts. BENCH_AFTER=<commit> runs today's side from a
+// checkout of that commit too, so that edits in the working tree during the run (wrangler dev
+// reloads on every change) do not touch it. BENCH_SHAPES=inline,reused,url,batch picks shapes.
 import { listen, startApi, startFakeModel } from '@alttextapi/testkit'
 import sharp from 'sharp'
 import { load, percentile, report, workerdCpuMs } from './lib.mjs'
@@ -30,6 +32,8 @@ const TARGET = 1.25
 const BEFORE_TARGET = 1.05
 /** An earlier commit to measure in the same run (see the top of the file). */
 const BEFORE = process.env.BENCH_BEFORE
+/** The commit measured as today's (default: the working tree). */
+const AFTER = process.env.BENCH_AFTER
 /** The shapes to run (all by default). */
 const SHAPES = process.env.BENCH_SHAPES?.split(',').map((name) => name.trim())
 
@@ -140,6 +144,7 @@ function apiVars(vars) {
 export async function run() {
   // Before any fake of this process serves: checkoutApi runs git and tsc synchronously.
   const checkout = BEFORE ? checkoutApi(BEFORE) : undefined
+  const today = AFTER ? checkoutApi(AFTER) : undefined
   const model = await startFakeModel({ latencyMs: 0 })
   const jpeg = await image100k()
   // The "public" image host of the by-URL requests (the API may fetch loopback only because
@@ -151,7 +156,7 @@ export async function run() {
     res.end(bytes)
   })
   const vars = { OPENROUTER_API_KEY: 'bench', OPENROUTER_BASE_URL: model.url }
-  const api = await startApi({ vars: apiVars(vars) })
+  const api = await startApi({ apiDir: today?.apiDir, vars: apiVars(vars) })
   const relay = await startRelay(vars)
   const prior = checkout
     ? await startApi({ apiDir: checkout.apiDir, vars: apiVars(vars) })
@@ -265,6 +270,7 @@ export async function run() {
   } finally {
     await prior?.stop()
     checkout?.remove()
+    today?.remove()
     await relay.stop()
     await api.stop()
     await host.close()
