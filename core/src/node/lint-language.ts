@@ -25,20 +25,22 @@ export const DEFAULT_MIN_CONFIDENCE = 0.8
 /** Characters of the text around an image read for the mixed-page check. */
 const AROUND_CHARS = 160
 
-type Detect = (text: string) => { lang: string; accuracy: number }[]
+type Detect = (text: string, options?: { only: string[] }) => { lang: string; accuracy: number }[]
 
 let detectAll: Detect | undefined
 const memo = new Map<string, { lang: string; accuracy: number }[]>()
 const MEMO_SIZE = 10_000
 
-function scores(text: string) {
-  let found = memo.get(text)
+/** The detector's scores of `text`, among `only` these languages when given. */
+function scores(text: string, only?: [string, string]) {
+  const key = only ? `${only.join(' ')}\n${text}` : text
+  let found = memo.get(key)
   if (found === undefined) {
     detectAll ??= (createRequire(import.meta.url)('tinyld/light') as { detectAll: Detect })
       .detectAll
-    found = detectAll(text)
+    found = only ? detectAll(text, { only }) : detectAll(text)
     if (memo.size >= MEMO_SIZE) memo.clear()
-    memo.set(text, found)
+    memo.set(key, found)
   }
   return found
 }
@@ -107,8 +109,9 @@ export function languageProblem(
     if (!whole) continue
     // Its first sentences tell its language as well as all of it, for a fraction of the work.
     const text = whole.slice(0, AROUND_CHARS)
-    const all = longEnoughToGuess(text) ? scores(text) : []
-    if (all[0]?.lang === guess.language) return undefined
+    // Only the question that matters (and cheaper): more the alt text's language than the page's?
+    const two = longEnoughToGuess(text) ? scores(text, [guess.language, expected]) : []
+    if (two[0]?.lang === guess.language) return undefined
   }
   return {
     ...guess,
