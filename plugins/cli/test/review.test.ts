@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,6 +20,7 @@ const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('he
 const A = tinyPng(1)
 const B = tinyPng(2)
 const C = tinyPng(3)
+const OUTSIDE = tinyPng(4)
 const entry = (altText: string, more: Record<string, unknown> = {}) => ({
   altText,
   createdAt: '2026-12-05T07:00:00.000Z',
@@ -34,6 +35,8 @@ async function writeSite() {
   await writeFile(join(dir, 'site', 'img', 'a.png'), A)
   await writeFile(join(dir, 'site', 'img', 'b.png'), B)
   await writeFile(join(dir, 'site', 'img', 'c.png'), C)
+  await writeFile(join(dir, 'outside.png'), OUTSIDE)
+  await symlink(join(dir, 'outside.png'), join(dir, 'site', 'img', 'out.png')).catch(() => {})
   await writeFile(
     join(dir, 'alt-text.json'),
     `${JSON.stringify(
@@ -42,6 +45,7 @@ async function writeSite() {
           [sha(A)]: [entry('A red bicycle')],
           [sha(B)]: [entry('A harbour at dawn')],
           [sha(C)]: [entry('Our team', { origin: 'human' })],
+          [sha(OUTSIDE)]: [entry('Outside', { origin: 'human' })],
         },
         version: 1,
       },
@@ -161,6 +165,8 @@ describe('alttext review: the rules over HTTP', () => {
       expect(Buffer.from(await thumb.arrayBuffer())).toEqual(Buffer.from(A))
       expect((await fetch(new URL(`thumb/${'0'.repeat(64)}`, review.url))).status).toBe(404)
       expect((await fetch(new URL('thumb/../../alt-text.json', review.url))).status).not.toBe(200)
+      // An image reached through a symlink out of the site folder has no thumbnail.
+      expect((await fetch(new URL(`thumb/${sha(OUTSIDE)}`, review.url))).status).toBe(404)
     } finally {
       expect(await review.stop()).toBe(0)
     }
@@ -290,14 +296,16 @@ describe('alttext review in Chromium', () => {
       await page.goto(review.url)
       await expect(page.title()).resolves.toContain('Review alt text')
       const items = page.locator('li.item')
-      expect(await items.count()).toBe(3)
+      expect(await items.count()).toBe(4)
       // Thumbnails are loaded from the site folder (the CSP allows only the page's own origin).
       const loaded = await page.$$eval('li.item img', (imgs) =>
         imgs.map(
           (img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0,
         ),
       )
+      // The fourth image is only reachable through a symlink out of the site: no thumbnail.
       expect(loaded).toEqual([true, true, true])
+      expect(await page.getByText('No image file found under the site folder.').count()).toBe(1)
       expect(await page.locator('h2').first().textContent()).toBe('To review (2)')
       expect(await axe(page)).toEqual([])
 
@@ -344,14 +352,14 @@ describe('alttext review in Chromium', () => {
   it('--report writes a static page with the same list (thumbnails by relative path), axe-clean', async () => {
     const t = io()
     expect(await main(['review', 'site', '--report', 'report/alt.html'], t.io)).toBe(0)
-    expect(t.err()).toContain('3 alt texts (2 to review) written to report/alt.html')
+    expect(t.err()).toContain('4 alt texts (2 to review) written to report/alt.html')
     const html = await readFile(join(dir, 'report', 'alt.html'), 'utf8')
     expect(html).not.toContain('<form')
     expect(html).toContain('src="../site/img/a.png"')
     const browser = await launchChromium()
     try {
       await browser.page.goto(`file://${join(dir, 'report', 'alt.html')}`)
-      expect(await browser.page.locator('li.item').count()).toBe(3)
+      expect(await browser.page.locator('li.item').count()).toBe(4)
       expect(
         await browser.page.$$eval('img', (imgs) =>
           imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0),
