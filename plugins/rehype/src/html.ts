@@ -54,6 +54,8 @@ export async function fillAltText(
       })
       const result: FileAltText = { stats, images }
       file.data.altText = result
+      // A dry run changes nothing: it learns only that the page has nothing left to describe.
+      if (run.dryRun) return { html, file, changed: 0, result }
       return { html: hit.html, file, changed: hit.changed, result }
     }
   }

@@ -174,8 +174,10 @@ export class PageCache {
 
   /**
    * The page cache for `options`, or undefined when it is off: `cache: false` or `pageCache:
-   * false`, a cache that is not on disk (`dir` is the `FileCache` folder), a dry run, or a
-   * `context`, `include` or `exclude` function (its result cannot be known without calling it).
+   * false`, a cache that is not on disk (`dir` is the `FileCache` folder), or a `context`,
+   * `include` or `exclude` function (its result cannot be known without calling it). A dry run
+   * reads it (a hit has nothing left to describe, so an estimate over a warm site costs what the
+   * warm run costs) and stores nothing.
    */
   static for(
     options: RunOptions,
@@ -184,7 +186,7 @@ export class PageCache {
   ): PageCache | undefined {
     if (cacheDir === undefined || options.cache === false || options.pageCache === false)
       return undefined
-    if (options.dryRun === true || typeof options.context === 'function') return undefined
+    if (typeof options.context === 'function') return undefined
     if (hasFunction(options.include) || hasFunction(options.exclude)) return undefined
     return new PageCache(join(cacheDir, 'pages'), options, revision)
   }
@@ -244,6 +246,8 @@ export class PageCache {
 
   /** Stores `entry` under `key` (atomically; a failure is ignored: the cache must not break). */
   async set(key: string, entry: Omit<PageEntry, 'version'>): Promise<void> {
+    // A dry run writes nothing.
+    if (this.#options.dryRun === true) return
     const file = join(this.dir, `${key}.json`)
     const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
     try {
