@@ -286,8 +286,11 @@ export function createDescriber(options: DescriberOptions): Describer {
   /** The outcome of an image identical to one already under way or done in this run. */
   const follow = (outcome: Outcome): Outcome => {
     if (outcome.status === 'described' || outcome.status === 'cached') {
-      const { altText, language, model, createdAt, decorative, kind, longDescription } = outcome
+      const { altText, language, model, createdAt, decorative, kind, longDescription, origin } =
+        outcome
       const value: CachedAltText = { altText, language, model, createdAt }
+      // Who wrote it travels too: text a person wrote stays theirs on every copy of the image.
+      if (origin !== undefined) value.origin = origin
       if (decorative) value.decorative = true
       if (kind !== undefined) value.kind = kind
       if (longDescription !== undefined) value.longDescription = longDescription
