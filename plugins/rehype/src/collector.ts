@@ -13,7 +13,7 @@ import { parseSrcset, pickCandidate } from './srcset.js'
 
 /** The attributes the collector reads (names lower-case, values as written). */
 export type Attributes = (
-  name: 'src' | 'srcset' | 'alt' | 'role' | 'lang' | 'type' | 'href',
+  name: 'src' | 'srcset' | 'alt' | 'role' | 'lang' | 'type' | 'href' | 'aria-label' | 'title',
 ) => string | undefined
 
 /** What the collector knows about one `<img>`. */
@@ -71,8 +71,9 @@ interface Frame {
   sources?: string[]
   /** `<figure>`: the text of its first `<figcaption>` child, once closed. */
   caption?: string
-  /** `<a>`: its `href` and how many images it holds. */
+  /** `<a>`: its `href`, its own name (`aria-label`, else `title`) and how many images it holds. */
   href?: string
+  label?: string
   images: number
 }
 
@@ -143,7 +144,10 @@ export class ImageCollector {
     if (tag === 'img') this.#image(attributes, lang)
     const frame = newFrame(tag, parent, lang)
     if (tag === 'picture') frame.sources = []
-    if (tag === 'a') frame.href = attributes('href') ?? ''
+    if (tag === 'a') {
+      frame.href = attributes('href') ?? ''
+      frame.label = (attributes('aria-label') ?? attributes('title'))?.trim() || undefined
+    }
     if (tag === 'source' && parent.sources) {
       const set = attributes('srcset')
       const picked = set ? pickCandidate(parseSrcset(set)) : undefined
@@ -242,8 +246,9 @@ export class ImageCollector {
         heading: (p.inHeading?.text || undefined) ?? p.heading,
         caption,
         text: nearbyText(p.ancestors, caption),
-        linkOnly: link !== undefined,
+        linkOnly: link?.only === true,
         href: link?.href || undefined,
+        linkText: link?.text,
         src,
       },
     }
@@ -289,9 +294,15 @@ function nearbyText(ancestors: Frame[], caption: string | undefined): string | u
   return undefined
 }
 
-/** The closest link around the image, when the image is all it holds (no text, one image). */
-function linkOf(ancestors: Frame[]): { href: string } | undefined {
+/**
+ * The closest link around the image: `only` when the image is all it holds (no text, one image);
+ * its text is then the link's own name (`aria-label`/`title`), else the text beside the image.
+ */
+function linkOf(
+  ancestors: Frame[],
+): { href: string; only: boolean; text: string | undefined } | undefined {
   const a = ancestors.findLast((f) => f.tag === 'a')
-  if (a === undefined || a.text !== '' || a.images !== 1) return undefined
-  return { href: a.href ?? '' }
+  if (a === undefined) return undefined
+  const only = a.text === '' && a.images === 1
+  return { href: a.href ?? '', only, text: (only ? a.label : a.text) || undefined }
 }

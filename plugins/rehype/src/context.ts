@@ -2,14 +2,17 @@
 import { formatContext, toLanguageTag } from '@alttextapi/core'
 import type { ImageContext } from './options.js'
 
-/** The contract's context for one image: title, heading, caption, nearby text, link purpose. */
+/** The contract's context for one image: title, heading, caption, nearby text, the link (target, text, purpose). */
 export function contextString(context: ImageContext): string | undefined {
   return formatContext({
     title: context.title,
     heading: context.heading,
     caption: context.caption,
     text: context.text,
-    link: context.linkOnly ? { href: context.href, only: true } : undefined,
+    link:
+      context.linkOnly || context.href !== undefined || context.linkText !== undefined
+        ? { href: context.href, only: context.linkOnly, text: context.linkText }
+        : undefined,
   })
 }
 

@@ -32,6 +32,8 @@ const PROPERTY = {
   lang: 'lang',
   type: 'type',
   href: 'href',
+  'aria-label': 'ariaLabel',
+  title: 'title',
 } as const
 
 /** The attributes of a hast element, as the collector reads them. */

@@ -28,8 +28,13 @@ export interface ImageContext {
   text?: string | undefined
   /** True when the image is the only content of a link. */
   linkOnly: boolean
-  /** The `href` of that link. */
+  /** The `href` of the link around the image (only content or not). */
   href?: string | undefined
+  /**
+   * The link's text: beside the image, or, when the image is its only content, the link's own
+   * name (`aria-label`, else `title`).
+   */
+  linkText?: string | undefined
   /** The image source as written in the HTML. */
   src: string
 }

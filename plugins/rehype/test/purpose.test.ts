@@ -69,6 +69,21 @@ describe('purpose and context', () => {
     expect(inText.map((b) => b.purpose)).toEqual([undefined])
   })
 
+  it('sends the link text: the link’s own name for an image-only link, the text beside the image otherwise', async () => {
+    await fillAltText(
+      '<a href="/shop" aria-label="Our shop"><img src="/1.png"></a><p><a href="/news">Read the news <img src="/2.png"></a></p>',
+      options(),
+    )
+    const sent = bodies()
+    const only = sent.find((b) => b.context?.includes('/shop'))
+    expect(only?.purpose).toBe('link')
+    expect(only?.context).toContain('Link text: Our shop')
+    const beside = sent.find((b) => b.context?.includes('/news'))
+    expect(beside?.purpose).toBeUndefined()
+    expect(beside?.context).toContain('Link text: Read the news')
+    expect(beside?.context).toContain('The image is inside a link to /news.')
+  })
+
   it('the rehype plugin (tree path) sends the same purpose', async () => {
     await unified()
       .use(rehypeParse, { fragment: true })
