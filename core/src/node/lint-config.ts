@@ -6,6 +6,7 @@
  * default.
  */
 import * as v from 'valibot'
+import { ALT_LINT_MAX_LENGTH } from '../contract/alt-lint.js'
 import { DEFAULT_MIN_CONFIDENCE } from './lint-language.js'
 import { LINT_RULES, type LintRuleId, type LintSeverity } from './lint-rules.js'
 
@@ -26,8 +27,8 @@ export interface LintSettings {
   minConfidence: number
 }
 
-/** Default `too-long` limit. */
-export const DEFAULT_MAX_ALT_LENGTH = 150
+/** Default `too-long` limit (the contract's, which WordPress reads too). */
+export const DEFAULT_MAX_ALT_LENGTH = ALT_LINT_MAX_LENGTH
 
 /** A configuration that cannot be used; `key` is the dotted path of the value at fault. */
 export class LintConfigError extends Error {
