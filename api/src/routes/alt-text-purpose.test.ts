@@ -17,8 +17,12 @@ import {
 } from '../../test/generation.js'
 import { expectError, expectLedgerInvariant } from '../../test/helpers.js'
 
-/** Every exchange here is recorded: the contract test checks the new fields against the document. */
-const call = (path: string, init: CallInit = {}) => callWorker(path, { ...init, record: true })
+/**
+ * Every JSON exchange here is recorded: the contract test checks the new fields against the
+ * document (a multipart body is not recorded, as with `api()`: the recorder keeps text bodies).
+ */
+const call = (path: string, init: CallInit = {}) =>
+  callWorker(path, { ...init, record: init.body === undefined })
 
 const chart = JSON.stringify({
   altText: 'Bar chart: sales <b>rose</b> &amp; doubled in 2025',
