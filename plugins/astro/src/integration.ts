@@ -12,6 +12,7 @@ import { type AltTextRun, createAltTextRun, formatStats } from '@alttextapi/rehy
 import type { AstroConfig, AstroIntegration, AstroIntegrationLogger } from 'astro'
 import { type BuiltSite, builtImage } from './built-image.js'
 import { fillPages, findPages, reportMessages } from './built-pages.js'
+import { checkEstimate, estimateBuiltPages, estimateMarkdown, markdownSources } from './estimate.js'
 import { markdownPlugin } from './markdown.js'
 import { type AltTextAstroOptions, parseOptions } from './options.js'
 import { readSourceImages } from './source-images.js'
@@ -124,8 +125,17 @@ export function altText(options: AltTextAstroOptions = {}): AstroIntegration {
             },
           })
       },
-      'astro:build:start': ({ logger: buildLogger }) => {
+      'astro:build:start': async ({ logger: buildLogger }) => {
         logger = buildLogger
+        // Before Astro renders (and the remark step spends): what the Markdown will cost.
+        if (run && site && !run.dryRun && settings.markdown !== false)
+          await checkEstimate(
+            run,
+            await estimateMarkdown(run, await markdownSources(site.root)),
+            'Markdown',
+            buildLogger,
+            settings,
+          )
       },
       'astro:build:done': async ({ dir, logger: doneLogger }) => {
         const active = run
@@ -135,6 +145,15 @@ export function altText(options: AltTextAstroOptions = {}): AstroIntegration {
           site.sources = readSourceImages()
           site.outDir = fileURLToPath(dir)
           const pages = await findPages(site.outDir)
+          // Before the pass over the pages spends: what they will cost (a dry build: below).
+          if (!active.dryRun)
+            await checkEstimate(
+              active,
+              await estimateBuiltPages(active, pages),
+              'pages',
+              doneLogger,
+              settings,
+            )
           doneLogger.info(`filling alt text in ${pages.length} built pages`)
           const results = await fillPages(pages, active, doneLogger)
           for (const result of results) reportMessages(doneLogger, site.root, result)
@@ -142,6 +161,11 @@ export function altText(options: AltTextAstroOptions = {}): AstroIntegration {
         }
         if (settings.summary !== false)
           (logger ?? doneLogger).info(formatStats(active.stats, active.dryRun))
+        if (active.dryRun) {
+          const s = active.summary()
+          const counts = { planned: s.planned, cached: s.cached + s.shared }
+          await checkEstimate(active, counts, 'this build', logger ?? doneLogger, settings)
+        }
         if (settings.failOnError && active.stats.failed > 0)
           throw new Error(
             `${NAME}: ${active.stats.failed} ${active.stats.failed === 1 ? 'image' : 'images'} could not be described (failOnError; see the warnings above, in ${relative(process.cwd(), site.root) || '.'})`,
