@@ -287,6 +287,16 @@ describe('alttext check --require-reviewed', () => {
   })
 })
 
+describe('alttext check --source --require-reviewed', () => {
+  it('checks alt-text.json for sources too', async () => {
+    await writeFile(join(dir, 'site', 'post.md'), '![A red bicycle](img/a.png)\n')
+    expect(await main(['check', '--source', 'site'], io().io)).toBe(0)
+    const t = io()
+    expect(await main(['check', '--source', 'site', '--require-reviewed'], t.io)).toBe(1)
+    expect(t.err()).toContain('2 machine alt texts not reviewed')
+  })
+})
+
 describe('alttext review in Chromium', () => {
   it('shows thumbnails, text and status; approve and edit work from the page; axe finds nothing', async () => {
     const review = await startReview()

@@ -25,8 +25,17 @@ alt text no person has reviewed (approve or edit it with alttext review <dir>); 
 alt-text.json: <image hash> "text".
 `,
   async run(args, io) {
-    if (args.some((a) => a === '--source' || a.startsWith('--source=')))
-      return (await import('../source/check-source.js')).checkSource.run(args, io)
+    if (args.some((a) => a === '--source' || a.startsWith('--source='))) {
+      // --require-reviewed is about alt-text.json, the same for sources as for built pages.
+      const reviewed = takeReviewFlags(args)
+      const code = await (await import('../source/check-source.js')).checkSource.run(
+        reviewed.rest,
+        io,
+      )
+      if (!reviewed.require) return code
+      const unreviewed = await reportUnreviewed(resolve(io.cwd, reviewed.file), io)
+      return code !== 0 ? code : unreviewed === 0 ? 0 : 1
+    }
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
@@ -106,6 +115,21 @@ alt-text.json: <image hash> "text".
       : 0
     return missing === 0 && unreadable === 0 && unreviewed === 0 ? 0 : 1
   },
+}
+
+/** `--require-reviewed` and `--cache-file <path>` taken out of `args` (for `--source`). */
+function takeReviewFlags(args: string[]): { require: boolean; file: string; rest: string[] } {
+  const rest: string[] = []
+  let require = false
+  let file = 'alt-text.json'
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string
+    if (arg === '--require-reviewed') require = true
+    else if (arg === '--cache-file' && i + 1 < args.length) file = args[++i] as string
+    else if (arg.startsWith('--cache-file=')) file = arg.slice('--cache-file='.length)
+    else rest.push(arg)
+  }
+  return { require, file, rest }
 }
 
 /**
