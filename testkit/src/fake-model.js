@@ -87,11 +87,11 @@ export async function startFakeModel(options = {}) {
       const size = imageSize(image)
       if (size) promptTokens += Math.ceil(size.width / 28) * Math.ceil(size.height / 28)
     }
-    /** @type {ModelRequest} */
     const system = messages
       .filter((/** @type {any} */ m) => m.role === 'system')
       .map((/** @type {any} */ m) => (typeof m.content === 'string' ? m.content : ''))
       .join('\n')
+    /** @type {ModelRequest} */
     const seen = {
       model: body.model,
       messages,
