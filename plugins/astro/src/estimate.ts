@@ -53,7 +53,8 @@ async function dryPass(
     ),
   )
   const summary = dry.summary()
-  return { planned: summary.planned, cached: summary.cached + summary.shared }
+  // Cached as the summary line counts them (per image, page-cache hits included).
+  return { planned: summary.planned, cached: dry.stats.cached }
 }
 
 /** The dry pass over the Markdown/MDX sources (as the remark step will fill them). */

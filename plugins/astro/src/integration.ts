@@ -163,7 +163,7 @@ export function altText(options: AltTextAstroOptions = {}): AstroIntegration {
           (logger ?? doneLogger).info(formatStats(active.stats, active.dryRun))
         if (active.dryRun) {
           const s = active.summary()
-          const counts = { planned: s.planned, cached: s.cached + s.shared }
+          const counts = { planned: s.planned, cached: active.stats.cached }
           await checkEstimate(active, counts, 'this build', logger ?? doneLogger, settings)
         }
         if (settings.failOnError && active.stats.failed > 0)

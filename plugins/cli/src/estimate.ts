@@ -40,7 +40,8 @@ export async function reportCost(
 ): Promise<boolean> {
   const summary = run.summary()
   if (run.dryRun) {
-    const planned = { planned: summary.planned, cached: summary.cached + summary.shared }
+    // Cached as the summary line counts them (per image, page-cache hits included).
+    const planned = { planned: summary.planned, cached: run.stats.cached }
     // Without a key the price list is still public; the balance is then left out.
     const estimate = await estimateCost(run.client, {
       ...planned,
@@ -95,7 +96,7 @@ export async function estimateBeforeSpending(
   if (summary.planned === 0) return false
   const estimate = await estimateCost(run.client, {
     planned: summary.planned,
-    cached: summary.cached + summary.shared,
+    cached: dry.stats.cached,
     model: options.model,
     maxCredits: options.maxCredits,
   })
@@ -140,7 +141,7 @@ export async function estimateFiles(
     if (page.ok) await fillAltText(page.text, { run, path })
   }
   const summary = run.summary()
-  const planned = { planned: summary.planned, cached: summary.cached + summary.shared }
+  const planned = { planned: summary.planned, cached: run.stats.cached }
   // Without a key nothing is asked of the API: the price is taken as 1 credit an image.
   const estimate = config.apiKey
     ? await estimateCost(run.client, planned)
