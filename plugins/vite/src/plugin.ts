@@ -47,6 +47,49 @@ function report(config: ResolvedConfig, result: FillResult): void {
   }
 }
 
+/** The text of an emitted page. */
+const pageText = (output: Rollup.OutputAsset) =>
+  typeof output.source === 'string' ? output.source : new TextDecoder().decode(output.source)
+
+/**
+ * Before a real build spends: the pages filled through a dry copy of `run` (answered from
+ * alt-text.json and the cache folder; nothing sent, nothing changed), then — when an image needs
+ * describing — the estimate against the balance and `maxCredits` in the log. Resolves to the one
+ * error of a build over its budget, else undefined. Nothing is logged or asked when nothing needs
+ * describing (a warm build makes no request).
+ */
+async function estimateFirst(
+  run: AltTextRun,
+  pages: readonly Rollup.OutputAsset[],
+  config: ResolvedConfig,
+  options: AltTextViteOptions,
+): Promise<string | undefined> {
+  const dry = createAltTextRun({
+    ...run.options,
+    cache: run.cache ?? false,
+    dryRun: true,
+    progress: false,
+    onProgress: undefined,
+  })
+  await Promise.all(
+    pages.map((output) =>
+      fillAltText(pageText(output), { run: dry, path: join(config.build.outDir, output.fileName) }),
+    ),
+  )
+  const summary = dry.summary()
+  if (summary.planned === 0) return undefined
+  const estimate = await estimateCost(run.client, {
+    planned: summary.planned,
+    // Counted per image as the summary line counts them (page-cache hits included).
+    cached: dry.stats.cached,
+    model: options.model,
+    maxCredits: options.maxCredits,
+  })
+  config.logger.info(`[${NAME}] estimate: ${formatEstimate(estimate)}`)
+  if (estimate.withinBudget) return undefined
+  return `[${NAME}] this build needs up to ${estimate.creditsNeeded} credits, over maxCredits (${options.maxCredits}): nothing was sent. Raise maxCredits, or describe fewer images with maxImages.`
+}
+
 /**
  * Creates the plugin. The API key comes from `apiKey`, else `ALTTEXT_API_KEY` in the environment
  * or in Vite's `.env` files; `ALTTEXT_API_URL` likewise.
@@ -153,6 +196,11 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
         (output): output is Rollup.OutputAsset =>
           output.type === 'asset' && /\.html?$/i.test(output.fileName),
       )
+      // A real build says what it will cost before it spends, and stops over maxCredits.
+      if (!current.dryRun) {
+        const over = await estimateFirst(current, pages, config, options)
+        if (over) this.error(over)
+      }
       if (options.progress !== false)
         progress = createBuildProgress({
           total: pages.length,
@@ -163,11 +211,7 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
       // All pages at once; the run's limiter bounds the API calls and image reads.
       const results = await Promise.all(
         pages.map(async (output) => {
-          const html =
-            typeof output.source === 'string'
-              ? output.source
-              : new TextDecoder().decode(output.source)
-          const result = await fillAltText(html, {
+          const result = await fillAltText(pageText(output), {
             run: current,
             path: join(config.build.outDir, output.fileName),
           })
@@ -189,7 +233,7 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
         // What the real build would cost, against the balance and the budget.
         const planned = {
           planned: summary.planned,
-          cached: summary.cached + summary.shared,
+          cached: current.stats.cached,
           model: options.model,
           maxCredits: options.maxCredits,
         }

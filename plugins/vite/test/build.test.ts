@@ -100,6 +100,7 @@ describe('vite build', () => {
     ).toBe(true)
     const summary = lines.filter((l) => l.includes('[alttextapi]'))
     expect(summary).toEqual([
+      '[alttextapi] estimate: 3 images to describe (up to 3 credits), 0 cached; balance 1000 credits',
       expect.stringMatching(
         /^\[alttextapi\] 3 described, 0 cached, 0 skipped, 0 failed, 3 credits used, \d+ left$/,
       ),

@@ -32,10 +32,17 @@ async function project(dir: string) {
   await writeFile(join(dir, 'about.html'), page('About us.', [2, 3]))
 }
 
-async function viteBuild(dir: string, options: Parameters<typeof altText>[0] = {}) {
+async function viteBuild(
+  dir: string,
+  options: Parameters<typeof altText>[0] = {},
+  onInfo?: (line: string) => void,
+) {
   const lines: string[] = []
   const logger = createLogger('info')
-  logger.info = (msg) => void lines.push(msg)
+  logger.info = (msg) => {
+    onInfo?.(msg)
+    lines.push(msg)
+  }
   logger.warn = (msg) => void lines.push(`WARN ${msg}`)
   await build({
     root: dir,
@@ -173,9 +180,33 @@ describe('estimates and budgets', () => {
     expect(api.images).toHaveLength(0)
   })
 
-  it('maxCredits never goes over, and fails the build with one message', async () => {
+  it('a real build logs the estimate before it sends anything; a warm one logs none', async () => {
+    let sentBefore = -1
+    const lines = await viteBuild(root, {}, (line) => {
+      if (line.includes('estimate:')) sentBefore = api.images.length
+    })
+    const estimate =
+      '[alttextapi] estimate: 3 images to describe (up to 3 credits), 0 cached; balance 1000 credits'
+    expect(lines).toContain(estimate)
+    expect(lines.indexOf(estimate)).toBeLessThan(lines.findIndex((l) => /described/.test(l)))
+    expect(sentBefore).toBe(0)
+    expect(api.images).toHaveLength(3)
+    api.reset()
+    const warm = await viteBuild(root)
+    expect(warm.some((l) => l.includes('estimate'))).toBe(false)
+    expect(api.stats.calls).toBe(0)
+  })
+
+  it('a real build over maxCredits fails with one error before anything is sent', async () => {
     await expect(viteBuild(root, { maxCredits: 2, batch: false, concurrency: 1 })).rejects.toThrow(
-      /budget of 2 credits reached: 1 image not described/,
+      /this build needs up to 3 credits, over maxCredits \(2\): nothing was sent/,
+    )
+    expect(api.images).toHaveLength(0)
+  })
+
+  it('maxImages still stops within the build, with one message', async () => {
+    await expect(viteBuild(root, { maxImages: 2, batch: false, concurrency: 1 })).rejects.toThrow(
+      /budget of 2 images reached: 1 image not described/,
     )
     expect(api.images).toHaveLength(2)
   })
