@@ -12,6 +12,7 @@ import {
   type Edit,
   emptyStats,
 } from '@alttextapi/rehype'
+import type { Root } from 'mdast'
 import { VFile } from 'vfile'
 import { valueToSource } from './container-offsets.js'
 import { describeImages, documentLanguage, wanted } from './describe.js'
@@ -31,6 +32,8 @@ export interface SourceFillResult {
   /** Alt texts written. */
   changed: number
   result: MarkdownAltText
+  /** The tree of the text read (undefined when it could not be parsed): pass it back as `tree`. */
+  tree?: Root | undefined
 }
 
 /** Options of `fillMarkdownSource`. */
@@ -39,6 +42,11 @@ export interface SourceOptions extends Options {
   path?: string | undefined
   /** Parse as MDX. Default: when `path` ends in `.mdx`. */
   mdx?: boolean | undefined
+  /**
+   * The tree an earlier call returned for this very `source` (the estimate's dry pass before a
+   * real run): not parsed again. Parsing is most of the work on a warm cache.
+   */
+  tree?: Root | undefined
 }
 
 const BOM = '\uFEFF'
@@ -116,9 +124,9 @@ export async function fillMarkdownSource(
   const bom = source.startsWith(BOM) ? BOM : ''
   const body = source.slice(bom.length)
   const mdx = options.mdx ?? /\.mdx$/i.test(options.path ?? '')
-  let tree: ReturnType<typeof parseMarkdown>
+  let tree: Root
   try {
-    tree = parseMarkdown(body, mdx)
+    tree = options.tree ?? parseMarkdown(body, mdx)
   } catch (error) {
     // MDX that does not compile (broken JSX) is reported on the file, which stays as it was.
     const place = (error as { place?: unknown }).place
@@ -150,5 +158,5 @@ export async function fillMarkdownSource(
     if (edit) edits.push(edit)
   }
   const text = edits.length > 0 ? bom + applyEdits(body, edits) : source
-  return { text, file, changed: edits.length, result }
+  return { text, file, changed: edits.length, result, tree }
 }

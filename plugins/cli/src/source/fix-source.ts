@@ -10,6 +10,7 @@ import { createAltTextRun, fillMarkdownSource, type Options } from '@alttextapi/
 import { fixFiles } from '../fix-files.js'
 import type { Command } from '../io.js'
 import { findSourceFiles, readSource, writeIfUnchanged } from './files.js'
+import { createTreeMemo } from './tree-memo.js'
 
 const HELP = `Usage: alttext fix --source <dir> [options]
 
@@ -127,6 +128,8 @@ export const fixSource: Command = {
       return 2
     }
     const run = createAltTextRun(options)
+    const mainRun = run
+    const trees = createTreeMemo()
     return fixFiles(
       run,
       resolve(io.cwd, values.source as string),
@@ -136,7 +139,11 @@ export const fixSource: Command = {
         async fill(path, run) {
           const read = readSource(path)
           if (!read.ok) return { kind: read.error ? 'unreadable' : 'skipped', reason: read.reason }
-          const result = await fillMarkdownSource(read.text, { run, path })
+          // The estimate's dry pass parses every file first; the real pass takes its tree.
+          const estimate = run !== mainRun
+          const tree = estimate ? undefined : trees.take(path, read.text)
+          const result = await fillMarkdownSource(read.text, { run, path, tree })
+          if (estimate) trees.keep(path, read.text, result.tree)
           const s = result.result.stats
           return {
             kind: 'filled',
