@@ -216,7 +216,12 @@ final class Media {
 			return;
 		}
 		$asset = require $asset_file;
-		wp_enqueue_script( 'alttextapi-media', plugins_url( 'build/media.js', ALTTEXTAPI_FILE ), $asset['dependencies'], $asset['version'], true );
+		$deps  = $asset['dependencies'];
+		// Where the media views load, after them: the grid's filter menu gets the review view.
+		if ( wp_script_is( 'media-views', 'enqueued' ) || wp_script_is( 'media-editor', 'enqueued' ) ) {
+			$deps[] = 'media-views';
+		}
+		wp_enqueue_script( 'alttextapi-media', plugins_url( 'build/media.js', ALTTEXTAPI_FILE ), $deps, $asset['version'], true );
 		wp_set_script_translations( 'alttextapi-media', 'alttextapi', ALTTEXTAPI_DIR . 'languages' );
 	}
 

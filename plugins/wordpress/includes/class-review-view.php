@@ -45,6 +45,23 @@ final class Review_View {
 		add_action( 'load-upload.php', array( __CLASS__, 'handle_row' ) );
 		add_action( 'admin_notices', array( __CLASS__, 'form' ) );
 		add_filter( 'removable_query_args', array( __CLASS__, 'removable_args' ) );
+		add_filter( 'ajax_query_attachments_args', array( __CLASS__, 'filter_grid' ) );
+	}
+
+	/**
+	 * The grid view's "Alt text to review" filter (build/media.js adds it to the grid's filter
+	 * menu; WordPress drops unknown query keys before this filter, so it is read from the request).
+	 *
+	 * @param array $query Attachment query of the grid.
+	 * @return array
+	 */
+	public static function filter_grid( $query ) {
+		// phpcs:ignore WordPress.Security.NonceVerification.Missing -- a read-only list; WordPress checked upload_files.
+		if ( isset( $_POST['query']['alttextapi_review'] ) && current_user_can( 'upload_files' ) ) {
+			$ids               = Review::queue();
+			$query['post__in'] = $ids ? $ids : array( 0 );
+		}
+		return $query;
 	}
 
 	/**

@@ -42,22 +42,47 @@ afterAll(async () => {
   await browser?.close()
 })
 
+/** A block of the block editor, as far as the tests read it. */
+interface Block {
+  name: string
+  clientId: string
+  attributes: { alt?: string }
+}
+
+/** The block editor's data stores on `window.wp`, as far as the tests use them. */
+interface WpData {
+  select(store: 'core/block-editor'): { getBlocks(): Block[] }
+  select(store: 'core/editor'): { isSavingPost(): boolean; isEditedPostDirty(): boolean }
+  dispatch(store: 'core/preferences'): { set(scope: string, name: string, value: unknown): void }
+  dispatch(store: 'core/block-editor'): {
+    selectBlock(clientId: string): void
+    clearSelectedBlock(): void
+  }
+  dispatch(store: 'core/editor'): { savePost(): void }
+}
+
+/** The editor page's window (the functions below run in the page, so each casts its own). */
+type EditorWindow = Window & { wp: { data: WpData } }
+
 /** Opens the fixture post in the block editor and selects its image block. */
 async function openPostWithImageSelected() {
   await page.goto(`${base}/wp-admin/post.php?post=${fx.post}&action=edit`)
   await page.waitForFunction(
-    () => (window as any).wp?.data?.select('core/block-editor')?.getBlocks().length > 0,
+    () =>
+      ((window as unknown as Partial<EditorWindow>).wp?.data
+        ?.select('core/block-editor')
+        ?.getBlocks().length ?? 0) > 0,
     null,
     { timeout: WAIT },
   )
   await page.evaluate(() => {
-    const wp = (window as any).wp
+    const wp = (window as unknown as EditorWindow).wp
     wp.data.dispatch('core/preferences').set('core/edit-post', 'welcomeGuide', false)
     const image = wp.data
       .select('core/block-editor')
       .getBlocks()
-      .find((b: any) => b.name === 'core/image')
-    wp.data.dispatch('core/block-editor').selectBlock(image.clientId)
+      .find((b) => b.name === 'core/image')
+    if (image) wp.data.dispatch('core/block-editor').selectBlock(image.clientId)
   })
 }
 
@@ -65,13 +90,15 @@ it('generates alt text in the block editor and saves it to the post and the atta
   await openPostWithImageSelected()
   await page.getByRole('button', { name: 'Generate alt text' }).click()
   await page.waitForFunction(() => {
-    const blocks = (window as any).wp.data.select('core/block-editor').getBlocks()
-    return blocks.find((b: any) => b.name === 'core/image')?.attributes.alt !== ''
+    const blocks = (window as unknown as EditorWindow).wp.data
+      .select('core/block-editor')
+      .getBlocks()
+    return blocks.find((b) => b.name === 'core/image')?.attributes.alt !== ''
   })
 
   // The document panel lists the media-text image, still without alt, and generates it.
   await page.evaluate(() =>
-    (window as any).wp.data.dispatch('core/block-editor').clearSelectedBlock(),
+    (window as unknown as EditorWindow).wp.data.dispatch('core/block-editor').clearSelectedBlock(),
   )
   const panelToggle = page.getByRole('button', { name: 'Alt text', exact: true })
   if ((await panelToggle.getAttribute('aria-expanded')) === 'false') await panelToggle.click()
@@ -83,9 +110,11 @@ it('generates alt text in the block editor and saves it to the post and the atta
     .poll(() => page.locator('.alttextapi-panel').textContent(), poll)
     .toContain('Every image in this post has alt text')
 
-  await page.evaluate(() => (window as any).wp.data.dispatch('core/editor').savePost())
+  await page.evaluate(() =>
+    (window as unknown as EditorWindow).wp.data.dispatch('core/editor').savePost(),
+  )
   await page.waitForFunction(() => {
-    const editor = (window as any).wp.data.select('core/editor')
+    const editor = (window as unknown as EditorWindow).wp.data.select('core/editor')
     return !editor.isSavingPost() && !editor.isEditedPostDirty()
   })
   const content = wpPhp(`echo get_post_field('post_content', ${fx.post});`)
@@ -249,6 +278,21 @@ it('the review view: an inline edit stays through bulk and upload and shows edit
   expect(wpPhp(`echo get_post_meta(${fx.small}, '_wp_attachment_image_alt', true);`)).toBe(
     'Blue square on a white card',
   )
+})
+
+it('the grid view filters to the review queue', async () => {
+  writeMachineAlt([fx.small, fx.big])
+  await page.goto(`${base}/wp-admin/upload.php?mode=grid`)
+  const filter = page.locator('select#media-attachment-filters')
+  await filter.selectOption('alttextapi_review')
+  const shown = () =>
+    page
+      .locator('.attachments .attachment')
+      .evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-id'))).sort())
+  await expect.poll(shown, poll).toEqual([fx.small, fx.big].sort())
+  // Any other filter clears it.
+  await filter.selectOption('all')
+  await expect.poll(async () => (await shown()).length, poll).toBeGreaterThan(2)
 })
 
 it('the block editor shows provenance and approves machine text', async () => {

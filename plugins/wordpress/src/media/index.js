@@ -157,3 +157,35 @@ function addReviewFilter() {
 if (document.readyState === 'loading')
   document.addEventListener('DOMContentLoaded', addReviewFilter)
 else addReviewFilter()
+
+/**
+ * The grid view's filter menu (Backbone, media-views) gets "Alt text to review" too: its query
+ * sends `alttextapi_review`, which the plugin's `ajax_query_attachments_args` filter turns into
+ * the queue. Every other filter clears it.
+ */
+function addGridReviewFilter() {
+  const All = window.wp?.media?.view?.AttachmentFilters?.All
+  if (!All || All.prototype.alttextapiReview) return
+  const createFilters = All.prototype.createFilters
+  All.prototype.alttextapiReview = true
+  /** @this {AltTextApiAllFilters} */
+  All.prototype.createFilters = function createFiltersWithReview() {
+    createFilters.call(this)
+    for (const filter of Object.values(this.filters)) filter.props.alttextapi_review = null
+    this.filters.alttextapi_review = {
+      text: __('Alt text to review', 'alttextapi'),
+      props: {
+        alttextapi_review: 1,
+        status: null,
+        type: 'image',
+        uploadedTo: null,
+        author: null,
+        orderby: 'date',
+        order: 'DESC',
+      },
+      priority: 70,
+    }
+  }
+}
+
+addGridReviewFilter()
