@@ -15,7 +15,13 @@ export default defineConfig({
   plugins: [
     structureTool(),
     // No API key here: it lives in the private document secrets.alttextapi (set it in the tool).
-    altTextApi({ altField: 'alt', languageField: 'language', concurrency: 4 }),
+    altTextApi({
+      altField: 'alt',
+      languageField: 'language',
+      concurrency: 4,
+      // Figures get the long description of a chart or diagram (extra credits when asked).
+      longDescriptionField: 'longDescription',
+    }),
   ],
   schema: { types: schemaTypes },
 })

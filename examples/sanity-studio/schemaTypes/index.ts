@@ -9,6 +9,8 @@ export const figure = defineType({
   fields: [
     defineField({ name: 'alt', title: 'Alternative text', type: 'string' }),
     defineField({ name: 'caption', title: 'Caption', type: 'string' }),
+    // Filled by the plugin for charts, diagrams and screenshots of text (longDescriptionField).
+    defineField({ name: 'longDescription', title: 'Long description', type: 'text', rows: 4 }),
   ],
 })
 
@@ -27,7 +29,10 @@ export const post = defineType({
     defineField({
       name: 'hero',
       type: 'image',
-      fields: [defineField({ name: 'alt', title: 'Alternative text', type: 'string' })],
+      fields: [
+        defineField({ name: 'alt', title: 'Alternative text', type: 'string' }),
+        defineField({ name: 'longDescription', title: 'Long description', type: 'text', rows: 4 }),
+      ],
     }),
     defineField({ name: 'gallery', type: 'array', of: [defineArrayMember({ type: 'figure' })] }),
     defineField({

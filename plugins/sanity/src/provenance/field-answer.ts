@@ -67,7 +67,7 @@ export async function saveFieldAnswer(
   try {
     await patch.commit({ visibility: 'sync', returnDocuments: false })
   } catch (error) {
-    throw refusal(error, asset)
+    throw refusal(error, asset, 'it was read')
   }
   return true
 }

@@ -54,12 +54,13 @@ const statusOf = (error: unknown) => (error as { statusCode?: unknown } | null)?
 export function refusal(
   error: unknown,
   asset: { _id: string; originalFilename?: string | null | undefined },
+  since = 'this list was loaded',
 ): unknown {
   const name = asset.originalFilename || asset._id
   if (isRevisionConflict(error))
     return new ReviewError(
       'changed',
-      `The alt text of ${name} changed since this list was loaded; nothing was saved. Reload to review the current text.`,
+      `The alt text of ${name} changed since ${since}; nothing was saved. Reload to see the current text.`,
     )
   const status = statusOf(error)
   if (status === 401 || status === 403)
