@@ -137,13 +137,13 @@ export const fixSource: Command = {
         find: findSourceFiles,
         skipped: 'skipped',
         async fill(path, run) {
-          const read = readSource(path)
-          if (!read.ok) return { kind: read.error ? 'unreadable' : 'skipped', reason: read.reason }
-          // The estimate's dry pass parses every file first; the real pass takes its tree.
+          // The estimate's dry pass reads and parses every file first; the real pass takes them.
           const estimate = run !== mainRun
-          const tree = estimate ? undefined : trees.take(path, read.text)
-          const result = await fillMarkdownSource(read.text, { run, path, tree })
-          if (estimate) trees.keep(path, read.text, result.tree)
+          const parsed = estimate ? undefined : trees.take(path)
+          const read = parsed?.read ?? readSource(path)
+          if (!read.ok) return { kind: read.error ? 'unreadable' : 'skipped', reason: read.reason }
+          const result = await fillMarkdownSource(read.text, { run, path, tree: parsed?.tree })
+          if (estimate) trees.keep(path, read, result.tree)
           const s = result.result.stats
           return {
             kind: 'filled',
