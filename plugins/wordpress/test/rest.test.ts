@@ -434,8 +434,8 @@ describe('bulk background job', () => {
     expect(
       requests
         .flatMap((r) => r.body.images)
-        .filter((i: any) => typeof i.image !== 'string')
-        .map((i: any) => i.imageUrl),
+        .filter((i: { image?: unknown }) => typeof i.image !== 'string')
+        .map((i: { imageUrl?: string }) => i.imageUrl),
     ).toEqual([])
   })
 
