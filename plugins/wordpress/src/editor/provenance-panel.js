@@ -1,7 +1,7 @@
 /**
  * Provenance of an image block's attachment alt text in the block's AltText API panel: who wrote
  * it (machine, edited, human), the model and language, whether someone reviewed it, and an
- * Approve button for machine text nobody reviewed. Users who may not edit the attachment see
+ * Approve button for machine text nobody reviewed, and the model's decorative suggestion. Users who may not edit the attachment see
  * nothing (the route answers 403).
  */
 import apiFetch from '@wordpress/api-fetch'
@@ -19,6 +19,8 @@ import { errorMessage } from './api'
  *   language: string,
  *   reviewed: boolean,
  *   reviewedBy: string,
+ *   decorative?: boolean,
+ *   kind?: string,
  * }} ProvenanceInfo
  */
 
@@ -53,6 +55,21 @@ export function describeProvenance(info) {
 }
 
 /**
+ * The model's judgement that the image is decorative, as a suggestion (it is never applied on its
+ * own), or '' when there is none or a person already changed the text.
+ * @param {ProvenanceInfo} info
+ * @returns {string}
+ */
+export function decorativeSuggestion(info) {
+  return info.origin === 'machine' && info.decorative
+    ? __(
+        'AltText API suggests this image is decorative (it carries no information): if so, give it an empty alt text instead.',
+        'alttextapi',
+      )
+    : ''
+}
+
+/**
  * @param {{attachmentId: number, alt: string}} props alt: the block's alt, so a generation or an
  *   edit in the block reloads the provenance.
  */
@@ -82,6 +99,9 @@ export function ProvenancePanel({ attachmentId, alt }) {
   return (
     <div className="alttextapi-provenance">
       <p>{describeProvenance(info)}</p>
+      {decorativeSuggestion(info) && (
+        <p className="alttextapi-decorative-suggestion">{decorativeSuggestion(info)}</p>
+      )}
       {info.origin === 'machine' && !info.reviewed && (
         <Button
           variant="secondary"

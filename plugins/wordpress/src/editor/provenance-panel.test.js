@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { describeProvenance } from './provenance-panel'
+import { decorativeSuggestion, describeProvenance } from './provenance-panel'
 
 /** @param {Partial<import('./provenance-panel').ProvenanceInfo>} info */
 const of = (info) => ({
@@ -23,5 +23,17 @@ describe('describeProvenance', () => {
     expect(describeProvenance(of({ origin: 'edited' }))).toMatch(/then edited by a person/)
     expect(describeProvenance(of({ origin: 'human' }))).toBe('Alt text written by a person.')
     expect(describeProvenance(of({ origin: 'none' }))).toMatch(/no alt text/)
+  })
+})
+
+describe('decorativeSuggestion', () => {
+  it('suggests decorative only for machine text the model judged decorative', () => {
+    expect(decorativeSuggestion(of({ decorative: true }))).toMatch(
+      /suggests this image is decorative/,
+    )
+    expect(decorativeSuggestion(of({ decorative: false }))).toBe('')
+    expect(decorativeSuggestion(of({}))).toBe('')
+    // A person changed the text: their judgement stands.
+    expect(decorativeSuggestion(of({ origin: 'edited', decorative: true }))).toBe('')
   })
 })
