@@ -5,7 +5,9 @@
  * WordPress functions those classes call are defined below (HTTP through curl, options, post
  * meta and attachments in memory). Running WordPress itself needs MariaDB and takes minutes; the
  * plugin's real end-to-end tests do that (plugins/wordpress/test). What this adds is the request
- * the plugin builds — which bytes, which language and model — against the real Worker.
+ * the plugin builds — which bytes, which language and model — against the real Worker. When the
+ * plugin starts calling another WordPress function, this fails with "Call to undefined function":
+ * define it below (as WordPress would answer for an attachment with no post around it).
  *
  * Input (argv[1]): JSON {apiUrl, apiKey, locale, settings, attachments: [{id, path, mime, width,
  * height}]}. Output: one JSON line {done, skipped, errors, unpaid, alts}.
@@ -89,6 +91,27 @@ function wp_strip_all_tags( $s ) {
 }
 function sanitize_text_field( $s ) {
 	return trim( preg_replace( '/[\r\n\t ]+/', ' ', strip_tags( (string) $s ) ) );
+}
+function sanitize_textarea_field( $s ) {
+	return trim( strip_tags( (string) $s ) );
+}
+function sanitize_key( $key ) {
+	return preg_replace( '/[^a-z0-9_\-]/', '', strtolower( (string) $key ) );
+}
+function wp_basename( $path, $suffix = '' ) {
+	return basename( $path, $suffix );
+}
+function get_post_field( $field, $id ) {
+	return '';
+}
+function wp_update_post( $post ) {
+	return is_array( $post ) && isset( $post['ID'] ) ? $post['ID'] : 0;
+}
+function get_userdata( $id ) {
+	return false;
+}
+function attachment_url_to_postid( $url ) {
+	return 0;
 }
 function wp_slash( $s ) {
 	return $s;
