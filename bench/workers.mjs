@@ -12,13 +12,17 @@ const repo = join(here, '..')
 const wrangler = join(repo, 'api', 'node_modules', '.bin', 'wrangler')
 
 /**
- * api/ and core/ (and the root tsconfig.json) as they were at `commit`, in a temporary folder, with this workspace's installed
- * dependencies (linked: `commit` must need no package this workspace lacks) and core built. Returns
+ * api/ and core/ (and the root tsconfig.json) as they were at commit `ref` (a hash, HEAD, …), in
+ * a temporary folder, with this workspace's installed dependencies (linked: the commit must need
+ * no package this workspace lacks) and core built. Returns
  * the api folder (for testkit's `startApi({ apiDir })`) and a function that removes it all. Runs
  * git and tsc synchronously: call it before any fake of this process serves.
  */
-export function checkoutApi(commit) {
-  if (!/^[0-9a-f]{7,40}$/.test(commit)) throw new Error(`not a commit hash: ${commit}`)
+export function checkoutApi(ref) {
+  if (!/^[\w./~^-]+$/.test(ref)) throw new Error(`not a commit: ${ref}`)
+  const commit = execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: repo })
+    .toString()
+    .trim()
   const root = mkdtempSync(join(tmpdir(), 'alttext-before-'))
   try {
     const archive = execFileSync('git', ['archive', commit, 'api', 'core', 'tsconfig.json'], {
