@@ -296,7 +296,10 @@ it('the grid view filters to the review queue', async () => {
 })
 
 it('the block editor shows provenance and approves machine text', async () => {
-  writeMachineAlt([fx.big])
+  // The model judged the image decorative: the panel suggests it, nothing applies it.
+  wpPhp(
+    `AltTextAPI\\Generator::write_machine_alt(${fx.big}, 'A machine text for ${fx.big}', ['model' => 'google/gemini-2.5-flash-lite', 'language' => 'en-US', 'decorative' => true, 'kind' => 'illustration']);`,
+  )
   await openPostWithImageSelected()
   const panel = page.locator('.alttextapi-provenance')
   await expect
@@ -304,6 +307,9 @@ it('the block editor shows provenance and approves machine text', async () => {
     .toContain(
       'Alt text written by AltText API (google/gemini-2.5-flash-lite, en-US), not reviewed yet.',
     )
+  expect(await panel.locator('.alttextapi-decorative-suggestion').textContent()).toMatch(
+    /suggests this image is decorative/,
+  )
   expect(await axeViolations('.alttextapi-provenance')).toEqual([])
   await panel.getByRole('button', { name: 'Approve' }).click()
   await expect.poll(() => panel.textContent(), poll).toContain('approved by editor')
