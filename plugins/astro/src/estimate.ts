@@ -8,7 +8,7 @@
  * estimate of the whole build at its end instead.
  */
 import { readdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { createLimiter } from '@alttextapi/core'
 import { type Estimate, estimateCost, formatEstimate } from '@alttextapi/core/node'
 import { type AltTextRun, createAltTextRun, fillAltText } from '@alttextapi/rehype'
@@ -17,7 +17,12 @@ import type { AstroIntegrationLogger } from 'astro'
 
 const NAME = '@alttextapi/astro'
 
-/** The Markdown and MDX files under `<root>/src` (pages and content collections). */
+/**
+ * The Markdown and MDX files under `<root>/src` that Astro renders during the build, with the
+ * remark step: pages and the like, not `src/content/` — content collections are rendered by the
+ * content layer (their images, optimised by Astro, reach the pages pass and its estimate; counted
+ * here they were counted twice, and a warm build estimated one image it never sent).
+ */
 export async function markdownSources(root: string): Promise<string[]> {
   const entries = await readdir(join(root, 'src'), { recursive: true, withFileTypes: true }).catch(
     () => [],
@@ -25,7 +30,10 @@ export async function markdownSources(root: string): Promise<string[]> {
   return entries
     .filter((entry) => entry.isFile() && /\.mdx?$/i.test(entry.name))
     .map((entry) => join(entry.parentPath, entry.name))
-    .filter((path) => !path.split(/[\\/]/).includes('node_modules'))
+    .filter((path) => {
+      const parts = relative(root, path).split(/[\\/]/)
+      return !parts.includes('node_modules') && !(parts[0] === 'src' && parts[1] === 'content')
+    })
     .sort()
 }
 
