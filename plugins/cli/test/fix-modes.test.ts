@@ -100,6 +100,16 @@ describe.each(modes)('$name', (mode) => {
     )
   })
 
+  it('a real run prints the estimate first, and over --max-credits sends nothing', async () => {
+    await site(mode)
+    const t = io()
+    expect(await main([...mode.args, '--max-credits', '2'], t.io)).toBe(1)
+    expect(api.images).toHaveLength(0)
+    expect(t.err.join('')).toMatch(
+      /^alttext: estimate: 3 images to describe \(up to 3 credits\), 0 cached; balance \d+ credits; budget 2 credits: over budget\nalttext fix: this run needs up to 3 credits, over --max-credits 2: nothing was sent\./,
+    )
+  })
+
   it('counts every file in one summary line; --fail-on-error fails on a skipped file', async () => {
     await site(mode)
     await writeFile(join(dir, 'site', `binary.${mode.ext}`), Buffer.from([0xff, 0xfe, 0, 0x80]))
