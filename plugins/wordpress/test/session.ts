@@ -23,6 +23,7 @@ export interface Session {
   rest: (
     route: string,
     init?: { method?: string; body?: unknown; nonce?: string | null },
+    // biome-ignore lint/suspicious/noExplicitAny: REST answers of many shapes; each test asserts the fields it reads
   ) => Promise<{ status: number; json: any }>
 }
 
@@ -59,6 +60,7 @@ export async function login(user: string, password: string): Promise<Session> {
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     })
     const text = await r.text()
+    // biome-ignore lint/suspicious/noExplicitAny: as above, the REST answer as parsed
     let json: any = null
     try {
       json = JSON.parse(text)
@@ -82,6 +84,7 @@ export interface FakeRequest {
   path: string
   authorization?: string
   idempotencyKey?: string
+  // biome-ignore lint/suspicious/noExplicitAny: request bodies of every endpoint; tests assert the fields they read
   body: any
   status?: number
 }
