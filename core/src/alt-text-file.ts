@@ -29,6 +29,33 @@ export const ALT_TEXT_FILE_VERSION = 1
 export const ALT_TEXT_FILE_NAME = 'alt-text.json'
 
 const SHA256 = /^[0-9a-f]{64}$/
+const FINGERPRINT = /^[0-9a-f]{8}$/
+
+/**
+ * A short fingerprint of an alt text (FNV-1a, 32 bits, over its UTF-16 code units, 8 hex digits).
+ * It only has to notice that a person changed the text, not resist an attacker (whoever edits the
+ * file can set any field), and it must be synchronous: the file is read without `crypto.subtle`.
+ * A full hash would add 56 characters to every entry of a committed file.
+ */
+export function textFingerprint(text: string): string {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i)
+    hash = Math.imul(hash, 0x01000193) >>> 0
+  }
+  return hash.toString(16).padStart(8, '0')
+}
+
+/**
+ * `entry` as a person left it: machine text whose `altText` no longer has the fingerprint the
+ * machine wrote is `edited` (DESIGN "Provenance": a change is detected, not declared). Entries
+ * written before fingerprints existed carry none and stay as they say.
+ */
+function detectEdit(entry: AltTextFileEntry): AltTextFileEntry {
+  if ((entry.origin ?? 'machine') !== 'machine' || entry.machineText === undefined) return entry
+  if (textFingerprint(entry.altText) === entry.machineText) return entry
+  return { ...entry, origin: 'edited' }
+}
 
 /** One description of an image. Unknown fields are kept (a newer tool may add some). */
 export const AltTextFileEntrySchema = v.looseObject({
@@ -66,6 +93,12 @@ export const AltTextFileEntrySchema = v.looseObject({
   purpose: v.optional(v.string()),
   /** SHA-256 of the nearby text, only for runs that key on it (`cacheByContext`). */
   context: v.optional(v.pipe(v.string(), v.regex(SHA256))),
+  /**
+   * A fingerprint of the text the machine wrote (`textFingerprint`), so a person's edit of
+   * `altText` in this file is detected, not declared: reading an entry whose text no longer has
+   * this fingerprint makes it `edited`.
+   */
+  machineText: v.optional(v.pipe(v.string(), v.regex(FINGERPRINT))),
 })
 
 /** One description of an image in `alt-text.json`. */
@@ -222,7 +255,7 @@ export function parseAltTextFile(
         return
       }
       const result = v.safeParse(AltTextFileEntrySchema, item)
-      if (result.success) entries.push(result.output)
+      if (result.success) entries.push(detectEdit(result.output))
       else {
         const issue = result.issues[0]
         const path = v.getDotPath(issue)
@@ -333,6 +366,9 @@ export function toFileEntry(value: CachedAltText, lookup: CacheLookup): AltTextF
     ...(lookup.maxLength !== undefined ? { maxLength: lookup.maxLength } : {}),
     ...(lookup.purpose !== undefined ? { purpose: lookup.purpose } : {}),
     ...(lookup.contextHash !== undefined ? { context: lookup.contextHash } : {}),
+    ...((value.origin ?? 'machine') === 'machine'
+      ? { machineText: textFingerprint(value.altText) }
+      : {}),
   }
 }
 

@@ -14,6 +14,7 @@ export {
   type ParsedAltTextFile,
   parseAltTextFile,
   serializeAltTextFile,
+  textFingerprint,
 } from '../alt-text-file.js'
 // Build-time only (kept out of the browser entry's size budget).
 export { budgetStop, type Estimate, estimateCost, formatEstimate } from '../budget.js'

@@ -12,6 +12,7 @@ import {
   parseAltTextFile,
   serializeAltTextFile,
   sha256Hex,
+  textFingerprint,
 } from '../../src/node/index.js'
 
 let dir: string
@@ -52,6 +53,7 @@ describe('alt-text.json', () => {
         "altText": "First",
         "createdAt": "${at}",
         "language": "en",
+        "machineText": "${textFingerprint('First')}",
         "maxLength": 80,
         "model": "m1",
         "origin": "machine"
@@ -62,6 +64,7 @@ describe('alt-text.json', () => {
         "altText": "Second",
         "createdAt": "${at}",
         "language": "en",
+        "machineText": "${textFingerprint('Second')}",
         "model": "m1",
         "origin": "machine"
       }
@@ -120,6 +123,31 @@ describe('alt-text.json', () => {
     await file.set('k', value('A man smiling'), lookup(H1))
     const after = parseAltTextFile(await readFile(path, 'utf8'))
     expect(after.images.get(H1)?.map((e) => e.altText)).toEqual(['Our founder at the 1998 launch'])
+  })
+
+  it('detects a hand edit of machine text in the file: edited, kept, never replaced', async () => {
+    const path = join(dir, 'alt-text.json')
+    await new AltTextFile({ path }).set('k', value('A man smiling'), lookup(H1))
+    const written = await readFile(path, 'utf8')
+    expect(written).toContain(`"machineText": "${textFingerprint('A man smiling')}"`)
+    // A person changes the text in the pull request, and nothing else.
+    await writeFile(path, written.replace('A man smiling', 'Our founder at the 1998 launch'))
+    const file = new AltTextFile({ path })
+    expect(await file.get('k', lookup(H1))).toMatchObject({
+      altText: 'Our founder at the 1998 launch',
+      origin: 'edited',
+    })
+    // A later run's machine text for the same image and options does not replace it…
+    await file.set('k', value('A man in a suit'), lookup(H1))
+    const after = parseAltTextFile(await readFile(path, 'utf8')).images.get(H1)
+    expect(after?.map((e) => [e.altText, e.origin])).toEqual([
+      ['Our founder at the 1998 launch', 'edited'],
+    ])
+    // …and the file now says so itself.
+    expect(await readFile(path, 'utf8')).toContain('"origin": "edited"')
+    // Unchanged machine text stays machine text.
+    await writeFile(path, written)
+    expect(await new AltTextFile({ path }).get('k', lookup(H1))).not.toHaveProperty('origin')
   })
 
   it('reports a corrupt file with its line, uses nothing of it, and never overwrites it', async () => {

@@ -6,6 +6,7 @@ import {
   editEntry,
   needsReview,
   parseAltTextFile,
+  textFingerprint,
 } from '../../src/node/index.js'
 
 const H1 = 'a'.repeat(64)
@@ -58,6 +59,30 @@ describe('strict reading', () => {
   it('refuses a reviewed date that is not a date', () => {
     const text = file({ [H1]: [entry({ reviewed: { by: 'ann', at: 'yesterday' } })] })
     expect(parseAltTextFile(text).problems[0]?.message).toContain('reviewed.at must be an ISO')
+  })
+})
+
+describe('a hand edit in the file', () => {
+  it('is detected: machine text whose fingerprint no longer matches reads as edited, needing no review', () => {
+    const fp = textFingerprint('A red bicycle')
+    expect(fp).toMatch(/^[0-9a-f]{8}$/)
+    expect(textFingerprint('A red bicycle.')).not.toBe(fp)
+    const same = parseAltTextFile(file({ [H1]: [entry({ machineText: fp })] }), { strict: true })
+    expect(same.problems).toEqual([])
+    expect(same.images.get(H1)?.[0]?.origin).toBe('machine')
+    const changed = parseAltTextFile(
+      file({ [H1]: [entry({ altText: 'My bike, Rosie', machineText: fp })] }),
+      { strict: true },
+    )
+    const read = changed.images.get(H1)?.[0]
+    expect(read).toMatchObject({ altText: 'My bike, Rosie', origin: 'edited', machineText: fp })
+    expect(read && needsReview(read)).toBe(false)
+    // Without a fingerprint (files written before it existed) nothing can be told: as written.
+    expect(parseAltTextFile(file({ [H1]: [entry()] })).images.get(H1)?.[0]?.origin).toBe('machine')
+    // A fingerprint that is not one is a bad value, with its line.
+    expect(
+      parseAltTextFile(file({ [H1]: [entry({ machineText: 'xyz' })] })).problems[0]?.message,
+    ).toContain('field machineText')
   })
 })
 

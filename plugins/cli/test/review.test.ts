@@ -287,6 +287,38 @@ describe('alttext check --require-reviewed', () => {
   })
 })
 
+describe('a hand edit of alt-text.json', () => {
+  it('turns machine text into edited text: --require-reviewed stops waiting for it, review shows it', async () => {
+    const { textFingerprint } = await import('@alttextapi/core/node')
+    const path = join(dir, 'alt-text.json')
+    const text = await readFile(path, 'utf8')
+    // As a run writes them: each machine entry with the fingerprint of its text.
+    const withPrints = text.replace(
+      /"altText": "(A red bicycle|A harbour at dawn)",/g,
+      (line, alt: string) => `${line}\n          "machineText": "${textFingerprint(alt)}",`,
+    )
+    expect(withPrints).not.toBe(text)
+    await writeFile(path, withPrints)
+    await writeFile(join(dir, 'site', 'index.html'), `<img src="img/a.png" alt="A red bicycle">`)
+    expect(await main(['check', 'site', '--require-reviewed'], io().io)).toBe(1)
+    // A person rewrites both texts in a pull request.
+    await writeFile(
+      path,
+      withPrints
+        .replace('"A red bicycle"', '"My red bicycle, Rosie"')
+        .replace('"A harbour at dawn"', '"Whitby harbour at dawn"'),
+    )
+    const t = io()
+    expect(await main(['check', 'site', '--require-reviewed'], t.io)).toBe(0)
+    expect(t.err()).toContain('every machine alt text is reviewed')
+    const report = join(dir, 'report.html')
+    expect(await main(['review', 'site', '--report', report], io().io)).toBe(0)
+    const html = await readFile(report, 'utf8')
+    expect(html).toContain('My red bicycle, Rosie')
+    expect(html).toMatch(/edited/)
+  })
+})
+
 describe('alttext check --source --require-reviewed', () => {
   it('checks alt-text.json for sources too', async () => {
     await writeFile(join(dir, 'site', 'post.md'), '![A red bicycle](img/a.png)\n')
