@@ -41,7 +41,8 @@ export function reuseHashOf(options: ReuseOptions): Promise<string> {
   return canonicalHash([
     'reuse/v1',
     options.imageSha256,
-    options.language,
+    // Language tags are case-insensitive (BCP 47): `pt-BR` and `pt-br` are one language.
+    options.language.toLowerCase(),
     options.model,
     options.maxLength,
     options.matchContext ? ['context', options.context ?? ''] : null,

@@ -89,6 +89,8 @@ describe('reuse of a description of the same image bytes', () => {
       )
     expect((await send({ context: 'a' })).reused).toBe(false)
     expect((await send({ language: 'de' })).reused).toBe(false)
+    // A language tag is case-insensitive: the same language, reused.
+    expect((await send({ language: 'DE' })).reused).toBe(true)
     expect((await send({ maxLength: 60 })).reused).toBe(false)
     expect((await send({ model: 'qwen/qwen2.5-vl-32b-instruct' })).reused).toBe(false)
     expect((await send({ context: 'b' })).reused).toBe(true)
