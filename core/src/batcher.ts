@@ -102,6 +102,8 @@ export function createBatcher(client: AltTextClient, options: BatcherOptions = {
               context: input.context,
               maxLength: input.maxLength,
               purpose: input.purpose,
+              // Per item, as the API takes it: one image asked anew must not be answered by reuse.
+              fresh: input.fresh,
             }
           }),
           model,

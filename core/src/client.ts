@@ -71,6 +71,8 @@ export type BatchImage = ImageInput & {
   maxLength?: number | undefined
   language?: string | undefined
   purpose?: Purpose | undefined
+  /** Describe this item anew, charged, even when a description of it is kept for reuse. */
+  fresh?: boolean | undefined
 }
 
 /** A batch: up to 50 images per request (more are sent as several requests, one after another). */
@@ -211,6 +213,7 @@ export function createClient(options: ClientOptions = {}): AltTextClient {
           maxLength: item.maxLength,
           language: item.language,
           purpose: item.purpose,
+          fresh: item.fresh === true ? true : undefined,
         }),
       ),
     )

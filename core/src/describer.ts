@@ -78,7 +78,11 @@ export interface DescribeInput {
    * with a key goes in a request of its own (a batch request has one key). Default: a new key.
    */
   idempotencyKey?: string | undefined
-  /** Ask the API for a new, charged description (no reuse); the run's cache is not read. */
+  /**
+   * Ask the API for a new, charged description (no reuse) instead of the cached machine text.
+   * Text a person wrote (cache entry `human` or `edited`) still answers, as `cached`: no option
+   * replaces it.
+   */
   fresh?: boolean | undefined
   signal?: AbortSignal | undefined
 }
@@ -197,9 +201,10 @@ export function createDescriber(options: DescriberOptions): Describer {
     input: DescribeInput,
     language: string,
   ): Promise<Outcome> => {
-    const hit = input.fresh
-      ? undefined
-      : await options.cache?.get(key, lookup).catch(() => undefined)
+    const cached = await options.cache?.get(key, lookup).catch(() => undefined)
+    // `fresh` passes over machine text, never over a person's (DESIGN "Provenance").
+    const byPerson = cached?.origin === 'human' || cached?.origin === 'edited'
+    const hit = input.fresh && !byPerson ? undefined : cached
     if (hit) return { ...hit, status: 'cached', shared: false }
     if (options.dryRun) {
       if (!planned.has(key)) {

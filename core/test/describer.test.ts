@@ -1,6 +1,7 @@
 /** The run-level client against a real HTTP fake of the API (fake-server.ts). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
+  type CachedAltText,
   createClient,
   createDescriber,
   type DescribeEvent,
@@ -63,6 +64,47 @@ describe('createDescriber', () => {
     api.script(altText('Autre'))
     const other = await rerun.describe({ bytes: image(2), language: 'fr' })
     expect(other).toMatchObject({ status: 'described', altText: 'Autre' })
+  })
+
+  it('fresh passes over cached machine text, never over text a person wrote', async () => {
+    const entries = new Map<string, CachedAltText>()
+    const cache = {
+      get: async (key: string) => entries.get(key),
+      set: async (key: string, value: CachedAltText) => void entries.set(key, value),
+    }
+    const run = () => createDescriber({ client: client(), cache, batch: false })
+    api.script(altText('A gull'))
+    expect(await run().describe({ bytes: image(7), language: 'en' })).toMatchObject({
+      status: 'described',
+    })
+    api.script(altText('A herring gull on a post'))
+    const again = await run().describe({ bytes: image(7), language: 'en', fresh: true })
+    expect(again).toMatchObject({ status: 'described', altText: 'A herring gull on a post' })
+    expect(api.seen).toHaveLength(2)
+    expect(api.seen[1]?.body).toMatchObject({ fresh: true })
+    // A person changes the text: fresh now answers theirs, from the cache, and sends nothing.
+    for (const [key, value] of entries)
+      entries.set(key, { ...value, altText: 'Gus', origin: 'edited' })
+    const kept = await run().describe({ bytes: image(7), language: 'en', fresh: true })
+    expect(kept).toMatchObject({ status: 'cached', altText: 'Gus', origin: 'edited' })
+    expect(api.seen).toHaveLength(2)
+  })
+
+  it('sends fresh per item in a batch (the API would otherwise answer by reuse)', async () => {
+    batchByImage(['zero', 'One', 'Two'])
+    const run = createDescriber({ client: client(), batch: { maxBatchSize: 2, maxWaitMs: 10_000 } })
+    await Promise.all([
+      run.describe({ bytes: image(1), language: 'de', fresh: true }),
+      run.describe({ bytes: image(2), language: 'de' }),
+    ])
+    const items = ((api.seen[0] as { body: unknown }).body as { images: Record<string, unknown>[] })
+      .images
+    expect(items.map((item) => item.fresh)).toEqual(
+      items.map((item) =>
+        Buffer.from(item.image as string, 'base64')[4] === 1 ? true : undefined,
+      ),
+    )
+    expect(items.filter((item) => item.fresh === true)).toHaveLength(1)
   })
 
   it('prepares only on a miss, and sends the prepared bytes', async () => {

@@ -324,6 +324,85 @@ describe('alttext lint --fix', () => {
     ])
   })
 
+  it('with --source, regenerates failing labels in the Markdown itself; keeps edited text; every other byte stays', async () => {
+    await mkdir(join(dir, 'site', 'img'), { recursive: true })
+    for (const n of [1, 2, 3]) await writeFile(join(dir, 'site', 'img', `${n}.png`), tinyPng(n))
+    const post = [
+      '---',
+      'title: A walk',
+      'lang: en',
+      '---',
+      '# A walk',
+      '',
+      '![IMG_0001.png](img/1.png "At the start")',
+      '',
+      '![image](img/2.png)',
+      '',
+      '> <img src="img/3.png"',
+      '>   alt="photo">',
+      '',
+      '![A lighthouse on a cliff](img/3.png) and `![image](img/1.png)` in code.',
+      '',
+      '![](img/2.png)',
+      '',
+    ].join('\r\n')
+    await writeFile(join(dir, 'site', 'post.md'), post)
+    const hash = (n: number) => createHash('sha256').update(tinyPng(n)).digest('hex')
+    const edited = {
+      altText: 'image',
+      language: 'en',
+      machineText: '00000000',
+      model: 'm1',
+      createdAt: '2026-12-01T00:00:00.000Z',
+      origin: 'machine',
+    }
+    await writeFile(
+      join(dir, 'alt-text.json'),
+      `${JSON.stringify({ images: { [hash(2)]: [edited] }, version: 1 }, null, 2)}\n`,
+    )
+    let n = 0
+    api.program({
+      altText: () => ['A stile at the start of the path', 'A cove under a cliff'][n++] ?? 'More',
+    })
+    const images = api.stats.images
+    const t = io({ ALTTEXT_API_KEY: api.key, ALTTEXT_API_URL: api.url })
+    // The kept text is still a placeholder: exit 1.
+    expect(await main(['lint', '--source', 'site', '--fix'], t.io)).toBe(1)
+    // Two images described (fresh); the edited one never sent.
+    expect(api.stats.images - images).toBe(2)
+    const after = await readFile(join(dir, 'site', 'post.md'), 'utf8')
+    const first = after.includes('![A stile at the start of the path]')
+    const [one, three] = first
+      ? ['A stile at the start of the path', 'A cove under a cliff']
+      : ['A cove under a cliff', 'A stile at the start of the path']
+    expect(after).toBe(
+      post
+        .replace('![IMG_0001.png](img/1.png', `![${one}](img/1.png`)
+        .replace('alt="photo"', `alt="${three}"`),
+    )
+    expect(t.err()).toContain('site/post.md:7:1: alt text regenerated\n')
+    expect(t.err()).toContain('site/post.md:11:3: alt text regenerated\n')
+    expect(t.err()).toContain(
+      "site/post.md:9:1: kept: a person wrote this image's alt text (alt-text.json)\n",
+    )
+    expect(t.err()).toContain(
+      'alttext lint --fix: 2 alt texts regenerated, 1 kept (written by a person), 0 not fixed\n',
+    )
+    expect(t.lines().map((l) => l.split(' ').slice(0, 3).join(' '))).toEqual([
+      'site/post.md:9:1 error placeholder:',
+    ])
+    // The edit in the file (its text no longer the machine's) was kept, and now says so.
+    const file = JSON.parse(await readFile(join(dir, 'alt-text.json'), 'utf8'))
+    expect(file.images[hash(2)]).toEqual([{ ...edited, origin: 'edited' }])
+    expect(file.images[hash(1)]).toEqual([
+      expect.objectContaining({ altText: one, origin: 'machine' }),
+    ])
+    // A second lint finds nothing new to fix and calls nothing.
+    const again = io({ ALTTEXT_API_KEY: api.key, ALTTEXT_API_URL: api.url })
+    expect(await main(['lint', '--source', 'site', '--fix'], again.io)).toBe(1)
+    expect(api.stats.images - images).toBe(2)
+  })
+
   it('needs a key; stops with one error on a fatal answer', async () => {
     await mkdir(join(dir, 'site', 'img'))
     await writeFile(join(dir, 'site', 'img', '1.png'), tinyPng(1))

@@ -61,6 +61,11 @@ export interface DescribeRequest {
   context?: string | undefined
   /** `link` when the image is a link's only content (the context says where it leads). */
   purpose?: 'content' | 'link' | 'auto' | undefined
+  /**
+   * Ask for a new, charged description instead of the cached or reused one (`alttext lint --fix`
+   * regenerating failing text). A person's text in the cache still answers: it is never replaced.
+   */
+  fresh?: boolean | undefined
 }
 
 function fromCore(outcome: CoreOutcome): Outcome {
@@ -216,6 +221,7 @@ export class AltTextRun {
         maxLength: this.options.maxLength,
         purpose: request.purpose,
         long: this.options.long === true ? true : undefined,
+        fresh: request.fresh,
       }),
     )
   }

@@ -33,7 +33,15 @@ export interface DescribeSettings {
   language: string
   context: Options['context']
   overwrite: boolean
+  /**
+   * Ask for new descriptions instead of cached machine text (`alttext lint --source --fix`). An
+   * image whose cached text a person wrote is not described: it ends `skipped` with `KEPT_BY_PERSON`.
+   */
+  fresh?: boolean | undefined
 }
+
+/** Why `fresh` left an image alone: a person wrote its text (DESIGN "Provenance"). */
+export const KEPT_BY_PERSON = "a person wrote this image's alt text (alt-text.json)"
 
 async function describeOne(
   image: MarkdownImage,
@@ -93,7 +101,14 @@ async function describeOne(
     context,
     // A link's only content names the link: the API is told (the target is in the context).
     purpose: image.context.link?.only ? 'link' : undefined,
+    fresh: settings.fresh,
   })
+  if (
+    settings.fresh &&
+    outcome.status === 'cached' &&
+    (outcome.origin === 'human' || outcome.origin === 'edited')
+  )
+    return { image, status: 'skipped', reason: KEPT_BY_PERSON }
   if (outcome.status === 'cached' && run.dryRun) return { image, status: 'cached' }
   if (outcome.status === 'described' || outcome.status === 'cached') {
     const altText = outcome.altText.replace(/\s+/g, ' ').trim()
@@ -201,6 +216,8 @@ export async function describeImages(
         ...place,
         ruleId: 'dry-run',
       })
+    } else if (result.status === 'skipped' && reason === KEPT_BY_PERSON) {
+      file.info(`Alt text kept${label}: ${reason}`, { ...place, ruleId: 'kept' })
     } else if (result.status === 'skipped' && reason === DECORATIVE_HINT) {
       file.message(sanitizeForTerminal(`Image left without alt text${label}: ${reason}`), {
         ...place,

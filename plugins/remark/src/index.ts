@@ -10,6 +10,7 @@ export {
   type DescribeSettings,
   describeImages,
   documentLanguage,
+  KEPT_BY_PERSON,
 } from './describe.js'
 export { escapeJsxAttribute, escapeMarkdownAlt } from './escape.js'
 export { type AltState, findImages, type JsxElement, type MarkdownImage } from './find-images.js'

@@ -47,6 +47,14 @@ export interface SourceOptions extends Options {
    * real run): not parsed again. Parsing is most of the work on a warm cache.
    */
   tree?: Root | undefined
+  /**
+   * Regenerate the alt text of the images with alt text this returns true for (`alttext lint
+   * --source --fix`: the images a lint rule flagged), asking the API for new text (`fresh`)
+   * instead of filling missing alt. Text a person wrote (`human`/`edited` in the run's cache) is
+   * kept and reported. Markdown labels and HTML `alt` attributes are replaced; the `alt` of a JSX
+   * `<img>` is reported, not rewritten.
+   */
+  regenerate?: ((image: MarkdownImage) => boolean) | undefined
 }
 
 const BOM = '\uFEFF'
@@ -60,7 +68,13 @@ function where(file: VFile, image: MarkdownImage, why: string) {
 }
 
 /** The edit that writes `alt` for `image` into `body`, or undefined (reported) when it cannot. */
-function editFor(body: string, image: MarkdownImage, alt: string, file: VFile): Edit | undefined {
+function editFor(
+  body: string,
+  image: MarkdownImage,
+  alt: string,
+  file: VFile,
+  replace = false,
+): Edit | undefined {
   const start = image.node.position?.start.offset
   const end = image.node.position?.end.offset
   if (start === undefined || end === undefined) {
@@ -73,11 +87,23 @@ function editFor(body: string, image: MarkdownImage, alt: string, file: VFile): 
       where(file, image, 'the image syntax was not found where the parser put it')
       return undefined
     }
-    // Only an empty label (white space at most) is filled: written text is never replaced here.
-    if (body.slice(start + 2, close).trim()) return undefined
+    // Only an empty label (white space at most) is filled: written text is replaced only when
+    // regenerating (`replace`), and a label with `]` inside (escaped or nested) is left alone.
+    const label = body.slice(start + 2, close)
+    if (label.trim() && !replace) return undefined
+    // The label as written must read as the parsed alt (escapes undone): else `]` was inside it,
+    // or markup was (`*emphasis*`), and the first `]` is not the label's end. Reported, not guessed.
+    if (replace && label.replace(/\\([!-/:-@[-`{-~])/g, '$1') !== image.node.alt) {
+      where(file, image, 'its label has brackets or markup inside: edit it by hand')
+      return undefined
+    }
     return { start: start + 2, end: close, text: escapeMarkdownAlt(alt) }
   }
   if (image.kind === 'jsx') {
+    if (replace) {
+      where(file, image, 'the alt of a JSX <img> is not rewritten: edit it by hand')
+      return undefined
+    }
     const name = /^<\s*img\b/.exec(body.slice(start, start + 16))
     if (!name) {
       where(file, image, 'the <img> tag was not found where the parser put it')
@@ -139,22 +165,27 @@ export async function fillMarkdownSource(
     file.data.markdownAltText = result
     return { text: source, file, changed: 0, result }
   }
-  const images = findImages(tree)
+  const { regenerate } = options
+  const found = findImages(tree)
+  const images = regenerate
+    ? found.filter((image) => image.state === 'present' && regenerate(image))
+    : found
   // The front matter (title and language) only matters for images to describe: a file whose
   // images all have alt text is not read for it (most files of a second run).
-  const frontMatter = images.some((image) => wanted(image, false))
+  const frontMatter = images.some((image) => wanted(image, regenerate !== undefined))
     ? readFrontMatter(tree, file)
     : ({} as FrontMatter)
   for (const image of images) image.context.title = frontMatter.title
   const result = await describeImages(images, run, file, {
     language: documentLanguage(frontMatter.language, options.language ?? run.options.language),
     context: options.context,
-    overwrite: false,
+    overwrite: regenerate !== undefined,
+    fresh: regenerate !== undefined,
   })
   const edits: Edit[] = []
   for (const { image, altText } of result.images) {
     if (altText === undefined) continue
-    const edit = editFor(body, image, altText, file)
+    const edit = editFor(body, image, altText, file, regenerate !== undefined)
     if (edit) edits.push(edit)
   }
   const text = edits.length > 0 ? bom + applyEdits(body, edits) : source

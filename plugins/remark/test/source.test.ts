@@ -180,3 +180,42 @@ it('escaped alt text reads back as written, in Markdown, GFM tables, links and M
     { numRuns: 120 },
   )
 })
+
+it('regenerate: replaces only the chosen labels and HTML alt; markup, brackets and JSX are reported, not guessed', async () => {
+  const input = [
+    '![IMG_0001.png](img/1.png "title")',
+    '',
+    '![photo \\[1\\]](img/2.png)',
+    '',
+    '![a *big* photo](img/3.png)',
+    '',
+    '<img src="img/4.png" alt="image">',
+    '',
+    '![Keep me](img/5.png)',
+    '',
+    '`![image](img/6.png)`',
+    '',
+  ].join('\n')
+  const chosen = new Set([1, 3, 5, 7, 11])
+  const out = await fillMarkdownSource(input, {
+    ...options('regenerate.md'),
+    regenerate: (image) => chosen.has(image.position?.start.line ?? 0),
+  })
+  // Label 1 (escaped) and the HTML alt are replaced. A label with an escaped `]` or with markup
+  // is reported: its first `]` is not its end, or markup would be lost. Line 9 was not chosen,
+  // line 11 is code.
+  expect(out.text).toBe(
+    input
+      .replace('![IMG_0001.png](img/1.png', `![${escapeMarkdownAlt(TRICKY)}](img/1.png`)
+      .replace('alt="image"', 'alt="Image 4"'),
+  )
+  expect(out.changed).toBe(2)
+  expect(out.file.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`)).toEqual([
+    '3:1 not-written',
+    '5:1 not-written',
+  ])
+  expect(out.file.messages[0]?.reason).toBe(
+    'Alt text not written: its label has brackets or markup inside: edit it by hand',
+  )
+  expect(api.images.every((i) => i.fresh === true)).toBe(true)
+})

@@ -39,9 +39,11 @@ Options:
                        such pages get no language rule
   --source <dir>       lint the Markdown/MDX sources (.md, .mdx, .markdown) under <dir> instead
   --fix                regenerate the alt text of every image with a finding, unless a person wrote
-                       it (alt-text.json origin human or edited); needs ALTTEXT_API_KEY; HTML only
+                       it (alt-text.json origin human or edited), in the page or (with --source)
+                       in the Markdown/MDX file itself; needs ALTTEXT_API_KEY
   --cache-file <path>  alt-text.json (default in the cwd): provenance, and where new text is kept
   --base <path>        URL path the site is served under, for --fix (default /)
+  --public <dir>       with --source --fix: static folder of root-relative images (default <dir>)
   --api-url <url>      API base URL for --fix (default ALTTEXT_API_URL or the hosted API)
 
 Exit code: 0 when no finding is an error, 1 when one is (or a file could not be read, or --fix
@@ -69,10 +71,6 @@ export const lint: Command = {
     }
     if (values['max-length'] !== undefined)
       settings = { ...settings, maxLength: Number(values['max-length']) }
-    if (values.fix && values.source) {
-      io.stderr.write('alttext lint: --fix works on built HTML, not with --source\n')
-      return 2
-    }
     if (values.fix && !io.env.ALTTEXT_API_KEY?.trim()) {
       io.stderr.write('alttext lint: --fix needs an API key: set ALTTEXT_API_KEY\n')
       return 2
@@ -90,15 +88,23 @@ export const lint: Command = {
     let findings = result.findings
     let stopped = false
     if (values.fix && findings.length > 0) {
-      const { fixFindings } = await import('../lint/fix.js')
-      const fixed = await fixFindings(findings, io, {
-        root,
-        base: values.base ?? '/',
-        cacheFile: resolve(io.cwd, values['cache-file'] ?? 'alt-text.json'),
-        apiUrl: values['api-url'],
-        lang: values.lang,
-        settings,
-      })
+      const cacheFile = resolve(io.cwd, values['cache-file'] ?? 'alt-text.json')
+      const fixed = values.source
+        ? await (await import('../lint/fix-source.js')).fixSourceFindings(findings, io, {
+            root,
+            publicDir: values.public ? resolve(io.cwd, values.public) : undefined,
+            cacheFile,
+            apiUrl: values['api-url'],
+            lang: values.lang,
+          })
+        : await (await import('../lint/fix.js')).fixFindings(findings, io, {
+            root,
+            base: values.base ?? '/',
+            cacheFile,
+            apiUrl: values['api-url'],
+            lang: values.lang,
+            settings,
+          })
       findings = findings.filter((f) => !fixed.fixed.has(f))
       io.stderr.write(
         `alttext lint --fix: ${plural(fixed.regenerated, 'alt text')} regenerated, ${fixed.kept} kept (written by a person), ${fixed.failed} not fixed\n`,
@@ -144,6 +150,7 @@ function parse(args: string[]) {
       fix: { type: 'boolean' },
       'cache-file': { type: 'string' },
       base: { type: 'string' },
+      public: { type: 'string' },
       'api-url': { type: 'string' },
     },
   })
