@@ -21,3 +21,11 @@ export interface LintResult {
   /** Files that could not be read or parsed (named on stderr; they make the exit code 1). */
   unreadable: number
 }
+
+/** `findings` grouped by file, in the order the files first appear. */
+export function byFile(findings: readonly Finding[]): Map<string, Finding[]> {
+  const files = new Map<string, Finding[]>()
+  for (const finding of findings)
+    files.set(finding.path, [...(files.get(finding.path) ?? []), finding])
+  return files
+}

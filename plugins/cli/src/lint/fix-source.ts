@@ -17,7 +17,7 @@ import {
 } from '@alttextapi/remark'
 import type { CommandIO } from '../io.js'
 import { readSource, writeIfUnchanged } from '../source/files.js'
-import type { Finding } from './finding.js'
+import { byFile, type Finding } from './finding.js'
 import type { FixResult } from './fix.js'
 
 /** Options of `fixSourceFindings`. */
@@ -51,10 +51,7 @@ export async function fixSourceFindings(
     cacheDir: resolve(io.cwd, 'node_modules', '.cache', 'alttextapi'),
     failOnError: false,
   })
-  const byFile = new Map<string, Finding[]>()
-  for (const finding of findings)
-    byFile.set(finding.path, [...(byFile.get(finding.path) ?? []), finding])
-  for (const [path, fileFindings] of byFile) {
+  for (const [path, fileFindings] of byFile(findings)) {
     const name = sanitizeForTerminal(relative(io.cwd, path) || path)
     const read = readSource(path)
     if (!read.ok) {

@@ -30,7 +30,7 @@ import { siteImages } from '../commands/fix.js'
 import { decodePage } from '../encoding.js'
 import { writeAtomic } from '../files.js'
 import type { CommandIO } from '../io.js'
-import type { Finding } from './finding.js'
+import { byFile, type Finding } from './finding.js'
 
 /** Options of `fixFindings`. */
 export interface FixOptions {
@@ -77,10 +77,7 @@ export async function fixFindings(
     prepare: (bytes) => prepareImage(bytes),
   })
   const read = siteImages(options.root, options.base, DEFAULTS.maxImageBytes)
-  const byPage = new Map<string, Finding[]>()
-  for (const finding of findings)
-    byPage.set(finding.path, [...(byPage.get(finding.path) ?? []), finding])
-  for (const [path, pageFindings] of byPage) {
+  for (const [path, pageFindings] of byFile(findings)) {
     const name = sanitizeForTerminal(relative(io.cwd, path) || path)
     const page = decodePage(await readFile(path))
     if (!page.ok) {
