@@ -13,9 +13,12 @@ const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url))
  * validates with), and what a browser plugin actually imports after tree-shaking. The entry grew
  * past 12 KiB (12.3 KiB) when the wire schemas gained key scopes and caps, reuse (`reused`,
  * `fresh`, `matchContext`) and the 405 code: schemas the API validates with, which a plugin never
- * bundles (the client budget below guards that), so the entry budget is 13 KiB.
+ * bundles (the client budget below guards that), so the entry budget was 13 KiB. It reached
+ * 13,341 B when the batcher began sending `fresh` per item (it was dropped: a batched regenerate
+ * was answered by reuse) and `fresh` learned to keep a person's cached text: correctness, not
+ * weight; the budget is 13.25 KiB.
  */
-const ENTRY_BUDGET = 13 * 1024
+const ENTRY_BUDGET = 13.25 * 1024
 const CLIENT_BUDGET = 6 * 1024
 
 async function bundle(contents?: string) {
