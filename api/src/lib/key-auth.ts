@@ -138,14 +138,14 @@ export function useKey(c: Context<AppEnv>, row: KeyRow, now: number): void {
 
 /**
  * Looks up an API key (and counts the request, when rate limited) in one round trip; sets the
- * request's user and credential. Throws 401 or 429.
+ * request's user and credential. Throws 401 or 429; else returns the count (when counted).
  */
 export async function authenticateKey(
   c: Context<AppEnv>,
   hash: string,
   now: number,
   rateLimit: RateLimit | undefined,
-): Promise<void> {
+): Promise<Counted | undefined> {
   const db = c.env.DB
   let row: KeyRow | null
   let counted: Counted | undefined
@@ -161,6 +161,7 @@ export async function authenticateKey(
   }
   useKey(c, requireKeyRow(row, hash), now)
   if (rateLimit) checkRateLimit(counted, c.var.config.rateLimitPerMinute, rateLimit, now)
+  return counted
 }
 
 /**

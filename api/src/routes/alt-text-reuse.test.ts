@@ -14,6 +14,14 @@ import { REUSE_WINDOW_MS } from '../lib/reuse.js'
 import { runRetention } from '../scheduled.js'
 
 const images = env.IMAGE_SERVER_URL
+
+/** Requests per path the image host answered (cumulative over the run: use unique paths). */
+async function imageHits(): Promise<Record<string, number>> {
+  return (await (await fetch(`${env.FAKE_CONTROL_URL}/images/hits`)).json()) as Record<
+    string,
+    number
+  >
+}
 const local = { ALLOW_PRIVATE_IMAGE_URLS: 'true' }
 
 async function reuseRows(userId: string) {
@@ -374,11 +382,39 @@ describe('free work is refused before the balance check and costs rate budget', 
       422,
       'image_fetch_failed',
     )
+    const over = `/over-limit-${crypto.randomUUID()}`
     await expectError(
-      await call('/v1/alt-text', { key, json: { imageUrl: `${images}/slow` }, vars }),
+      await call('/v1/alt-text', { key, json: { imageUrl: `${images}${over}` }, vars }),
       429,
       'rate_limited',
     )
+    expect((await imageHits())[over]).toBeUndefined()
+  })
+
+  it('a key limited in another isolate starts at most one fetch here, then none', async () => {
+    // The count and the fetch start together (the fetch is abandoned when the count refuses);
+    // this isolate last saw the key well within its limit, then another spent the rest.
+    const model = await fakeModel()
+    const { key, apiKey } = await account(5)
+    const vars = varsFor(model, { ...local, RATE_LIMIT_PER_MINUTE: '3' })
+    expect(
+      (await call('/v1/alt-text', { key, json: { imageUrl: `${images}/png` }, vars })).status,
+    ).toBe(200)
+    await env.DB.prepare('UPDATE rate_limits SET count = 3 WHERE key = ?')
+      .bind(`gen:${apiKey.id}`)
+      .run()
+    const paths = [1, 2, 3].map((n) => `/limited-elsewhere-${n}-${crypto.randomUUID()}`)
+    for (const path of paths) {
+      await expectError(
+        await call('/v1/alt-text', { key, json: { imageUrl: `${images}${path}` }, vars }),
+        429,
+        'rate_limited',
+      )
+    }
+    const hits = await imageHits()
+    expect(hits[paths[0] as string] ?? 0).toBeLessThanOrEqual(1)
+    expect(hits[paths[1] as string]).toBeUndefined()
+    expect(hits[paths[2] as string]).toBeUndefined()
   })
 })
 

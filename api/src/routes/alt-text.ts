@@ -1,5 +1,6 @@
 import { type AltTextResponse, LIMITS } from '@alttextapi/core'
 import { Hono } from 'hono'
+import { fetchCounted } from '../lib/counted-fetch.js'
 import { requireModelConfigured } from '../lib/describe.js'
 import { checkImageUrl } from '../lib/fetch-image.js'
 import {
@@ -26,7 +27,7 @@ import {
 } from '../lib/idempotency.js'
 import { type Image, requireImage } from '../lib/image.js'
 import { type ImageSource, loadImage, readSingleRequest } from '../lib/image-input.js'
-import { authenticateKey, GENERATION_LIMIT, useKey } from '../lib/key-auth.js'
+import { useKey } from '../lib/key-auth.js'
 import { pricedFor, resolveModel } from '../lib/models.js'
 import { replay } from '../lib/replay.js'
 import { reuseHashOf } from '../lib/reuse.js'
@@ -77,10 +78,9 @@ altText.post('/', altTextDoc, async (c) => {
   let payer = keyPayer(c, hash)
   let bytes: Uint8Array
   if (source.kind === 'url') {
-    // The fetch is work we do for free: it is counted against the key's limit BEFORE it happens
+    // The fetch is work we do for free: it is counted against the key's limit while it happens
     // (a failed fetch costs rate budget, never credits), and the charge then counts nothing more.
-    await authenticateKey(c, hash, Date.now(), GENERATION_LIMIT)
-    const fetched: Image = await loadImage(source, config)
+    const fetched: Image = await fetchCounted(c, hash, source.url, config)
     job.image = async () => fetched
     payer = { ...payer, counted: true }
     bytes = fetched.bytes
