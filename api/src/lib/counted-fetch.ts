@@ -1,16 +1,18 @@
 /**
- * The image of a request by URL, fetched while the fetch is counted against the key's limit.
+ * The image of a request by URL, and the unit of the key's generation limit its fetch costs.
  *
- * A fetch is work we do for free, so it costs a unit of the key's generation limit whether it
- * succeeds or not (a failed fetch costs rate budget, never credits). Counting first and fetching
- * after put a D1 round trip before every fetch (by URL 1.08× the pre-hardening API, p50, on a
- * quiet machine; BENCHMARKS.md). So the count and the fetch start together, and the fetch is
- * abandoned when the count refuses the request (401, 429).
+ * A fetch is work we do for free, so it costs a unit of the key's limit whether it succeeds or not
+ * (a failed fetch costs rate budget, never credits). Counting in a round trip of its own before
+ * every fetch made requests by URL 1.08–1.09× slower than before the hardening (p50, quiet
+ * machine; BENCHMARKS.md). So a key the isolate last saw within its limit fetches first: a fetched
+ * image's unit is counted by the charge batch that follows anyway (the one unit of the request),
+ * a failed fetch's unit right after the failure, answering 401/429 before the fetch's own error.
  *
- * That would let a key over its limit start one fetch per refused request. So the isolate keeps
- * the last count it saw of each key: a key whose next unit would pass its limit in the current
- * window, or that was refused, is counted first and fetches only when admitted. A key over its
- * limit in another isolate starts at most one abandoned fetch here before this isolate knows.
+ * That alone would let a key over its limit make us fetch once per refused request. So the
+ * isolate keeps what the last count of each key said: a key whose next unit would pass its limit
+ * in the current window, or that was refused (401, 429), is counted first and fetches only when
+ * admitted. A key that reached its limit in another isolate costs at most one fetch here before
+ * this isolate knows.
  */
 import type { Context } from 'hono'
 import type { Config } from '../env.js'
@@ -20,9 +22,9 @@ import { fetchImage } from './fetch-image.js'
 import type { Image } from './image.js'
 import { authenticateKey, type Counted, GENERATION_LIMIT } from './key-auth.js'
 
-/** Per key hash: the end of the window in which it must be counted before it fetches. */
+/** Per key hash: until when it must be counted before it fetches. */
 const countFirstUntil = new Map<string, number>()
-/** Bounds the map: an isolate that served this many keys forgets them all (they fetch again). */
+/** Bounds the map: an isolate that served this many keys forgets them all. */
 const MAX_KEYS = 10_000
 /** How long a key refused for another reason than its limit (revoked: 401) counts first. */
 const REFUSED_MS = 60_000
@@ -32,8 +34,11 @@ function remember(keyHash: string, until: number): void {
   countFirstUntil.set(keyHash, until)
 }
 
-/** After an admitted count: whether the key's next unit would pass its limit in this window. */
-function noteCount(keyHash: string, counted: Counted | undefined, limit: number): void {
+/**
+ * Notes a count of the key's generation units (from any batch that counted them): when its next
+ * unit would pass `limit` in this window, its next fetch waits for its count.
+ */
+export function noteKeyCount(keyHash: string, counted: Counted | undefined, limit: number): void {
   if (counted && counted.count + 1 > limit) {
     remember(keyHash, counted.windowStart + GENERATION_LIMIT.windowMs)
   } else {
@@ -41,46 +46,59 @@ function noteCount(keyHash: string, counted: Counted | undefined, limit: number)
   }
 }
 
+/** Notes a refusal of the key (401, 429): its fetches wait for its count until the refusal ends. */
+function noteRefusal(keyHash: string, refused: unknown, now: number): void {
+  const retryAfter =
+    refused instanceof ApiError ? Number(refused.headers['retry-after']) : Number.NaN
+  if (refused instanceof ApiError && (refused.status === 401 || refused.status === 429)) {
+    remember(keyHash, now + (Number.isFinite(retryAfter) ? retryAfter * 1000 : REFUSED_MS))
+  }
+}
+
+/** The image of `url`, and whether its unit is counted already (else the charge counts it). */
+export interface FetchedForKey {
+  image: Image
+  counted: boolean
+}
+
 /**
- * Counts one unit against the key `keyHash` (401/429 when refused) and fetches `url` (422/415 when
- * it fails): together, or the count first for a key known to be at its limit or refused.
+ * Fetches `url` for the key `keyHash`: the key counted first (401/429 when refused) when it is
+ * known to be at its limit or refused; else fetched first, and counted right away only when the
+ * fetch fails (its 401/429 first, else the fetch's 422/415).
  */
-export async function fetchCounted(
+export async function fetchForKey(
   c: Context<AppEnv>,
   keyHash: string,
   url: string,
   config: Config,
-): Promise<Image> {
+): Promise<FetchedForKey> {
   const now = Date.now()
-  const limit = config.rateLimitPerMinute
   const options = {
     allowPrivate: config.allowPrivateImageUrls,
     timeoutMs: config.imageFetchTimeoutMs,
   }
   if ((countFirstUntil.get(keyHash) ?? 0) > now) {
-    noteCount(keyHash, await count(c, keyHash, now), limit)
-    return fetchImage(url, options)
+    await countUnit(c, keyHash, now)
+    return { image: await fetchImage(url, options), counted: true }
   }
-  const abandon = new AbortController()
-  const fetching = fetchImage(url, { ...options, signal: abandon.signal })
-  // Its failure is answered below, or not at all when the count refuses the request first.
-  fetching.catch(() => undefined)
   try {
-    noteCount(keyHash, await count(c, keyHash, now), limit)
-  } catch (refused) {
-    abandon.abort(refused)
-    throw refused
+    return { image: await fetchImage(url, options), counted: false }
+  } catch (failure) {
+    await countUnit(c, keyHash, Date.now())
+    throw failure
   }
-  return fetching
 }
 
-/** Counts the unit; a refusal marks the key "count first" until its window ends. */
-async function count(c: Context<AppEnv>, keyHash: string, now: number) {
+/** Counts one unit against the key; notes what the count said. */
+async function countUnit(c: Context<AppEnv>, keyHash: string, now: number): Promise<void> {
   try {
-    return await authenticateKey(c, keyHash, now, GENERATION_LIMIT)
+    noteKeyCount(
+      keyHash,
+      await authenticateKey(c, keyHash, now, GENERATION_LIMIT),
+      c.var.config.rateLimitPerMinute,
+    )
   } catch (refused) {
-    const retryAfter = refused instanceof ApiError ? Number(refused.headers['retry-after']) : NaN
-    remember(keyHash, now + (Number.isFinite(retryAfter) ? retryAfter * 1000 : REFUSED_MS))
+    noteRefusal(keyHash, refused, now)
     throw refused
   }
 }

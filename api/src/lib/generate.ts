@@ -33,7 +33,7 @@ import { newId } from './crypto.js'
 import { describe, type ModelHealth, UnusableOutput } from './describe.js'
 import { type ClaimRow, inProgress, judgeHolder, keyReused } from './idempotency.js'
 import type { Image } from './image.js'
-import { checkRateLimit, type KeyRow, requireKeyRow } from './key-auth.js'
+import { type Counted, checkRateLimit, type KeyRow, requireKeyRow } from './key-auth.js'
 import { forgetKey, rememberKey } from './known-keys.js'
 import { type DescriptionFields, descriptionFields, type ModelDescription } from './model-answer.js'
 import type { ModelEntry } from './models.js'
@@ -122,12 +122,19 @@ export async function chargeFor(
   payer: KeyPayer | AccountPayer,
   claim: ClaimHashes,
   price: number,
-  options: { lease: number; reuse?: ReuseOrder; onKey?: (row: KeyRow, now: number) => void },
+  options: {
+    lease: number
+    reuse?: ReuseOrder
+    onKey?: (row: KeyRow, now: number) => void
+    /** Sees the key's generation count when the charge counted the request. */
+    onCount?: (counted: Counted | undefined) => void
+  },
 ): Promise<Charged> {
   for (let attempt = 0; ; attempt++) {
     const now = Date.now()
     const id = newId('use')
     const result = await charge(db, { payer, ...claim, id, price, now, reuse: options.reuse })
+    if ('apiKeyHash' in payer && !payer.counted) options.onCount?.(result.counted)
     const caller = callerOf(payer, result.key, result.counted, now, options.onKey)
     const outcome = outcomeOf(result, { id, caller, claim, price, lease: options.lease, now })
     if (outcome.kind === 'refused') throw refusal(await readKeyLimits(db, payer, now), price, now)

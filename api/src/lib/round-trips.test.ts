@@ -55,9 +55,9 @@ function observed(db: D1Database, fails: (statements: number) => boolean = () =>
   return { db: proxy, log }
 }
 
-type Init = { key: string; json: unknown; vars: Vars; idempotencyKey?: string }
+type Init = { key: string; json: unknown; vars: Vars; idempotencyKey?: string; status?: number }
 
-/** Sends one request to the Worker with `db` as its D1; resolves with the answer (200 expected). */
+/** Sends one request to the Worker with `db` as its D1; resolves with the answer (`status`, 200). */
 async function send(db: D1Database, path: string, init: Init, ctx: ExecutionContext) {
   const res = await app.fetch(
     new Request(`${BASE}${path}`, {
@@ -72,7 +72,7 @@ async function send(db: D1Database, path: string, init: Init, ctx: ExecutionCont
     { ...env, ...init.vars, DB: db } as Env,
     ctx,
   )
-  expect(res.status, await res.clone().text()).toBe(200)
+  expect(res.status, await res.clone().text()).toBe(init.status ?? 200)
   return res.json<{ id: string }>()
 }
 
@@ -116,12 +116,18 @@ describe('D1 round trips per generation request', () => {
       'batch(2)',
     ])
 
-    // By URL: the request is counted before the fetch (issue 22), then charged.
+    // By URL, a key within its limit: the image is fetched first and its unit counted by the
+    // charge batch, as inline (a count of its own before the fetch only for a key at its limit,
+    // or after a failed fetch: counted-fetch.ts).
     const byUrl = { imageUrl: `${env.IMAGE_SERVER_URL}/jpeg` }
     expect(await roundTrips('/v1/alt-text', { key, json: byUrl, vars })).toEqual([
-      'batch(2)',
-      'batch(6)',
+      'batch(7)',
       'batch(3)',
+    ])
+    // A failed fetch: its unit is counted right after it (401/429 would come first).
+    const failing = { imageUrl: `${env.IMAGE_SERVER_URL}/status/404` }
+    expect(await roundTrips('/v1/alt-text', { key, json: failing, vars, status: 422 })).toEqual([
+      'batch(2)',
     ])
 
     // A retry with the key of a completed request: the claim does not take, so the holder (the

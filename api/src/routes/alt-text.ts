@@ -1,6 +1,6 @@
 import { type AltTextResponse, LIMITS } from '@alttextapi/core'
 import { Hono } from 'hono'
-import { fetchCounted } from '../lib/counted-fetch.js'
+import { fetchForKey, noteKeyCount } from '../lib/counted-fetch.js'
 import { requireModelConfigured } from '../lib/describe.js'
 import { checkImageUrl } from '../lib/fetch-image.js'
 import {
@@ -78,12 +78,13 @@ altText.post('/', altTextDoc, async (c) => {
   let payer = keyPayer(c, hash)
   let bytes: Uint8Array
   if (source.kind === 'url') {
-    // The fetch is work we do for free: it is counted against the key's limit while it happens
-    // (a failed fetch costs rate budget, never credits), and the charge then counts nothing more.
-    const fetched: Image = await fetchCounted(c, hash, source.url, config)
-    job.image = async () => fetched
-    payer = { ...payer, counted: true }
-    bytes = fetched.bytes
+    // The fetch is work we do for free: it costs a unit of the key's limit, a failed one too
+    // (rate budget, never credits). Counted by the charge batch, or before it (counted-fetch.ts).
+    const fetched = await fetchForKey(c, hash, source.url, config)
+    const image: Image = fetched.image
+    job.image = async () => image
+    payer = { ...payer, counted: fetched.counted }
+    bytes = image.bytes
   } else {
     bytes = source.bytes
   }
@@ -108,6 +109,7 @@ altText.post('/', altTextDoc, async (c) => {
       lease: leaseMs(config),
       reuse: job.reuse,
       onKey: payer.counted ? undefined : (row, now) => useKey(c, row, now),
+      onCount: (counted) => noteKeyCount(hash, counted, config.rateLimitPerMinute),
     })
     if (charged.kind === 'earlier') {
       c.header(REPLAYED_HEADER, 'true')
