@@ -81,7 +81,8 @@ export async function fillAltText(
     if (image.node.properties.dataAltOrigin === 'machine') extra['data-alt-origin'] = 'machine'
     if (image.longDescriptionId && image.longDescription) {
       extra['aria-describedby'] = image.longDescriptionId
-      const at = image.tag.end
+      // In <picture> (only <source> and <img> allowed there): after </picture>.
+      const at = image.tag.afterPicture ?? image.tag.end
       edits.push({
         start: at,
         end: at,

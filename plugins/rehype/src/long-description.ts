@@ -11,11 +11,21 @@ import { escapeAttribute } from './start-tag.js'
 /** Prefix of the ids written (`alttext-long-3`: the image's index on the page). */
 export const LONG_ID_PREFIX = 'alttext-long-'
 
-/** Why no long description can be written for this image, or undefined when it can. */
-export function longDescriptionBlocked(node: Element, parentTag: string): string | undefined {
+/**
+ * Why no long description can be written for this image, or undefined when it can. In
+ * `<picture>` (where only `<source>` and `<img>` may be) the text goes after the picture: always
+ * in a tree, in a page edited in place only when its `</picture>` is written (`pictureEnd`).
+ */
+export function longDescriptionBlocked(
+  node: Element,
+  parentTag: string,
+  pictureEnd: boolean,
+): string | undefined {
   if (node.properties.ariaDescribedBy !== undefined)
     return 'the image has an aria-describedby already'
-  if (parentTag === 'picture') return 'the image is inside <picture>, where no text may follow it'
+  if (parentTag === 'picture' && !pictureEnd) {
+    return 'the image is inside a <picture> whose </picture> is not written, so nothing marks where to put the text'
+  }
   return undefined
 }
 

@@ -148,10 +148,20 @@ export async function processTree(
   const placed = result.images.filter((r) => r.longDescriptionId && r.longDescription)
   if (placed.length > 0) {
     const at = new Map(placed.map((r) => [r.node, r]))
+    // The image itself, or for a <picture> the image in it: the text goes after that element.
+    const placedAt = (child: RootContent) => {
+      if (child.type !== 'element') return undefined
+      if (child.tagName !== 'picture') return at.get(child)
+      for (const inner of child.children) {
+        const r = inner.type === 'element' ? at.get(inner) : undefined
+        if (r) return r
+      }
+      return undefined
+    }
     const walk = (parent: Parents) => {
       for (let i = 0; i < parent.children.length; i++) {
         const child = parent.children[i] as RootContent
-        const r = child.type === 'element' ? at.get(child) : undefined
+        const r = placedAt(child)
         if (r?.longDescriptionId && r.longDescription) {
           parent.children.splice(
             i + 1,
@@ -197,7 +207,9 @@ export async function processImages(
   results.forEach((result, i) => {
     const image = images[i] as FoundImage
     if (result.longDescription === undefined) return
-    const blocked = longDescriptionBlocked(result.node, image.parentTag)
+    // A tree can always take the text after a <picture>; a page edited in place needs its end.
+    const pictureEnd = image.tag ? image.tag.afterPicture !== undefined : true
+    const blocked = longDescriptionBlocked(result.node, image.parentTag, pictureEnd)
     if (blocked) {
       result.longDescription = undefined
       file.message(

@@ -311,6 +311,8 @@ export function scanHtml(html: string): ScanResult {
   const nodes: FoundImage['node'][] = []
   const tags: NonNullable<FoundImage['tag']>[] = []
   let template = 0
+  // Per open <picture>: the indexes (in `tags`) of its images, to learn where it ends.
+  const pictures: number[][] = []
   const tokens = new Tokens((error) => {
     const message = PROBLEMS[error.code]
     if (!message) return
@@ -329,7 +331,9 @@ export function scanHtml(html: string): ScanResult {
       return
     }
     const location = token.sourceCodeLocation as Token.LocationWithAttributes
+    if (tagName === 'picture' && !selfClosing) pictures.push([])
     if (tagName === 'img') {
+      pictures.at(-1)?.push(tags.length)
       nodes.push(standIn(attrs, location))
       const alt = location.attrs?.alt
       tags.push({
@@ -346,6 +350,13 @@ export function scanHtml(html: string): ScanResult {
     if (template > 0) {
       if (token.tagName === 'template') template--
       if (template > 0) return
+    }
+    if (token.tagName === 'picture') {
+      const end = token.sourceCodeLocation?.endOffset
+      for (const i of pictures.pop() ?? []) {
+        const tag = tags[i]
+        if (tag && end !== undefined) tag.afterPicture = end
+      }
     }
     structure.end(token.tagName)
   })

@@ -14,6 +14,8 @@ export interface TagLocation {
   selfClosing: boolean
   /** The first `alt` attribute as written (HTML uses the first), from its name to its value's end. */
   alt?: { start: number; end: number } | undefined
+  /** For an `<img>` in `<picture>`: the offset just after the picture's `</picture>`, when written. */
+  afterPicture?: number | undefined
 }
 
 const WS = /[\t\n\f\r ]/
