@@ -391,6 +391,27 @@ describe('free work is refused before the balance check and costs rate budget', 
     expect((await imageHits())[over]).toBeUndefined()
   })
 
+  it('a success that spends the last unit makes the next request by URL count first: no fetch', async () => {
+    const model = await fakeModel()
+    const { key } = await account(5)
+    const vars = varsFor(model, { ...local, RATE_LIMIT_PER_MINUTE: '2' })
+    for (const n of [1, 2]) {
+      const res = await call('/v1/alt-text', {
+        key,
+        json: { imageUrl: `${images}/png`, context: `p${n}` },
+        vars,
+      })
+      expect(res.status, await res.clone().text()).toBe(200)
+    }
+    const path = `/after-the-last-unit-${crypto.randomUUID()}`
+    await expectError(
+      await call('/v1/alt-text', { key, json: { imageUrl: `${images}${path}` }, vars }),
+      429,
+      'rate_limited',
+    )
+    expect((await imageHits())[path]).toBeUndefined()
+  })
+
   it('a key limited in another isolate starts at most one fetch here, then none', async () => {
     // The count and the fetch start together (the fetch is abandoned when the count refuses);
     // this isolate last saw the key well within its limit, then another spent the rest.
