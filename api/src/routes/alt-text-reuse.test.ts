@@ -412,9 +412,9 @@ describe('free work is refused before the balance check and costs rate budget', 
     expect((await imageHits())[path]).toBeUndefined()
   })
 
-  it('a key limited in another isolate starts at most one fetch here, then none', async () => {
-    // The count and the fetch start together (the fetch is abandoned when the count refuses);
-    // this isolate last saw the key well within its limit, then another spent the rest.
+  it('a key limited in another isolate costs one fetch here (counted), then none', async () => {
+    // This isolate last saw the key well within its limit (it fetches first, the charge counts),
+    // then another isolate spent the rest of the window.
     const model = await fakeModel()
     const { key, apiKey } = await account(5)
     const vars = varsFor(model, { ...local, RATE_LIMIT_PER_MINUTE: '3' })
@@ -433,9 +433,30 @@ describe('free work is refused before the balance check and costs rate budget', 
       )
     }
     const hits = await imageHits()
-    expect(hits[paths[0] as string] ?? 0).toBeLessThanOrEqual(1)
-    expect(hits[paths[1] as string]).toBeUndefined()
-    expect(hits[paths[2] as string]).toBeUndefined()
+    expect(paths.map((path) => hits[path] ?? 0)).toEqual([1, 0, 0])
+  })
+
+  it('parallel requests by URL fetch before their count only while the key has room', async () => {
+    const model = await fakeModel()
+    const { key } = await account(5)
+    const vars = varsFor(model, { ...local, RATE_LIMIT_PER_MINUTE: '2' })
+    // The isolate now knows the key's count: 1 of 2.
+    expect(
+      (await call('/v1/alt-text', { key, json: { imageUrl: `${images}/png` }, vars })).status,
+    ).toBe(200)
+    const paths = [1, 2, 3, 4, 5, 6].map((n) => `/parallel-${n}-${crypto.randomUUID()}`)
+    const answers = await Promise.all(
+      paths.map((path) =>
+        call('/v1/alt-text', { key, json: { imageUrl: `${images}${path}` }, vars }),
+      ),
+    )
+    expect(answers.map((res) => res.status).sort()).toEqual([422, 429, 429, 429, 429, 429].sort())
+    // One unit was left: one fetch before its count, at most one more admitted by a count that
+    // ran first — never one per request.
+    const hits = await imageHits()
+    const fetched = paths.reduce((sum, path) => sum + (hits[path] ?? 0), 0)
+    expect(fetched).toBeGreaterThanOrEqual(1)
+    expect(fetched).toBeLessThanOrEqual(2)
   })
 })
 

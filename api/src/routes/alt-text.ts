@@ -1,6 +1,6 @@
 import { type AltTextResponse, LIMITS } from '@alttextapi/core'
 import { Hono } from 'hono'
-import { fetchForKey, noteKeyCount } from '../lib/counted-fetch.js'
+import { type FetchedForKey, fetchForKey, noteKeyCount } from '../lib/counted-fetch.js'
 import { requireModelConfigured } from '../lib/describe.js'
 import { checkImageUrl } from '../lib/fetch-image.js'
 import {
@@ -75,52 +75,64 @@ altText.post('/', altTextDoc, async (c) => {
     }
     return { key, job, source, request }
   })
-  let payer = keyPayer(c, hash)
-  let bytes: Uint8Array
-  if (source.kind === 'url') {
-    // The fetch is work we do for free: it costs a unit of the key's limit, a failed one too
-    // (rate budget, never credits). Counted by the charge batch, or before it (counted-fetch.ts).
-    const fetched = await fetchForKey(c, hash, source.url, config)
-    const image: Image = fetched.image
-    job.image = async () => image
-    payer = { ...payer, counted: fetched.counted }
-    bytes = image.bytes
-  } else {
-    bytes = source.bytes
-  }
-  // The image's SHA-256, once: the idempotency request hash (inline) and the reuse key.
-  const imageSha256 = await sha256Bytes(bytes)
-  job.reuse = {
-    hash: await reuseHashOf({
-      imageSha256,
-      language: job.language,
-      model: job.model.id,
-      maxLength: job.maxLength,
-      context: job.context,
-      matchContext: request.matchContext,
-      purpose: job.purpose,
-      long: job.long,
-    }),
-    fresh: request.fresh === true,
-  }
-  const claim = await singleClaim(key, source, job, imageSha256, request)
+  // All of it under `waitUntil` (keepAlive): a client that goes away leaves no fetch uncounted
+  // and no charge unsettled.
   const work = async () => {
-    const charged = await chargeFor(db, payer, claim, job.model.credits, {
-      lease: leaseMs(config),
-      reuse: job.reuse,
-      onKey: payer.counted ? undefined : (row, now) => useKey(c, row, now),
-      onCount: (counted) => noteKeyCount(hash, counted, config.rateLimitPerMinute),
-    })
-    if (charged.kind === 'earlier') {
-      c.header(REPLAYED_HEADER, 'true')
-      return replay(db, charged.caller.userId, charged.holder)
+    let payer = keyPayer(c, hash)
+    let bytes: Uint8Array
+    let fetched: FetchedForKey | undefined
+    if (source.kind === 'url') {
+      // The fetch is work we do for free: it costs a unit of the key's limit, a failed one too
+      // (rate budget, never credits). Counted by the charge batch, or before it (counted-fetch.ts).
+      fetched = await fetchForKey(c, hash, source.url, config)
+      const image: Image = fetched.image
+      job.image = async () => image
+      payer = { ...payer, counted: fetched.counted }
+      bytes = image.bytes
+    } else {
+      bytes = source.bytes
     }
-    const { answer, settle } =
-      charged.kind === 'reused'
-        ? reusedAnswer(charged, job, claim.keyHash)
-        : await describeCharged(db, config, charged, job, claim.keyHash)
-    settleAfterAnswer(c, settle)
-    return answer
+    let unitCounted = false
+    try {
+      // The image's SHA-256, once: the idempotency request hash (inline) and the reuse key.
+      const imageSha256 = await sha256Bytes(bytes)
+      job.reuse = {
+        hash: await reuseHashOf({
+          imageSha256,
+          language: job.language,
+          model: job.model.id,
+          maxLength: job.maxLength,
+          context: job.context,
+          matchContext: request.matchContext,
+          purpose: job.purpose,
+          long: job.long,
+        }),
+        fresh: request.fresh === true,
+      }
+      const claim = await singleClaim(key, source, job, imageSha256, request)
+      const charged = await chargeFor(db, payer, claim, job.model.credits, {
+        lease: leaseMs(config),
+        reuse: job.reuse,
+        onKey: payer.counted ? undefined : (row, now) => useKey(c, row, now),
+        onCount: (counted) => {
+          unitCounted = true
+          noteKeyCount(hash, counted, config.rateLimitPerMinute)
+        },
+      })
+      await fetched?.done(unitCounted)
+      if (charged.kind === 'earlier') {
+        c.header(REPLAYED_HEADER, 'true')
+        return replay(db, charged.caller.userId, charged.holder)
+      }
+      const { answer, settle } =
+        charged.kind === 'reused'
+          ? reusedAnswer(charged, job, claim.keyHash)
+          : await describeCharged(db, config, charged, job, claim.keyHash)
+      settleAfterAnswer(c, settle)
+      return answer
+    } finally {
+      await fetched?.done(unitCounted)
+    }
   }
   const answer = await keepAlive(c, work())
   return c.json(answer satisfies AltTextResponse)
