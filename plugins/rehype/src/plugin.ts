@@ -148,27 +148,27 @@ export async function processTree(
   const placed = result.images.filter((r) => r.longDescriptionId && r.longDescription)
   if (placed.length > 0) {
     const at = new Map(placed.map((r) => [r.node, r]))
-    // The image itself, or for a <picture> the image in it: the text goes after that element.
-    const placedAt = (child: RootContent) => {
-      if (child.type !== 'element') return undefined
-      if (child.tagName !== 'picture') return at.get(child)
-      for (const inner of child.children) {
-        const r = inner.type === 'element' ? at.get(inner) : undefined
-        if (r) return r
+    // The image itself, or for a <picture> the images in it: their text goes after that element.
+    const placedAt = (child: RootContent): FileAltText['images'] => {
+      if (child.type !== 'element') return []
+      const inside = child.tagName === 'picture' ? child.children : [child]
+      const found: FileAltText['images'] = []
+      for (const node of inside) {
+        const r = node.type === 'element' ? at.get(node) : undefined
+        if (r?.longDescriptionId && r.longDescription) found.push(r)
       }
-      return undefined
+      return found
     }
     const walk = (parent: Parents) => {
       for (let i = 0; i < parent.children.length; i++) {
         const child = parent.children[i] as RootContent
-        const r = placedAt(child)
-        if (r?.longDescriptionId && r.longDescription) {
-          parent.children.splice(
-            i + 1,
-            0,
-            longDescriptionNode(r.longDescriptionId, r.longDescription),
+        const here = placedAt(child)
+        if (here.length > 0) {
+          const spans = here.map((r) =>
+            longDescriptionNode(r.longDescriptionId as string, r.longDescription as string),
           )
-          i++
+          parent.children.splice(i + 1, 0, ...spans)
+          i += spans.length
         } else if ('children' in child) walk(child)
       }
     }

@@ -311,8 +311,17 @@ export function scanHtml(html: string): ScanResult {
   const nodes: FoundImage['node'][] = []
   const tags: NonNullable<FoundImage['tag']>[] = []
   let template = 0
-  // Per open <picture>: the indexes (in `tags`) of its images, to learn where it ends.
-  const pictures: number[][] = []
+  // Open <picture>s: each one's depth in the tree builder's stack and the indexes (in `tags`) of
+  // the images directly in it, to learn where it ends. One closed implicitly is forgotten.
+  const pictures: { depth: number; images: number[] }[] = []
+  const livePicture = () => {
+    const stack = structure.collector.openTags
+    for (let top = pictures.at(-1); top; top = pictures.at(-1)) {
+      if (stack.length >= top.depth && stack[top.depth - 1] === 'picture') return top
+      pictures.pop()
+    }
+    return undefined
+  }
   const tokens = new Tokens((error) => {
     const message = PROBLEMS[error.code]
     if (!message) return
@@ -331,9 +340,8 @@ export function scanHtml(html: string): ScanResult {
       return
     }
     const location = token.sourceCodeLocation as Token.LocationWithAttributes
-    if (tagName === 'picture' && !selfClosing) pictures.push([])
+    const index = tags.length
     if (tagName === 'img') {
-      pictures.at(-1)?.push(tags.length)
       nodes.push(standIn(attrs, location))
       const alt = location.attrs?.alt
       tags.push({
@@ -345,6 +353,17 @@ export function scanHtml(html: string): ScanResult {
     }
     structure.start(tagName, attributesOf(attrs), selfClosing)
     if (tagName === 'template') template = 1
+    const depth = structure.collector.openTags.length
+    if (tagName === 'img') {
+      // An image directly in a <picture> (as the tree builder nests it: the image is closed
+      // already, its parent is on top).
+      const picture = livePicture()
+      if (picture && picture.depth === depth) picture.images.push(index)
+    }
+    if (tagName === 'picture' && structure.collector.openTags[depth - 1] === 'picture') {
+      livePicture()
+      pictures.push({ depth, images: [] })
+    }
   })
   tokens.on('endTag', (token: EndTag) => {
     if (template > 0) {
@@ -352,10 +371,16 @@ export function scanHtml(html: string): ScanResult {
       if (template > 0) return
     }
     if (token.tagName === 'picture') {
+      // Only an end tag that closes the innermost open element, the picture itself; any other
+      // (misnested, stray) leaves its images without a place for text after them.
+      const picture = livePicture()
       const end = token.sourceCodeLocation?.endOffset
-      for (const i of pictures.pop() ?? []) {
-        const tag = tags[i]
-        if (tag && end !== undefined) tag.afterPicture = end
+      if (picture && picture.depth === structure.collector.openTags.length && end !== undefined) {
+        for (const i of picture.images) {
+          const tag = tags[i]
+          if (tag) tag.afterPicture = end
+        }
+        pictures.pop()
       }
     }
     structure.end(token.tagName)

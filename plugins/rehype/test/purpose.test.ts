@@ -143,12 +143,32 @@ describe('long descriptions', () => {
     ).toEqual([expect.stringContaining('aria-describedby already')])
   })
 
+  it('the tree path puts the text of every image of a <picture> after it', async () => {
+    const file = await unified()
+      .use(rehypeParse, { fragment: true })
+      .use(rehypeAltText, options({ long: true }))
+      .use(rehypeStringify)
+      .process('<picture><img src="/4.png"><img src="/4.png"></picture>')
+    expect(String(file)).toBe(
+      '<picture><img src="/4.png" alt="Sales by quarter" aria-describedby="alttext-long-0"><img src="/4.png" alt="Sales by quarter" aria-describedby="alttext-long-1"></picture><span id="alttext-long-0" hidden>Q1 10 &#x3C;units>; Q2 20</span><span id="alttext-long-1" hidden>Q1 10 &#x3C;units>; Q2 20</span>',
+    )
+  })
+
   it('in a page edited in place: after </picture>; a <picture> never closed is reported', async () => {
     const html =
       '<p>Chart: <picture><source srcset="/4.webp"><img src="/4.png"></picture> above.</p>'
     const out = await fillAltText(html, options({ long: true }))
     expect(out.html).toBe(
       '<p>Chart: <picture><source srcset="/4.webp"><img src="/4.png" alt="Sales by quarter" aria-describedby="alttext-long-0"></picture><span id="alttext-long-0" hidden>Q1 10 &lt;units&gt;; Q2 20</span> above.</p>',
+    )
+    // A picture closed implicitly (by </div>) and a stray </picture> later: the image in the
+    // picture gets no text (reported); an image after the picture gets its own, after itself.
+    const misnested = await fillAltText(
+      '<div><picture><img src="/4.png"></div><p>x</p><img src="/4.png"><p>y</picture> z</p>',
+      options({ long: true }),
+    )
+    expect(misnested.html).toBe(
+      '<div><picture><img src="/4.png" alt="Sales by quarter"></div><p>x</p><img src="/4.png" alt="Sales by quarter" aria-describedby="alttext-long-1"><span id="alttext-long-1" hidden>Q1 10 &lt;units&gt;; Q2 20</span><p>y</picture> z</p>',
     )
     const open = await fillAltText(
       '<div><picture><img src="/4.png"></div>',
