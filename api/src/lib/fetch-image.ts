@@ -19,8 +19,6 @@ export interface FetchImageOptions {
   allowPrivate: boolean
   timeoutMs: number
   maxBytes?: number
-  /** Gives up the fetch (e.g. when the key's count, taken meanwhile, refuses the request). */
-  signal?: AbortSignal
 }
 
 const failed = (message: string) => new ApiError('image_fetch_failed', message)
@@ -80,9 +78,6 @@ export async function fetchImage(raw: string, options: FetchImageOptions): Promi
   const maxBytes = options.maxBytes ?? LIMITS.maxImageBytes
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(new Error('timeout')), options.timeoutMs)
-  options.signal?.addEventListener('abort', () => controller.abort(options.signal?.reason), {
-    once: true,
-  })
   try {
     let url = checkImageUrl(raw, options.allowPrivate)
     for (let hop = 0; ; hop++) {
