@@ -21,8 +21,8 @@ import type { Context } from 'hono'
 import type { Config } from '../env.js'
 import { ApiError } from '../errors.js'
 import type { AppEnv } from '../types.js'
-import { fetchImage } from './fetch-image.js'
 import type { Image } from './image.js'
+import { loadImage } from './image-input.js'
 import { authenticateKey, type Counted, GENERATION_LIMIT } from './key-auth.js'
 
 /** Fetches of one key that may run before their units are counted, per isolate. */
@@ -114,28 +114,31 @@ export async function fetchForKey(
   config: Config,
 ): Promise<FetchedForKey> {
   const now = Date.now()
-  const options = {
-    allowPrivate: config.allowPrivateImageUrls,
-    timeoutMs: config.imageFetchTimeoutMs,
-  }
+  const source = { kind: 'url', url } as const
   const state = stateOf(keyHash)
   if (!mayFetchFirst(state, config.rateLimitPerMinute, now)) {
     await countUnit(c, keyHash, now)
-    return { image: await fetchImage(url, options), counted: true, done: async () => {} }
+    return { image: await loadImage(source, config), counted: true, done: async () => {} }
   }
   state.uncounted++
-  let open = true
-  const done = async (countedByCharge: boolean) => {
-    if (!open) return
-    open = false
+  let running = true
+  /** Frees the fetch's place among the key's uncounted ones, once; true the first time. */
+  const release = () => {
+    if (!running) return false
+    running = false
     state.uncounted--
-    if (!countedByCharge) await countUnit(c, keyHash, Date.now()).catch(() => undefined)
+    return true
   }
   try {
-    return { image: await fetchImage(url, options), counted: false, done }
+    const image = await loadImage(source, config)
+    const done = async (countedByCharge: boolean) => {
+      if (release() && !countedByCharge) {
+        await countUnit(c, keyHash, Date.now()).catch(() => undefined)
+      }
+    }
+    return { image, counted: false, done }
   } catch (failure) {
-    open = false
-    state.uncounted--
+    release()
     await countUnit(c, keyHash, Date.now())
     throw failure
   }

@@ -119,6 +119,8 @@ altText.post('/', altTextDoc, async (c) => {
           noteKeyCount(hash, counted, config.rateLimitPerMinute)
         },
       })
+      // Frees the fetch's place among the key's uncounted ones before the model call (seconds);
+      // the `finally` below does it (counting the unit) when the request fails before the charge.
       await fetched?.done(unitCounted)
       if (charged.kind === 'earlier') {
         c.header(REPLAYED_HEADER, 'true')

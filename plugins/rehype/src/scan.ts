@@ -361,7 +361,7 @@ export function scanHtml(html: string): ScanResult {
       if (picture && picture.depth === depth) picture.images.push(index)
     }
     if (tagName === 'picture' && structure.collector.openTags[depth - 1] === 'picture') {
-      livePicture()
+      livePicture() // drops the pictures closed implicitly before this one
       pictures.push({ depth, images: [] })
     }
   })
