@@ -5,7 +5,9 @@
  * claims the run's Idempotency-Key and charges — or reuses — every inline item (`startRun`,
  * through `claimRun` in `credits.ts`). Each item is then described (a failure is refunded at
  * once); an item by URL is fetched first and charged — or reused — on its own, since its bytes
- * decide. The items' settlements, the run's end and the balance are one last batch (`finishRun`).
+ * decide. The answer's balance is the one read at the end of the run's first batch, less the
+ * run's later charges, plus its refunds: the items' settlements and the run's end are written
+ * after the answer, like a single request's (`settleAfterAnswer`), never a round trip before it.
  */
 import { type BatchResult, createLimiter } from '@alttextapi/core'
 import type { Context } from 'hono'
@@ -19,9 +21,10 @@ import {
   type ImageCharge,
   type KeyLimits,
   type RunItem,
+  readBalance,
   readKeyLimits,
   reapAbandoned,
-  settleStatements,
+  type Settlement,
 } from './credits.js'
 import { newId, sha256Hex } from './crypto.js'
 import { ModelHealth } from './describe.js'
@@ -75,6 +78,8 @@ export interface Run {
   limits: () => Promise<KeyLimits | undefined>
   /** Per item: its claim and what its charge found (null: charged on its own, or failed). */
   items: Array<RunItem & { found: ImageCharge | null }>
+  /** The balance after the run's first batch (its inline items charged). */
+  balance: number
 }
 
 /** The reuse key of an item whose image bytes are known. */
@@ -153,7 +158,14 @@ export async function startRun(
         limits ??= readKeyLimits(db, caller, Date.now())
         return limits
       }
-      return { caller, keyHash, reference, limits: readLimits, items: charged }
+      return {
+        caller,
+        keyHash,
+        reference,
+        limits: readLimits,
+        items: charged,
+        balance: found.balance ?? 0,
+      }
     }
     const verdict = found.before
       ? judgeHolder(found.before, requestHash, lease, now)
@@ -179,8 +191,9 @@ export function nothingPayable(run: Run, prepared: PreparedItem[]): boolean {
 /**
  * Describes every item (at most BATCH_CONCURRENCY at once): a paid item is described and refunded
  * or settled, a reused one answered from its stored description, an item whose key a completed run
- * holds is replayed, an unpaid one fails in its slot. Returns the results in order, the statements
- * that settle the successes, and whether any item was replayed.
+ * holds is replayed, an unpaid one fails in its slot. Returns the results in order, the
+ * settlements of the successes, the balance after the run (`run.balance` with the charges and
+ * refunds made since), and whether any item was replayed.
  */
 export async function runItems(
   db: D1Database,
@@ -188,10 +201,23 @@ export async function runItems(
   run: Run,
   prepared: PreparedItem[],
   lease: number,
-): Promise<{ results: BatchResult[]; settle: D1PreparedStatement[]; replayed: boolean }> {
+): Promise<{
+  results: BatchResult[]
+  settle: Settlement[]
+  balance: number
+  replayed: boolean
+}> {
   const limit = createLimiter(BATCH_CONCURRENCY)
   const health = new ModelHealth()
-  const settle: D1PreparedStatement[] = []
+  const settle: Settlement[] = []
+  // Credits the run spent (+) or got back (−) after its first batch read the balance.
+  let since = 0
+  // An abandoned attempt of an item was reaped (refunded by a statement that reports no price):
+  // the balance is read again at the end — a rare case, worth a round trip.
+  let reaped = false
+  const onReap = () => {
+    reaped = true
+  }
   const keyHashes = [run.keyHash, ...run.items.map((item) => item.keyHash)]
   let lastBeat = Date.now()
   let replayed = false
@@ -214,7 +240,12 @@ export async function runItems(
             const image = await loadImage({ kind: 'url', url: entry.url }, config)
             job.image = async () => image
             job.reuse = await reuseOf(job, await sha256Bytes(image.bytes), entry.options)
-            charged = await chargeFor(db, run.caller, item, price, { lease, reuse: job.reuse })
+            charged = await chargeFor(db, run.caller, item, price, {
+              lease,
+              reuse: job.reuse,
+              onReap,
+            })
+            if (charged.kind === 'charged') since += price
           } else {
             const found = item.found ?? {
               balance: null,
@@ -227,10 +258,16 @@ export async function runItems(
             const outcome = outcomeOf(found, at)
             // The limits are read after the run's charges: its own spending is in them.
             if (outcome.kind === 'refused') throw refusal(await run.limits(), price, now)
-            charged =
-              outcome.kind === 'abandoned'
-                ? await chargeFor(db, run.caller, item, price, { lease, reuse: job.reuse })
-                : outcome
+            if (outcome.kind === 'abandoned') {
+              charged = await chargeFor(db, run.caller, item, price, {
+                lease,
+                reuse: job.reuse,
+                onReap,
+              })
+              if (charged.kind === 'charged') since += price
+            } else {
+              charged = outcome
+            }
           }
           if (charged.kind === 'earlier') {
             replayed = true
@@ -244,8 +281,10 @@ export async function runItems(
           const described =
             charged.kind === 'reused'
               ? reusedAnswer(charged, job, item.keyHash)
-              : await describeCharged(db, config, charged, job, item.keyHash, health)
-          settle.push(...settleStatements(db, described.settle))
+              : await describeCharged(db, config, charged, job, item.keyHash, health, (back) => {
+                  since -= back
+                })
+          settle.push(described.settle)
           const { creditsRemaining: _, ...done } = described.answer
           return done
         } catch (error) {
@@ -254,7 +293,8 @@ export async function runItems(
       }),
     ),
   )
-  return { results, settle, replayed }
+  const balance = reaped ? await readBalance(db, run.caller.userId) : run.balance - since
+  return { results, settle, balance, replayed }
 }
 
 /** An item's failure in its slot: our errors as they are, anything else generic (and logged). */

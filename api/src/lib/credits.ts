@@ -558,20 +558,44 @@ export function settleStatements(db: D1Database, s: Settlement): D1PreparedState
 }
 
 // Settlements riding along ---------------------------------------------------------------------
-// A success's settlement is written after its answer has left. Written on its own it is a second
-// D1 round trip per request, and in workerd a round trip costs about as much CPU as relaying the
-// image (BENCHMARKS.md). So it first waits in this isolate for a moment: the isolate's next charge
-// takes every waiting settlement into its own batch (before its own statements, so a replay of
-// that key in this isolate sees the claim done); what no charge took in time is written by the
-// request's own `waitUntil` (`flushSettlements`). Only descriptions of settlements wait here, never
+// A success's settlement is written after its answer has left (a batch's: its items' settlements
+// and the run's end). Written on its own it is a second D1 round trip per request, and in workerd
+// a round trip costs about as much CPU as relaying the image (BENCHMARKS.md). So it first waits in
+// this isolate for a moment: the isolate's next charge, or claim of a batch run, takes every
+// waiting settlement into its own batch (before its own statements, so a replay of that key in
+// this isolate sees the claim done); what none took in time is written by the request's own
+// `waitUntil` (`flushSettlements`). Only descriptions of settlements wait here, never
 // statements: each is built with the D1 binding of the request that writes it.
 
-/** Settlements of answers already sent, waiting for a batch to carry them. Bounded by `flush`. */
-const waiting: Settlement[] = []
+/**
+ * The end of a batch run, written after its answer like a settlement: the run's claim done, so a
+ * retry with its key replays the items (their own settlements mark them done).
+ */
+export interface RunEnd {
+  runEnd: true
+  userId: string
+  keyHash: string
+  reference: string
+  at: number
+}
 
-/** Lets a settlement wait for the isolate's next charge batch (see above). */
-export function queueSettlement(settlement: Settlement): void {
-  waiting.push(settlement)
+/** A write that waits for a batch to carry it: a success's settlement, or a batch run's end. */
+export type AfterAnswer = Settlement | RunEnd
+
+/** The statements of a write after the answer. */
+function afterAnswerStatements(db: D1Database, write: AfterAnswer): D1PreparedStatement[] {
+  if ('runEnd' in write) {
+    return [claimDone(db, write.userId, write.keyHash, write.reference, write.at)]
+  }
+  return settleStatements(db, write)
+}
+
+/** Writes of answers already sent, waiting for a batch to carry them. Bounded by `flush`. */
+const waiting: AfterAnswer[] = []
+
+/** Lets a settlement (or a run's end) wait for the isolate's next charge batch (see above). */
+export function queueSettlement(write: AfterAnswer): void {
+  waiting.push(write)
 }
 
 /** Whether any settlement waits. */
@@ -579,9 +603,9 @@ export function settlementsWaiting(): boolean {
   return waiting.length > 0
 }
 
-/** Whether `settlement` still waits (no batch has taken it yet). */
-export function isWaiting(settlement: Settlement): boolean {
-  return waiting.includes(settlement)
+/** Whether `write` still waits (no batch has taken it yet). */
+export function isWaiting(write: AfterAnswer): boolean {
+  return waiting.includes(write)
 }
 
 /**
@@ -593,21 +617,21 @@ export async function flushSettlements(db: D1Database): Promise<void> {
   await writeSettlements(db, waiting.splice(0))
 }
 
-async function writeSettlements(db: D1Database, settlements: Settlement[]): Promise<void> {
-  if (settlements.length === 0) return
-  const statements = () => settlements.flatMap((s) => settleStatements(db, s))
+async function writeSettlements(db: D1Database, writes: AfterAnswer[]): Promise<void> {
+  if (writes.length === 0) return
+  const statements = () => writes.flatMap((w) => afterAnswerStatements(db, w))
   try {
     await db.batch(statements()).catch(() => db.batch(statements()))
   } catch (error) {
     const { name } = (error ?? {}) as { name?: unknown }
-    for (const { id } of settlements) {
-      // Metadata only: the usage id, never alt text or keys.
+    for (const write of writes) {
+      // Metadata only: the usage id (or the run's), never alt text or keys.
       console.warn(
         JSON.stringify({
           level: 'warn',
           area: 'usage',
           event: 'usage_not_recorded',
-          id,
+          id: 'runEnd' in write ? write.reference : write.id,
           reason: typeof name === 'string' ? name : 'error',
         }),
       )
@@ -623,7 +647,7 @@ async function writeSettlements(db: D1Database, settlements: Settlement[]): Prom
 async function withRiders(db: D1Database, statements: D1PreparedStatement[]): Promise<D1Result[]> {
   const riders = waiting.splice(0)
   if (riders.length === 0) return db.batch(statements)
-  const carried = riders.flatMap((s) => settleStatements(db, s))
+  const carried = riders.flatMap((w) => afterAnswerStatements(db, w))
   try {
     return (await db.batch([...carried, ...statements])).slice(carried.length)
   } catch {
@@ -776,6 +800,8 @@ export interface RunClaim {
   held: boolean
   /** Per item charged in this batch, in order (see `RunItem.charge`). */
   items: Array<ImageCharge | null>
+  /** The balance after the batch, its items' charges included (null: the key is not valid). */
+  balance: number | null
 }
 
 /** One item of a run: the claim it takes, the id of its answer to be, and its reuse key. */
@@ -820,7 +846,7 @@ export async function claimRun(
       ? imageChargeStatements(db, { payer, ...item, price: run.price, now: run.now }, runIsMine)
       : null,
   )
-  const results = await db.batch([
+  const results = await withRiders(db, [
     keyLookup(db, run.apiKeyHash),
     keyUnitsCount(db, run.apiKeyHash, run.limit, run.now, run.units),
     db
@@ -853,6 +879,8 @@ export async function claimRun(
         run.perWindow,
       ),
     ...charges.flatMap((c) => c?.statements ?? []),
+    // The balance after the items' charges: the answer's `creditsRemaining` starts from it.
+    db.prepare(`SELECT credits FROM users WHERE id = ${owner}`).bind(run.apiKeyHash),
   ])
   const [found, counted, before, claimed] = results
   let at = 4
@@ -868,6 +896,7 @@ export async function claimRun(
     before: (before?.results[0] as ClaimRow | undefined) ?? null,
     held: (claimed?.results[0] as { reference?: string } | undefined)?.reference === run.reference,
     items: await finishCharges(db, pending),
+    balance: (results.at(-1)?.results[0] as { credits?: number } | undefined)?.credits ?? null,
   }
 }
 
@@ -890,22 +919,26 @@ export async function heartbeat(
     .run()
 }
 
+/** The account's balance now. */
+export async function readBalance(db: D1Database, userId: string): Promise<number> {
+  const row = await db
+    .prepare('SELECT credits FROM users WHERE id = ?')
+    .bind(userId)
+    .first<{ credits: number }>()
+  return row?.credits ?? 0
+}
+
 /**
- * Ends a batch run: its items' settlements, the run's claim marked done (the key may be replayed
- * now), and the balance after all of it, in one batch. Returns the balance.
+ * Ends a batch run that gives no answer of its own (refused as a whole, or failed): its claim is
+ * marked done at once, so the key may be replayed or tried again. A run that answers ends after
+ * its answer instead (`RunEnd`).
  */
-export async function finishRun(
+export async function endRun(
   db: D1Database,
   userId: string,
-  settlements: D1PreparedStatement[],
-  run: { keyHash: string; reference: string } | undefined,
-): Promise<number> {
-  const results = await db.batch([
-    ...settlements,
-    ...(run ? [claimDone(db, userId, run.keyHash, run.reference, Date.now())] : []),
-    db.prepare('SELECT credits FROM users WHERE id = ?').bind(userId),
-  ])
-  return (results.at(-1)?.results[0] as { credits?: number } | undefined)?.credits ?? 0
+  run: { keyHash: string; reference: string },
+): Promise<void> {
+  await claimDone(db, userId, run.keyHash, run.reference, Date.now()).run()
 }
 
 /** The usage row a completed request left (alt text null when history is off). */

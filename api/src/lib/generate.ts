@@ -128,6 +128,8 @@ export async function chargeFor(
     onKey?: (row: KeyRow, now: number) => void
     /** Sees the key's generation count when the charge counted the request. */
     onCount?: (counted: Counted | undefined) => void
+    /** Told when an abandoned attempt was reaped (its charge refunded) before this charge. */
+    onReap?: () => void
   },
 ): Promise<Charged> {
   for (let attempt = 0; ; attempt++) {
@@ -142,6 +144,7 @@ export async function chargeFor(
     // An abandoned attempt is refunded and its claim deleted once; then this one runs.
     if (attempt > 0) throw inProgress()
     await reapAbandoned(db, caller.userId, claim.keyHash, outcome.reference, now - options.lease)
+    options.onReap?.()
   }
 }
 
@@ -219,6 +222,8 @@ export async function describeCharged(
   job: ImageJob,
   keyHash: string,
   health?: ModelHealth,
+  /** Told when a failure's price was given back (a batch keeps its balance with it). */
+  onRefund?: (price: number) => void,
 ): Promise<{ answer: Described; settle: Settlement }> {
   const price = job.model.credits
   let result: ModelDescription & { model: string }
@@ -228,9 +233,11 @@ export async function describeCharged(
   } catch (error) {
     const { userId, apiKeyId } = charged.caller
     const capped = error instanceof UnusableOutput
-    await db.batch(
+    const [refund] = await db.batch<{ balance?: number }>(
       refundStatements(db, { userId, apiKeyId, price, id: charged.id, keyHash, capped }),
     )
+    // No row: refunded before (an abandoned claim reaped meanwhile), not now.
+    if (refund?.results[0]) onRefund?.(price)
     throw error
   }
   return {

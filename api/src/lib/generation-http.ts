@@ -7,11 +7,11 @@ import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../types.js'
 import {
+  type AfterAnswer,
   flushSettlements,
   isWaiting,
   type KeyPayer,
   queueSettlement,
-  type Settlement,
   settlementsWaiting,
 } from './credits.js'
 import {
@@ -74,22 +74,25 @@ export function keepAlive<T>(c: Context<AppEnv>, work: Promise<T>): Promise<T> {
 const SETTLE_WAIT_MS = 25
 
 /**
- * Settles a success (usage row + claim done + reuse row) after the answer has left, kept alive by
- * `waitUntil`: the answer does not wait for it. It rides along with the isolate's next charge
+ * Settles a success (usage row + claim done + reuse row) — or a batch's successes and its run's
+ * end — after the answer has left, kept alive by `waitUntil`: the answer does not wait for it. It rides along with the isolate's next charge
  * batch when one comes within SETTLE_WAIT_MS, else it is written on its own then (credits.ts,
  * "Settlements riding along").
  */
-export function settleAfterAnswer(c: Context<AppEnv>, settlement: Settlement): void {
+export function settleAfterAnswer(c: Context<AppEnv>, writes: AfterAnswer | AfterAnswer[]): void {
   const db = c.env.DB
-  queueSettlement(settlement)
+  const list = Array.isArray(writes) ? writes : [writes]
+  for (const write of list) queueSettlement(write)
   const ctx = executionContext(c)
   if (!ctx) {
     void flushSettlements(db)
     return
   }
+  // Queued together, taken together: the first tells whether a batch carried them.
+  const marker = list[0]
   ctx.waitUntil(
     new Promise((resolve) => setTimeout(resolve, SETTLE_WAIT_MS)).then(() =>
-      isWaiting(settlement) ? flushSettlements(db) : undefined,
+      marker && isWaiting(marker) ? flushSettlements(db) : undefined,
     ),
   )
 }

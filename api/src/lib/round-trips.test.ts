@@ -3,8 +3,9 @@
 // as much CPU as the whole relay of an image (BENCHMARKS.md, "API overhead"), so each one here is a
 // figure of the benchmark: a test fails when a change adds one. Counted after a first request with
 // the key, as a client's later requests run (the key is known to the isolate, `last_used_at` is
-// fresh). `batch(n)` is one round trip of n statements; a single request's last batch (the
-// settlement) runs after the answer has left (`waitUntil`), a batch request's before it.
+// fresh). `batch(n)` is one round trip of n statements; the last batch of a request (the
+// settlement: a batch request's items and its run's end too) runs after the answer has left
+// (`waitUntil`).
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
@@ -140,12 +141,12 @@ describe('D1 round trips per generation request', () => {
       'batch(1)',
     ])
 
-    // A batch of three new inline images: one batch claims the run and charges every item, one
-    // settles them all and reads the balance.
+    // A batch of three new inline images: one batch claims the run, charges every item and reads
+    // the balance; the items' settlements and the run's end (3 × 3 + 1) after the answer.
     const images = { images: [{ image: image() }, { image: image() }, { image: image() }] }
     expect(await roundTrips('/v1/alt-text/batch', { key, json: images, vars })).toEqual([
-      'batch(19)',
-      'batch(11)',
+      'batch(20)',
+      'batch(10)',
     ])
   })
 
@@ -165,6 +166,31 @@ describe('D1 round trips per generation request', () => {
     expect(log).toEqual(['first', 'batch(7)', 'run', 'batch(10)', 'batch(3)'])
     expect(await usageOf([a.id, b.id])).toEqual([a.id, b.id].sort())
     expect(await balanceOf(user.id)).toBe(8)
+    await expectLedgerInvariant(user.id)
+  })
+
+  it("a batch's settlement rides along with the isolate's next charge, and a retry replays it", async () => {
+    const model = await fakeModel()
+    const { key, user } = await account(10)
+    const vars = varsFor(model)
+    await roundTrips('/v1/alt-text', { key, json: { image: image() }, vars })
+    const { db, log } = observed(env.DB)
+    const idempotencyKey = crypto.randomUUID()
+    const json = { images: [{ image: image() }, { image: image() }] }
+    const first = createExecutionContext()
+    const answer = await send(db, '/v1/alt-text/batch', { key, json, vars, idempotencyKey }, first)
+    // The retry's claim of the run carries the settlement (2 × 3 + 1) before its own statements,
+    // so it finds the run done and replays it: nothing is described or charged again.
+    const second = createExecutionContext()
+    const again = await send(db, '/v1/alt-text/batch', { key, json, vars, idempotencyKey }, second)
+    await waitOnExecutionContext(first)
+    await waitOnExecutionContext(second)
+    // The run: 4 + 2 × 5 + the balance. The retry: the riders (2 × 3 + 1) and its own claim, the
+    // holders of its two items read, and its run's end after the answer.
+    expect(log).toEqual(['batch(15)', 'batch(22)', 'batch(2)', 'batch(1)'])
+    expect(again).toEqual(answer)
+    expect((await model.requests()).length).toBe(3)
+    expect(await balanceOf(user.id)).toBe(7)
     await expectLedgerInvariant(user.id)
   })
 

@@ -3,11 +3,15 @@ import { Hono } from 'hono'
 import type { Config } from '../env.js'
 import { ApiError } from '../errors.js'
 import { nothingPayable, type PreparedItem, runItems, startRun } from '../lib/batch-run.js'
-import { finishRun } from '../lib/credits.js'
+import { endRun } from '../lib/credits.js'
 import { requireModelConfigured } from '../lib/describe.js'
 import { checkImageUrl } from '../lib/fetch-image.js'
 import { type ImageJob, refusal } from '../lib/generate.js'
-import { checkedOrKeyProblemFirst, refuseUnknownKey } from '../lib/generation-http.js'
+import {
+  checkedOrKeyProblemFirst,
+  refuseUnknownKey,
+  settleAfterAnswer,
+} from '../lib/generation-http.js'
 import { leaseMs, REPLAYED_HEADER, readIdempotencyKey, sha256Bytes } from '../lib/idempotency.js'
 import { requireImage } from '../lib/image.js'
 import { decodeInlineImage, readBatchRequest } from '../lib/image-input.js'
@@ -45,18 +49,29 @@ altTextBatch.post('/', altTextBatchDoc, async (c) => {
     if (nothingPayable(run, prepared) && prepared.every((item) => item.kind !== 'failed')) {
       throw refusal(await run.limits(), model.credits, Date.now())
     }
-    const { results, settle, replayed } = await runItems(db, config, run, prepared, lease)
-    const creditsRemaining = await finishRun(db, run.caller.userId, settle, run)
+    const { results, settle, balance, replayed } = await runItems(db, config, run, prepared, lease)
+    // The items' settlements and the run's end are written after the answer, as a single
+    // request's settlement is (riding along with the isolate's next charge, or in `waitUntil`).
+    settleAfterAnswer(c, [
+      ...settle,
+      {
+        runEnd: true,
+        userId: run.caller.userId,
+        keyHash: run.keyHash,
+        reference: run.reference,
+        at: Date.now(),
+      },
+    ])
     finished = true
     const creditsUsed = results.reduce(
       (sum, result) => sum + ('creditsUsed' in result ? result.creditsUsed : 0),
       0,
     )
     if (replayed) c.header(REPLAYED_HEADER, 'true')
-    return c.json({ results, creditsUsed, creditsRemaining } satisfies BatchResponse)
+    return c.json({ results, creditsUsed, creditsRemaining: balance } satisfies BatchResponse)
   } finally {
-    // The run is over (its items are settled or released): the key may be replayed.
-    if (!finished) await finishRun(db, run.caller.userId, [], run)
+    // The run gives no answer (refused or failed): its key may be used again at once.
+    if (!finished) await endRun(db, run.caller.userId, run)
   }
 })
 

@@ -340,6 +340,47 @@ describe('Idempotency-Key on POST /v1/alt-text/batch', () => {
     await expectLedgerInvariant(user.id)
   })
 
+  it("an abandoned run's items are refunded and charged again; the answer's balance says so", async () => {
+    const model = await fakeModel()
+    const { key, user } = await account(5)
+    const send = () =>
+      call('/v1/alt-text/batch', {
+        key,
+        json: { images: [{ image: b64(pngFile(1, 1, 21)) }, { image: b64(pngFile(1, 1, 22)) }] },
+        headers: { 'idempotency-key': 'crashed-batch' },
+        vars: varsFor(model),
+      })
+    const first = await json<BatchResponse>(await send())
+    expect(first).toMatchObject({ creditsUsed: 2, creditsRemaining: 3 })
+    // A Worker stopped after charging the run: no usage rows, nothing kept for reuse, every claim
+    // (the run's and its items') still pending and old.
+    await env.DB.batch([
+      env.DB.prepare('DELETE FROM usage WHERE user_id = ?').bind(user.id),
+      env.DB.prepare('DELETE FROM reuse WHERE user_id = ?').bind(user.id),
+      env.DB.prepare(
+        "UPDATE idempotency_keys SET status = 'pending', updated_at = ? WHERE user_id = ?",
+      ).bind(Date.now() - 10 * 60_000, user.id),
+    ])
+    const retried = await send()
+    expect(retried.status, await retried.clone().text()).toBe(200)
+    // Both items refunded (+2) and charged again (−2): 3, as the balance is. Counting only the
+    // run's own charges since its first batch would say 1.
+    expect(await json<BatchResponse>(retried)).toMatchObject({
+      creditsUsed: 2,
+      creditsRemaining: 3,
+    })
+    expect(await balanceOf(user.id)).toBe(3)
+    expect((await ledgerOf(user.id)).map((row) => row.reason).sort()).toEqual([
+      'generation',
+      'generation',
+      'generation',
+      'generation',
+      'refund',
+      'refund',
+    ])
+    await expectLedgerInvariant(user.id)
+  })
+
   it('concurrent batches with one key charge each image once', async () => {
     const model = await fakeModel()
     await model.latency(200)
