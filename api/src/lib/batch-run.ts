@@ -293,7 +293,11 @@ export async function runItems(
       }),
     ),
   )
-  const balance = reaped ? await readBalance(db, run.caller.userId) : run.balance - since
+  // Should that read fail, the run's own figure stands: the successes must still be settled.
+  const ownFigure = run.balance - since
+  const balance = reaped
+    ? await readBalance(db, run.caller.userId).catch(() => ownFigure)
+    : ownFigure
   return { results, settle, balance, replayed }
 }
 

@@ -593,7 +593,7 @@ function afterAnswerStatements(db: D1Database, write: AfterAnswer): D1PreparedSt
 /** Writes of answers already sent, waiting for a batch to carry them. Bounded by `flush`. */
 const waiting: AfterAnswer[] = []
 
-/** Lets a settlement (or a run's end) wait for the isolate's next charge batch (see above). */
+/** Lets a settlement (or a run's end) wait for the isolate's next charge or run claim (above). */
 export function queueSettlement(write: AfterAnswer): void {
   waiting.push(write)
 }
@@ -625,13 +625,18 @@ async function writeSettlements(db: D1Database, writes: AfterAnswer[]): Promise<
   } catch (error) {
     const { name } = (error ?? {}) as { name?: unknown }
     for (const write of writes) {
-      // Metadata only: the usage id (or the run's), never alt text or keys.
+      // Metadata only: the usage id (or the run's), never alt text or keys. A run whose end is
+      // lost answers 429 to a retry until its lease passes, then is reaped.
+      const [area, event, id] =
+        'runEnd' in write
+          ? ['batch', 'run_end_not_recorded', write.reference]
+          : ['usage', 'usage_not_recorded', write.id]
       console.warn(
         JSON.stringify({
           level: 'warn',
-          area: 'usage',
-          event: 'usage_not_recorded',
-          id: 'runEnd' in write ? write.reference : write.id,
+          area,
+          event,
+          id,
           reason: typeof name === 'string' ? name : 'error',
         }),
       )

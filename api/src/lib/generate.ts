@@ -11,8 +11,8 @@
  * 2. `describeCharged`: the image is described; any failure is refunded and the claim released in
  *    one batch before the error is answered. `reusedAnswer`: the stored description, no model
  *    call. Either returns the answer and its settlement (usage row, claim done with its answer,
- *    the description kept for reuse): the caller writes it (a single request after its answer,
- *    riding along with the isolate's next charge batch; a batch with its last batch).
+ *    the description kept for reuse): the caller writes it after its answer, riding along with
+ *    the isolate's next charge batch (a batch: all its items' and its run's end together).
  */
 import type { Purpose } from '@alttextapi/core'
 import type { Config } from '../env.js'
@@ -145,6 +145,8 @@ export async function chargeFor(
     if (attempt > 0) throw inProgress()
     await reapAbandoned(db, caller.userId, claim.keyHash, outcome.reference, now - options.lease)
     options.onReap?.()
+    // The request's unit was counted (and admitted) by this first charge: the second counts none.
+    if ('apiKeyHash' in payer) payer = { ...payer, counted: true }
   }
 }
 

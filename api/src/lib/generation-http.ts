@@ -75,9 +75,9 @@ const SETTLE_WAIT_MS = 25
 
 /**
  * Settles a success (usage row + claim done + reuse row) — or a batch's successes and its run's
- * end — after the answer has left, kept alive by `waitUntil`: the answer does not wait for it. It rides along with the isolate's next charge
- * batch when one comes within SETTLE_WAIT_MS, else it is written on its own then (credits.ts,
- * "Settlements riding along").
+ * end — after the answer has left, kept alive by `waitUntil`: the answer does not wait for it.
+ * It rides along with the isolate's next charge batch or run claim when one comes within
+ * SETTLE_WAIT_MS, else it is written on its own then (credits.ts, "Settlements riding along").
  */
 export function settleAfterAnswer(c: Context<AppEnv>, writes: AfterAnswer | AfterAnswer[]): void {
   const db = c.env.DB

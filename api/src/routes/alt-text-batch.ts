@@ -9,6 +9,7 @@ import { checkImageUrl } from '../lib/fetch-image.js'
 import { type ImageJob, refusal } from '../lib/generate.js'
 import {
   checkedOrKeyProblemFirst,
+  keepAlive,
   refuseUnknownKey,
   settleAfterAnswer,
 } from '../lib/generation-http.js'
@@ -41,38 +42,50 @@ altTextBatch.post('/', altTextBatchDoc, async (c) => {
   )
   const lease = leaseMs(config)
   const parts = canonicalBatch(prepared, body, model)
-  const run = await startRun(c, hash, key, parts, prepared, model.credits, lease)
-  let finished = false
-  try {
-    // Nothing in the batch was paid for, reused or can be replayed: answer as a whole — unless an
-    // item failed its own checks, whose error must not hide behind a 402.
-    if (nothingPayable(run, prepared) && prepared.every((item) => item.kind !== 'failed')) {
-      throw refusal(await run.limits(), model.credits, Date.now())
+  // All of it under `waitUntil` (keepAlive), as a single request: a client that goes away leaves
+  // no charge unsettled, and the other requests' settlements its batches carry are written.
+  const work = async (): Promise<BatchResponse & { replayed: boolean }> => {
+    const run = await startRun(c, hash, key, parts, prepared, model.credits, lease)
+    let finished = false
+    try {
+      // Nothing in the batch was paid for, reused or can be replayed: answer as a whole — unless
+      // an item failed its own checks, whose error must not hide behind a 402.
+      if (nothingPayable(run, prepared) && prepared.every((item) => item.kind !== 'failed')) {
+        throw refusal(await run.limits(), model.credits, Date.now())
+      }
+      const { results, settle, balance, replayed } = await runItems(
+        db,
+        config,
+        run,
+        prepared,
+        lease,
+      )
+      // The items' settlements and the run's end are written after the answer, as a single
+      // request's settlement is (riding along with the isolate's next charge, or in `waitUntil`).
+      settleAfterAnswer(c, [
+        ...settle,
+        {
+          runEnd: true,
+          userId: run.caller.userId,
+          keyHash: run.keyHash,
+          reference: run.reference,
+          at: Date.now(),
+        },
+      ])
+      finished = true
+      const creditsUsed = results.reduce(
+        (sum, result) => sum + ('creditsUsed' in result ? result.creditsUsed : 0),
+        0,
+      )
+      return { results, creditsUsed, creditsRemaining: balance, replayed }
+    } finally {
+      // The run gives no answer (refused or failed): its key may be used again at once.
+      if (!finished) await endRun(db, run.caller.userId, run)
     }
-    const { results, settle, balance, replayed } = await runItems(db, config, run, prepared, lease)
-    // The items' settlements and the run's end are written after the answer, as a single
-    // request's settlement is (riding along with the isolate's next charge, or in `waitUntil`).
-    settleAfterAnswer(c, [
-      ...settle,
-      {
-        runEnd: true,
-        userId: run.caller.userId,
-        keyHash: run.keyHash,
-        reference: run.reference,
-        at: Date.now(),
-      },
-    ])
-    finished = true
-    const creditsUsed = results.reduce(
-      (sum, result) => sum + ('creditsUsed' in result ? result.creditsUsed : 0),
-      0,
-    )
-    if (replayed) c.header(REPLAYED_HEADER, 'true')
-    return c.json({ results, creditsUsed, creditsRemaining: balance } satisfies BatchResponse)
-  } finally {
-    // The run gives no answer (refused or failed): its key may be used again at once.
-    if (!finished) await endRun(db, run.caller.userId, run)
   }
+  const { replayed, ...answer } = await keepAlive(c, work())
+  if (replayed) c.header(REPLAYED_HEADER, 'true')
+  return c.json(answer satisfies BatchResponse)
 })
 
 /**

@@ -249,6 +249,13 @@ describe('Idempotency-Key on POST /v1/alt-text', () => {
       'refund',
       'generation',
     ])
+    // Two requests, two units of the key's limit: the retry's charge after the reap counts none.
+    const counter = await env.DB.prepare(
+      "SELECT count FROM rate_limits WHERE key = 'gen:' || (SELECT id FROM api_keys WHERE user_id = ?)",
+    )
+      .bind(user.id)
+      .first<{ count: number }>()
+    expect(counter?.count).toBe(2)
     await expectLedgerInvariant(user.id)
   })
 })
