@@ -31,7 +31,7 @@ export interface Env {
   LOG_LEVEL?: string
 }
 
-/** Settings with defaults applied; read once per bindings object (middleware/config.ts). */
+/** Settings with defaults applied; read once per request from the bindings. */
 export interface Config {
   openrouterApiKey: string | undefined
   openrouterBaseUrl: string
