@@ -234,18 +234,23 @@ export async function runItems(
           }
           const job = entry.job
           const price = job.model.credits
+          // The item charged on its own, after the run's first batch: its price leaves the balance.
+          const chargeAlone = async () => {
+            const alone = await chargeFor(db, run.caller, item, price, {
+              lease,
+              reuse: job.reuse,
+              onReap,
+            })
+            if (alone.kind === 'charged') since += price
+            return alone
+          }
           let charged: Charged
           if (entry.kind === 'url') {
             // Fetched before its charge: its bytes decide whether it is reused.
             const image = await loadImage({ kind: 'url', url: entry.url }, config)
             job.image = async () => image
             job.reuse = await reuseOf(job, await sha256Bytes(image.bytes), entry.options)
-            charged = await chargeFor(db, run.caller, item, price, {
-              lease,
-              reuse: job.reuse,
-              onReap,
-            })
-            if (charged.kind === 'charged') since += price
+            charged = await chargeAlone()
           } else {
             const found = item.found ?? {
               balance: null,
@@ -258,16 +263,7 @@ export async function runItems(
             const outcome = outcomeOf(found, at)
             // The limits are read after the run's charges: its own spending is in them.
             if (outcome.kind === 'refused') throw refusal(await run.limits(), price, now)
-            if (outcome.kind === 'abandoned') {
-              charged = await chargeFor(db, run.caller, item, price, {
-                lease,
-                reuse: job.reuse,
-                onReap,
-              })
-              if (charged.kind === 'charged') since += price
-            } else {
-              charged = outcome
-            }
+            charged = outcome.kind === 'abandoned' ? await chargeAlone() : outcome
           }
           if (charged.kind === 'earlier') {
             replayed = true

@@ -26,6 +26,20 @@ async function claimsOf(userId: string) {
   return results
 }
 
+/**
+ * As if the Worker had been stopped right after charging: no usage rows, nothing kept for reuse,
+ * every claim of the account still pending and past its lease.
+ */
+async function stopAfterCharging(userId: string) {
+  await env.DB.batch([
+    env.DB.prepare('DELETE FROM usage WHERE user_id = ?').bind(userId),
+    env.DB.prepare('DELETE FROM reuse WHERE user_id = ?').bind(userId),
+    env.DB.prepare(
+      "UPDATE idempotency_keys SET status = 'pending', updated_at = ? WHERE user_id = ?",
+    ).bind(Date.now() - 10 * 60_000, userId),
+  ])
+}
+
 describe('Idempotency-Key on POST /v1/alt-text', () => {
   it('same key twice: one charge, one model call, the same answer replayed', async () => {
     const model = await fakeModel()
@@ -230,15 +244,7 @@ describe('Idempotency-Key on POST /v1/alt-text', () => {
         vars: varsFor(model),
       })
     const first = await json<AltTextResponse>(await send())
-    // Simulate a Worker stopped after charging: no usage row, nothing kept for reuse, the claim
-    // still pending and old.
-    await env.DB.batch([
-      env.DB.prepare('DELETE FROM usage WHERE id = ?').bind(first.id),
-      env.DB.prepare('DELETE FROM reuse WHERE user_id = ?').bind(user.id),
-      env.DB.prepare(
-        "UPDATE idempotency_keys SET status = 'pending', updated_at = ? WHERE user_id = ?",
-      ).bind(Date.now() - 10 * 60_000, user.id),
-    ])
+    await stopAfterCharging(user.id)
     const retried = await send()
     expect(retried.status, await retried.clone().text()).toBe(200)
     const answer = await json<AltTextResponse>(retried)
@@ -359,15 +365,8 @@ describe('Idempotency-Key on POST /v1/alt-text/batch', () => {
       })
     const first = await json<BatchResponse>(await send())
     expect(first).toMatchObject({ creditsUsed: 2, creditsRemaining: 3 })
-    // A Worker stopped after charging the run: no usage rows, nothing kept for reuse, every claim
-    // (the run's and its items') still pending and old.
-    await env.DB.batch([
-      env.DB.prepare('DELETE FROM usage WHERE user_id = ?').bind(user.id),
-      env.DB.prepare('DELETE FROM reuse WHERE user_id = ?').bind(user.id),
-      env.DB.prepare(
-        "UPDATE idempotency_keys SET status = 'pending', updated_at = ? WHERE user_id = ?",
-      ).bind(Date.now() - 10 * 60_000, user.id),
-    ])
+    // Every claim of the run (the run's and its items') is left pending.
+    await stopAfterCharging(user.id)
     const retried = await send()
     expect(retried.status, await retried.clone().text()).toBe(200)
     // Both items refunded (+2) and charged again (−2): 3, as the balance is. Counting only the
