@@ -21,7 +21,6 @@ import {
   type ImageCharge,
   type KeyLimits,
   type RunItem,
-  readBalance,
   readKeyLimits,
   reapAbandoned,
   type Settlement,
@@ -212,11 +211,9 @@ export async function runItems(
   const settle: Settlement[] = []
   // Credits the run spent (+) or got back (−) after its first batch read the balance.
   let since = 0
-  // An abandoned attempt of an item was reaped (refunded by a statement that reports no price):
-  // the balance is read again at the end — a rare case, worth a round trip.
-  let reaped = false
-  const onReap = () => {
-    reaped = true
+  // Credits given back: a failed item's refund, or an abandoned attempt's reaped on the way.
+  const givenBack = (credits: number) => {
+    since -= credits
   }
   const keyHashes = [run.keyHash, ...run.items.map((item) => item.keyHash)]
   let lastBeat = Date.now()
@@ -239,7 +236,7 @@ export async function runItems(
             const alone = await chargeFor(db, run.caller, item, price, {
               lease,
               reuse: job.reuse,
-              onReap,
+              onReap: givenBack,
             })
             if (alone.kind === 'charged') since += price
             return alone
@@ -277,9 +274,7 @@ export async function runItems(
           const described =
             charged.kind === 'reused'
               ? reusedAnswer(charged, job, item.keyHash)
-              : await describeCharged(db, config, charged, job, item.keyHash, health, (back) => {
-                  since -= back
-                })
+              : await describeCharged(db, config, charged, job, item.keyHash, health, givenBack)
           settle.push(described.settle)
           const { creditsRemaining: _, ...done } = described.answer
           return done
@@ -289,12 +284,7 @@ export async function runItems(
       }),
     ),
   )
-  // Should that read fail, the run's own figure stands: the successes must still be settled.
-  const ownFigure = run.balance - since
-  const balance = reaped
-    ? await readBalance(db, run.caller.userId).catch(() => ownFigure)
-    : ownFigure
-  return { results, settle, balance, replayed }
+  return { results, settle, balance: run.balance - since, replayed }
 }
 
 /** An item's failure in its slot: our errors as they are, anything else generic (and logged). */

@@ -751,7 +751,7 @@ export function refundStatements(
 /**
  * Releases an abandoned `pending` claim (no sign of life since `leaseCutoff`): its charge is
  * refunded unless it was already refunded or its usage row was written, and the claim is deleted,
- * in one batch guarded by "still this abandoned claim".
+ * in one batch guarded by "still this abandoned claim". Returns the credits it gave back.
  */
 export async function reapAbandoned(
   db: D1Database,
@@ -759,7 +759,7 @@ export async function reapAbandoned(
   keyHash: string,
   reference: string,
   leaseCutoff: number,
-): Promise<void> {
+): Promise<number> {
   const paid = await db
     .prepare(
       "SELECT -delta AS price FROM ledger WHERE user_id = ? AND reference = ? AND reason = 'generation'",
@@ -792,7 +792,9 @@ export async function reapAbandoned(
       )
       .bind(...guard),
   )
-  await db.batch(statements)
+  const [refund] = await db.batch(statements)
+  // The ledger row's INSERT returns a row only when the refund was made (first statement).
+  return paid && paid.price > 0 && refund?.results[0] ? paid.price : 0
 }
 
 /** What the claim of a whole batch run found, and what each item's charge found. */
@@ -922,15 +924,6 @@ export async function heartbeat(
     )
     .bind(now, userId, JSON.stringify(keyHashes))
     .run()
-}
-
-/** The account's balance now. */
-export async function readBalance(db: D1Database, userId: string): Promise<number> {
-  const row = await db
-    .prepare('SELECT credits FROM users WHERE id = ?')
-    .bind(userId)
-    .first<{ credits: number }>()
-  return row?.credits ?? 0
 }
 
 /**

@@ -128,8 +128,8 @@ export async function chargeFor(
     onKey?: (row: KeyRow, now: number) => void
     /** Sees the key's generation count when the charge counted the request. */
     onCount?: (counted: Counted | undefined) => void
-    /** Told when an abandoned attempt was reaped (its charge refunded) before this charge. */
-    onReap?: () => void
+    /** Told the credits given back when an abandoned attempt was reaped before this charge. */
+    onReap?: (refunded: number) => void
   },
 ): Promise<Charged> {
   for (let attempt = 0; ; attempt++) {
@@ -143,8 +143,10 @@ export async function chargeFor(
     if (outcome.kind !== 'abandoned') return outcome
     // An abandoned attempt is refunded and its claim deleted once; then this one runs.
     if (attempt > 0) throw inProgress()
-    await reapAbandoned(db, caller.userId, claim.keyHash, outcome.reference, now - options.lease)
-    options.onReap?.()
+    const lease = now - options.lease
+    // Reaped first: `onReap?.(await …)` would skip the reap itself when nobody listens.
+    const refunded = await reapAbandoned(db, caller.userId, claim.keyHash, outcome.reference, lease)
+    options.onReap?.(refunded)
     // The request's unit was counted (and admitted) by this first charge: the second counts none.
     if ('apiKeyHash' in payer) payer = { ...payer, counted: true }
   }

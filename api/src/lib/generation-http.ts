@@ -79,17 +79,16 @@ const SETTLE_WAIT_MS = 25
  * It rides along with the isolate's next charge batch or run claim when one comes within
  * SETTLE_WAIT_MS, else it is written on its own then (credits.ts, "Settlements riding along").
  */
-export function settleAfterAnswer(c: Context<AppEnv>, writes: AfterAnswer | AfterAnswer[]): void {
+export function settleAfterAnswer(c: Context<AppEnv>, ...writes: AfterAnswer[]): void {
   const db = c.env.DB
-  const list = Array.isArray(writes) ? writes : [writes]
-  for (const write of list) queueSettlement(write)
+  for (const write of writes) queueSettlement(write)
   const ctx = executionContext(c)
   if (!ctx) {
     void flushSettlements(db)
     return
   }
   // Queued together, taken together: the first tells whether a batch carried them.
-  const marker = list[0]
+  const marker = writes[0]
   ctx.waitUntil(
     new Promise((resolve) => setTimeout(resolve, SETTLE_WAIT_MS)).then(() =>
       marker && isWaiting(marker) ? flushSettlements(db) : undefined,

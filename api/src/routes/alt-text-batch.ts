@@ -62,16 +62,13 @@ altTextBatch.post('/', altTextBatchDoc, async (c) => {
       )
       // The items' settlements and the run's end are written after the answer, as a single
       // request's settlement is (riding along with the isolate's next charge, or in `waitUntil`).
-      settleAfterAnswer(c, [
-        ...settle,
-        {
-          runEnd: true,
-          userId: run.caller.userId,
-          keyHash: run.keyHash,
-          reference: run.reference,
-          at: Date.now(),
-        },
-      ])
+      settleAfterAnswer(c, ...settle, {
+        runEnd: true,
+        userId: run.caller.userId,
+        keyHash: run.keyHash,
+        reference: run.reference,
+        at: Date.now(),
+      })
       finished = true
       const creditsUsed = results.reduce(
         (sum, result) => sum + ('creditsUsed' in result ? result.creditsUsed : 0),

@@ -369,8 +369,8 @@ describe('Idempotency-Key on POST /v1/alt-text/batch', () => {
     await stopAfterCharging(user.id)
     const retried = await send()
     expect(retried.status, await retried.clone().text()).toBe(200)
-    // Both items refunded (+2) and charged again (−2): 3, as the balance is. Counting only the
-    // run's own charges since its first batch would say 1.
+    // Both items refunded (+2) and charged again (−2): 3, as the balance is. Leaving the reaped
+    // attempts' refunds out of the run's figure would say 1.
     expect(await json<BatchResponse>(retried)).toMatchObject({
       creditsUsed: 2,
       creditsRemaining: 3,
