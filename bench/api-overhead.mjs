@@ -38,7 +38,7 @@ const AFTER = process.env.BENCH_AFTER
 const SHAPES = process.env.BENCH_SHAPES?.split(',').map((name) => name.trim())
 
 /** A ~100 KB JPEG of noise. */
-async function image100k() {
+export async function image100k() {
   const width = 320
   const height = 260
   const raw = Buffer.alloc(width * height * 3)
@@ -58,7 +58,7 @@ async function image100k() {
  * The JPEG with a comment segment naming `n` after its start marker: a valid image with distinct
  * bytes (and so a distinct SHA-256) per `n`, of the same size within a few bytes.
  */
-function variant(jpeg, n) {
+export function variant(jpeg, n) {
   const text = Buffer.from(`bench ${n}`)
   const segment = Buffer.from([0xff, 0xfe, (text.length + 2) >> 8, (text.length + 2) & 0xff])
   return Buffer.concat([jpeg.subarray(0, 2), segment, text, jpeg.subarray(2)])
@@ -131,7 +131,7 @@ function poster(url, body, headers = () => ({})) {
 }
 
 /** The API's settings in the bench: the fake model, no limits in the way, loopback images. */
-function apiVars(vars) {
+export function apiVars(vars) {
   return {
     ...vars,
     SIGNUP_CREDITS: '1000000',
