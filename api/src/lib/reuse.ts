@@ -104,13 +104,15 @@ export function reuseExists(
 }
 
 /**
- * Keeps a charged description for reuse — only when the account keeps history (read in the same
+ * Keeps charged descriptions for reuse — only when the account keeps history (read in the same
  * statement, so an objection made a moment ago is honoured). A later description of the same key
- * (two at once, or `fresh: true`) replaces it: one row per key, never a mixed one.
+ * (two at once, or `fresh: true`) replaces it: one row per key, never a mixed one. Every row is one
+ * element of a JSON parameter (`json_each`), so a batch's descriptions take one statement; `WHERE
+ * true` tells SQLite the ON CONFLICT is the upsert's, not the join's.
  */
 export function reuseStoreStatement(
   db: D1Database,
-  row: {
+  rows: ReadonlyArray<{
     userId: string
     reuseHash: string
     altText: string
@@ -120,26 +122,24 @@ export function reuseStoreStatement(
     at: number
     /** decorative, kind, longDescription of the answer. */
     fields?: Partial<DescriptionFields> | undefined
-  },
+  }>,
 ): D1PreparedStatement {
+  const values = rows.map(({ fields, ...row }) => ({
+    ...row,
+    extra: JSON.stringify(descriptionFields(fields ?? {})),
+  }))
   return db
     .prepare(
       `INSERT INTO reuse (user_id, reuse_hash, alt_text, model, language, usage_id, created_at, extra)
-       SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM users WHERE id = ?1 AND store_history = 1
+       SELECT u.id, w.value ->> 'reuseHash', w.value ->> 'altText', w.value ->> 'model', w.value ->> 'language',
+         w.value ->> 'usageId', w.value ->> 'at', w.value ->> 'extra'
+       FROM json_each(?1) w JOIN users u ON u.id = w.value ->> 'userId' AND u.store_history = 1
+       WHERE true
        ON CONFLICT (user_id, reuse_hash) DO UPDATE SET alt_text = excluded.alt_text,
          model = excluded.model, language = excluded.language, usage_id = excluded.usage_id,
          created_at = excluded.created_at, extra = excluded.extra`,
     )
-    .bind(
-      row.userId,
-      row.reuseHash,
-      row.altText,
-      row.model,
-      row.language,
-      row.usageId,
-      row.at,
-      JSON.stringify(descriptionFields(row.fields ?? {})),
-    )
+    .bind(JSON.stringify(values))
 }
 
 /** Deletes every stored description of an account (erasure, objection). */

@@ -142,11 +142,12 @@ describe('D1 round trips per generation request', () => {
     ])
 
     // A batch of three new inline images: one batch claims the run, charges every item and reads
-    // the balance; the items' settlements and the run's end (3 × 3 + 1) after the answer.
+    // the balance; after the answer, the items' settlements and the run's end in three statements
+    // (usage rows, claims done, reuse rows: each statement takes every item).
     const images = { images: [{ image: image() }, { image: image() }, { image: image() }] }
     expect(await roundTrips('/v1/alt-text/batch', { key, json: images, vars })).toEqual([
       'batch(20)',
-      'batch(10)',
+      'batch(3)',
     ])
   })
 
@@ -179,19 +180,80 @@ describe('D1 round trips per generation request', () => {
     const json = { images: [{ image: image() }, { image: image() }] }
     const first = createExecutionContext()
     const answer = await send(db, '/v1/alt-text/batch', { key, json, vars, idempotencyKey }, first)
-    // The retry's claim of the run carries the settlement (2 × 3 + 1) before its own statements,
+    // The retry's claim of the run carries the settlement (3 statements) before its own statements,
     // so it finds the run done and replays it: nothing is described or charged again.
     const second = createExecutionContext()
     const again = await send(db, '/v1/alt-text/batch', { key, json, vars, idempotencyKey }, second)
     await waitOnExecutionContext(first)
     await waitOnExecutionContext(second)
-    // The run: 4 + 2 × 5 + the balance. The retry: the riders (2 × 3 + 1) and its own claim, the
-    // holders of its two items read, and its run's end after the answer.
-    expect(log).toEqual(['batch(15)', 'batch(22)', 'batch(2)', 'batch(1)'])
+    // The run: 4 + 2 × 5 + the balance. The retry: the riders (3) and its own claim, the holders
+    // of its two items read, and its run's end after the answer.
+    expect(log).toEqual(['batch(15)', 'batch(18)', 'batch(2)', 'batch(1)'])
     expect(again).toEqual(answer)
     expect((await model.requests()).length).toBe(3)
     expect(await balanceOf(user.id)).toBe(7)
     await expectLedgerInvariant(user.id)
+  })
+
+  it('one settlement statement per kind writes each carried answer by its own account', async () => {
+    const model = await fakeModel()
+    const vars = varsFor(model)
+    const keeps = await account(10)
+    const forgets = await account(10)
+    await env.DB.prepare('UPDATE users SET store_history = 0 WHERE id = ?')
+      .bind(forgets.user.id)
+      .run()
+    const { db, log } = observed(env.DB)
+    const first = createExecutionContext()
+    const a = await send(
+      db,
+      '/v1/alt-text',
+      { key: keeps.key, json: { image: image() }, vars },
+      first,
+    )
+    // The second account's charge carries the first account's settlement (7 + 3 statements).
+    const second = createExecutionContext()
+    const b = await send(
+      db,
+      '/v1/alt-text',
+      { key: forgets.key, json: { image: image() }, vars },
+      second,
+    )
+    await waitOnExecutionContext(first)
+    await waitOnExecutionContext(second)
+    expect(log).toContain('batch(10)')
+    const rows = async (sql: string) =>
+      (
+        await env.DB.prepare(sql)
+          .bind(JSON.stringify([a.id, b.id]))
+          .all<Record<string, unknown>>()
+      ).results
+    const ids = 'IN (SELECT value FROM json_each(?))'
+    // History kept: the usage row holds the alt text and the description is kept for reuse;
+    // history off: the usage row without it, nothing kept.
+    expect(
+      await rows(
+        `SELECT id, user_id, alt_text IS NOT NULL AS text FROM usage WHERE id ${ids} ORDER BY id = '${b.id}'`,
+      ),
+    ).toEqual([
+      { id: a.id, user_id: keeps.user.id, text: 1 },
+      { id: b.id, user_id: forgets.user.id, text: 0 },
+    ])
+    expect(await rows(`SELECT user_id FROM reuse WHERE usage_id ${ids}`)).toEqual([
+      { user_id: keeps.user.id },
+    ])
+    // Both claims done, each with its own answer (a retry replays it).
+    const claims = await rows(
+      `SELECT reference, status, answer ->> 'creditsUsed' AS paid FROM idempotency_keys WHERE reference ${ids} ORDER BY reference = '${b.id}'`,
+    )
+    expect(claims).toEqual([
+      { reference: a.id, status: 'done', paid: 1 },
+      { reference: b.id, status: 'done', paid: 1 },
+    ])
+    expect(await balanceOf(keeps.user.id)).toBe(9)
+    expect(await balanceOf(forgets.user.id)).toBe(9)
+    await expectLedgerInvariant(keeps.user.id)
+    await expectLedgerInvariant(forgets.user.id)
   })
 
   it('a carried settlement that fails its batch is written on its own and the charge runs alone', async () => {
