@@ -572,11 +572,13 @@ function afterAnswerStatements(
           db
             .prepare(
               `INSERT INTO usage (id, user_id, api_key_id, endpoint, model, image_url, alt_text, language, credits_used, created_at)
-               SELECT w.value ->> 'id', u.id, w.value ->> 'apiKeyId', w.value ->> 'endpoint', w.value ->> 'model',
-                 CASE WHEN u.store_history = 1 THEN w.value ->> 'imageUrl' END,
-                 CASE WHEN u.store_history = 1 THEN w.value ->> 'altText' END,
-                 w.value ->> 'language', w.value ->> 'price', w.value ->> 'at'
-               FROM json_each(?1) w JOIN users u ON u.id = w.value ->> 'userId'`,
+               SELECT json_extract(w.value, '$.id'), u.id, json_extract(w.value, '$.apiKeyId'),
+                 json_extract(w.value, '$.endpoint'), json_extract(w.value, '$.model'),
+                 CASE WHEN u.store_history = 1 THEN json_extract(w.value, '$.imageUrl') END,
+                 CASE WHEN u.store_history = 1 THEN json_extract(w.value, '$.altText') END,
+                 json_extract(w.value, '$.language'), json_extract(w.value, '$.price'),
+                 json_extract(w.value, '$.at')
+               FROM json_each(?1) w JOIN users u ON u.id = json_extract(w.value, '$.userId')`,
             )
             .bind(JSON.stringify(usage)),
         ]
@@ -599,10 +601,12 @@ function claimsDone(
 ): D1PreparedStatement {
   return db
     .prepare(
-      `UPDATE idempotency_keys SET status = 'done', updated_at = w.value ->> 'at', answer = w.value ->> 'answer'
+      `UPDATE idempotency_keys SET status = 'done', updated_at = json_extract(w.value, '$.at'),
+         answer = json_extract(w.value, '$.answer')
        FROM json_each(?1) w
-       WHERE idempotency_keys.user_id = w.value ->> 'userId' AND idempotency_keys.key_hash = w.value ->> 'keyHash'
-         AND idempotency_keys.reference = w.value ->> 'reference'`,
+       WHERE idempotency_keys.user_id = json_extract(w.value, '$.userId')
+         AND idempotency_keys.key_hash = json_extract(w.value, '$.keyHash')
+         AND idempotency_keys.reference = json_extract(w.value, '$.reference')`,
     )
     .bind(JSON.stringify(claims))
 }

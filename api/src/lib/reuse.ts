@@ -131,9 +131,11 @@ export function reuseStoreStatement(
   return db
     .prepare(
       `INSERT INTO reuse (user_id, reuse_hash, alt_text, model, language, usage_id, created_at, extra)
-       SELECT u.id, w.value ->> 'reuseHash', w.value ->> 'altText', w.value ->> 'model', w.value ->> 'language',
-         w.value ->> 'usageId', w.value ->> 'at', w.value ->> 'extra'
-       FROM json_each(?1) w JOIN users u ON u.id = w.value ->> 'userId' AND u.store_history = 1
+       SELECT u.id, json_extract(w.value, '$.reuseHash'), json_extract(w.value, '$.altText'),
+         json_extract(w.value, '$.model'), json_extract(w.value, '$.language'),
+         json_extract(w.value, '$.usageId'), json_extract(w.value, '$.at'), json_extract(w.value, '$.extra')
+       FROM json_each(?1) w
+       JOIN users u ON u.id = json_extract(w.value, '$.userId') AND u.store_history = 1
        WHERE true
        ON CONFLICT (user_id, reuse_hash) DO UPDATE SET alt_text = excluded.alt_text,
          model = excluded.model, language = excluded.language, usage_id = excluded.usage_id,

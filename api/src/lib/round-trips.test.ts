@@ -244,7 +244,7 @@ describe('D1 round trips per generation request', () => {
     ])
     // Both claims done, each with its own answer (a retry replays it).
     const claims = await rows(
-      `SELECT reference, status, answer ->> 'creditsUsed' AS paid FROM idempotency_keys WHERE reference ${ids} ORDER BY reference = '${b.id}'`,
+      `SELECT reference, status, json_extract(answer, '$.creditsUsed') AS paid FROM idempotency_keys WHERE reference ${ids} ORDER BY reference = '${b.id}'`,
     )
     expect(claims).toEqual([
       { reference: a.id, status: 'done', paid: 1 },
