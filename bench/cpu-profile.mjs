@@ -10,13 +10,13 @@
 // map, so JIT frames are unnamed; the V8 sampling profiler through wrangler's inspector names them
 // but misattributes time (BENCHMARKS.md), which is why this counts native frames instead.
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { startApi, startFakeModel } from '@alttextapi/testkit'
 import { apiVars, image100k, variant } from './api-overhead.mjs'
-import { load } from './lib.mjs'
+import { load, workerdProcesses } from './lib.mjs'
 import { signup } from './test/support.mjs'
 import { startRelay } from './workers.mjs'
 
@@ -50,26 +50,13 @@ const BUCKETS = [
   ['the rest: incoming request, streams, event loop, kernel', ['']],
 ]
 
-/** The pids of the workerd processes in process group `pgid` (a `wrangler dev`). */
-function workerdPids(pgid) {
-  return readdirSync('/proc').filter((entry) => {
-    if (!/^\d+$/.test(entry)) return false
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      const close = stat.lastIndexOf(')')
-      const comm = stat.slice(stat.indexOf('(') + 1, close)
-      return comm === 'workerd' && Number(stat.slice(close + 2).split(' ')[2]) === pgid
-    } catch {
-      return false
-    }
-  })
-}
-
 /** Samples the workerd processes of `pgid` while `work` runs; resolves with samples per bucket. */
 async function sample(pgid, work) {
   const dir = mkdtempSync(join(tmpdir(), 'alttext-perf-'))
   const data = join(dir, 'perf.data')
-  const pids = workerdPids(pgid).join(',')
+  const pids = workerdProcesses(pgid)
+    .map(({ pid }) => pid)
+    .join(',')
   const perf = spawn('perf', ['record', '-F', String(HZ), '-g', '-p', pids, '-o', data], {
     stdio: 'ignore',
   })

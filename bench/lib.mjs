@@ -57,18 +57,18 @@ export function machine() {
 }
 
 /**
- * CPU time (user + system, ms) used so far by the `workerd` processes of process group `pgid`
- * (a `wrangler dev` started detached: its group holds its workerd children). Linux only: reads
- * /proc; elsewhere NaN.
+ * The `workerd` processes of process group `pgid` (a `wrangler dev` started detached: its group
+ * holds its workerd children), each with its pid and the fields of /proc/<pid>/stat after the
+ * command name. Linux only: reads /proc; elsewhere none.
  */
-export function workerdCpuMs(pgid) {
-  let ticks = 0
+export function workerdProcesses(pgid) {
   let entries
   try {
     entries = readdirSync('/proc')
   } catch {
-    return Number.NaN
+    return []
   }
+  const found = []
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue
     let stat
@@ -81,9 +81,19 @@ export function workerdCpuMs(pgid) {
     const close = stat.lastIndexOf(')')
     const comm = stat.slice(stat.indexOf('(') + 1, close)
     const fields = stat.slice(close + 2).split(' ')
-    if (comm !== 'workerd' || Number(fields[2]) !== pgid) continue
-    ticks += Number(fields[11]) + Number(fields[12])
+    if (comm === 'workerd' && Number(fields[2]) === pgid) found.push({ pid: entry, fields })
   }
+  return found
+}
+
+/**
+ * CPU time (user + system, ms) used so far by the `workerd` processes of process group `pgid`.
+ * Linux only; elsewhere NaN.
+ */
+export function workerdCpuMs(pgid) {
+  if (process.platform !== 'linux') return Number.NaN
+  let ticks = 0
+  for (const { fields } of workerdProcesses(pgid)) ticks += Number(fields[11]) + Number(fields[12])
   // USER_HZ is 100 on Linux.
   return ticks * 10
 }
