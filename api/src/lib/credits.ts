@@ -520,36 +520,7 @@ function afterAnswerStatements(
   writes: readonly AfterAnswer[],
 ): D1PreparedStatement[] {
   const settled = writes.filter((w): w is Settlement => !('runEnd' in w))
-  const usage = settled.map((s) => ({
-    id: s.id,
-    userId: s.caller.userId,
-    apiKeyId: s.caller.apiKeyId,
-    endpoint: s.request.endpoint,
-    model: s.result.model,
-    imageUrl: s.request.imageUrl,
-    altText: s.result.altText,
-    language: s.request.language,
-    price: s.price,
-    at: s.at,
-  }))
-  const done = writes.map((w) =>
-    'runEnd' in w
-      ? { userId: w.userId, keyHash: w.keyHash, reference: w.reference, at: w.at, answer: null }
-      : {
-          userId: w.caller.userId,
-          keyHash: w.keyHash,
-          reference: w.id,
-          at: w.at,
-          answer: JSON.stringify({
-            altText: w.result.altText,
-            language: w.request.language,
-            model: w.result.model,
-            creditsUsed: w.price,
-            reused: w.reused,
-            ...descriptionFields(w.result),
-          } satisfies StoredAnswer),
-        },
-  )
+  // A charged description is kept for reuse under its key; a reused one is there already.
   const kept = settled.flatMap((s) =>
     s.reuseHash && !s.reused
       ? [
@@ -567,38 +538,63 @@ function afterAnswerStatements(
       : [],
   )
   return [
-    ...(usage.length > 0
-      ? [
-          db
-            .prepare(
-              `INSERT INTO usage (id, user_id, api_key_id, endpoint, model, image_url, alt_text, language, credits_used, created_at)
-               SELECT json_extract(w.value, '$.id'), u.id, json_extract(w.value, '$.apiKeyId'),
-                 json_extract(w.value, '$.endpoint'), json_extract(w.value, '$.model'),
-                 CASE WHEN u.store_history = 1 THEN json_extract(w.value, '$.imageUrl') END,
-                 CASE WHEN u.store_history = 1 THEN json_extract(w.value, '$.altText') END,
-                 json_extract(w.value, '$.language'), json_extract(w.value, '$.price'),
-                 json_extract(w.value, '$.at')
-               FROM json_each(?1) w JOIN users u ON u.id = json_extract(w.value, '$.userId')`,
-            )
-            .bind(JSON.stringify(usage)),
-        ]
-      : []),
-    ...(done.length > 0 ? [claimsDone(db, done)] : []),
+    ...(settled.length > 0 ? [usageRowsStatement(db, settled)] : []),
+    ...(writes.length > 0 ? [claimsDoneStatement(db, writes)] : []),
     ...(kept.length > 0 ? [reuseStoreStatement(db, kept)] : []),
   ]
 }
 
-/** Marks claims done, each with the answer a retry gets again (null: a batch run's end). */
-function claimsDone(
-  db: D1Database,
-  claims: Array<{
-    userId: string
-    keyHash: string
-    reference: string
-    at: number
-    answer: string | null
-  }>,
-): D1PreparedStatement {
+/** The usage rows of successes, alt text and image address only for accounts that keep history. */
+function usageRowsStatement(db: D1Database, settled: readonly Settlement[]): D1PreparedStatement {
+  const rows = settled.map((s) => ({
+    id: s.id,
+    userId: s.caller.userId,
+    apiKeyId: s.caller.apiKeyId,
+    endpoint: s.request.endpoint,
+    model: s.result.model,
+    imageUrl: s.request.imageUrl,
+    altText: s.result.altText,
+    language: s.request.language,
+    price: s.price,
+    at: s.at,
+  }))
+  return db
+    .prepare(
+      `INSERT INTO usage (id, user_id, api_key_id, endpoint, model, image_url, alt_text, language, credits_used, created_at)
+       SELECT json_extract(w.value, '$.id'), u.id, json_extract(w.value, '$.apiKeyId'),
+         json_extract(w.value, '$.endpoint'), json_extract(w.value, '$.model'),
+         CASE WHEN u.store_history = 1 THEN json_extract(w.value, '$.imageUrl') END,
+         CASE WHEN u.store_history = 1 THEN json_extract(w.value, '$.altText') END,
+         json_extract(w.value, '$.language'), json_extract(w.value, '$.price'),
+         json_extract(w.value, '$.at')
+       FROM json_each(?1) w JOIN users u ON u.id = json_extract(w.value, '$.userId')`,
+    )
+    .bind(JSON.stringify(rows))
+}
+
+/**
+ * Marks the writes' claims done: a success's with the answer a retry gets again, a batch run's
+ * end with none of its own (its items' claims hold theirs).
+ */
+function claimsDoneStatement(db: D1Database, writes: readonly AfterAnswer[]): D1PreparedStatement {
+  const claims = writes.map((w) =>
+    'runEnd' in w
+      ? { userId: w.userId, keyHash: w.keyHash, reference: w.reference, at: w.at, answer: null }
+      : {
+          userId: w.caller.userId,
+          keyHash: w.keyHash,
+          reference: w.id,
+          at: w.at,
+          answer: JSON.stringify({
+            altText: w.result.altText,
+            language: w.request.language,
+            model: w.result.model,
+            creditsUsed: w.price,
+            reused: w.reused,
+            ...descriptionFields(w.result),
+          } satisfies StoredAnswer),
+        },
+  )
   return db
     .prepare(
       `UPDATE idempotency_keys SET status = 'done', updated_at = json_extract(w.value, '$.at'),
