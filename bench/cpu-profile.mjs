@@ -62,6 +62,12 @@ async function sample(pgid, work) {
   })
   const exited = new Promise((resolve) => perf.once('exit', resolve))
   await new Promise((resolve) => setTimeout(resolve, 500)) // perf attaches
+  if (perf.exitCode !== null) {
+    rmSync(dir, { recursive: true, force: true })
+    throw new Error(
+      `perf record could not sample workerd (pids ${pids || 'none'}): run as root, or lower /proc/sys/kernel/perf_event_paranoid`,
+    )
+  }
   try {
     await work()
   } finally {
@@ -85,6 +91,9 @@ async function sample(pgid, work) {
   }
   flush()
   rmSync(dir, { recursive: true, force: true })
+  if ([...counts.values()].every((n) => n === 0)) {
+    throw new Error('perf recorded no samples of workerd: nothing to report')
+  }
   return counts
 }
 
