@@ -243,6 +243,9 @@ export async function openStudio(): Promise<OpenStudio> {
       }, selector)
     },
     async close() {
+      // A handler can still be fetching from the fake lake as the test ends; closing the
+      // context disposes its response, and its fulfil would reject with nobody to catch it.
+      await browser.context.unrouteAll({ behavior: 'ignoreErrors' })
       await browser.close()
       await new Promise((resolve) => site.close(resolve))
       await listener.close()
