@@ -22,7 +22,7 @@ import { type ClaimRow, IDEMPOTENCY_WINDOW_MS } from './idempotency.js'
 import { type Counted, type KeyRow, keyLookup, keyRateCount, type RateLimit } from './key-auth.js'
 import { type DescriptionFields, descriptionFields } from './model-answer.js'
 import { keyUnitsCount, REFUND_LIMIT, SPEND_COUNTER, utcDayStart } from './rate-limit.js'
-import { type ReuseRow, reuseExists, reuseLookup, reuseStoreStatement } from './reuse.js'
+import { type ReuseRow, reuseExists, reuseLookupStatement, reuseStoreStatement } from './reuse.js'
 
 /** Why a balance changed (stored in `ledger.reason`). */
 export type LedgerReason = 'signup' | 'generation' | 'refund' | 'purchase' | 'adjustment'
@@ -123,19 +123,23 @@ export interface ReuseOrder {
   fresh: boolean
 }
 
-/** One charge: who pays, the claim it takes, the price, and the id of the answer to be. */
-export interface ChargeOrder {
-  payer: Payer
+/** One image of a charge: the claim it takes, the id of its answer to be, and its reuse key. */
+export interface ImageOrder {
   /** SHA-256 of the Idempotency-Key (a random one when the request sent none). */
   keyHash: string
   /** SHA-256 of the canonical request. */
   requestHash: string
   /** The usage id: the answer's `id`, the ledger reference and the claim's reference. */
   id: string
+  /** Without `fresh`, a stored description under `reuse.hash` is given instead of a charge. */
+  reuse?: ReuseOrder | undefined
+}
+
+/** One charge: who pays, the claim it takes, the price, and the id of the answer to be. */
+export interface ChargeOrder extends ImageOrder {
+  payer: Payer
   price: number
   now: number
-  /** Without `fresh`, a stored description under `reuse.hash` is given instead of a charge. */
-  reuse?: ReuseOrder
 }
 
 /** The key's limits, read to explain a refused charge (403 cap, 429 refunds). */
@@ -224,9 +228,10 @@ const CLAIM_COLUMNS = 'request_hash, status, reference, redescribed, answer, cre
 export async function charge(db: D1Database, order: ChargeOrder): Promise<ChargeResult> {
   const byKey = 'apiKeyHash' in order.payer ? order.payer : undefined
   const counting = byKey && !byKey.counted ? byKey : undefined
-  const image = imageChargeStatements(
+  const { payer, price, now, ...image } = order
+  const images = imageChargeStatements(
     db,
-    order,
+    { payer, price, now, images: [image] },
     // The counter was bumped by a statement before: a request over the limit pays nothing.
     counting
       ? {
@@ -238,12 +243,12 @@ export async function charge(db: D1Database, order: ChargeOrder): Promise<Charge
   const results = await withRiders(db, [
     ...(byKey ? [keyLookup(db, byKey.apiKeyHash)] : []),
     ...(counting ? [keyRateCount(db, counting.apiKeyHash, counting.limit, order.now)] : []),
-    ...image.statements,
+    ...images.statements,
   ])
   let at = 0
   const key = byKey ? (results[at++]?.results[0] as KeyRow | undefined) : undefined
   const counted = counting ? (results[at++]?.results[0] as Counted | undefined) : undefined
-  const [found] = await finishCharges(db, [image.read(results.slice(at))])
+  const [found] = await finishCharges(db, images.read(results.slice(at)))
   return { key, counted, ...(found as ImageCharge) }
 }
 
@@ -353,125 +358,156 @@ function spendStatement(
 }
 
 /**
- * The statements that charge one image: claim the key (RETURNING its reference when the claim
- * took), read a reusable description, the ledger row guarded by "this claim is mine, no reusable
- * description, within the key's limits" (and `guard`), the balance and the key's spending. `read`
- * turns their results into a `PendingCharge`: when the claim did not take, the holder is read
- * next; when it took but nothing was charged nor reused (no key, over a limit, no balance), the
- * claim is released next, so a retry runs normally.
+ * The statements that charge images of one payer at one moment (one for a request, the inline
+ * items of a batch run): ONE statement claims every image's key (RETURNING the claims that took),
+ * ONE reads every reusable description asked for; then, image by image in order, the ledger row
+ * guarded by "this claim is mine, no reusable description, within the key's limits" (and `guard`),
+ * the balance and the key's spending — each image's charge sees the balance after the ones before
+ * it, so those cannot be one statement. `read` turns the results into a `PendingCharge` per image:
+ * when its claim did not take, the holder is read next; when it took but nothing was charged nor
+ * reused (no key, over a limit, no balance), the claim is released next, so a retry runs normally.
  */
 function imageChargeStatements(
   db: D1Database,
-  order: ChargeOrder,
+  charge: { payer: Payer; price: number; now: number; images: readonly ImageOrder[] },
   guard: { sql: string; params: unknown[] } | undefined,
-): { statements: D1PreparedStatement[]; read: (results: D1Result[]) => PendingCharge } {
-  const owner = ownerSql(order.payer)
-  const mine = {
-    sql: `EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ? AND reference = ?)`,
-    params: [owner.param, order.keyHash, order.id],
+): { statements: D1PreparedStatement[]; read: (results: D1Result[]) => PendingCharge[] } {
+  const { payer, price, now, images } = charge
+  const owner = ownerSql(payer)
+  // The reuse key an image asks to be looked up under (none with `fresh`).
+  const asked = (image: ImageOrder) => (image.reuse && !image.reuse.fresh ? image.reuse.hash : null)
+  const reusable = (image: ImageOrder) => {
+    const hash = asked(image)
+    return hash ? reuseExists(owner, hash, now) : null
   }
-  const reusable =
-    order.reuse && !order.reuse.fresh ? reuseExists(owner, order.reuse.hash, order.now) : null
-  const conditions = [
-    mine,
-    ...(guard ? [guard] : []),
-    ...(reusable ? [{ sql: `NOT ${reusable.sql}`, params: reusable.params }] : []),
-    ...[keyLimitGuard(order.payer, order.price, order.now)].filter((g) => g !== null),
-  ]
-  const { ledgerId, statements } = creditStatements(db, {
-    ...('apiKeyHash' in order.payer
-      ? { keyHash: order.payer.apiKeyHash }
-      : { userId: order.payer.userId }),
-    delta: -order.price,
-    reason: 'generation',
-    reference: order.id,
-    at: order.now,
-    onlyIf: {
-      sql: conditions.map((c) => c.sql).join(' AND '),
-      params: conditions.flatMap((c) => c.params),
-    },
+  const lookups = images.flatMap((image) => asked(image) ?? [])
+  const charges = images.map((image) => {
+    const reuse = reusable(image)
+    const conditions = [
+      {
+        sql: `EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ? AND reference = ?)`,
+        params: [owner.param, image.keyHash, image.id],
+      },
+      ...(guard ? [guard] : []),
+      ...(reuse ? [{ sql: `NOT ${reuse.sql}`, params: reuse.params }] : []),
+      ...[keyLimitGuard(payer, price, now)].filter((g) => g !== null),
+    ]
+    const { ledgerId, statements } = creditStatements(db, {
+      ...('apiKeyHash' in payer ? { keyHash: payer.apiKeyHash } : { userId: payer.userId }),
+      delta: -price,
+      reason: 'generation',
+      reference: image.id,
+      at: now,
+      onlyIf: {
+        sql: conditions.map((c) => c.sql).join(' AND '),
+        params: conditions.flatMap((c) => c.params),
+      },
+    })
+    const spend = spendStatement(db, payer, price, ledgerId, now)
+    return { ledgerId, statements: [...statements, ...(spend ? [spend] : [])] }
   })
-  const spend = spendStatement(db, order.payer, order.price, ledgerId, order.now)
-  const list = [
-    claimStatement(db, order),
-    ...(order.reuse && !order.reuse.fresh
-      ? [reuseLookup(db, owner, order.reuse.hash, order.now)]
-      : []),
-    ...statements,
-    ...(spend ? [spend] : []),
-  ]
   // Nothing was charged nor reused: this attempt's claim goes again (guarded as in the batch, so
   // it never removes a claim that paid).
-  const release = () =>
-    db
+  const release = (image: ImageOrder, ledgerId: string) => {
+    const reuse = reusable(image)
+    return db
       .prepare(
         `DELETE FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ? AND reference = ?
-         AND NOT EXISTS (SELECT 1 FROM ledger WHERE id = ?)${reusable ? ` AND NOT ${reusable.sql}` : ''}`,
+         AND NOT EXISTS (SELECT 1 FROM ledger WHERE id = ?)${reuse ? ` AND NOT ${reuse.sql}` : ''}`,
       )
-      .bind(owner.param, order.keyHash, order.id, ledgerId, ...(reusable?.params ?? []))
-  const holderRead = () =>
+      .bind(owner.param, image.keyHash, image.id, ledgerId, ...(reuse?.params ?? []))
+  }
+  const holderRead = (image: ImageOrder) =>
     db
       .prepare(
         `SELECT ${CLAIM_COLUMNS}, (SELECT credits FROM users WHERE id = ${owner.sql}) AS credits
          FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ?`,
       )
-      .bind(owner.param, owner.param, order.keyHash)
-  const reuseAt = order.reuse && !order.reuse.fresh ? 1 : -1
-  const ledgerAt = reuseAt === 1 ? 2 : 1
+      .bind(owner.param, owner.param, image.keyHash)
+  const chargesAt = lookups.length > 0 ? 2 : 1
   return {
-    statements: list,
+    statements: [
+      claimsStatement(db, payer, now, images),
+      ...(lookups.length > 0 ? [reuseLookupStatement(db, owner, lookups, now)] : []),
+      ...charges.flatMap((c) => c.statements),
+    ],
     read(results) {
-      const claim = results[0]?.results[0] as { reference?: unknown } | undefined
-      const charged = results[ledgerAt]?.results[0] as { balance?: unknown } | undefined
-      const reused =
-        reuseAt === 1 ? ((results[reuseAt]?.results[0] as ReuseRow | undefined) ?? null) : null
-      const found: ImageCharge = {
-        balance: typeof charged?.balance === 'number' ? charged.balance : null,
-        claimed: claim?.reference === order.id,
-        holder: null,
-        reused,
-      }
-      if (!found.claimed) {
-        return {
-          found,
-          next: holderRead(),
-          finish: (result) => {
-            const holder = (result?.results[0] as ClaimRow | undefined) ?? null
-            return { ...found, holder, contended: holder === null }
-          },
+      const claimed = new Map(
+        (results[0]?.results as Array<{ key_hash: string; reference: string }> | undefined)?.map(
+          (row) => [row.key_hash, row.reference],
+        ),
+      )
+      const stored = chargesAt === 2 ? (results[1]?.results ?? []) : []
+      const found = new Map(
+        (stored as Array<ReuseRow & { reuse_hash: string }>).map(({ reuse_hash, ...row }) => [
+          reuse_hash,
+          row,
+        ]),
+      )
+      let at = chargesAt
+      return images.map((image, index): PendingCharge => {
+        const { ledgerId, statements } = charges[index] as (typeof charges)[number]
+        const ledger = results[at]?.results[0] as { balance?: unknown } | undefined
+        at += statements.length
+        const reuse = asked(image)
+        const charged: ImageCharge = {
+          balance: typeof ledger?.balance === 'number' ? ledger.balance : null,
+          claimed: claimed.get(image.keyHash) === image.id,
+          holder: null,
+          reused: reuse ? (found.get(reuse) ?? null) : null,
         }
-      }
-      const paid = found.balance !== null || found.reused !== null
-      if (paid) return { found, next: null, finish: () => found }
-      return { found, next: release(), finish: () => ({ ...found, claimed: false }) }
+        if (!charged.claimed) {
+          return {
+            found: charged,
+            next: holderRead(image),
+            finish: (result) => {
+              const holder = (result?.results[0] as ClaimRow | undefined) ?? null
+              return { ...charged, holder, contended: holder === null }
+            },
+          }
+        }
+        const paid = charged.balance !== null || charged.reused !== null
+        if (paid) return { found: charged, next: null, finish: () => charged }
+        return {
+          found: charged,
+          next: release(image, ledgerId),
+          finish: () => ({ ...charged, claimed: false }),
+        }
+      })
     },
   }
 }
 
 /**
- * Claims the key: a new row, or one older than the window (a key is honoured for 24 h). Returns
- * the claim's reference when it took, no row when another attempt holds the key.
+ * Claims the images' keys in one statement (each image one element of a JSON parameter): a new
+ * row, or one older than the window (a key is honoured for 24 h). Returns a row (key_hash,
+ * reference) for each claim that took, none for a key another attempt holds.
  */
-function claimStatement(db: D1Database, order: ChargeOrder): D1PreparedStatement {
-  const owner = ownerSql(order.payer, '?1')
+function claimsStatement(
+  db: D1Database,
+  payer: Payer,
+  now: number,
+  images: readonly ImageOrder[],
+): D1PreparedStatement {
+  const owner = ownerSql(payer, '?1')
+  const claims = images.map((image) => ({
+    keyHash: image.keyHash,
+    requestHash: image.requestHash,
+    id: image.id,
+  }))
   return db
     .prepare(
       `INSERT INTO idempotency_keys (user_id, key_hash, request_hash, status, reference, redescribed, created_at, updated_at)
-       SELECT owner, ?2, ?3, 'pending', ?4, 0, ?5, ?5 FROM (SELECT ${owner.sql} AS owner) WHERE owner IS NOT NULL
+       SELECT o.owner, json_extract(w.value, '$.keyHash'), json_extract(w.value, '$.requestHash'),
+         'pending', json_extract(w.value, '$.id'), 0, ?3, ?3
+       FROM (SELECT ${owner.sql} AS owner) o, json_each(?2) w WHERE o.owner IS NOT NULL
        ON CONFLICT (user_id, key_hash) DO UPDATE SET request_hash = excluded.request_hash,
          status = 'pending', reference = excluded.reference, redescribed = 0, answer = NULL,
          created_at = excluded.created_at, updated_at = excluded.updated_at
-       WHERE idempotency_keys.created_at < ?6
-       RETURNING reference`,
+       WHERE idempotency_keys.created_at < ?4
+       RETURNING key_hash, reference`,
     )
-    .bind(
-      owner.param,
-      order.keyHash,
-      order.requestHash,
-      order.id,
-      order.now,
-      order.now - IDEMPOTENCY_WINDOW_MS,
-    )
+    .bind(owner.param, JSON.stringify(claims), now, now - IDEMPOTENCY_WINDOW_MS)
 }
 
 /** Who is asking, for charging and the usage record. */
@@ -837,11 +873,7 @@ export interface RunClaim {
 }
 
 /** One item of a run: the claim it takes, the id of its answer to be, and its reuse key. */
-export interface RunItem {
-  keyHash: string
-  requestHash: string
-  id: string
-  reuse?: ReuseOrder
+export interface RunItem extends ImageOrder {
   /** false: not charged with the run (its image is fetched first; it is charged on its own). */
   charge: boolean
 }
@@ -873,11 +905,16 @@ export async function claimRun(
     params: [run.apiKeyHash, run.keyHash, run.reference],
   }
   const payer: KeyPayer = { apiKeyHash: run.apiKeyHash, limit: run.limit, perWindow: run.perWindow }
-  const charges = run.items.map((item) =>
-    item.charge
-      ? imageChargeStatements(db, { payer, ...item, price: run.price, now: run.now }, runIsMine)
-      : null,
-  )
+  // The items charged with the run (an item by URL is charged on its own, once fetched).
+  const inline = run.items.filter((item) => item.charge)
+  const charges =
+    inline.length > 0
+      ? imageChargeStatements(
+          db,
+          { payer, price: run.price, now: run.now, images: inline },
+          runIsMine,
+        )
+      : null
   const results = await withRiders(db, [
     keyLookup(db, run.apiKeyHash),
     keyUnitsCount(db, run.apiKeyHash, run.limit, run.now, run.units),
@@ -910,18 +947,13 @@ export async function claimRun(
         run.limit.prefix,
         run.perWindow,
       ),
-    ...charges.flatMap((c) => c?.statements ?? []),
+    ...(charges?.statements ?? []),
     // The balance after the items' charges: the answer's `creditsRemaining` starts from it.
     db.prepare(`SELECT credits FROM users WHERE id = ${owner}`).bind(run.apiKeyHash),
   ])
   const [found, counted, before, claimed] = results
-  let at = 4
-  const pending = charges.map((c) => {
-    if (!c) return null
-    const slice = results.slice(at, at + c.statements.length)
-    at += c.statements.length
-    return c.read(slice)
-  })
+  const read = charges?.read(results.slice(4, -1)) ?? []
+  const pending = run.items.map((item) => (item.charge ? (read.shift() ?? null) : null))
   return {
     key: found?.results[0] as KeyRow | undefined,
     counted: counted?.results[0] as Counted | undefined,

@@ -74,21 +74,22 @@ export function reusedFields(row: Pick<ReuseRow, 'extra'>): DescriptionFields {
 }
 
 /**
- * Reads the stored description under `reuseHash` of the account `owner` (an SQL expression with
- * one `?`, bound to `ownerParam`), when still within the window, with the account's balance.
+ * Reads the stored descriptions under `reuseHashes` (one JSON parameter) of the account `owner`
+ * (an SQL expression with one `?`, bound to `ownerParam`), those still within the window, each
+ * with its `reuse_hash` and the account's balance.
  */
-export function reuseLookup(
+export function reuseLookupStatement(
   db: D1Database,
   owner: { sql: string; param: string },
-  reuseHash: string,
+  reuseHashes: readonly string[],
   now: number,
 ): D1PreparedStatement {
   return db
     .prepare(
-      `SELECT r.alt_text, r.model, r.language, r.extra, u.credits FROM reuse r JOIN users u ON u.id = r.user_id
-       WHERE r.user_id = ${owner.sql} AND r.reuse_hash = ? AND r.created_at >= ?`,
+      `SELECT r.reuse_hash, r.alt_text, r.model, r.language, r.extra, u.credits FROM reuse r JOIN users u ON u.id = r.user_id
+       WHERE r.user_id = ${owner.sql} AND r.reuse_hash IN (SELECT value FROM json_each(?)) AND r.created_at >= ?`,
     )
-    .bind(owner.param, reuseHash, now - REUSE_WINDOW_MS)
+    .bind(owner.param, JSON.stringify(reuseHashes), now - REUSE_WINDOW_MS)
 }
 
 /** The SQL condition "a reusable description exists" (for guarding the charge), and its params. */

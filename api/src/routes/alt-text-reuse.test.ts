@@ -280,6 +280,31 @@ describe('reuse of a description of the same image bytes', () => {
     await expectLedgerInvariant(user.id)
   })
 
+  it('reuses one stored description for every item of a batch that asks for it', async () => {
+    const model = await fakeModel()
+    const { key, user } = await account(5)
+    const stored = b64(pngFile(1, 1, 10151))
+    await call('/v1/alt-text', { key, json: { image: stored }, vars: varsFor(model) })
+    const res = await call('/v1/alt-text/batch', {
+      key,
+      json: {
+        images: [{ image: stored }, { image: b64(pngFile(1, 1, 10152)) }, { image: stored }],
+      },
+      vars: varsFor(model),
+    })
+    expect(res.status, await res.clone().text()).toBe(200)
+    const body = await json<BatchResponse>(res)
+    expect(body.results.map((r) => ('reused' in r ? [r.reused, r.creditsUsed] : r))).toEqual([
+      [true, 0],
+      [false, 1],
+      [true, 0],
+    ])
+    expect(body.creditsRemaining).toBe(3)
+    expect((await model.stats()).calls).toBe(2)
+    expect(await balanceOf(user.id)).toBe(3)
+    await expectLedgerInvariant(user.id)
+  })
+
   it('keeps what a batch charged for reuse: the same bytes asked alone later cost nothing', async () => {
     const model = await fakeModel()
     const { key, user } = await account(5)
