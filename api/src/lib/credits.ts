@@ -14,15 +14,22 @@
  * whether it took), the ledger row guarded by "the key is valid, within its limit, and this claim
  * is mine", and the balance. Only the rare outcomes take a second round trip: the claim did not
  * take (read who holds the key: a replay, a retry in progress) or took but paid nothing (release
- * it: a refusal). After the model: `afterAnswerStatements` (usage row + claim done) or
- * `refundStatements` (refund + claim gone).
+ * it: a refusal). The inline items of a batch run are charged the same way, in the same (at most) five
+ * statements however many they are (`imageChargeStatements`). After the model:
+ * `afterAnswerStatements` (usage row + claim done) or `refundStatements` (refund + claim gone).
  */
 import { newId } from './crypto.js'
 import { type ClaimRow, IDEMPOTENCY_WINDOW_MS } from './idempotency.js'
 import { type Counted, type KeyRow, keyLookup, keyRateCount, type RateLimit } from './key-auth.js'
 import { type DescriptionFields, descriptionFields } from './model-answer.js'
 import { keyUnitsCount, REFUND_LIMIT, SPEND_COUNTER, utcDayStart } from './rate-limit.js'
-import { type ReuseRow, reuseExists, reuseLookupStatement, reuseStoreStatement } from './reuse.js'
+import {
+  REUSE_WINDOW_MS,
+  type ReuseRow,
+  reuseExists,
+  reuseLookupStatement,
+  reuseStoreStatement,
+} from './reuse.js'
 
 /** Why a balance changed (stored in `ledger.reason`). */
 export type LedgerReason = 'signup' | 'generation' | 'refund' | 'purchase' | 'adjustment'
@@ -306,17 +313,18 @@ function readLimits(result: D1Result | undefined): KeyLimits | undefined {
 }
 
 /**
- * The conditions of a key's own limits on a charge of `price`: fewer refunds this hour than the
- * cap, and today's spending plus the price within the key's daily credit cap (when it has one).
+ * The conditions of a key's own limits on charging `price` credits (an SQL expression):
+ * fewer refunds this hour than the cap, and today's spending plus the price within the key's daily
+ * credit cap (when it has one).
  */
-function keyLimitGuard(payer: Payer, price: number, now: number) {
+function keyLimitGuard(payer: Payer, price: string, now: number) {
   const keyId = keyIdSql(payer)
   if (!keyId) return null
   const cap = `(SELECT daily_credit_cap FROM api_keys WHERE id = ${keyId.sql})`
   return {
     sql: `COALESCE((SELECT count FROM rate_limits WHERE key = ? || ${keyId.sql} AND window_start > ?), 0) < ?
       AND (${cap} IS NULL
-        OR COALESCE((SELECT count FROM rate_limits WHERE key = ? || ${keyId.sql} AND window_start = ?), 0) + ? <= ${cap})`,
+        OR COALESCE((SELECT count FROM rate_limits WHERE key = ? || ${keyId.sql} AND window_start = ?), 0) + ${price} <= ${cap})`,
     params: [
       REFUND_LIMIT.prefix,
       keyId.param,
@@ -326,46 +334,105 @@ function keyLimitGuard(payer: Payer, price: number, now: number) {
       SPEND_COUNTER.prefix,
       keyId.param,
       utcDayStart(now),
-      price,
       keyId.param,
     ],
   }
 }
 
+/** One image's ledger row to be: its id, and what its charge is guarded by. */
+interface ChargeRow {
+  ledgerId: string
+  keyHash: string
+  /** The usage id: the ledger row's reference, the claim's. */
+  id: string
+  /** The reuse key whose stored description makes the charge unneeded (null: none asked). */
+  reuse: string | null
+}
+
 /**
- * Adds a charge to the key's spending of today (only for keys with a daily cap, and only when the
- * ledger row `ledgerId` exists, i.e. the charge was made).
+ * The charges of images of one payer, in three statements however many images (each image one
+ * element of a JSON parameter):
+ * - the ledger rows: an image is eligible when its claim is this attempt's, no reusable
+ *   description exists under its reuse key, and `guard` holds; the n-th eligible image (in order)
+ *   is charged only when the balance covers n prices and, for a key with a daily cap, today's
+ *   spending plus n prices stays within it — as image-by-image charges would decide, since every
+ *   image has the same price. Returns `id` and `balance` (after that row) for each row written.
+ * - the balance, less what those rows took;
+ * - the key's spending of today, more what they took (only for keys with a daily cap).
  */
-function spendStatement(
+function chargeRowsStatements(
   db: D1Database,
-  payer: Payer,
-  price: number,
-  ledgerId: string,
-  now: number,
-): D1PreparedStatement | null {
+  charge: { payer: Payer; price: number; now: number; rows: readonly ChargeRow[] },
+  guard: { sql: string; params: unknown[] } | undefined,
+): D1PreparedStatement[] {
+  const { payer, price, now, rows } = charge
+  const owner = ownerSql(payer)
+  const limits = keyLimitGuard(payer, 'c.n * c.price', now)
+  const ids = JSON.stringify(rows.map((row) => row.ledgerId))
+  const written = '(SELECT value FROM json_each(?1))'
   const keyId = keyIdSql(payer)
-  if (!keyId) return null
-  return db
-    .prepare(
-      `INSERT INTO rate_limits (key, window_start, count)
-       SELECT ?1 || k.id, ?2, ?3 FROM api_keys k WHERE k.id = ${keyId.sql.replace('?', '?4')}
-         AND k.daily_credit_cap IS NOT NULL AND EXISTS (SELECT 1 FROM ledger WHERE id = ?5)
-       ON CONFLICT(key) DO UPDATE SET
-         count = CASE WHEN window_start = excluded.window_start THEN count + excluded.count ELSE excluded.count END,
-         window_start = excluded.window_start`,
-    )
-    .bind(SPEND_COUNTER.prefix, utcDayStart(now), price, keyId.param, ledgerId)
+  return [
+    db
+      .prepare(
+        `INSERT INTO ledger (id, user_id, delta, reason, reference, balance_after, created_at)
+         SELECT c.ledger_id, c.user_id, -c.price, 'generation', c.reference, c.credits - c.n * c.price, c.at
+         FROM (
+           SELECT json_extract(w.value, '$.ledgerId') AS ledger_id, u.id AS user_id,
+             json_extract(w.value, '$.id') AS reference, u.credits AS credits, ? AS price, ? AS at,
+             ROW_NUMBER() OVER (ORDER BY w.key) AS n
+           FROM json_each(?) w JOIN users u ON u.id = ${owner.sql}
+           WHERE EXISTS (SELECT 1 FROM idempotency_keys i WHERE i.user_id = u.id
+               AND i.key_hash = json_extract(w.value, '$.keyHash') AND i.reference = json_extract(w.value, '$.id'))
+             AND NOT EXISTS (SELECT 1 FROM reuse r WHERE r.user_id = u.id
+               AND r.reuse_hash = json_extract(w.value, '$.reuse') AND r.created_at >= ?)
+             ${guard ? `AND (${guard.sql})` : ''}
+         ) c
+         WHERE c.credits - c.n * c.price >= 0${limits ? ` AND ${limits.sql}` : ''}
+         RETURNING id, balance_after AS balance`,
+      )
+      .bind(
+        price,
+        now,
+        JSON.stringify(rows),
+        owner.param,
+        now - REUSE_WINDOW_MS,
+        ...(guard?.params ?? []),
+        ...(limits?.params ?? []),
+      ),
+    // The owner is the ledger rows': they exist only if the charges were allowed.
+    db
+      .prepare(
+        `UPDATE users SET credits = credits + (SELECT sum(delta) FROM ledger WHERE id IN ${written})
+         WHERE id = (SELECT user_id FROM ledger WHERE id IN ${written} LIMIT 1)`,
+      )
+      .bind(ids),
+    ...(keyId
+      ? [
+          db
+            .prepare(
+              `INSERT INTO rate_limits (key, window_start, count)
+               SELECT ?2 || k.id, ?3, s.spent FROM api_keys k,
+                 (SELECT -sum(delta) AS spent FROM ledger WHERE id IN ${written}) s
+               WHERE k.id = ${keyId.sql.replace('?', '?4')} AND k.daily_credit_cap IS NOT NULL
+                 AND s.spent IS NOT NULL
+               ON CONFLICT(key) DO UPDATE SET
+                 count = CASE WHEN window_start = excluded.window_start THEN count + excluded.count ELSE excluded.count END,
+                 window_start = excluded.window_start`,
+            )
+            .bind(ids, SPEND_COUNTER.prefix, utcDayStart(now), keyId.param),
+        ]
+      : []),
+  ]
 }
 
 /**
  * The statements that charge images of one payer at one moment (one for a request, the inline
- * items of a batch run): ONE statement claims every image's key (RETURNING the claims that took),
- * ONE reads every reusable description asked for; then, image by image in order, the ledger row
- * guarded by "this claim is mine, no reusable description, within the key's limits" (and `guard`),
- * the balance and the key's spending — each image's charge sees the balance after the ones before
- * it, so those cannot be one statement. `read` turns the results into a `PendingCharge` per image:
- * when its claim did not take, the holder is read next; when it took but nothing was charged nor
- * reused (no key, over a limit, no balance), the claim is released next, so a retry runs normally.
+ * items of a batch run), the same few however many images: ONE claims every image's key
+ * (RETURNING the claims that took), ONE reads every reusable description asked for, then the
+ * charges (`chargeRowsStatements`: the ledger rows, the balance, the key's spending). `read` turns
+ * the results into a `PendingCharge` per image: when its claim did not take, the holder is read
+ * next; when it took but nothing was charged nor reused (no key, over a limit, no balance), the
+ * claim is released next, so a retry runs normally.
  */
 function imageChargeStatements(
   db: D1Database,
@@ -376,46 +443,23 @@ function imageChargeStatements(
   const owner = ownerSql(payer)
   // The reuse key an image asks to be looked up under (none with `fresh`).
   const asked = (image: ImageOrder) => (image.reuse && !image.reuse.fresh ? image.reuse.hash : null)
-  const reusable = (image: ImageOrder) => {
-    const hash = asked(image)
-    return hash ? reuseExists(owner, hash, now) : null
-  }
   const lookups = images.flatMap((image) => asked(image) ?? [])
-  const charges = images.map((image) => {
-    const reuse = reusable(image)
-    const conditions = [
-      {
-        sql: `EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ? AND reference = ?)`,
-        params: [owner.param, image.keyHash, image.id],
-      },
-      ...(guard ? [guard] : []),
-      ...(reuse ? [{ sql: `NOT ${reuse.sql}`, params: reuse.params }] : []),
-      ...[keyLimitGuard(payer, price, now)].filter((g) => g !== null),
-    ]
-    const { ledgerId, statements } = creditStatements(db, {
-      ...('apiKeyHash' in payer ? { keyHash: payer.apiKeyHash } : { userId: payer.userId }),
-      delta: -price,
-      reason: 'generation',
-      reference: image.id,
-      at: now,
-      onlyIf: {
-        sql: conditions.map((c) => c.sql).join(' AND '),
-        params: conditions.flatMap((c) => c.params),
-      },
-    })
-    const spend = spendStatement(db, payer, price, ledgerId, now)
-    return { ledgerId, statements: [...statements, ...(spend ? [spend] : [])] }
-  })
+  const rows = images.map((image) => ({
+    ledgerId: newId('led'),
+    keyHash: image.keyHash,
+    id: image.id,
+    reuse: asked(image),
+  }))
   // Nothing was charged nor reused: this attempt's claim goes again (guarded as in the batch, so
   // it never removes a claim that paid).
-  const release = (image: ImageOrder, ledgerId: string) => {
-    const reuse = reusable(image)
+  const release = (row: ChargeRow) => {
+    const reuse = row.reuse ? reuseExists(owner, row.reuse, now) : null
     return db
       .prepare(
         `DELETE FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ? AND reference = ?
          AND NOT EXISTS (SELECT 1 FROM ledger WHERE id = ?)${reuse ? ` AND NOT ${reuse.sql}` : ''}`,
       )
-      .bind(owner.param, image.keyHash, image.id, ledgerId, ...(reuse?.params ?? []))
+      .bind(owner.param, row.keyHash, row.id, row.ledgerId, ...(reuse?.params ?? []))
   }
   const holderRead = (image: ImageOrder) =>
     db
@@ -429,7 +473,7 @@ function imageChargeStatements(
     statements: [
       claimsStatement(db, payer, now, images),
       ...(lookups.length > 0 ? [reuseLookupStatement(db, owner, lookups, now)] : []),
-      ...charges.flatMap((c) => c.statements),
+      ...chargeRowsStatements(db, { payer, price, now, rows }, guard),
     ],
     read(results) {
       const claimed = new Map(
@@ -444,17 +488,18 @@ function imageChargeStatements(
           row,
         ]),
       )
-      let at = chargesAt
+      const balances = new Map(
+        (results[chargesAt]?.results as Array<{ id: string; balance: number }> | undefined)?.map(
+          (row) => [row.id, row.balance],
+        ),
+      )
       return images.map((image, index): PendingCharge => {
-        const { ledgerId, statements } = charges[index] as (typeof charges)[number]
-        const ledger = results[at]?.results[0] as { balance?: unknown } | undefined
-        at += statements.length
-        const reuse = asked(image)
+        const row = rows[index] as ChargeRow
         const charged: ImageCharge = {
-          balance: typeof ledger?.balance === 'number' ? ledger.balance : null,
+          balance: balances.get(row.ledgerId) ?? null,
           claimed: claimed.get(image.keyHash) === image.id,
           holder: null,
-          reused: reuse ? (found.get(reuse) ?? null) : null,
+          reused: row.reuse ? (found.get(row.reuse) ?? null) : null,
         }
         if (!charged.claimed) {
           return {
@@ -470,7 +515,7 @@ function imageChargeStatements(
         if (paid) return { found: charged, next: null, finish: () => charged }
         return {
           found: charged,
-          next: release(image, ledgerId),
+          next: release(row),
           finish: () => ({ ...charged, claimed: false }),
         }
       })

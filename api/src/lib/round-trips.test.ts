@@ -142,12 +142,12 @@ describe('D1 round trips per generation request', () => {
     ])
 
     // A batch of three new inline images: one batch claims the run, charges every item and reads
-    // the balance (4 + the items' claims in one statement, their reuse lookups in one, then per
-    // item its ledger row, balance and spending: 3 × 3, + the balance); after the answer, the items' settlements and the run's end in three statements
+    // the balance (4 + the items' claims in one statement, their reuse lookups in one, their ledger
+    // rows, the balance and the key's spending in one each, + the balance read); after the answer, the items' settlements and the run's end in three statements
     // (usage rows, claims done, reuse rows: each statement takes every item).
     const images = { images: [{ image: image() }, { image: image() }, { image: image() }] }
     expect(await roundTrips('/v1/alt-text/batch', { key, json: images, vars })).toEqual([
-      'batch(16)',
+      'batch(10)',
       'batch(3)',
     ])
   })
@@ -187,9 +187,10 @@ describe('D1 round trips per generation request', () => {
     const again = await send(db, '/v1/alt-text/batch', { key, json, vars, idempotencyKey }, second)
     await waitOnExecutionContext(first)
     await waitOnExecutionContext(second)
-    // The run: 4 + 2 (the items' claims, their reuse lookups) + 2 × 3 + the balance. The retry: the riders (3) and its own claim, the holders
+    // The run: 4 + 5 (the items' claims, reuse lookups, ledger rows, balance, spending) + the
+    // balance read. The retry: the riders (3) and its own claim, the holders
     // of its two items read, and its run's end after the answer.
-    expect(log).toEqual(['batch(13)', 'batch(16)', 'batch(2)', 'batch(1)'])
+    expect(log).toEqual(['batch(10)', 'batch(13)', 'batch(2)', 'batch(1)'])
     expect(again).toEqual(answer)
     expect((await model.requests()).length).toBe(3)
     expect(await balanceOf(user.id)).toBe(7)

@@ -9,7 +9,7 @@ import { pngFile } from '../../../testkit/src/image-files.js'
 import { account, b64, balanceOf, call, fakeModel, varsFor } from '../../test/generation.js'
 import { api, expectError, expectLedgerInvariant, json } from '../../test/helpers.js'
 import { type Env, readConfig } from '../env.js'
-import { REFUND_LIMIT } from '../lib/rate-limit.js'
+import { REFUND_LIMIT, SPEND_COUNTER } from '../lib/rate-limit.js'
 import { REUSE_WINDOW_MS } from '../lib/reuse.js'
 import { runRetention } from '../scheduled.js'
 
@@ -560,5 +560,55 @@ describe('key limits on the charge', () => {
     })
     await expectError(batch, 403, 'forbidden')
     await expectLedgerInvariant(user.id)
+  })
+
+  it("charges a batch's items in order within the balance and the key's cap; a reused item takes no share", async () => {
+    const model = await fakeModel()
+    const items = (...seeds: number[]) => ({
+      images: seeds.map((seed) => ({ image: b64(pngFile(1, 1, seed)) })),
+    })
+    const outcomes = (body: BatchResponse) =>
+      body.results.map((r) => ('error' in r ? r.error.code : r.reused ? 'reused' : 'charged'))
+    // The balance: 3, one spent on the stored image; the two new items after it are both paid.
+    const byBalance = await account(3)
+    await call('/v1/alt-text', {
+      key: byBalance.key,
+      json: items(10160).images[0],
+      vars: varsFor(model),
+    })
+    const paid = await call('/v1/alt-text/batch', {
+      key: byBalance.key,
+      json: items(10160, 10161, 10162, 10163),
+      vars: varsFor(model),
+    })
+    const paidBody = await json<BatchResponse>(paid)
+    expect(outcomes(paidBody)).toEqual(['reused', 'charged', 'charged', 'insufficient_credits'])
+    expect(paidBody).toMatchObject({ creditsUsed: 2, creditsRemaining: 0 })
+    expect(await expectLedgerInvariant(byBalance.user.id)).toBe(0)
+
+    // The cap: 3 a day, 1 spent on the stored image; of the new items, two fit.
+    const byCap = await account(10)
+    await env.DB.prepare('UPDATE api_keys SET daily_credit_cap = 3 WHERE id = ?')
+      .bind(byCap.apiKey.id)
+      .run()
+    await call('/v1/alt-text', {
+      key: byCap.key,
+      json: items(10170).images[0],
+      vars: varsFor(model),
+    })
+    const capped = await call('/v1/alt-text/batch', {
+      key: byCap.key,
+      json: items(10171, 10170, 10172, 10173),
+      vars: varsFor(model),
+    })
+    const cappedBody = await json<BatchResponse>(capped)
+    expect(outcomes(cappedBody)).toEqual(['charged', 'reused', 'charged', 'forbidden'])
+    expect(cappedBody).toMatchObject({ creditsUsed: 2, creditsRemaining: 7 })
+    const spent = await env.DB.prepare('SELECT count FROM rate_limits WHERE key = ?')
+      .bind(`${SPEND_COUNTER.prefix}${byCap.apiKey.id}`)
+      .first<{ count: number }>()
+    expect(spent?.count).toBe(3)
+    expect(await expectLedgerInvariant(byCap.user.id)).toBe(7)
+    expect(await model.requests()).toHaveLength(6)
   })
 })
