@@ -569,21 +569,22 @@ describe('key limits on the charge', () => {
     })
     const outcomes = (body: BatchResponse) =>
       body.results.map((r) => ('error' in r ? r.error.code : r.reused ? 'reused' : 'charged'))
+    // One image described (and stored) alone, then a batch: what each item got, and the answer.
+    const storeThenBatch = async (key: string, stored: number, seeds: number[]) => {
+      await call('/v1/alt-text', { key, json: items(stored).images[0], vars: varsFor(model) })
+      const res = await call('/v1/alt-text/batch', {
+        key,
+        json: items(...seeds),
+        vars: varsFor(model),
+      })
+      const body = await json<BatchResponse>(res)
+      return { outcomes: outcomes(body), body }
+    }
     // The balance: 3, one spent on the stored image; the two new items after it are both paid.
     const byBalance = await account(3)
-    await call('/v1/alt-text', {
-      key: byBalance.key,
-      json: items(10160).images[0],
-      vars: varsFor(model),
-    })
-    const paid = await call('/v1/alt-text/batch', {
-      key: byBalance.key,
-      json: items(10160, 10161, 10162, 10163),
-      vars: varsFor(model),
-    })
-    const paidBody = await json<BatchResponse>(paid)
-    expect(outcomes(paidBody)).toEqual(['reused', 'charged', 'charged', 'insufficient_credits'])
-    expect(paidBody).toMatchObject({ creditsUsed: 2, creditsRemaining: 0 })
+    const paid = await storeThenBatch(byBalance.key, 10160, [10160, 10161, 10162, 10163])
+    expect(paid.outcomes).toEqual(['reused', 'charged', 'charged', 'insufficient_credits'])
+    expect(paid.body).toMatchObject({ creditsUsed: 2, creditsRemaining: 0 })
     expect(await expectLedgerInvariant(byBalance.user.id)).toBe(0)
 
     // The cap: 3 a day, 1 spent on the stored image; of the new items, two fit.
@@ -591,19 +592,9 @@ describe('key limits on the charge', () => {
     await env.DB.prepare('UPDATE api_keys SET daily_credit_cap = 3 WHERE id = ?')
       .bind(byCap.apiKey.id)
       .run()
-    await call('/v1/alt-text', {
-      key: byCap.key,
-      json: items(10170).images[0],
-      vars: varsFor(model),
-    })
-    const capped = await call('/v1/alt-text/batch', {
-      key: byCap.key,
-      json: items(10171, 10170, 10172, 10173),
-      vars: varsFor(model),
-    })
-    const cappedBody = await json<BatchResponse>(capped)
-    expect(outcomes(cappedBody)).toEqual(['charged', 'reused', 'charged', 'forbidden'])
-    expect(cappedBody).toMatchObject({ creditsUsed: 2, creditsRemaining: 7 })
+    const capped = await storeThenBatch(byCap.key, 10170, [10171, 10170, 10172, 10173])
+    expect(capped.outcomes).toEqual(['charged', 'reused', 'charged', 'forbidden'])
+    expect(capped.body).toMatchObject({ creditsUsed: 2, creditsRemaining: 7 })
     const spent = await env.DB.prepare('SELECT count FROM rate_limits WHERE key = ?')
       .bind(`${SPEND_COUNTER.prefix}${byCap.apiKey.id}`)
       .first<{ count: number }>()
