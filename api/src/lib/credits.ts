@@ -255,7 +255,9 @@ export async function charge(db: D1Database, order: ChargeOrder): Promise<Charge
   let at = 0
   const key = byKey ? (results[at++]?.results[0] as KeyRow | undefined) : undefined
   const counted = counting ? (results[at++]?.results[0] as Counted | undefined) : undefined
-  const [found] = await finishCharges(db, images.read(results.slice(at)))
+  // Over the limit: the request is refused, even where a reusable description was found.
+  const refused = counting !== undefined && (counted?.count ?? 0) > counting.perWindow
+  const [found] = await finishCharges(db, images.read(results.slice(at), refused))
   return { key, counted, ...(found as ImageCharge) }
 }
 
@@ -356,7 +358,8 @@ interface ChargeRow {
  *   description exists under its reuse key, and `guard` holds; the n-th eligible image (in order)
  *   is charged only when the balance covers n prices and, for a key with a daily cap, today's
  *   spending plus n prices stays within it — as image-by-image charges would decide, since every
- *   image has the same price. Returns `id` and `balance` (after that row) for each row written.
+ *   image has the same price. Rows are written in that order (the ledger is read in rowid order
+ *   within one moment). Returns `id` and `balance` (after that row) for each row written.
  * - the balance, less what those rows took;
  * - the key's spending of today, more what they took (only for keys with a daily cap).
  */
@@ -366,6 +369,7 @@ function chargeRowsStatements(
   guard: { sql: string; params: unknown[] } | undefined,
 ): D1PreparedStatement[] {
   const { payer, price, now, rows } = charge
+  if (!Number.isInteger(price)) throw new Error('a price must be an integer')
   const owner = ownerSql(payer)
   const limits = keyLimitGuard(payer, 'c.n * c.price', now)
   const ids = JSON.stringify(rows.map((row) => row.ledgerId))
@@ -388,6 +392,7 @@ function chargeRowsStatements(
              ${guard ? `AND (${guard.sql})` : ''}
          ) c
          WHERE c.credits - c.n * c.price >= 0${limits ? ` AND ${limits.sql}` : ''}
+         ORDER BY c.n
          RETURNING id, balance_after AS balance`,
       )
       .bind(
@@ -438,7 +443,11 @@ function imageChargeStatements(
   db: D1Database,
   charge: { payer: Payer; price: number; now: number; images: readonly ImageOrder[] },
   guard: { sql: string; params: unknown[] } | undefined,
-): { statements: D1PreparedStatement[]; read: (results: D1Result[]) => PendingCharge[] } {
+): {
+  statements: D1PreparedStatement[]
+  /** `refused`: `guard` did not hold (the request is refused as a whole). */
+  read: (results: D1Result[], refused: boolean) => PendingCharge[]
+} {
   const { payer, price, now, images } = charge
   const owner = ownerSql(payer)
   // The reuse key an image asks to be looked up under (none with `fresh`).
@@ -452,8 +461,9 @@ function imageChargeStatements(
   }))
   // Nothing was charged nor reused: this attempt's claim goes again (guarded as in the batch, so
   // it never removes a claim that paid).
-  const release = (row: ChargeRow) => {
-    const reuse = row.reuse ? reuseExists(owner, row.reuse, now) : null
+  // (`refused`: the whole charge was refused, so even a reusable description paid nothing.)
+  const release = (row: ChargeRow, refused: boolean) => {
+    const reuse = row.reuse && !refused ? reuseExists(owner, row.reuse, now) : null
     return db
       .prepare(
         `DELETE FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ? AND reference = ?
@@ -475,7 +485,7 @@ function imageChargeStatements(
       ...(lookups.length > 0 ? [reuseLookupStatement(db, owner, lookups, now)] : []),
       ...chargeRowsStatements(db, { payer, price, now, rows }, guard),
     ],
-    read(results) {
+    read(results, refused) {
       const claimed = new Map(
         (results[0]?.results as Array<{ key_hash: string; reference: string }> | undefined)?.map(
           (row) => [row.key_hash, row.reference],
@@ -511,11 +521,11 @@ function imageChargeStatements(
             },
           }
         }
-        const paid = charged.balance !== null || charged.reused !== null
+        const paid = !refused && (charged.balance !== null || charged.reused !== null)
         if (paid) return { found: charged, next: null, finish: () => charged }
         return {
           found: charged,
-          next: release(row),
+          next: release(row, refused),
           finish: () => ({ ...charged, claimed: false }),
         }
       })
@@ -997,13 +1007,16 @@ export async function claimRun(
     db.prepare(`SELECT credits FROM users WHERE id = ${owner}`).bind(run.apiKeyHash),
   ])
   const [found, counted, before, claimed] = results
-  const read = charges?.read(results.slice(4, -1)) ?? []
+  const held =
+    (claimed?.results[0] as { reference?: string } | undefined)?.reference === run.reference
+  // A run not this request's (or over the limit) is refused: its items' claims all go again.
+  const read = charges?.read(results.slice(4, -1), !held) ?? []
   const pending = run.items.map((item) => (item.charge ? (read.shift() ?? null) : null))
   return {
     key: found?.results[0] as KeyRow | undefined,
     counted: counted?.results[0] as Counted | undefined,
     before: (before?.results[0] as ClaimRow | undefined) ?? null,
-    held: (claimed?.results[0] as { reference?: string } | undefined)?.reference === run.reference,
+    held,
     items: await finishCharges(db, pending),
     balance: (results.at(-1)?.results[0] as { credits?: number } | undefined)?.credits ?? null,
   }

@@ -495,6 +495,43 @@ describe('the default rate limit leaves a cold build alone', () => {
 })
 
 describe('key limits on the charge', () => {
+  it('a stored image refused by the rate limit leaves no claim: the retry with its key is answered', async () => {
+    const model = await fakeModel()
+    const { key } = await account(5)
+    const stored = { image: b64(pngFile(1, 1, 10190)) }
+    await call('/v1/alt-text', { key, json: stored, vars: varsFor(model) })
+    // This request is the key's second in its minute: over a limit of 1.
+    const headers = { 'idempotency-key': crypto.randomUUID() }
+    const limited = varsFor(model, { RATE_LIMIT_PER_MINUTE: '1' })
+    await expectError(
+      await call('/v1/alt-text', { key, json: stored, vars: limited, headers }),
+      429,
+      'rate_limited',
+    )
+    // Retried with the same key once the limit allows it: reused, not "still in progress".
+    const retry = await call('/v1/alt-text', { key, json: stored, vars: varsFor(model), headers })
+    expect(retry.status, await retry.clone().text()).toBe(200)
+    expect(await json<AltTextResponse>(retry)).toMatchObject({ reused: true, creditsUsed: 0 })
+
+    // A batch the same way: its items' claims go with the refused run.
+    const batchHeaders = { 'idempotency-key': crypto.randomUUID() }
+    const images = { images: [stored, { image: b64(pngFile(1, 1, 10191)) }] }
+    await expectError(
+      await call('/v1/alt-text/batch', { key, json: images, vars: limited, headers: batchHeaders }),
+      429,
+      'rate_limited',
+    )
+    const batch = await call('/v1/alt-text/batch', {
+      key,
+      json: images,
+      vars: varsFor(model),
+      headers: batchHeaders,
+    })
+    expect(batch.status, await batch.clone().text()).toBe(200)
+    const results = (await json<BatchResponse>(batch)).results
+    expect(results.map((r) => ('reused' in r ? r.reused : r))).toEqual([true, false])
+  })
+
   it('caps refunds of unusable output per key per hour: then 429, no model call, no charge', async () => {
     const model = await fakeModel()
     const { key, user, apiKey } = await account(5)
