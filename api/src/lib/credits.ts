@@ -14,8 +14,8 @@
  * whether it took), the ledger row guarded by "the key is valid, within its limit, and this claim
  * is mine", and the balance. Only the rare outcomes take a second round trip: the claim did not
  * take (read who holds the key: a replay, a retry in progress) or took but paid nothing (release
- * it: a refusal). The inline items of a batch run are charged the same way, in the same (at most) five
- * statements however many they are (`imageChargeStatements`). After the model:
+ * it: a refusal). The inline items of a batch run are charged the same way, in the same (at most)
+ * five statements however many they are (`imageChargeStatements`). After the model:
  * `afterAnswerStatements` (usage row + claim done) or `refundStatements` (refund + claim gone).
  */
 import { newId } from './crypto.js'
@@ -452,13 +452,13 @@ function imageChargeStatements(
   const owner = ownerSql(payer)
   // The reuse key an image asks to be looked up under (none with `fresh`).
   const asked = (image: ImageOrder) => (image.reuse && !image.reuse.fresh ? image.reuse.hash : null)
-  const lookups = images.flatMap((image) => asked(image) ?? [])
   const rows = images.map((image) => ({
     ledgerId: newId('led'),
     keyHash: image.keyHash,
     id: image.id,
     reuse: asked(image),
   }))
+  const lookups = rows.flatMap((row) => row.reuse ?? [])
   // Nothing was charged nor reused: this attempt's claim goes again (guarded as in the batch, so
   // it never removes a claim that paid).
   // (`refused`: the whole charge was refused, so even a reusable description paid nothing.)
