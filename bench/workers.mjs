@@ -51,15 +51,18 @@ export function checkoutApi(ref) {
   return { apiDir: join(root, 'api'), remove: () => rmSync(root, { recursive: true, force: true }) }
 }
 
-/** Runs relay/worker.js on a free port; resolves when it answers (`pid`: its process group). */
-export async function startRelay(vars) {
+/**
+ * Runs relay/worker.js on a free port; resolves when it answers (`pid`: its process group).
+ * `config`: the relay's wrangler file (`wrangler.assets.jsonc`: behind a static-assets router).
+ */
+export async function startRelay(vars, { config = 'wrangler.jsonc' } = {}) {
   const port = await freePort()
   // Its local D1 lives in a temporary folder, not in the repository.
   const persistDir = mkdtempSync(join(tmpdir(), 'alttext-relay-'))
   const args = [
     'dev',
     '--config',
-    join(here, 'relay', 'wrangler.jsonc'),
+    join(here, 'relay', config),
     '--ip',
     '127.0.0.1',
     '--port',
