@@ -35,6 +35,10 @@ export function renderContractJson(contract) {
     errorStatus: contract.ERROR_STATUS,
     fatalErrorCodes: [...contract.FATAL_ERROR_CODES],
     contextLines: contract.CONTEXT_LINES,
+    image: {
+      types: [...contract.IMAGE_TYPES],
+      preparedMaxSide: contract.PREPARED_IMAGE_MAX_SIDE,
+    },
     altLint: {
       url: pcre(contract.ALT_LINT_URL_PATTERN),
       imageFile: pcre(contract.ALT_LINT_IMAGE_FILE_PATTERN),

@@ -1,7 +1,8 @@
 /** Image inputs: format sniffing and turning bytes, Blobs and strings into the wire's base64. */
 
-/** The image types the API accepts. */
-export type ImageMime = 'image/jpeg' | 'image/png' | 'image/gif' | 'image/webp'
+import type { ImageMime } from './contract/image.js'
+
+export type { ImageMime }
 
 /** One image: a public URL the API fetches, or the image itself. */
 export type ImageInput =

@@ -36,7 +36,7 @@ export {
   type DescriberOptions,
   type Outcome,
 } from './describer.js'
-export { type ImageInput, type ImageMime, sniffImageType, toBase64 } from './image.js'
+export { type ImageInput, sniffImageType, toBase64 } from './image.js'
 export { createLimiter, type Limiter } from './limiter.js'
 export { backoffDelay, parseRetryAfter } from './retry.js'
 export { emptySummary, type FailureGroup, type RunSummary } from './summary.js'

@@ -4,11 +4,12 @@
  * look at ~1024 px anyway. Smaller images, and every image when sharp is not installed, go as
  * they are (same bytes).
  */
+import { PREPARED_IMAGE_MAX_SIDE } from '../contract/image.js'
 import { type ImageMime, sniffImageType } from '../image.js'
 
 /** Options of `prepareImage`. */
 export interface PrepareOptions {
-  /** Longest side allowed, in pixels. Default 1024. */
+  /** Longest side allowed, in pixels. Default `PREPARED_IMAGE_MAX_SIDE` (1024). */
   maxSide?: number
   /** JPEG/WebP quality of re-encoded images (1–100). Default 80. */
   quality?: number
@@ -60,7 +61,7 @@ export async function prepareImage(
   bytes: Uint8Array,
   options: PrepareOptions = {},
 ): Promise<PreparedImage> {
-  const maxSide = options.maxSide ?? 1024
+  const maxSide = options.maxSide ?? PREPARED_IMAGE_MAX_SIDE
   const quality = options.quality ?? 80
   const mime: ImageMime | undefined = sniffImageType(bytes)
   const asIs: PreparedImage = { bytes, mime: mime ?? 'application/octet-stream', resized: false }

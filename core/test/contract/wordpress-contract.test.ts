@@ -68,6 +68,8 @@ describe('includes/contract.json', () => {
          'fatal' => array_map(function ($c) { return Contract::is_fatal($c); }, array_keys(Contract::error_status())),
          'tags' => array_map(function ($t) { return Language::is_valid($t); }, $tags),
          'keys' => array_map(function ($k) { return 1 === preg_match(Contract::pattern('idempotencyKey'), $k); }, $keys),
+         'imageTypes' => Contract::image_types(),
+         'preparedMaxSide' => Contract::prepared_max_side(),
        ));`,
     )
     if (out === undefined) {
@@ -80,6 +82,8 @@ describe('includes/contract.json', () => {
     expect(read.fatal).toEqual(contract.ERROR_CODES.map((code) => contract.isFatalError(code)))
     expect(read.tags).toEqual(tags.map((tag) => contract.isLanguageTag(tag)))
     expect(read.keys).toEqual(keys.map((key) => contract.IDEMPOTENCY_KEY_PATTERN.test(key)))
+    expect(read.imageTypes).toEqual([...contract.IMAGE_TYPES])
+    expect(read.preparedMaxSide).toBe(contract.PREPARED_IMAGE_MAX_SIDE)
   })
 })
 

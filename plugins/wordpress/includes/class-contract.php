@@ -1,7 +1,8 @@
 <?php
 /**
  * The AltText API contract: the rules this plugin shares with the API and the other clients
- * (limits, patterns, error codes, which codes are fatal, the context format). They are read from
+ * (limits, patterns, error codes, which codes are fatal, the context format, the image types
+ * and the size images are prepared to). They are read from
  * contract.json beside this file, which core's build generates from core/src/contract: nothing
  * here is a second copy of a rule.
  *
@@ -82,6 +83,24 @@ final class Contract {
 	 */
 	public static function context_lines() {
 		return self::data()['contextLines'];
+	}
+
+	/**
+	 * The image types the API accepts (MIME types, e.g. image/jpeg).
+	 *
+	 * @return string[]
+	 */
+	public static function image_types() {
+		return self::data()['image']['types'];
+	}
+
+	/**
+	 * The longest side, in pixels, an image is downscaled to before it is sent.
+	 *
+	 * @return int
+	 */
+	public static function prepared_max_side() {
+		return (int) self::data()['image']['preparedMaxSide'];
 	}
 
 	/**

@@ -16,10 +16,6 @@ defined( 'ABSPATH' ) || exit;
 
 /** Image payloads for the API. */
 final class Image_Source {
-	const MAX_EDGE  = 1024;
-	const MAX_BYTES = 10485760;
-	const TYPES     = array( 'image/jpeg', 'image/png', 'image/gif', 'image/webp' );
-
 	/**
 	 * Resized copies made by this request, deleted once encoded.
 	 *
@@ -78,16 +74,18 @@ final class Image_Source {
 		if ( ! $original || ! is_readable( $original ) ) {
 			return null;
 		}
-		$meta  = wp_get_attachment_metadata( $attachment_id );
-		$dir   = dirname( $original );
-		$best  = null;
-		$edge  = 0;
-		$sizes = is_array( $meta ) && ! empty( $meta['sizes'] ) ? $meta['sizes'] : array();
+		$meta     = wp_get_attachment_metadata( $attachment_id );
+		$dir      = dirname( $original );
+		$best     = null;
+		$edge     = 0;
+		$max_edge = Contract::prepared_max_side();
+		$types    = Contract::image_types();
+		$sizes    = is_array( $meta ) && ! empty( $meta['sizes'] ) ? $meta['sizes'] : array();
 		foreach ( $sizes as $size ) {
 			$longer = max( (int) $size['width'], (int) $size['height'] );
 			$type   = isset( $size['mime-type'] ) ? $size['mime-type'] : '';
 			$path   = $dir . '/' . $size['file'];
-			if ( $longer <= self::MAX_EDGE && $longer > $edge && in_array( $type, self::TYPES, true ) && is_readable( $path ) ) {
+			if ( $longer <= $max_edge && $longer > $edge && in_array( $type, $types, true ) && is_readable( $path ) ) {
 				$best = $path;
 				$edge = $longer;
 			}
@@ -95,7 +93,7 @@ final class Image_Source {
 		$orig_edge = is_array( $meta ) ? max( (int) ( $meta['width'] ?? 0 ), (int) ( $meta['height'] ?? 0 ) ) : 0;
 		$orig_type = (string) get_post_mime_type( $attachment_id );
 		// The original beats a size only when it is itself within bounds and larger than the size.
-		if ( $orig_edge > 0 && $orig_edge <= self::MAX_EDGE && $orig_edge > $edge && in_array( $orig_type, self::TYPES, true ) ) {
+		if ( $orig_edge > 0 && $orig_edge <= $max_edge && $orig_edge > $edge && in_array( $orig_type, $types, true ) ) {
 			return $original;
 		}
 		// A size of at least 512 px describes as well as the original does.
@@ -110,7 +108,7 @@ final class Image_Source {
 	}
 
 	/**
-	 * A temporary JPEG of at most 1024 px made with the site's image editor; removed after
+	 * A temporary JPEG of at most the contract's prepared size (1024 px) made with the site's image editor; removed after
 	 * encoding (see encode_file).
 	 *
 	 * @param string $path Original file.
@@ -122,7 +120,8 @@ final class Image_Source {
 		if ( is_wp_error( $editor ) ) {
 			return null;
 		}
-		$editor->resize( self::MAX_EDGE, self::MAX_EDGE, false );
+		$max_edge = Contract::prepared_max_side();
+		$editor->resize( $max_edge, $max_edge, false );
 		$target = wp_tempnam( 'alttextapi' ) . '.jpg';
 		$saved  = $editor->save( $target, 'image/jpeg' );
 		if ( is_wp_error( $saved ) ) {
@@ -142,15 +141,17 @@ final class Image_Source {
 		$temp  = in_array( $path, self::$temp_files, true );
 		$info  = function_exists( 'wp_get_image_mime' ) ? wp_get_image_mime( $path ) : '';
 		$bytes = filesize( $path );
-		if ( ! in_array( $info, self::TYPES, true ) ) {
+		if ( ! in_array( $info, Contract::image_types(), true ) ) {
 			$copy = self::resized_copy( $path );
 			if ( ! $copy ) {
 				return Api_Client::error( 'alttextapi_unsupported_type', __( 'This image type cannot be described (JPEG, PNG, GIF and WebP can).', 'alttextapi' ), 415 );
 			}
 			return self::encode_file( $copy );
 		}
-		if ( $bytes > self::MAX_BYTES ) {
-			return Api_Client::error( 'alttextapi_too_large', __( 'This image is larger than 10 MB.', 'alttextapi' ), 413 );
+		$max_bytes = Contract::limit( 'maxImageBytes' );
+		if ( $bytes > $max_bytes ) {
+			/* translators: %s: the largest image size the API takes, e.g. "10 MB". */
+			return Api_Client::error( 'alttextapi_too_large', sprintf( __( 'This image is larger than %s.', 'alttextapi' ), size_format( $max_bytes ) ), 413 );
 		}
 		// phpcs:ignore Generic.PHP.ForbiddenFunctions.Found, WordPress.WP.AlternativeFunctions.file_get_contents_file_get_contents -- a local file, not a URL.
 		$data = file_get_contents( $path );

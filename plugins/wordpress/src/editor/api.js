@@ -23,7 +23,7 @@ export function requestAltText({ attachmentId, url, postId, context }) {
  * WordPress-side failures after which "Generate all" stops: no key set, the API unreachable, the
  * session gone, and a rate limit (the editor does not wait and retry). The API's own fatal codes
  * (core's FATAL_ERROR_CODES: bad key, no credits, forbidden, no model) come from the server as
- * `data.fatal`, read from the generated includes/contract.php: no second list here.
+ * `data.fatal`, read from the generated includes/contract.json: no second list here.
  */
 export const STOP_CODES = [
   'alttextapi_no_key',
