@@ -1119,6 +1119,11 @@ export function ledgerErasureStatement(db: D1Database, userId: string): D1Prepar
     .bind(userId)
 }
 
+/** Erasure of the account's Idempotency-Key claims (hashes, usage ids and answers, kept 24 h). */
+export function claimsErasureStatement(db: D1Database, userId: string): D1PreparedStatement {
+  return db.prepare('DELETE FROM idempotency_keys WHERE user_id = ?').bind(userId)
+}
+
 // Stripe reversals ------------------------------------------------------------------------------
 // (helper-owned block: refunds and disputes of purchases; the webhook in fulfilment.ts calls it)
 

@@ -9,7 +9,7 @@
  * rows (no image URL, no alt text, no user, no key), ledger rows (no user; a reference stays only
  * when it points at another kept billing row) and purchases (no user).
  */
-import { ledgerErasureStatement } from './credits.js'
+import { claimsErasureStatement, ledgerErasureStatement } from './credits.js'
 import { sha256Hex } from './crypto.js'
 import { forgetReuseStatement } from './reuse.js'
 
@@ -35,7 +35,7 @@ export function erasureStatements(
     ledgerErasureStatement(db, user.id),
     db.prepare('UPDATE purchases SET user_id = NULL WHERE user_id = ?').bind(user.id),
     // Idempotency-Key claims (hashes, usage ids and answers, kept 24 h at most).
-    db.prepare('DELETE FROM idempotency_keys WHERE user_id = ?').bind(user.id),
+    claimsErasureStatement(db, user.id),
     // Descriptions kept for reuse (hashes of images and options, alt text).
     forgetReuseStatement(db, user.id),
     db.prepare('DELETE FROM sessions WHERE user_id = ?').bind(user.id),
