@@ -18,6 +18,12 @@ export {
 } from './options.js'
 export { default, processImages, processTree } from './plugin.js'
 export { createRunProgress, type RunProgress } from './progress.js'
+export {
+  failOnStop,
+  type ReportedOutcome,
+  type ReportReasons,
+  reportOutcomes,
+} from './report.js'
 export type { FileAltText, ImageResult } from './results.js'
 export {
   AltTextRun,

@@ -1,5 +1,5 @@
 /** `rehypeAltText`: the unified attacher, and `processTree`, the transform itself. */
-import { displaySource, sanitizeForTerminal, unsupportedImageReason } from '@alttextapi/core/node'
+import { displaySource, unsupportedImageReason } from '@alttextapi/core/node'
 import type { Parents, Root, RootContent } from 'hast'
 import type { Plugin } from 'unified'
 import type { VFile } from 'vfile'
@@ -9,12 +9,10 @@ import { lintOption, reportLint } from './lint.js'
 import { LONG_ID_PREFIX, longDescriptionBlocked, longDescriptionNode } from './long-description.js'
 import { DEFAULTS, type ImageFilter, type RunOptions } from './options.js'
 import { type DependencyCollector, dependencyOf } from './page-cache.js'
+import { failOnStop, reportOutcomes, SOURCE } from './report.js'
 import type { FileAltText, ImageResult } from './results.js'
 import { type AltTextRun, createAltTextRun, type Options } from './run.js'
 import { ImageLoadError, loadImage } from './source.js'
-import { emptyStats } from './stats.js'
-
-const SOURCE = 'alttextapi'
 
 function matches(filter: ImageFilter | ImageFilter[], src: string, file: VFile): boolean {
   const list = Array.isArray(filter) ? filter : [filter]
@@ -195,7 +193,6 @@ export async function processImages(
   if (lint) reportLint(found, file, lint, options.language)
   const images = found.filter((image) => wanted(image, options))
   const indexOf = new Map(found.map((image, i) => [image, i]))
-  const stats = emptyStats()
   run.progress?.queue(images.length)
   const results = await Promise.all(
     images.map(async (image) => {
@@ -226,64 +223,11 @@ export async function processImages(
     result.longDescriptionId = id
     result.node.properties.ariaDescribedBy = id
   })
-  for (const result of results) {
-    stats.images++
-    run.stats.images++
-    stats[result.status]++
-    run.stats[result.status]++
-    // The run's credits come from core's summary; a file counts what its own images spent.
-    stats.creditsUsed += result.creditsUsed ?? 0
-    if (result.reused) stats.reused++
-    // Page text and API answers end up in terminals and CI logs: no control characters.
-    const label = result.src ? ` (${displaySource(result.src)})` : ''
-    const place = { place: result.node.position, source: SOURCE }
-    if (result.status === 'failed') {
-      file.message(sanitizeForTerminal(`Could not describe image${label}: ${result.reason}`), {
-        ...place,
-        ruleId: 'failed',
-      })
-    } else if (result.status === 'skipped' && result.reason === 'dry run') {
-      file.info(`Image without alt text${label}: would be described`, {
-        ...place,
-        ruleId: 'dry-run',
-      })
-    } else if (result.status === 'skipped' && result.reason === DECORATIVE_HINT) {
-      file.message(sanitizeForTerminal(`Image left without alt text${label}: ${result.reason}`), {
-        ...place,
-        ruleId: 'decorative',
-      })
-    } else if (
-      result.status === 'skipped' &&
-      !/^(not included|excluded)$/.test(result.reason ?? '')
-    ) {
-      file.message(sanitizeForTerminal(`Image left without alt text${label}: ${result.reason}`), {
-        ...place,
-        ruleId: 'skipped',
-      })
-    }
-  }
+  const outcomes = results.map((result) => ({ ...result, place: result.node.position }))
+  const stats = reportOutcomes(file, run, outcomes, { decorative: DECORATIVE_HINT })
   const data: FileAltText = { stats, images: results }
   file.data.altText = data
-  const fatal = results.some((r) => r.status === 'stopped') ? run.fatal : undefined
-  if (fatal) {
-    const reason = sanitizeForTerminal(`Stopped: ${fatal.message}`)
-    const where = { source: SOURCE, ruleId: 'fatal' }
-    if (options.failOnError === false) file.message(reason, where)
-    else file.fail(reason, where)
-  }
-  const failure = results.find((r) => r.status === 'failed')
-  if (options.failOnError && failure) {
-    file.fail(
-      sanitizeForTerminal(
-        `Could not describe image (${displaySource(failure.src)}): ${failure.reason}`,
-      ),
-      {
-        place: failure.node.position,
-        source: SOURCE,
-        ruleId: 'failed',
-      },
-    )
-  }
+  failOnStop(file, run, outcomes)
   return data
 }
 

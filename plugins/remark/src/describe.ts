@@ -7,21 +7,19 @@
 
 import { dirname } from 'node:path'
 import { formatContext, toLanguageTag } from '@alttextapi/core'
-import { displaySource, sanitizeForTerminal } from '@alttextapi/core/node'
 import {
   type AltTextRun,
   DEFAULTS,
-  emptyStats,
+  failOnStop,
   ImageLoadError,
   type LoadedImage,
   loadImage,
+  reportOutcomes,
 } from '@alttextapi/rehype'
 import type { VFile } from 'vfile'
 import type { MarkdownImage } from './find-images.js'
 import type { Options } from './options.js'
 import type { MarkdownAltText, MarkdownImageResult } from './results.js'
-
-const SOURCE = 'alttextapi'
 
 /** Shown when the API answers "decorative": this plugin never writes that for the author. */
 export const DECORATIVE_HINT =
@@ -111,10 +109,12 @@ async function describeOne(
     return { image, status: 'skipped', reason: KEPT_BY_PERSON }
   if (outcome.status === 'cached' && run.dryRun) return { image, status: 'cached' }
   if (outcome.status === 'described' || outcome.status === 'cached') {
+    const paid = { creditsUsed: outcome.creditsUsed, reused: outcome.reused }
     const altText = outcome.altText.replace(/\s+/g, ' ').trim()
     // Markdown has no decorative form of `![](…)`: a decorative answer is only ever reported.
-    if (!altText || outcome.decorative) return { image, status: 'skipped', reason: DECORATIVE_HINT }
-    return { image, status: outcome.status, altText }
+    if (!altText || outcome.decorative)
+      return { image, ...paid, status: 'skipped', reason: DECORATIVE_HINT }
+    return { image, ...paid, status: outcome.status, altText }
   }
   return { image, status: outcome.status, reason: 'reason' in outcome ? outcome.reason : undefined }
 }
@@ -171,7 +171,9 @@ async function describeOnce(
   )
     return { image, status: 'stopped', reason: stopped?.message ?? ending.reason }
   if (ending.status === 'described') return { image, status: 'cached', altText: ending.altText }
-  return { image, ...ending }
+  // The first reference paid for the image: the others of this run cost nothing.
+  const { creditsUsed: _, reused: __, ...unpaid } = ending
+  return { image, ...unpaid }
 }
 
 /** True when the image is to be described under the settings. */
@@ -195,58 +197,19 @@ export async function describeImages(
   file: VFile,
   settings: DescribeSettings,
 ): Promise<MarkdownAltText> {
-  const stats = emptyStats()
   const todo = images.filter((image) => wanted(image, settings.overwrite))
   const results = await Promise.all(todo.map((image) => describeOnce(image, run, file, settings)))
-  for (const result of results) {
-    stats.images++
-    run.stats.images++
-    stats[result.status]++
-    run.stats[result.status]++
-    const label = result.image.src ? ` (${displaySource(result.image.src)})` : ''
-    const place = { place: result.image.position, source: SOURCE }
-    const reason = result.reason ?? ''
-    if (result.status === 'failed') {
-      file.message(sanitizeForTerminal(`Could not describe image${label}: ${reason}`), {
-        ...place,
-        ruleId: 'failed',
-      })
-    } else if (result.status === 'skipped' && reason === 'dry run') {
-      file.info(`Image without alt text${label}: would be described`, {
-        ...place,
-        ruleId: 'dry-run',
-      })
-    } else if (result.status === 'skipped' && reason === KEPT_BY_PERSON) {
-      file.info(`Alt text kept${label}: ${reason}`, { ...place, ruleId: 'kept' })
-    } else if (result.status === 'skipped' && reason === DECORATIVE_HINT) {
-      file.message(sanitizeForTerminal(`Image left without alt text${label}: ${reason}`), {
-        ...place,
-        ruleId: 'decorative',
-      })
-    } else if (result.status === 'skipped' && !/^(not included|excluded)$/.test(reason)) {
-      file.message(sanitizeForTerminal(`Image left without alt text${label}: ${reason}`), {
-        ...place,
-        ruleId: 'skipped',
-      })
-    }
-  }
+  const outcomes = results.map((result) => ({
+    ...result,
+    src: result.image.src,
+    place: result.image.position,
+  }))
+  const stats = reportOutcomes(file, run, outcomes, {
+    decorative: DECORATIVE_HINT,
+    kept: KEPT_BY_PERSON,
+  })
   const data: MarkdownAltText = { stats, images: results }
   file.data.markdownAltText = data
-  const fatal = results.some((r) => r.status === 'stopped') ? run.fatal : undefined
-  if (fatal) {
-    const message = sanitizeForTerminal(`Stopped: ${fatal.message}`)
-    const where = { source: SOURCE, ruleId: 'fatal' }
-    if (run.options.failOnError === false) file.message(message, where)
-    else file.fail(message, where)
-  }
-  const failure = results.find((r) => r.status === 'failed')
-  if (run.options.failOnError && failure) {
-    file.fail(
-      sanitizeForTerminal(
-        `Could not describe image (${displaySource(failure.image.src)}): ${failure.reason}`,
-      ),
-      { place: failure.image.position, source: SOURCE, ruleId: 'failed' },
-    )
-  }
+  failOnStop(file, run, outcomes)
   return data
 }

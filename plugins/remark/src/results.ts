@@ -9,6 +9,10 @@ export interface MarkdownImageResult {
   status: 'described' | 'cached' | 'skipped' | 'failed' | 'stopped'
   altText?: string | undefined
   reason?: string | undefined
+  /** Credits the API charged for this image (0 or absent when cached, shared or reused). */
+  creditsUsed?: number | undefined
+  /** The API reused an earlier description of the same image (no credits). */
+  reused?: boolean | undefined
 }
 
 /** `file.data.markdownAltText`: the file's counters and per-image results. */

@@ -199,8 +199,19 @@ it('describes an image once per run however many files point at it', async () =>
   await processor.run(processor.parse(one), one)
   await processor.run(processor.parse(two), two)
   expect(api.images).toHaveLength(1)
-  expect(two.data.markdownAltText?.stats).toMatchObject({ images: 2, cached: 2 })
+  // A file counts what its own images spent: the first reference paid, the others nothing.
+  expect(one.data.markdownAltText?.stats).toMatchObject({ images: 1, described: 1, creditsUsed: 1 })
+  expect(two.data.markdownAltText?.stats).toMatchObject({ images: 2, cached: 2, creditsUsed: 0 })
   expect(run.stats).toMatchObject({ images: 3, described: 1, cached: 2 })
+})
+
+it("counts a decorative answer's credits once however often the file points at the image", async () => {
+  api.program({ altText: (image) => ({ altText: `Image ${image.seed}`, decorative: true }) })
+  const { file } = await toHtml('![](cat.png) ![](cat.png)\n')
+  expect(api.images).toHaveLength(1)
+  expect(file.data.markdownAltText?.stats).toMatchObject({ images: 2, skipped: 2, creditsUsed: 1 })
+  const rules = file.messages.map((message) => message.ruleId)
+  expect(rules).toEqual(['decorative', 'decorative'])
 })
 
 it('reads the language and title Astro parsed into file.data.astro.frontmatter', async () => {
