@@ -89,3 +89,30 @@ describe('bad input', () => {
     expect(await readFile(join(dir, 'site', 'locked.html'), 'utf8')).toBe('<img src="/a.png">')
   })
 })
+
+describe('bad flags', () => {
+  it('a flag that is not a whole number is a usage error for fix and fix --source alike', async () => {
+    for (const args of [
+      ['fix', 'site', '--max-credits', 'ten'],
+      ['fix', '--source', 'site', '--max-credits', 'ten'],
+    ]) {
+      const t = io()
+      expect(await main(args, t.io)).toBe(2)
+      expect(t.err()).toContain(
+        'alttext fix: --max-credits must be a whole number\n\nUsage: alttext fix',
+      )
+      expect(api.stats.calls).toBe(0)
+    }
+  })
+
+  it('no API key is one line that says what to set, for fix and fix --source alike', async () => {
+    for (const args of [
+      ['fix', 'site'],
+      ['fix', '--source', 'site'],
+    ]) {
+      const t = io()
+      expect(await main(args, { ...t.io, env: {} })).toBe(2)
+      expect(t.err()).toBe('alttext fix: no API key: set ALTTEXT_API_KEY (or use --dry-run)\n')
+    }
+  })
+})

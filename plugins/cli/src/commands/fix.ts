@@ -2,7 +2,6 @@
 import { readFile, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { parseArgs } from 'node:util'
-import { readConfig } from '@alttextapi/core'
 import {
   createAltTextRun,
   DEFAULTS,
@@ -14,6 +13,13 @@ import { decodePage } from '../encoding.js'
 import { findHtmlFiles, writeAtomic } from '../files.js'
 import { fixFiles } from '../fix-files.js'
 import type { Command } from '../io.js'
+import {
+  checkRunFlags,
+  NoApiKeyError,
+  RUN_FLAGS,
+  runOptions,
+  type SharedRunOptions,
+} from '../run-flags.js'
 
 const HELP = `Usage: alttext fix <dir> [options]
 
@@ -57,13 +63,6 @@ run at once with one message; pages already written keep their alt text.
 Exit code: 0 when done (failures are reported), 1 when the run stopped on a fatal answer or with
 --fail-on-error and failures, 2 on usage errors.
 `
-
-const positiveInt = (value: string | undefined, name: string): number | undefined => {
-  if (value === undefined) return undefined
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number`)
-  return n
-}
 
 /**
  * Reads a built site's local images as a browser would find them, and only inside `root`: a
@@ -113,40 +112,26 @@ export const fix: Command = {
       return 2
     }
     const { dir, values } = parsed
-    const config = readConfig({ baseUrl: values['api-url'] }, io.env)
-    if (!config.apiKey && !values['dry-run']) {
-      io.stderr.write('alttext fix: no API key: set ALTTEXT_API_KEY (or use --dry-run)\n')
+    let shared: SharedRunOptions
+    try {
+      shared = runOptions(values, io.cwd, io.env)
+    } catch (error) {
+      // A missing key says what to set; a bad number is a usage error, shown with the help.
+      const help = error instanceof NoApiKeyError ? '' : `\n${HELP}`
+      io.stderr.write(`alttext fix: ${(error as Error).message}\n${help}`)
       return 2
     }
     const root = resolve(io.cwd, dir)
     const basePath = values.base ?? '/'
     const options: Options = {
-      apiKey: config.apiKey,
-      baseUrl: config.baseUrl,
-      language: values.lang,
+      ...shared,
       publicDir: root,
       basePath,
       resolveImage: siteImages(root, basePath, DEFAULTS.maxImageBytes),
-      concurrency: positiveInt(values.concurrency, 'concurrency'),
-      maxCredits: positiveInt(values['max-credits'], 'max-credits'),
-      maxImages: positiveInt(values['max-images'], 'max-images'),
-      maxLength: positiveInt(values['max-length'], 'max-length'),
-      model: values.model,
-      dryRun: values['dry-run'],
       overwrite: values.overwrite,
       markOrigin: values['mark-origin'],
       applyDecorative: values['apply-decorative'],
       long: values.long,
-      remoteImages: values.remote as Options['remoteImages'],
-      allowHosts: values['allow-host'],
-      cache: values['no-cache'] ? false : undefined,
-      cacheDir: values.cache
-        ? resolve(io.cwd, values.cache)
-        : resolve(io.cwd, 'node_modules', '.cache', 'alttextapi'),
-      // The committed cache at the project root (the cwd): commit it, CI then pays nothing.
-      cacheFile: resolve(io.cwd, values['cache-file'] ?? 'alt-text.json'),
-      // A fatal answer is reported once below, not as a failed file per page.
-      failOnError: false,
       // The CLI draws its own progress (per page).
       progress: false,
     }
@@ -196,31 +181,15 @@ function parseFixArgs(args: string[]) {
     allowPositionals: true,
     strict: true,
     options: {
-      lang: { type: 'string' },
-      concurrency: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      'max-credits': { type: 'string' },
-      'max-images': { type: 'string' },
-      'max-length': { type: 'string' },
-      cache: { type: 'string' },
-      'cache-file': { type: 'string' },
-      'no-cache': { type: 'boolean' },
-      model: { type: 'string' },
+      ...RUN_FLAGS,
       base: { type: 'string' },
-      remote: { type: 'string' },
-      'allow-host': { type: 'string', multiple: true },
       overwrite: { type: 'boolean' },
       'mark-origin': { type: 'boolean' },
       'apply-decorative': { type: 'boolean' },
       long: { type: 'boolean' },
-      'fail-on-error': { type: 'boolean' },
-      'api-url': { type: 'string' },
     },
   })
   if (positionals.length !== 1) throw new Error('give exactly one folder')
-  if (values.remote !== undefined && !['download', 'url', 'skip'].includes(values.remote))
-    throw new Error('--remote must be download, url or skip')
-  if (values.concurrency !== undefined && !(Number(values.concurrency) >= 1))
-    throw new Error('--concurrency must be at least 1')
+  checkRunFlags(values)
   return { dir: positionals[0] as string, values }
 }

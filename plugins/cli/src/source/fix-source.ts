@@ -5,10 +5,10 @@
  */
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { readConfig } from '@alttextapi/core'
 import { createAltTextRun, fillMarkdownSource, type Options } from '@alttextapi/remark'
 import { fixFiles } from '../fix-files.js'
 import type { Command } from '../io.js'
+import { checkRunFlags, NoApiKeyError, RUN_FLAGS, runOptions } from '../run-flags.js'
 import { findSourceFiles, readSource, writeIfUnchanged } from './files.js'
 import { createTreeMemo } from './tree-memo.js'
 
@@ -45,45 +45,22 @@ Exit code: 0 when done (failures are reported), 1 when the run stopped on a fata
 --fail-on-error and failures, 2 on usage errors.
 `
 
-const count = (value: string | undefined, name: string): number | undefined => {
-  if (value === undefined) return undefined
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number`)
-  return n
-}
-
 function parse(args: string[]) {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     strict: true,
     options: {
+      ...RUN_FLAGS,
       source: { type: 'string' },
       public: { type: 'string' },
       root: { type: 'string' },
-      lang: { type: 'string' },
-      concurrency: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      'max-credits': { type: 'string' },
-      'max-images': { type: 'string' },
-      'max-length': { type: 'string' },
-      cache: { type: 'string' },
-      'cache-file': { type: 'string' },
-      'no-cache': { type: 'boolean' },
-      model: { type: 'string' },
-      remote: { type: 'string' },
-      'allow-host': { type: 'string', multiple: true },
-      'fail-on-error': { type: 'boolean' },
-      'api-url': { type: 'string' },
     },
   })
   if (!values.source) throw new Error('--source needs a folder')
   if (positionals.length > 0)
     throw new Error(`with --source, give no other folder (got ${positionals.join(' ')})`)
-  if (values.remote !== undefined && !['download', 'url', 'skip'].includes(values.remote))
-    throw new Error('--remote must be download, url or skip')
-  if (values.concurrency !== undefined && !(Number(values.concurrency) >= 1))
-    throw new Error('--concurrency must be at least 1')
+  checkRunFlags(values)
   return values
 }
 
@@ -94,37 +71,16 @@ export const fixSource: Command = {
     let options: Options
     try {
       values = parse(args)
-      const config = readConfig({ baseUrl: values['api-url'] }, io.env)
-      if (!config.apiKey && !values['dry-run']) {
-        io.stderr.write('alttext fix: no API key: set ALTTEXT_API_KEY (or use --dry-run)\n')
-        return 2
-      }
       const source = resolve(io.cwd, values.source as string)
       options = {
-        apiKey: config.apiKey,
-        baseUrl: config.baseUrl,
-        language: values.lang,
+        ...runOptions(values, io.cwd, io.env),
         publicDir: values.public ? resolve(io.cwd, values.public) : source,
         root: values.root ? resolve(io.cwd, values.root) : io.cwd,
-        concurrency: count(values.concurrency, 'concurrency'),
-        maxCredits: count(values['max-credits'], 'max-credits'),
-        maxImages: count(values['max-images'], 'max-images'),
-        maxLength: count(values['max-length'], 'max-length'),
-        model: values.model,
-        dryRun: values['dry-run'],
-        remoteImages: values.remote as Options['remoteImages'],
-        allowHosts: values['allow-host'],
-        cache: values['no-cache'] ? false : undefined,
-        // The committed cache lives where the command runs (the project), as for `fix <dir>`.
-        cacheFile: resolve(io.cwd, values['cache-file'] ?? 'alt-text.json'),
-        cacheDir: values.cache
-          ? resolve(io.cwd, values.cache)
-          : resolve(io.cwd, 'node_modules', '.cache', 'alttextapi'),
-        // A fatal answer is reported once below, not as a failed file per page.
-        failOnError: false,
       }
     } catch (error) {
-      io.stderr.write(`alttext fix: ${(error as Error).message}\n\n${HELP}`)
+      // A missing key says what to set; a usage error is shown with the help.
+      const help = error instanceof NoApiKeyError ? '' : `\n${HELP}`
+      io.stderr.write(`alttext fix: ${(error as Error).message}\n${help}`)
       return 2
     }
     const run = createAltTextRun(options)
