@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type FakeApi, startFakeApi } from '../../testkit/src/fake-api.js'
 import { AltTextError, CLIENT_ID, createClient, LIMITS } from '../src/index.js'
-import { altText, type FakeApi, json, startFakeApi } from './fake-server.js'
 
 const KEY = 'atk_0123456789abcdefghijklmnopqrstuvwxyz'
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4])
@@ -8,7 +8,7 @@ const PNG_BASE64 = Buffer.from(PNG).toString('base64')
 
 let api: FakeApi
 beforeEach(async () => {
-  api = await startFakeApi()
+  api = await startFakeApi({ key: KEY })
 })
 afterEach(async () => {
   await api.close()
@@ -19,7 +19,7 @@ const client = (options = {}) =>
 
 describe('generate', () => {
   it('sends an image URL with its options and returns the answer', async () => {
-    api.script(altText('A dog on a beach'))
+    api.program({ altText: { 'dog.jpg': 'A dog on a beach' }, balance: 10 })
     const answer = await client().generate({
       imageUrl: 'https://example.com/dog.jpg',
       language: 'de',
@@ -29,7 +29,8 @@ describe('generate', () => {
     })
     expect(answer.altText).toBe('A dog on a beach')
     expect(answer.creditsRemaining).toBe(9)
-    const [request] = api.seen
+    expect(api.requests).toHaveLength(1)
+    const [request] = api.requests
     expect(request?.method).toBe('POST')
     expect(request?.path).toBe('/v1/alt-text')
     expect(request?.headers.authorization).toBe(`Bearer ${KEY}`)
@@ -46,24 +47,21 @@ describe('generate', () => {
 
   it('sends bytes, ArrayBuffers, Blobs and strings as base64', async () => {
     const inputs = [PNG, PNG.slice().buffer, new Blob([PNG]), PNG_BASE64]
-    for (const image of inputs) {
-      api.script(altText())
-      await client().generate({ image })
-    }
-    expect(api.seen.map((s) => s.body)).toEqual(inputs.map(() => ({ image: PNG_BASE64 })))
+    for (const image of inputs) await client().generate({ image })
+    expect(api.requests.map((s) => s.body)).toEqual(inputs.map(() => ({ image: PNG_BASE64 })))
   })
 
   it('passes a data: URL through unchanged', async () => {
-    api.script(altText())
     const dataUrl = `data:image/png;base64,${PNG_BASE64}`
     await client().generate({ image: dataUrl })
-    expect(api.seen[0]?.body).toEqual({ image: dataUrl })
+    expect(api.requests).toHaveLength(1)
+    expect(api.requests[0]?.body).toEqual({ image: dataUrl })
   })
 
   it('names the caller in User-Agent when asked', async () => {
-    api.script(altText())
     await client({ userAgent: 'alttext-cli/1.2.0' }).generate({ image: PNG })
-    expect(api.seen[0]?.headers['user-agent']).toBe(`alttext-cli/1.2.0 ${CLIENT_ID}`)
+    expect(api.requests).toHaveLength(1)
+    expect(api.requests[0]?.headers['user-agent']).toBe(`alttext-cli/1.2.0 ${CLIENT_ID}`)
   })
 
   it('refuses without a request: no key, both or neither input, empty or too large image', async () => {
@@ -84,7 +82,7 @@ describe('generate', () => {
       code: 'payload_too_large',
       message: expect.stringContaining('prepareImage'),
     })
-    expect(api.seen).toHaveLength(0)
+    expect(api.requests).toHaveLength(0)
   })
 
   it('refuses a key that cannot go in a header with an AltTextError that does not quote it', async () => {
@@ -99,30 +97,32 @@ describe('generate', () => {
       expect(String((error as Error).message)).not.toContain('atk_secret')
       expect(String((error as Error).stack)).not.toContain('atk_secret')
     }
-    expect(api.seen).toHaveLength(0)
+    expect(api.requests).toHaveLength(0)
   })
 
   it('rejects a 200 answer without alt text as invalid_response', async () => {
-    api.script(json(200, { hello: 'world' }))
+    api.fail({ answer: { status: 200, body: { hello: 'world' } } })
     const error = await client()
       .generate({ image: PNG })
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AltTextError)
     expect(error).toMatchObject({ code: 'invalid_response', status: 200 })
+    expect(api.requests).toHaveLength(1)
   })
 })
 
 describe('generateBatch', () => {
   it('sends every image with its own options and returns per-item results', async () => {
-    const answer = {
-      results: [
-        { id: 'u1', altText: 'One', language: 'en', model: 'm', creditsUsed: 1 },
-        { error: { code: 'insufficient_credits', message: 'Not enough credits' } },
-      ],
-      creditsUsed: 1,
-      creditsRemaining: 0,
-    }
-    api.script(json(200, answer))
+    api.program({
+      models: [{ id: 'm', name: 'M', credits: 1, default: true }],
+      altText: (image) => (image.context === 'first' ? 'One' : 'Two'),
+      balance: 1,
+    })
+    api.fail({
+      code: 'insufficient_credits',
+      message: 'Not enough credits',
+      image: { imageUrlIncludes: 'b.png' },
+    })
     const result = await client().generateBatch({
       images: [
         { image: PNG, context: 'first' },
@@ -130,9 +130,26 @@ describe('generateBatch', () => {
       ],
       model: 'm',
     })
-    expect(result).toEqual(answer)
-    expect(api.seen[0]?.path).toBe('/v1/alt-text/batch')
-    expect(api.seen[0]?.body).toEqual({
+    expect(result).toEqual({
+      results: [
+        {
+          id: expect.any(String),
+          altText: 'One',
+          language: 'en',
+          model: 'm',
+          creditsUsed: 1,
+          reused: false,
+          decorative: false,
+          kind: 'photo',
+        },
+        { error: { code: 'insufficient_credits', message: 'Not enough credits' } },
+      ],
+      creditsUsed: 1,
+      creditsRemaining: 0,
+    })
+    expect(api.requests).toHaveLength(1)
+    expect(api.requests[0]?.path).toBe('/v1/alt-text/batch')
+    expect(api.requests[0]?.body).toEqual({
       images: [
         { image: PNG_BASE64, context: 'first' },
         { imageUrl: 'https://example.com/b.png', language: 'fr' },
@@ -142,80 +159,70 @@ describe('generateBatch', () => {
   })
 
   it('splits more than 50 images into several requests and merges the answers', async () => {
-    const ok = (n: number) => ({
-      results: Array.from({ length: n }, (_, i) => ({
-        id: `u${i}`,
-        altText: `Image ${i}`,
-        language: 'en',
-        model: 'm',
-        creditsUsed: 1,
-      })),
-      creditsUsed: n,
-      creditsRemaining: 100 - n,
-    })
-    api.script(json(200, ok(50)), json(200, ok(10)))
+    // Every copy is described and charged (no reuse), so the sums say both chunks were merged.
+    api.program({ balance: 150, reuse: false })
     const images = Array.from({ length: 60 }, () => ({ image: PNG }))
     const result = await client().generateBatch({ images })
-    expect(api.seen.map((s) => (s.body as { images: unknown[] }).images.length)).toEqual([50, 10])
+    expect(api.requests.map((s) => (s.body as { images: unknown[] }).images.length)).toEqual([
+      50, 10,
+    ])
     expect(result.results).toHaveLength(60)
     expect(result.creditsUsed).toBe(60)
     expect(result.creditsRemaining).toBe(90)
   })
 
   it('keeps paid results when a later chunk fails, marking that chunk as errors', async () => {
-    const first = {
-      results: Array.from({ length: 50 }, () => ({
-        id: 'u',
-        altText: 'x',
-        language: 'en',
-        model: 'm',
-        creditsUsed: 1,
-      })),
-      creditsUsed: 50,
-      creditsRemaining: 0,
-    }
-    api.script(
-      json(200, first),
-      json(402, { error: { code: 'insufficient_credits', message: 'No credits left' } }),
-    )
+    // The first chunk spends the whole balance: the API refuses the second as a whole (402).
+    api.program({ balance: 50, reuse: false })
     const images = Array.from({ length: 51 }, () => ({ image: PNG }))
     const result = await client().generateBatch({ images })
     expect(result.results).toHaveLength(51)
+    expect(result.results.slice(0, 50).every((r) => 'altText' in r)).toBe(true)
     expect(result.results[50]).toMatchObject({ error: { code: 'insufficient_credits' } })
     expect(result.creditsUsed).toBe(50)
+    expect(api.requests.map((r) => r.status)).toEqual([200, 402])
   })
 
   it('rejects an answer whose results do not match the images', async () => {
-    api.script(json(200, { results: [], creditsUsed: 0, creditsRemaining: 3 }))
+    api.fail({
+      answer: { status: 200, body: { results: [], creditsUsed: 0, creditsRemaining: 3 } },
+    })
     await expect(client().generateBatch({ images: [{ image: PNG }] })).rejects.toMatchObject({
       code: 'invalid_response',
     })
+    expect(api.requests).toHaveLength(1)
   })
 })
 
 describe('read routes', () => {
   it('models, account, credits and packs GET their routes; models needs no key', async () => {
-    const models = { models: [{ id: 'm', name: 'M', credits: 1, default: true }] }
-    api.script(json(200, models))
+    const models = { models: [{ id: 'm', name: 'M', credits: 1, longCredits: 1, default: true }] }
+    api.program({ models: models.models, balance: 3 })
     expect(await createClient({ baseUrl: api.url }).models()).toEqual(models)
-    expect(api.seen[0]?.headers.authorization).toBeUndefined()
+    expect(api.requests[0]?.headers.authorization).toBeUndefined()
 
     const user = {
-      id: 'u',
-      email: 'a@b.c',
+      id: 'usr_fake',
+      email: 'owner@example.com',
       name: null,
       credits: 3,
       storeHistory: true,
-      createdAt: '2026-11-24T00:00:00.000Z',
+      createdAt: '2026-01-01T00:00:00.000Z',
     }
-    const credits = { balance: 3, ledger: [] }
-    const packs = { packs: [{ id: 'p', credits: 100, amount: 500, currency: 'eur' }] }
-    api.script(json(200, user), json(200, credits), json(200, packs))
+    const credits = { balance: 3, ledger: [...api.account.ledger].reverse() }
+    expect(credits.ledger).toHaveLength(2) // the signup and the change to 3
+    const packs = {
+      packs: [
+        { id: 'pack_500', credits: 500, amount: 500, currency: 'usd' },
+        { id: 'pack_2000', credits: 2000, amount: 1800, currency: 'usd' },
+        { id: 'pack_10000', credits: 10000, amount: 8000, currency: 'usd' },
+      ],
+    }
     const c = client()
     expect(await c.account()).toEqual(user)
     expect(await c.credits()).toEqual(credits)
     expect(await c.packs()).toEqual(packs)
-    expect(api.seen.map((s) => `${s.method} ${s.path}`)).toEqual([
+    expect(api.requests.map((s) => `${s.method} ${s.path}`)).toEqual([
       'GET /v1/models',
       'GET /v1/account',
       'GET /v1/credits',
@@ -225,10 +232,11 @@ describe('read routes', () => {
 
   it('usage sends only the given query fields', async () => {
     const page = { records: [], nextCursor: null }
-    api.script(json(200, page), json(200, page))
-    await client().usage()
-    await client().usage({ limit: 20, cursor: 'abc', from: '2026-01-01T00:00:00Z' })
-    expect(api.seen.map((s) => s.path)).toEqual([
+    expect(await client().usage()).toEqual(page)
+    expect(
+      await client().usage({ limit: 20, cursor: 'abc', from: '2026-01-01T00:00:00Z' }),
+    ).toEqual(page)
+    expect(api.requests.map((s) => s.url)).toEqual([
       '/v1/usage',
       '/v1/usage?limit=20&cursor=abc&from=2026-01-01T00%3A00%3A00Z',
     ])

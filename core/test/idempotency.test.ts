@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type FakeApi, startFakeApi } from '../../testkit/src/fake-api.js'
 import { AltTextError, createBatcher, createClient } from '../src/index.js'
-import { altText, apiError, type FakeApi, hang, json, reset, startFakeApi } from './fake-server.js'
 
 const KEY = 'atk_0123456789abcdefghijklmnopqrstuvwxyz'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
 let api: FakeApi
 beforeEach(async () => {
-  api = await startFakeApi()
+  api = await startFakeApi({ key: KEY })
 })
 afterEach(async () => {
   await api.close()
@@ -15,30 +15,14 @@ afterEach(async () => {
 
 const client = (options = {}) =>
   createClient({ apiKey: KEY, baseUrl: api.url, retryBaseMs: 1, ...options })
-const keys = () => api.seen.map((request) => request.headers['idempotency-key'])
-
-const batchAnswer = (count: number) =>
-  json(200, {
-    results: Array.from({ length: count }, (_, i) => ({
-      id: `u_${i}`,
-      altText: `Image ${i}`,
-      language: 'en',
-      model: 'm',
-      creditsUsed: 1,
-    })),
-    creditsUsed: count,
-    creditsRemaining: 5,
-  })
+const keys = () => api.requests.map((request) => request.headers['idempotency-key'])
 
 describe('Idempotency-Key', () => {
   it('generate sends one random UUID, the same on every retry of the call', async () => {
-    api.script(
-      reset,
-      hang,
-      apiError(502, 'model_error'),
-      apiError(429, 'rate_limited', 'in progress', { 'retry-after': '0' }),
-    )
-    api.script(altText())
+    api.fail({ reset: true })
+    api.fail({ hang: true })
+    api.fail({ status: 502, code: 'model_error' })
+    api.fail({ code: 'rate_limited', message: 'in progress', retryAfter: 0 })
     const answer = await client({ timeoutMs: 300, maxRetries: 4 }).generate({
       imageUrl: 'https://example.com/a.png',
     })
@@ -47,13 +31,14 @@ describe('Idempotency-Key', () => {
     expect(sent).toHaveLength(5)
     expect(sent[0]).toMatch(UUID)
     expect(new Set(sent).size).toBe(1)
+    expect(api.requests.map((r) => r.status)).toEqual([undefined, undefined, 502, 429, 200])
   })
 
   it('different calls send different keys', async () => {
-    api.script(altText(), altText())
     const c = client()
     await c.generate({ imageUrl: 'https://example.com/a.png' })
     await c.generate({ imageUrl: 'https://example.com/a.png' })
+    expect(api.requests).toHaveLength(2)
     const [first, second] = keys()
     expect(first).toMatch(UUID)
     expect(second).toMatch(UUID)
@@ -61,7 +46,7 @@ describe('Idempotency-Key', () => {
   })
 
   it('a caller may choose the key; a bad one is refused before sending', async () => {
-    api.script(apiError(500, 'internal_error'), altText())
+    api.fail({ status: 500, code: 'internal_error' })
     await client().generate({
       imageUrl: 'https://example.com/a.png',
       idempotencyKey: 'page-7-img-2',
@@ -72,23 +57,23 @@ describe('Idempotency-Key', () => {
         client().generate({ imageUrl: 'https://example.com/a.png', idempotencyKey: bad }),
       ).rejects.toBeInstanceOf(AltTextError)
     }
-    expect(api.seen).toHaveLength(2)
+    expect(api.requests).toHaveLength(2)
   })
 
   it('a batch sends one key across retries; chunks past 50 images get key:n', async () => {
-    api.script(apiError(502, 'model_error'), batchAnswer(2))
+    api.fail({ status: 502, code: 'model_error' })
     await client().generateBatch({
       images: [
         { imageUrl: 'https://example.com/1.png' },
         { imageUrl: 'https://example.com/2.png' },
       ],
     })
+    expect(keys()).toHaveLength(2)
     const [first, retry] = keys()
     expect(first).toMatch(UUID)
     expect(retry).toBe(first)
 
-    api.seen.length = 0
-    api.script(batchAnswer(50), batchAnswer(1))
+    api.reset()
     await client().generateBatch({
       images: Array.from({ length: 51 }, (_, i) => ({ imageUrl: `https://example.com/${i}.png` })),
       idempotencyKey: 'build-9',
@@ -97,15 +82,15 @@ describe('Idempotency-Key', () => {
   })
 
   it('the batcher sends an image with a chosen key on its own, with that key', async () => {
-    api.script(altText(), batchAnswer(2))
     const batcher = createBatcher(client(), { maxWaitMs: 5 })
     await Promise.all([
       batcher.generate({ imageUrl: 'https://example.com/own.png', idempotencyKey: 'mine' }),
       batcher.generate({ imageUrl: 'https://example.com/1.png' }),
       batcher.generate({ imageUrl: 'https://example.com/2.png' }),
     ])
-    const single = api.seen.find((request) => request.path === '/v1/alt-text')
-    const batch = api.seen.find((request) => request.path === '/v1/alt-text/batch')
+    expect(api.requests).toHaveLength(2)
+    const single = api.requests.find((request) => request.path === '/v1/alt-text')
+    const batch = api.requests.find((request) => request.path === '/v1/alt-text/batch')
     expect(single?.headers['idempotency-key']).toBe('mine')
     expect(batch?.headers['idempotency-key']).toMatch(UUID)
   })

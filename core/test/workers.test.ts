@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { altText, apiError, type FakeApi, startFakeApi } from './fake-server.js'
+import { type FakeApi, startFakeApi } from '../../testkit/src/fake-api.js'
+
+const KEY = 'atk_worker_test_key_0123456789abcdef'
 
 const worker = `
 import { createClient, isAltTextError, readConfig } from '../src/index.ts'
@@ -26,7 +28,7 @@ export default {
 let api: FakeApi
 let mf: Miniflare
 beforeAll(async () => {
-  api = await startFakeApi()
+  api = await startFakeApi({ key: KEY, altText: () => 'From a Worker' })
   const result = await build({
     stdin: {
       contents: worker,
@@ -44,7 +46,7 @@ beforeAll(async () => {
     modules: true,
     script: result.outputFiles[0]?.text ?? '',
     compatibilityDate: '2026-04-26',
-    bindings: { ALTTEXT_API_KEY: 'atk_worker_test_key_0123456789abcdef', ALTTEXT_API_URL: api.url },
+    bindings: { ALTTEXT_API_KEY: KEY, ALTTEXT_API_URL: api.url },
   })
   await mf.ready
 })
@@ -55,16 +57,16 @@ afterAll(async () => {
 
 describe('in workerd', () => {
   it('generates, retries a 500, and reports a 402 as a typed error', async () => {
-    api.script(apiError(500, 'internal_error'), altText('From a Worker'))
+    api.fail({ status: 500, code: 'internal_error' })
     const ok = await (await mf.dispatchFetch('http://worker/')).json()
     expect(ok).toEqual({ altText: 'From a Worker' })
-    expect(api.seen).toHaveLength(2)
-    expect(api.seen[1]?.headers.authorization).toBe('Bearer atk_worker_test_key_0123456789abcdef')
-    expect(api.seen[1]?.body).toEqual({ image: 'iVBORw0KGgoJ', language: 'en' })
+    expect(api.requests).toHaveLength(2)
+    expect(api.requests[1]?.headers.authorization).toBe(`Bearer ${KEY}`)
+    expect(api.requests[1]?.body).toEqual({ image: 'iVBORw0KGgoJ', language: 'en' })
 
-    api.script(apiError(402, 'insufficient_credits', 'Not enough credits'))
+    api.fail({ code: 'insufficient_credits', message: 'Not enough credits' })
     const failed = await (await mf.dispatchFetch('http://worker/')).json()
     expect(failed).toMatchObject({ isAltTextError: true, code: 'insufficient_credits' })
-    expect(api.seen).toHaveLength(3)
+    expect(api.requests.map((r) => r.status)).toEqual([500, 200, 402])
   })
 })

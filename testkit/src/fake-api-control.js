@@ -4,7 +4,9 @@
  *   GET    /__fake/state    → { requests, images (bytes as `byteLength`), stats, balance, ledger, usage }
  *   POST   /__fake/program  { altText?: {needle: text}, latencyMs?, balance?, reuse?, storeHistory?, models?, fetchImageUrls? }
  *   POST   /__fake/fail     a FailureSpec with `image` as `{imageUrlIncludes?, sha256?, seed?}`;
- *                           `times: null` (what JSON makes of Infinity) means every call
+ *                           `times: null` (what JSON makes of Infinity) means every call;
+ *                           `reset`, `hang`, `stallBody` and `answer: {status, headers?, body?}`
+ *                           as in the test's process
  *   DELETE /__fake/fail     forget programmed failures
  *   POST   /__fake/hold     { keys: [...] } Idempotency-Keys that answer "still running"
  *   POST   /__fake/release  { keys: [...] } free those keys

@@ -20,13 +20,31 @@ import { FakeApiError } from './fake-api-wire.js'
  *   every one (a "fatal mode" such as every call answering 401)
  * @property {boolean} [reset] drop the connection instead of answering
  * @property {boolean} [hang] never answer (the client's timeout must end the call)
+ * @property {boolean} [stallBody] send the status and headers of a 200 JSON answer and the start
+ *   of its body, then nothing more (the client's timeout must end reading the body)
+ * @property {RawAnswer} [answer] answer this as it is instead, outside the contract: what a proxy
+ *   or a broken deployment says (an HTML 502 page, a 200 of the wrong shape, a body that is not JSON)
  * @property {boolean} [afterCharge] do the work (charge, keep the answer for replays), then answer
  *   the failure: an answer lost on its way back, as after a client timeout
  * @property {'generation' | 'all'} [scope] which routes: the two generation routes (default), or
- *   every authenticated route as well (account, credits, usage); never /health, /v1/models
+ *   every authenticated route as well (account, credits, usage); never the keyless reads (/health,
+ *   /v1/models, /v1/billing/packs)
  * @property {ImageMatcher} [image] fail only these images: a single call answers the error, a
  *   batch answers it for that item (charging nothing for it)
  */
+
+/**
+ * An answer sent as it is (the `answer` of a FailureSpec). A string body is sent verbatim, with the
+ * `content-type` of `headers` (default `text/plain; charset=utf-8`); any other body as JSON
+ * (`application/json`); no body, an empty one. `headers` (names in any case) win over the fake's.
+ * @typedef {object} RawAnswer
+ * @property {number} status an HTTP status, 200 to 599
+ * @property {Record<string, string>} [headers]
+ * @property {unknown} [body]
+ */
+
+/** The ways a failure can end a call other than with an error answer: one per failure at most. */
+const ENDINGS = /** @type {const} */ (['reset', 'hang', 'stallBody', 'answer'])
 
 /** @type {Record<number, string>} */
 const CODE_FOR_STATUS = Object.fromEntries(
@@ -79,6 +97,15 @@ export function createFailures() {
       // Only the contract's codes: a test must not teach a client to expect what the API never says.
       if (spec.code !== undefined && !(spec.code in ERROR_STATUS))
         throw new Error(`fail(): "${spec.code}" is not an error code of the contract`)
+      const endings = ENDINGS.filter((name) => spec[name])
+      if (endings.length > 1) throw new Error(`fail(): ${endings.join(' and ')} cannot go together`)
+      if (spec.image && (spec.stallBody || spec.answer))
+        throw new Error('fail(): stallBody and answer end a whole call: they take no image')
+      if (spec.answer) {
+        const { status } = spec.answer
+        if (!Number.isInteger(status) || status < 200 || status > 599)
+          throw new Error('fail(): answer.status must be an HTTP status from 200 to 599')
+      }
       const times = spec.times ?? 1
       if (!(times > 0)) throw new Error('fail(): times must be positive')
       list.push({ ...spec, left: times })

@@ -42,7 +42,8 @@ import { seedOf } from './images.js'
  * @property {number} reused images answered from an earlier description (`reused: true`, free)
  * @property {number} replayed calls answered as Idempotency-Key replays
  * @property {number} creditsUsed credits spent
- * @property {number} failed generation calls answered with an error, or dropped
+ * @property {number} failed generation calls answered with an error or another programmed
+ *   failure (a raw `answer`, a stalled body), or dropped
  * @property {number} maxInFlight the most generation calls open at the same time
  * @property {number} inFlight generation calls open now
  */

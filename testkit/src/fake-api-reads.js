@@ -1,7 +1,17 @@
-/** The fake AltText API's read routes: health, models, and the account reads of the key owner. */
+/**
+ * The fake AltText API's read routes: health, models, the credit packs, and the account reads of
+ * the key owner.
+ */
 import { LIMITS } from '@alttextapi/core'
 import { priceOf } from './fake-api-describe.js'
 import { FakeApiError, invalid } from './fake-api-wire.js'
+
+/** The credit packs on sale, as the real API lists them (api/src/lib/packs.ts). */
+export const FAKE_PACKS = Object.freeze([
+  { id: 'pack_500', credits: 500, amount: 500, currency: 'usd' },
+  { id: 'pack_2000', credits: 2000, amount: 1800, currency: 'usd' },
+  { id: 'pack_10000', credits: 10000, amount: 8000, currency: 'usd' },
+])
 
 /** The authenticated read routes. */
 export const ACCOUNT_READS = ['/v1/account', '/v1/credits', '/v1/usage']
@@ -21,6 +31,7 @@ export function readRoute(fake, url) {
         longCredits: priceOf(m, { long: true }) - m.credits,
       })),
     }
+  if (url.pathname === '/v1/billing/packs') return { packs: FAKE_PACKS }
   if (!ACCOUNT_READS.includes(url.pathname))
     throw new FakeApiError(404, 'not_found', 'No such route.')
   const { account } = fake

@@ -4,14 +4,17 @@
  * own wire schemas and limits, so a client that breaks the contract fails its tests.
  *
  * Routes: POST /v1/alt-text (JSON with `imageUrl` or `image`, or multipart with a file field
- * `image`), POST /v1/alt-text/batch, GET /v1/models, /v1/account, /v1/credits, /v1/usage, /health.
+ * `image`), POST /v1/alt-text/batch, GET /v1/models, /v1/billing/packs, /v1/account, /v1/credits,
+ * /v1/usage, /health.
  * Bearer key check (401), balance with a ledger (402), reuse by image SHA-256 (`reused: true`,
  * `creditsUsed: 0`), `Idempotency-Key` (a replay answers the same with `Idempotent-Replayed: true`
  * and no charge; one still running answers 429 with `Retry-After: 1`; another request with the
  * key 400; a failed request frees its key).
  *
  * Programmable in the test's process (`program`, `fail`, `holdKey`, `reset`) or over HTTP from
- * another process (see fake-api-control.js).
+ * another process (see fake-api-control.js). Besides the contract's errors, `fail` gives the faults
+ * a client meets on the way: a dropped connection, no answer, a body that stalls after the headers,
+ * and any raw answer (a proxy's HTML page, a 200 of the wrong shape).
  */
 import { createAccount } from './fake-api-account.js'
 import { handleControl } from './fake-api-control.js'
@@ -67,13 +70,17 @@ export const FAKE_MODELS = [
  * @typedef {object} FakeRequest
  * @property {string} method
  * @property {string} path
+ * @property {string} url the request target as received: the path and the query, as sent
  * @property {Record<string, string>} query
+ * @property {number} at when it arrived (`Date.now()`)
  * @property {import('node:http').IncomingHttpHeaders} headers
  * @property {string | undefined} authorization
  * @property {string | undefined} idempotencyKey
  * @property {any} body the parsed JSON body, or the multipart fields (the file as `{file, size, type}`)
  * @property {number} [status] the status answered (undefined while running, or when the
  *   connection was dropped)
+ * @property {boolean} [aborted] true once the connection closed before a whole answer went out:
+ *   the client gave up (its abort or timeout), or the fake dropped it (`reset`) or stopped
  */
 
 /**
@@ -139,18 +146,14 @@ export async function startFakeApi(options = {}) {
           record.body = JSON.parse(raw.toString('utf8'))
         } catch {}
       const failure = failures.takeCall(true)
-      if (failure?.hang) return
-      if (failure?.reset) return drop(req, record)
-      if (failure) throw failureError(failure)
+      if (failure) return fault(req, res, record, failure)
       requireKey(req)
       const { payload, replayed } =
         url.pathname === '/v1/alt-text'
           ? await single(req, raw, record)
           : await batch(req, raw, record)
       const lost = failures.takeAfterCharge()
-      if (lost?.hang) return
-      if (lost?.reset) return drop(req, record)
-      if (lost) throw failureError(lost)
+      if (lost) return fault(req, res, record, lost)
       if (replayed) stats.replayed++
       send(res, record, 200, payload, replayed ? { 'idempotent-replayed': 'true' } : {})
     } finally {
@@ -158,11 +161,77 @@ export async function startFakeApi(options = {}) {
     }
   }
 
+  /**
+   * Ends a call with a programmed failure: no answer (`hang`), a dropped connection (`reset`), a
+   * stalled body (`stallBody`), a raw answer (`answer`), or the error answer.
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').ServerResponse} res
+   * @param {FakeRequest} record
+   * @param {FailureSpec} failure
+   */
+  const fault = (req, res, record, failure) => {
+    if (failure.hang) return
+    if (failure.reset) return drop(req, record)
+    if (failure.stallBody) return stall(res, record)
+    if (failure.answer) return sendRaw(res, record, failure.answer)
+    throw failureError(failure)
+  }
+
   /** @param {import('node:http').IncomingMessage} req @param {FakeRequest} record */
   const drop = (req, record) => {
     record.status = undefined
     if (record.path.startsWith('/v1/alt-text')) stats.failed++
     req.socket.destroy()
+  }
+
+  /** The answer's own headers: the connection's, and no-store on the account's routes. */
+  const baseHeaders = (/** @type {FakeRequest} */ record) => ({
+    ...(options.keepAlive ? {} : { connection: 'close' }),
+    ...(record.path.startsWith('/v1/') && record.path !== '/v1/models'
+      ? { 'cache-control': 'no-store' }
+      : {}),
+  })
+
+  /**
+   * Sends the headers of a 200 JSON answer and the start of its body, then nothing more.
+   * @param {import('node:http').ServerResponse} res
+   * @param {FakeRequest} record
+   */
+  const stall = (res, record) => {
+    record.status = 200
+    if (record.path.startsWith('/v1/alt-text')) stats.failed++
+    res.writeHead(200, { 'content-type': 'application/json', ...baseHeaders(record) })
+    res.write('{"altText":')
+  }
+
+  /**
+   * Sends a programmed answer as it is (see RawAnswer).
+   * @param {import('node:http').ServerResponse} res
+   * @param {FakeRequest} record
+   * @param {import('./fake-api-failures.js').RawAnswer} answer
+   */
+  const sendRaw = (res, record, { status, headers = {}, body }) => {
+    record.status = status
+    if (record.path.startsWith('/v1/alt-text')) stats.failed++
+    const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body)
+    /** @type {Record<string, string>} */
+    const type =
+      body === undefined
+        ? {}
+        : {
+            'content-type':
+              typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
+          }
+    const own = Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [name.toLowerCase(), String(value)]),
+    )
+    res.writeHead(status, {
+      ...baseHeaders(record),
+      ...type,
+      'content-length': String(Buffer.byteLength(text)),
+      ...own,
+    })
+    res.end(text)
   }
 
   /**
@@ -175,13 +244,7 @@ export async function startFakeApi(options = {}) {
   const send = (res, record, status, payload, headers = {}) => {
     record.status = status
     if (record.path.startsWith('/v1/alt-text') && status !== 200) stats.failed++
-    sendJson(res, status, payload, {
-      ...(options.keepAlive ? {} : { connection: 'close' }),
-      ...(record.path.startsWith('/v1/') && record.path !== '/v1/models'
-        ? { 'cache-control': 'no-store' }
-        : {}),
-      ...headers,
-    })
+    sendJson(res, status, payload, { ...baseHeaders(record), ...headers })
   }
 
   const server = await listen(async (req, res) => {
@@ -191,22 +254,25 @@ export async function startFakeApi(options = {}) {
     const record = {
       method: req.method ?? 'GET',
       path: url.pathname,
+      url: req.url ?? '/',
       query: Object.fromEntries(url.searchParams),
+      at: Date.now(),
       headers: req.headers,
       authorization: req.headers.authorization,
       idempotencyKey: /** @type {string | undefined} */ (req.headers['idempotency-key']),
       body: undefined,
     }
     requests.push(record)
+    res.on('close', () => {
+      if (!res.writableFinished) record.aborted = true
+    })
     try {
       if (req.method === 'POST' && ['/v1/alt-text', '/v1/alt-text/batch'].includes(url.pathname))
         return await generation(req, res, url, record)
       if (req.method === 'GET') {
         // Failures with `scope: 'all'` reach the authenticated reads too.
         const failure = ACCOUNT_READS.includes(url.pathname) ? failures.takeCall(false) : undefined
-        if (failure?.hang) return
-        if (failure?.reset) return drop(req, record)
-        if (failure) throw failureError(failure)
+        if (failure) return fault(req, res, record, failure)
         if (ACCOUNT_READS.includes(url.pathname)) requireKey(req)
         return send(res, record, 200, readRoute(fake, url))
       }
@@ -261,7 +327,9 @@ export async function startFakeApi(options = {}) {
      * Programs a failure (see FailureSpec): e.g. `fail({ code: 'rate_limited', retryAfter: 2 })`
      * for the next call, `fail({ status: 401, times: Infinity })` for every call,
      * `fail({ reset: true })` to drop the next connection, `fail({ code: 'model_error', image:
-     * { seed: 3 }, times: Infinity })` for one image.
+     * { seed: 3 }, times: Infinity })` for one image, `fail({ stallBody: true })` for headers and
+     * then a stalled body, `fail({ answer: { status: 502, headers: { 'content-type': 'text/html' },
+     * body: '<h1>Bad Gateway</h1>' } })` for a proxy's page.
      * @param {FailureSpec} spec
      */
     fail(spec) {

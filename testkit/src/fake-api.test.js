@@ -40,6 +40,14 @@ describe('fake AltText API: the contract', () => {
     expect((await fetch(`${api.url}/health`).then((r) => r.json())) ?? {}).toEqual({ ok: true })
     const models = /** @type {any} */ (await fetch(`${api.url}/v1/models`).then((r) => r.json()))
     expect(models.models.filter((/** @type {any} */ m) => m.default)).toHaveLength(1)
+    const packs = /** @type {any} */ (
+      await fetch(`${api.url}/v1/billing/packs`).then((r) => r.json())
+    )
+    expect(packs.packs.map((/** @type {any} */ p) => p.id)).toEqual([
+      'pack_500',
+      'pack_2000',
+      'pack_10000',
+    ])
     const res = await fetch(`${api.url}/v1/account`, { headers: { authorization: 'Bearer atk_x' } })
     expect(res.status).toBe(401)
     expect(await res.json()).toEqual({
@@ -267,6 +275,91 @@ describe('fake AltText API: programmable', () => {
     expect(api.balance).toBe(999)
   })
 
+  it('stalls a body after its headers (stallBody), and records that the client gave up', async () => {
+    api.fail({ stallBody: true })
+    const res = await fetch(`${api.url}/v1/alt-text?from=test`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.key}` },
+      body: JSON.stringify({ image: b64(tinyPng(1)) }),
+      signal: AbortSignal.timeout(300),
+    })
+    expect([res.status, res.headers.get('content-type')]).toEqual([200, 'application/json'])
+    await expect(res.text()).rejects.toThrow(/abort|timeout/i)
+    while (!api.requests[0]?.aborted) await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(api.requests[0]).toMatchObject({
+      path: '/v1/alt-text',
+      url: '/v1/alt-text?from=test',
+      status: 200,
+      aborted: true,
+      at: expect.any(Number),
+    })
+    expect(api.stats).toMatchObject({ calls: 1, failed: 1, charged: 0 })
+    // The next call is answered in full.
+    const next = await call('/v1/alt-text', { image: b64(tinyPng(1)) })
+    expect(next.json.altText).toBe('Image 1')
+    expect(api.requests[1]?.aborted).toBeUndefined()
+  })
+
+  it('sends a raw answer as it is (answer): a proxy page, a 200 of the wrong shape, not JSON', async () => {
+    const body = { image: b64(tinyPng(1)) }
+    api.fail({
+      answer: {
+        status: 502,
+        headers: { 'Content-Type': 'text/html', 'Retry-After': '2' },
+        body: '<h1>Bad Gateway</h1>',
+      },
+    })
+    const page = await fetch(`${api.url}/v1/alt-text`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.key}` },
+      body: JSON.stringify(body),
+    })
+    expect([
+      page.status,
+      page.headers.get('content-type'),
+      page.headers.get('retry-after'),
+      await page.text(),
+    ]).toEqual([502, 'text/html', '2', '<h1>Bad Gateway</h1>'])
+    api.fail({ answer: { status: 200, body: { hello: 'world' } } })
+    const wrong = await call('/v1/alt-text', body)
+    expect([wrong.status, wrong.headers.get('content-type'), wrong.json]).toEqual([
+      200,
+      'application/json',
+      { hello: 'world' },
+    ])
+    // Reads too, with scope all; a string body is sent verbatim as text.
+    api.fail({ answer: { status: 200, body: '<html>login page</html>' }, scope: 'all' })
+    const credits = await fetch(`${api.url}/v1/credits`, {
+      headers: { authorization: `Bearer ${api.key}` },
+    })
+    expect([credits.status, credits.headers.get('content-type'), await credits.text()]).toEqual([
+      200,
+      'text/plain; charset=utf-8',
+      '<html>login page</html>',
+    ])
+    expect(api.requests.map((r) => r.status)).toEqual([502, 200, 200])
+    expect(api.stats).toMatchObject({ calls: 2, failed: 2, charged: 0 })
+    expect(api.balance).toBe(1000)
+    // After the charge: the work is done, the answer is the raw one.
+    api.fail({ answer: { status: 200, body: { results: [] } }, afterCharge: true })
+    expect((await call('/v1/alt-text', body, { 'idempotency-key': 'raw-1' })).json).toEqual({
+      results: [],
+    })
+    expect(api.balance).toBe(999)
+    const replay = await call('/v1/alt-text', body, { 'idempotency-key': 'raw-1' })
+    expect([replay.json.altText, replay.headers.get('idempotent-replayed')]).toEqual([
+      'Image 1',
+      'true',
+    ])
+  })
+
+  it('refuses a failure that ends a call two ways, or a raw answer for one image', () => {
+    expect(() => api.fail({ reset: true, answer: { status: 500 } })).toThrow(/cannot go together/)
+    expect(() => api.fail({ hang: true, stallBody: true })).toThrow(/cannot go together/)
+    expect(() => api.fail({ stallBody: true, image: { seed: 1 } })).toThrow(/no image/)
+    expect(() => api.fail({ answer: { status: 99 } })).toThrow(/answer.status/)
+  })
+
   it('takes purpose and long, charges long, answers kind and longDescription', async () => {
     api.program({
       altText: (image) => ({
@@ -385,6 +478,25 @@ describe('fake AltText API: programmable', () => {
     expect(state).toMatchObject({ balance: 4, stats: { calls: 3, failed: 2 } })
     expect(state.requests[0].body).toEqual({ image: b64(tinyPng(3)) })
     expect(state.images[0]).toMatchObject({ seed: '3', byteLength: tinyPng(3).length })
+    // The faults outside the contract go over HTTP too.
+    await control('fail', {
+      answer: { status: 503, headers: { 'content-type': 'text/html' }, body: '<p>Down</p>' },
+    })
+    const page = await fetch(`${api.url}/v1/alt-text`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.key}` },
+      body: JSON.stringify({ image: b64(tinyPng(3)) }),
+    })
+    expect([page.status, await page.text()]).toEqual([503, '<p>Down</p>'])
+    await control('fail', { stallBody: true })
+    const stalled = await fetch(`${api.url}/v1/alt-text`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.key}` },
+      body: JSON.stringify({ image: b64(tinyPng(3)) }),
+      signal: AbortSignal.timeout(300),
+    })
+    expect(stalled.status).toBe(200)
+    await expect(stalled.text()).rejects.toThrow(/abort|timeout/i)
     await control('reset', {})
     expect(api.requests).toHaveLength(0)
     // Control answers close their connection (no kept-alive socket for a test to race with).
