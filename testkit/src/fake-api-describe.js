@@ -76,15 +76,19 @@ export function describeImage(program, image) {
 }
 
 /**
- * Cuts text to `max` characters at a word boundary (as the real API does).
+ * Cuts text to `max` characters at a word boundary. Characters are Unicode code points, as the
+ * contract's `maxLength` counts them (an emoji is one). The real API's cut (api/src/lib/alt-text.ts)
+ * also prefers whole sentences and tidies the end; the fake keeps only what a client can rely on:
+ * never longer than asked, never a broken word or surrogate pair.
  * @param {string} text
  * @param {number} max
  */
 export function clip(text, max) {
-  if (text.length <= max) return text
-  const cut = text.slice(0, max + 1)
+  const chars = Array.from(text)
+  if (chars.length <= max) return text
+  const cut = chars.slice(0, max + 1).join('')
   const space = cut.lastIndexOf(' ')
-  return (space > 0 ? cut.slice(0, space) : text.slice(0, max)).trimEnd()
+  return (space > 0 ? cut.slice(0, space) : chars.slice(0, max).join('')).trimEnd()
 }
 
 /**

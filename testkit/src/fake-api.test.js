@@ -505,3 +505,13 @@ describe('fake AltText API: programmable', () => {
     await answer.body?.cancel()
   })
 })
+
+describe('maxLength', () => {
+  it('cuts the alt text to maxLength code points at a word, never inside an emoji', async () => {
+    api.program({ altText: () => `${'🐈'.repeat(15)} cats sleeping on a warm windowsill` })
+    const { json } = await call('/v1/alt-text', { image: b64(tinyPng(1)), maxLength: 20 })
+    const { altText } = json
+    expect(Array.from(altText).length).toBeLessThanOrEqual(20)
+    expect(altText).toBe(`${'🐈'.repeat(15)} cats`)
+  })
+})
