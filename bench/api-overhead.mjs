@@ -156,16 +156,23 @@ export async function run() {
     res.end(bytes)
   })
   const vars = { OPENROUTER_API_KEY: 'bench', OPENROUTER_BASE_URL: model.url }
-  const api = await startApi({ apiDir: today?.apiDir, vars: apiVars(vars) })
-  const relay = await startRelay(vars)
-  // The API serves its dashboard through a static-assets router that hands it every request
-  // first; in `wrangler dev` that router is a Worker hop of its own. The relay behind the same
-  // router says how much of the gap that hop is (a figure beside the target, not the target).
-  const routed = await startRelay(vars, { config: 'wrangler.assets.jsonc' })
-  const prior = checkout
-    ? await startApi({ apiDir: checkout.apiDir, vars: apiVars(vars) })
-    : undefined
+  // Started inside the `try`, so that a Worker that fails to start stops the ones before it.
+  let api
+  let relay
+  let routed
+  let prior
   try {
+    api = await startApi({ apiDir: today?.apiDir, vars: apiVars(vars) })
+    relay = await startRelay(vars)
+    // The API serves its dashboard through a static-assets router that hands it every request
+    // first; in `wrangler dev` that router is a Worker hop of its own. The relay behind the same
+    // router says how much of the gap that hop is (a figure beside the target, not the target).
+    // Only the single inline shape uses it.
+    routed =
+      !SHAPES || SHAPES.includes('inline')
+        ? await startRelay(vars, { config: 'wrangler.assets.jsonc' })
+        : undefined
+    prior = checkout ? await startApi({ apiDir: checkout.apiDir, vars: apiVars(vars) }) : undefined
     const image = jpeg.toString('base64')
     const fresh = () => variant(jpeg, nextSerial()).toString('base64')
     const single = () => ({ image: fresh() })
@@ -186,10 +193,11 @@ export async function run() {
     const ours = await client(api)
     const before = prior ? await client(prior) : undefined
     const relayed = (path, body) => ({ send: poster(`${relay.url}${path}`, body), pid: relay.pid })
-    const behindRouter = (path, body) => ({
-      send: poster(`${routed.url}${path}`, body),
+    const routedFloor = routed && {
+      label: 'relay + 1 D1 query, behind a static-assets router as the API is (single, inline)',
+      send: poster(`${routed.url}/with-d1`, single),
       pid: routed.pid,
-    })
+    }
     const shapes = [
       {
         name: 'single, inline',
@@ -198,10 +206,7 @@ export async function run() {
         ours: ours('/v1/alt-text', single),
         before: before?.('/v1/alt-text', single),
         floor: relayed('/with-d1', single),
-        routed: {
-          label: 'relay + 1 D1 query, behind a static-assets router as the API is (single, inline)',
-          ...behindRouter('/with-d1', single),
-        },
+        routed: routedFloor,
         extra: [
           { label: 'relay Worker, no D1 (single, inline)', ...relayed('/', single) },
           {
@@ -292,9 +297,9 @@ export async function run() {
     await prior?.stop()
     checkout?.remove()
     today?.remove()
-    await routed.stop()
-    await relay.stop()
-    await api.stop()
+    await routed?.stop()
+    await relay?.stop()
+    await api?.stop()
     await host.close()
     await model.close()
   }

@@ -79,7 +79,8 @@ export function describeImage(program, image) {
  * Cuts text to `max` characters at a word boundary. Characters are Unicode code points, as the
  * contract's `maxLength` counts them (an emoji is one). The real API's cut (api/src/lib/alt-text.ts)
  * also prefers whole sentences and tidies the end; the fake keeps only what a client can rely on:
- * never longer than asked, never a broken word or surrogate pair.
+ * never longer than asked, never a broken surrogate pair, and a word cut only when the first one
+ * alone is longer than `max`.
  * @param {string} text
  * @param {number} max
  */

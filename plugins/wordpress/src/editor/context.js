@@ -79,7 +79,7 @@ export function nearbyText(blocks, clientId) {
 /**
  * The parts of an image block's context: the post title, the block's caption and the text
  * around it, as plain text. The server formats them into the context string with the contract's
- * format and limits (Generator::build_context, from the generated includes/contract.php), so the
+ * format and limits (Generator::build_context, from the generated includes/contract.json), so the
  * editor holds no copy of that format.
  * @param {{title?: string, blocks: Block[], clientId: string}} input
  * @returns {{title: string, caption: string, text: string}}
