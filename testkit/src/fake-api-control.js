@@ -2,7 +2,7 @@
  * The fake AltText API's control plane over HTTP, for tests whose fake runs in another process
  * (a global setup, a PHP site calling it). JSON in and out:
  *   GET    /__fake/state    → { requests, images (bytes as `byteLength`), stats, balance, ledger, usage }
- *   POST   /__fake/program  { altText?: {needle: text}, latencyMs?, balance?, reuse?, storeHistory?, models?, fetchImageUrls? }
+ *   POST   /__fake/program  { altText?: {needle: text}, latencyMs?, balance?, reuse?, storeHistory?, models?, packs?, fetchImageUrls? }
  *   POST   /__fake/fail     a FailureSpec with `image` as `{imageUrlIncludes?, sha256?, seed?}`;
  *                           `times: null` (what JSON makes of Infinity) means every call;
  *                           `reset`, `hang`, `stallBody` and `answer: {status, headers?, body?}`

@@ -29,6 +29,7 @@ import { seedOf } from './images.js'
  * @property {boolean} reuse
  * @property {number} latencyMs
  * @property {Array<{ id: string, name: string, credits: number, longCredits?: number, default: boolean }>} models
+ * @property {ReadonlyArray<{ id: string, credits: number, amount: number, currency: string }>} packs
  * @property {boolean} fetchImageUrls
  * @property {((image: FakeImage) => void) | undefined} onImage
  */

@@ -6,7 +6,10 @@ import { LIMITS } from '@alttextapi/core'
 import { priceOf } from './fake-api-describe.js'
 import { FakeApiError, invalid } from './fake-api-wire.js'
 
-/** The credit packs on sale, as the real API lists them (api/src/lib/packs.ts). */
+/**
+ * The fake's credit packs unless programmed (`packs`): the real API's at the time of writing
+ * (api/src/lib/packs.ts), as `FAKE_MODELS` are the registry's. A test about packs programs its own.
+ */
 export const FAKE_PACKS = Object.freeze([
   { id: 'pack_500', credits: 500, amount: 500, currency: 'usd' },
   { id: 'pack_2000', credits: 2000, amount: 1800, currency: 'usd' },
@@ -31,7 +34,7 @@ export function readRoute(fake, url) {
         longCredits: priceOf(m, { long: true }) - m.credits,
       })),
     }
-  if (url.pathname === '/v1/billing/packs') return { packs: FAKE_PACKS }
+  if (url.pathname === '/v1/billing/packs') return { packs: fake.packs }
   if (!ACCOUNT_READS.includes(url.pathname))
     throw new FakeApiError(404, 'not_found', 'No such route.')
   const { account } = fake

@@ -20,7 +20,7 @@ import { createAccount } from './fake-api-account.js'
 import { handleControl } from './fake-api-control.js'
 import { createFailures, failureError } from './fake-api-failures.js'
 import { createGeneration } from './fake-api-generation.js'
-import { ACCOUNT_READS, readRoute } from './fake-api-reads.js'
+import { ACCOUNT_READS, FAKE_PACKS, readRoute } from './fake-api-reads.js'
 import { contentType, FakeApiError, isJson } from './fake-api-wire.js'
 import { listen, readBody, sendJson } from './http.js'
 
@@ -58,6 +58,8 @@ export const FAKE_MODELS = [
  * @property {number} [balance] the account's credits (a ledger row records the change)
  * @property {Array<{ id: string, name: string, credits: number, longCredits?: number, default: boolean }>} [models]
  *   (`longCredits` defaults to the contract's `LONG_DESCRIPTION_CREDITS`)
+ * @property {ReadonlyArray<{ id: string, credits: number, amount: number, currency: string }>} [packs]
+ *   the credit packs GET /v1/billing/packs lists (default `FAKE_PACKS`)
  * @property {boolean} [reuse] reuse descriptions by image hash like the real API (default true)
  * @property {boolean} [storeHistory] the account's history setting; false keeps nothing for reuse
  * @property {boolean} [fetchImageUrls] fetch `imageUrl`s and use their bytes (check and hash);
@@ -99,6 +101,7 @@ export async function startFakeApi(options = {}) {
     reuse: options.reuse ?? true,
     latencyMs: options.latencyMs ?? 0,
     models: options.models ?? FAKE_MODELS,
+    packs: options.packs ?? FAKE_PACKS,
     fetchImageUrls: options.fetchImageUrls ?? false,
     onImage: options.onImage,
   }
@@ -318,6 +321,7 @@ export async function startFakeApi(options = {}) {
       if (program.latencyMs !== undefined) fake.latencyMs = program.latencyMs
       if (program.balance !== undefined) fake.account.setBalance(program.balance)
       if (program.models !== undefined) fake.models = program.models
+      if (program.packs !== undefined) fake.packs = program.packs
       if (program.reuse !== undefined) fake.reuse = program.reuse
       if (program.storeHistory !== undefined) fake.account.storeHistory = program.storeHistory
       if (program.fetchImageUrls !== undefined) fake.fetchImageUrls = program.fetchImageUrls
