@@ -3,6 +3,7 @@
  * `parseArgs` spec, their checks and the run options they give.
  */
 import { resolve } from 'node:path'
+import type { parseArgs } from 'node:util'
 import { readConfig } from '@alttextapi/core'
 import type { RunOptions } from '@alttextapi/rehype'
 
@@ -25,22 +26,7 @@ export const RUN_FLAGS = {
 } as const
 
 /** The shared flags' values, as `parseArgs` gives them. */
-export interface RunFlagValues {
-  lang?: string | undefined
-  concurrency?: string | undefined
-  'dry-run'?: boolean | undefined
-  'max-credits'?: string | undefined
-  'max-images'?: string | undefined
-  'max-length'?: string | undefined
-  cache?: string | undefined
-  'cache-file'?: string | undefined
-  'no-cache'?: boolean | undefined
-  model?: string | undefined
-  remote?: string | undefined
-  'allow-host'?: string[] | undefined
-  'fail-on-error'?: boolean | undefined
-  'api-url'?: string | undefined
-}
+export type RunFlagValues = ReturnType<typeof parseArgs<{ options: typeof RUN_FLAGS }>>['values']
 
 /** A flag's value as a whole number ≥ 0, or undefined when not given; throws on anything else. */
 export function wholeNumber(value: string | undefined, name: string): number | undefined {
