@@ -2,8 +2,6 @@
 
 import type { ImageMime } from './contract/image.js'
 
-export type { ImageMime }
-
 /** One image: a public URL the API fetches, or the image itself. */
 export type ImageInput =
   | { imageUrl: string; image?: undefined }

@@ -4,8 +4,8 @@
  * look at ~1024 px anyway. Smaller images, and every image when sharp is not installed, go as
  * they are (same bytes).
  */
-import { PREPARED_IMAGE_MAX_SIDE } from '../contract/image.js'
-import { type ImageMime, sniffImageType } from '../image.js'
+import { type ImageMime, PREPARED_IMAGE_MAX_SIDE } from '../contract/image.js'
+import { sniffImageType } from '../image.js'
 
 /** Options of `prepareImage`. */
 export interface PrepareOptions {
