@@ -23,13 +23,7 @@ import { type ClaimRow, IDEMPOTENCY_WINDOW_MS } from './idempotency.js'
 import { type Counted, type KeyRow, keyLookup, keyRateCount, type RateLimit } from './key-auth.js'
 import { type DescriptionFields, descriptionFields } from './model-answer.js'
 import { keyUnitsCount, REFUND_LIMIT, SPEND_COUNTER, utcDayStart } from './rate-limit.js'
-import {
-  REUSE_WINDOW_MS,
-  type ReuseRow,
-  reuseExists,
-  reuseLookupStatement,
-  reuseStoreStatement,
-} from './reuse.js'
+import { type ReuseRow, reuseExists, reuseLookupStatement, reuseStoreStatement } from './reuse.js'
 
 /** Why a balance changed (stored in `ledger.reason`). */
 export type LedgerReason = 'signup' | 'generation' | 'refund' | 'purchase' | 'adjustment'
@@ -374,6 +368,11 @@ function chargeRowsStatements(
   const limits = keyLimitGuard(payer, 'c.n * c.price', now)
   const ids = JSON.stringify(rows.map((row) => row.ledgerId))
   const written = '(SELECT value FROM json_each(?1))'
+  const reusable = reuseExists(
+    { sql: 'u.id', params: [] },
+    { sql: "json_extract(w.value, '$.reuse')", params: [] },
+    now,
+  )
   const keyId = keyIdSql(payer)
   return [
     db
@@ -387,8 +386,7 @@ function chargeRowsStatements(
            FROM json_each(?) w JOIN users u ON u.id = ${owner.sql}
            WHERE EXISTS (SELECT 1 FROM idempotency_keys i WHERE i.user_id = u.id
                AND i.key_hash = json_extract(w.value, '$.keyHash') AND i.reference = json_extract(w.value, '$.id'))
-             AND NOT EXISTS (SELECT 1 FROM reuse r WHERE r.user_id = u.id
-               AND r.reuse_hash = json_extract(w.value, '$.reuse') AND r.created_at >= ?)
+             AND NOT ${reusable.sql}
              ${guard ? `AND (${guard.sql})` : ''}
          ) c
          WHERE c.credits - c.n * c.price >= 0${limits ? ` AND ${limits.sql}` : ''}
@@ -400,7 +398,7 @@ function chargeRowsStatements(
         now,
         JSON.stringify(rows),
         owner.param,
-        now - REUSE_WINDOW_MS,
+        ...reusable.params,
         ...(guard?.params ?? []),
         ...(limits?.params ?? []),
       ),
@@ -463,7 +461,14 @@ function imageChargeStatements(
   // it never removes a claim that paid).
   // (`refused`: the whole charge was refused, so even a reusable description paid nothing.)
   const release = (row: ChargeRow, refused: boolean) => {
-    const reuse = row.reuse && !refused ? reuseExists(owner, row.reuse, now) : null
+    const reuse =
+      row.reuse && !refused
+        ? reuseExists(
+            { sql: owner.sql, params: [owner.param] },
+            { sql: '?', params: [row.reuse] },
+            now,
+          )
+        : null
     return db
       .prepare(
         `DELETE FROM idempotency_keys WHERE user_id = ${owner.sql} AND key_hash = ? AND reference = ?

@@ -92,15 +92,19 @@ export function reuseLookupStatement(
     .bind(owner.param, JSON.stringify(reuseHashes), now - REUSE_WINDOW_MS)
 }
 
-/** The SQL condition "a reusable description exists" (for guarding the charge), and its params. */
+/**
+ * The SQL condition "a reusable description exists" (for guarding the charge), and its params:
+ * the account and the reuse key are SQL expressions with their own params (a bound value, or a
+ * column of the statement the condition stands in).
+ */
 export function reuseExists(
-  owner: { sql: string; param: string },
-  reuseHash: string,
+  owner: { sql: string; params: unknown[] },
+  reuseHash: { sql: string; params: unknown[] },
   now: number,
 ): { sql: string; params: unknown[] } {
   return {
-    sql: `EXISTS (SELECT 1 FROM reuse WHERE user_id = ${owner.sql} AND reuse_hash = ? AND created_at >= ?)`,
-    params: [owner.param, reuseHash, now - REUSE_WINDOW_MS],
+    sql: `EXISTS (SELECT 1 FROM reuse WHERE user_id = ${owner.sql} AND reuse_hash = ${reuseHash.sql} AND created_at >= ?)`,
+    params: [...owner.params, ...reuseHash.params, now - REUSE_WINDOW_MS],
   }
 }
 
