@@ -3,10 +3,15 @@
  * them.
  */
 import { createClient as createAltTextClient } from '@alttextapi/core'
-import { type FakeApi, type FakeImage, startFakeApi } from '@alttextapi/testkit'
+import {
+  type FakeApi,
+  type FakeImage,
+  type FakeSanity,
+  startFakeApi,
+  startFakeSanity,
+} from '@alttextapi/testkit'
 import { createClient as createSanityClient, type SanityClient } from '@sanity/client'
 import { createDescriber, type ImageDelivery } from '../src/describe/index.js'
-import { type FakeSanity, startFakeSanity } from './fake-sanity.js'
 
 export const PROJECT = 'testproj'
 export const DATASET = 'production'

@@ -4,7 +4,7 @@
  * Debian's Chromium. The Studio talks to Sanity's hosts as it would in production; the browser
  * routes those hosts (and the hosted AltText API) to local fakes — like a hosts-file entry, so
  * the bundle is the one users get, with no test-only configuration:
- * - `*.api.sanity.io` data routes (query, doc, mutate) → the fake content lake (test/fake-sanity.ts);
+ * - `*.api.sanity.io` data routes (query, doc, mutate) → the fake content lake (testkit's fake-sanity);
  *   the few project routes the Studio asks at start (current user, ACL, project, features) are
  *   answered here; the listener gets a welcome and nothing more (no live updates needed);
  * - `api.alttextapi.com` → testkit's fake AltText API.

@@ -12,41 +12,42 @@
  * is translated to the same mutations, applied as one transaction.
  */
 import { randomBytes } from 'node:crypto'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer } from 'node:http'
 import { Mutation } from '@sanity/mutator'
 import { evaluate, parse } from 'groq-js'
+import { readBody } from './http.js'
 
-export type Doc = Record<string, unknown> & { _id: string; _type: string; _rev?: string }
+/**
+ * @typedef {Record<string, unknown> & { _id: string, _type: string, _rev?: string }} Doc
+ *   A document as the fake stores it.
+ */
 
-export interface SeenRequest {
-  method: string
-  path: string
-  search: URLSearchParams
-  authorized: boolean
-  body: unknown
-}
+/**
+ * @typedef {object} SeenRequest What the fake saw of one request.
+ * @property {string} method
+ * @property {string} path
+ * @property {URLSearchParams} search
+ * @property {boolean} authorized
+ * @property {unknown} body
+ */
 
-export interface FakeSanity {
-  /** `apiHost` for the client. */
-  url: string
-  token: string
-  /** A token that may read everything but write nothing (mutations: 403). */
-  readToken: string
-  docs: Map<string, Doc>
-  seen: SeenRequest[]
-  /** Runs before each mutate request is applied (simulate a concurrent edit). */
-  beforeMutate: ((body: { mutations: unknown[] }) => void | Promise<void>) | undefined
-  /** The Actions API requests applied (the Studio's own saves), in order. */
-  actions: Array<Record<string, unknown>>
-  /** Makes the next `n` mutate requests fail with 500. */
-  failMutations: number
-  /** Inserts or replaces documents (gives them a revision). */
-  put(...docs: Doc[]): void
-  /** Edits a stored document outside any client (a concurrent editor): new revision. */
-  edit(id: string, change: (doc: Doc) => void): void
-  close(): Promise<void>
-}
+/**
+ * @typedef {object} FakeSanity
+ * @property {string} url `apiHost` for the client.
+ * @property {string} token
+ * @property {string} readToken A token that may read everything but write nothing (mutations: 403).
+ * @property {Map<string, Doc>} docs
+ * @property {SeenRequest[]} seen
+ * @property {((body: { mutations: unknown[] }) => void | Promise<void>) | undefined} beforeMutate
+ *   Runs before each mutate request is applied (simulate a concurrent edit).
+ * @property {Array<Record<string, unknown>>} actions The Actions API requests applied (the
+ *   Studio's own saves), in order.
+ * @property {number} failMutations Makes the next `n` mutate requests fail with 500.
+ * @property {(...docs: Doc[]) => void} put Inserts or replaces documents (gives them a revision).
+ * @property {(id: string, change: (doc: Doc) => void) => void} edit Edits a stored document
+ *   outside any client (a concurrent editor): new revision.
+ * @property {() => Promise<void>} close
+ */
 
 /** A 1×1 PNG, served for every image URL. */
 export const PIXEL_PNG = Buffer.from(
@@ -55,44 +56,58 @@ export const PIXEL_PNG = Buffer.from(
 )
 
 const rev = () => randomBytes(8).toString('hex')
-const isPrivate = (id: string) => id.replace(/^drafts\./, '').includes('.')
+/** @param {string} id */
+const isPrivate = (id) => id.replace(/^drafts\./, '').includes('.')
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const chunk of req) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks)
-}
-
-function send(res: ServerResponse, status: number, body: unknown) {
+/**
+ * Answers JSON.
+ * @param {import('node:http').ServerResponse} res
+ * @param {number} status
+ * @param {unknown} body
+ */
+function send(res, status, body) {
   res.writeHead(status, { 'content-type': 'application/json' })
   res.end(JSON.stringify(body))
 }
 
 class MutationFailure extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
+  /**
+   * @param {number} status
+   * @param {string} message
+   */
+  constructor(status, message) {
     super(message)
+    /** @readonly */
+    this.status = status
   }
 }
 
-/** Starts the fake on a free port. */
-export async function startFakeSanity(
-  options: { projectId?: string; dataset?: string } = {},
-): Promise<FakeSanity> {
+/**
+ * Starts the fake on a free port.
+ * @param {{ projectId?: string, dataset?: string }} [options]
+ * @returns {Promise<FakeSanity>}
+ */
+export async function startFakeSanity(options = {}) {
   const token = `sk_test_${rev()}`
   const readToken = `sk_read_${rev()}`
-  const docs = new Map<string, Doc>()
-  const seen: SeenRequest[] = []
-  const stamp = (doc: Doc, now = new Date().toISOString()): Doc => ({
-    _createdAt: (docs.get(doc._id)?._createdAt as string | undefined) ?? now,
+  /** @type {Map<string, Doc>} */
+  const docs = new Map()
+  /** @type {SeenRequest[]} */
+  const seen = []
+  /**
+   * @param {Doc} doc
+   * @param {string} [now]
+   * @returns {Doc}
+   */
+  const stamp = (doc, now = new Date().toISOString()) => ({
+    _createdAt: /** @type {string | undefined} */ (docs.get(doc._id)?._createdAt) ?? now,
     ...doc,
     _updatedAt: now,
     _rev: rev(),
   })
 
-  const fake: FakeSanity = {
+  /** @type {FakeSanity} */
+  const fake = {
     url: '',
     token,
     readToken,
@@ -113,20 +128,25 @@ export async function startFakeSanity(
     close: () => new Promise((resolve) => server.close(() => resolve())),
   }
 
-  const visible = (authorized: boolean) =>
+  /** @param {boolean} authorized */
+  const visible = (authorized) =>
     [...docs.values()].filter((doc) => authorized || !isPrivate(doc._id))
 
-  const applyTransaction = (
-    mutations: Array<Record<string, Record<string, unknown>>>,
-    dryRun = false,
-  ) => {
+  /**
+   * @param {Array<Record<string, Record<string, unknown>>>} mutations
+   * @param {boolean} [dryRun]
+   */
+  const applyTransaction = (mutations, dryRun = false) => {
     const working = new Map(docs)
-    const results: Array<{ id: string; operation: string }> = []
+    /** @type {Array<{ id: string, operation: string }>} */
+    const results = []
     const transactionRev = rev()
     const now = new Date().toISOString()
     for (const mutation of mutations) {
-      const [kind, body] = Object.entries(mutation)[0] as [string, Record<string, unknown>]
-      const id = (body._id ?? body.id) as string
+      const [kind, body] = /** @type {[string, Record<string, unknown>]} */ (
+        Object.entries(mutation)[0]
+      )
+      const id = /** @type {string} */ (body._id ?? body.id)
       const existing = working.get(id)
       if (
         kind === 'patch' &&
@@ -143,11 +163,13 @@ export async function startFakeSanity(
         continue
       }
       const { ifRevisionID: _ignored, ...plain } = body
-      const next = new Mutation({
-        mutations: [{ [kind]: kind === 'patch' ? plain : body }] as never,
-        resultRev: transactionRev,
-        timestamp: now,
-      }).apply((existing ?? null) as never) as Doc | null
+      const next = /** @type {Doc | null} */ (
+        new Mutation({
+          mutations: /** @type {never} */ ([{ [kind]: kind === 'patch' ? plain : body }]),
+          resultRev: transactionRev,
+          timestamp: now,
+        }).apply(/** @type {never} */ (existing ?? null))
+      )
       if (next === null) working.delete(id)
       else working.set(id, { ...next, _id: id, _rev: transactionRev, _updatedAt: now })
       results.push({
@@ -161,18 +183,26 @@ export async function startFakeSanity(
     return { transactionId: transactionRev, results, documentIds: results.map((r) => r.id) }
   }
 
-  /** The Actions API as mutations on the current documents (one transaction). */
-  const actionMutations = (actions: Array<Record<string, unknown>>) => {
-    const mutations: Array<Record<string, Record<string, unknown>>> = []
+  /**
+   * The Actions API as mutations on the current documents (one transaction).
+   * @param {Array<Record<string, unknown>>} actions
+   */
+  const actionMutations = (actions) => {
+    /** @type {Array<Record<string, Record<string, unknown>>>} */
+    const mutations = []
     const exists = new Set(docs.keys())
-    const copy = (from: string, to: string) => ({ ...structuredClone(docs.get(from)), _id: to })
+    /**
+     * @param {string} from
+     * @param {string} to
+     */
+    const copy = (from, to) => ({ ...structuredClone(docs.get(from)), _id: to })
     for (const action of actions) {
-      const draftId = action.draftId as string
-      const publishedId = action.publishedId as string
+      const draftId = /** @type {string} */ (action.draftId)
+      const publishedId = /** @type {string} */ (action.publishedId)
       switch (action.actionType) {
         case 'sanity.action.document.create':
         case 'sanity.action.document.replaceDraft': {
-          const doc = action.attributes as Record<string, unknown>
+          const doc = /** @type {Record<string, unknown>} */ (action.attributes)
           const kind =
             action.actionType === 'sanity.action.document.create' && action.ifExists === 'fail'
               ? 'create'
@@ -180,13 +210,13 @@ export async function startFakeSanity(
                 ? 'createIfNotExists'
                 : 'createOrReplace'
           mutations.push({ [kind]: doc })
-          exists.add(doc._id as string)
+          exists.add(/** @type {string} */ (doc._id))
           break
         }
         case 'sanity.action.document.version.create': {
-          const doc = action.document as Record<string, unknown>
+          const doc = /** @type {Record<string, unknown>} */ (action.document)
           mutations.push({ create: doc })
-          exists.add(doc._id as string)
+          exists.add(/** @type {string} */ (doc._id))
           break
         }
         case 'sanity.action.document.edit':
@@ -196,7 +226,7 @@ export async function startFakeSanity(
             mutations.push({ create: copy(publishedId, draftId) })
             exists.add(draftId)
           }
-          mutations.push({ patch: { ...(action.patch as object), id: draftId } })
+          mutations.push({ patch: { .../** @type {object} */ (action.patch), id: draftId } })
           break
         case 'sanity.action.document.publish':
           if (!exists.has(draftId)) throw new MutationFailure(409, `No draft "${draftId}"`)
@@ -209,7 +239,7 @@ export async function startFakeSanity(
           mutations.push({ delete: { id: draftId } })
           break
         case 'sanity.action.document.delete':
-          for (const id of [publishedId, ...((action.includeDrafts as string[]) ?? [])])
+          for (const id of [publishedId, .../** @type {string[]} */ (action.includeDrafts ?? [])])
             if (exists.has(id)) mutations.push({ delete: { id } })
           break
         case 'sanity.action.document.unpublish':
@@ -229,7 +259,8 @@ export async function startFakeSanity(
       const readOnly = req.headers.authorization === `Bearer ${readToken}`
       const authorized = readOnly || req.headers.authorization === `Bearer ${token}`
       const raw = await readBody(req)
-      let body: unknown
+      /** @type {unknown} */
+      let body
       const type = String(req.headers['content-type'] ?? '')
       if (raw.length && type.includes('json')) body = JSON.parse(raw.toString('utf8'))
       else body = raw.length ? raw : undefined
@@ -257,9 +288,12 @@ export async function startFakeSanity(
         return send(res, 200, { id: parts[2], displayName: 'Fake project' })
       }
       if (parts[1] === 'data' && parts[2] === 'query') {
-        const input = (body ?? {}) as { query?: string; params?: Record<string, unknown> }
+        const input = /** @type {{ query?: string, params?: Record<string, unknown> }} */ (
+          body ?? {}
+        )
         const query = input.query ?? url.searchParams.get('query') ?? ''
-        const params: Record<string, unknown> = { ...input.params }
+        /** @type {Record<string, unknown>} */
+        const params = { ...input.params }
         for (const [key, value] of url.searchParams)
           if (key.startsWith('$')) params[key.slice(1)] = JSON.parse(value)
         const tree = parse(query, { params })
@@ -270,7 +304,13 @@ export async function startFakeSanity(
         const ids = decodeURIComponent(parts.slice(4).join('/')).split(',')
         const documents = ids
           .map((id) => docs.get(id))
-          .filter((doc): doc is Doc => !!doc && (authorized || !isPrivate(doc._id)))
+          .filter(
+            /**
+             * @param {Doc | undefined} doc
+             * @returns {doc is Doc}
+             */
+            (doc) => !!doc && (authorized || !isPrivate(doc._id)),
+          )
         const omitted = ids
           .filter((id) => !documents.some((d) => d._id === id))
           .map((id) => ({ id, reason: 'existence' }))
@@ -282,11 +322,10 @@ export async function startFakeSanity(
           return send(res, 403, {
             error: { description: 'Insufficient permissions; permission "update" required' },
           })
-        const input = body as {
-          mutations: Array<Record<string, Record<string, unknown>>>
-          actions?: Array<Record<string, unknown>>
-          dryRun?: boolean
-        }
+        const input =
+          /** @type {{ mutations: Array<Record<string, Record<string, unknown>>>, actions?: Array<Record<string, unknown>>, dryRun?: boolean }} */ (
+            body
+          )
         await fake.beforeMutate?.(input)
         if (fake.failMutations > 0) {
           fake.failMutations--
@@ -312,23 +351,26 @@ export async function startFakeSanity(
         const bytes = raw
         const hash = randomBytes(10).toString('hex')
         const id = `image-${hash}-1x1-png`
-        const doc = stamp({
-          _id: id,
-          _type: 'sanity.imageAsset',
-          originalFilename: url.searchParams.get('filename') ?? undefined,
-          size: bytes.length,
-          url: `${fake.url}/images/${options.projectId ?? 'p'}/${options.dataset ?? 'd'}/${hash}-1x1.png`,
-          metadata: { dimensions: { width: 1, height: 1 } },
-        } as Doc)
+        const doc = stamp(
+          /** @type {Doc} */ ({
+            _id: id,
+            _type: 'sanity.imageAsset',
+            originalFilename: url.searchParams.get('filename') ?? undefined,
+            size: bytes.length,
+            url: `${fake.url}/images/${options.projectId ?? 'p'}/${options.dataset ?? 'd'}/${hash}-1x1.png`,
+            metadata: { dimensions: { width: 1, height: 1 } },
+          }),
+        )
         docs.set(id, doc)
         return send(res, 200, { document: doc })
       }
       return send(res, 404, { error: 'not found' })
     } catch (error) {
-      send(res, 500, { error: { description: (error as Error).message } })
+      send(res, 500, { error: { description: /** @type {Error} */ (error).message } })
     }
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)))
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address())
+  fake.url = `http://127.0.0.1:${address.port}`
   return fake
 }
