@@ -31,6 +31,21 @@ let renderCount = 0
 /** Where a logged-in user lands, and a guest. */
 export const HOME = { user: '/app/try', guest: '/' }
 
+/**
+ * `next` as a path of this site (path, query and fragment), or null when it names another site.
+ * Read by the URL parser, as the browser would: `/\evil.example` and `//evil.example` are other
+ * hosts, so a prefix check on the text is not enough.
+ */
+export function sameSitePath(next: string | null): string | null {
+  if (!next) return null
+  try {
+    const url = new URL(next, location.origin)
+    return url.origin === location.origin ? url.pathname + url.search + url.hash : null
+  } catch {
+    return null
+  }
+}
+
 /** Goes to `path` (same origin), optionally showing a one-time message on the next page. */
 export function navigate(
   path: string,

@@ -405,6 +405,41 @@ describe('dashboard journey', () => {
     await check('21-not-found')
   })
 
+  it('after log-in, goes back to the page asked for, never to another site', async () => {
+    const email = 'grace@example.com'
+    const signup = await fetch(`${api.url}/v1/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    })
+    expect(signup.status, await signup.clone().text()).toBe(201)
+    // As a guest, whatever the steps before left.
+    await page.goto(`${api.url}/privacy`)
+    await page.evaluate(() => {
+      sessionStorage.clear()
+      localStorage.clear()
+    })
+    const logIn = async (next: string) => {
+      await page.goto(`${api.url}/login?next=${encodeURIComponent(next)}`)
+      await page.getByLabel('Email').fill(email)
+      await page.getByLabel('Password').fill(PASSWORD)
+      await page.getByRole('button', { name: 'Log in' }).click()
+    }
+    await logIn('/app/usage?from=2026-01-01')
+    await page.waitForURL(`${api.url}/app/usage?from=2026-01-01`)
+    await page.getByRole('button', { name: 'Log out' }).click()
+    await page.waitForURL(`${api.url}/login`)
+    // A backslash makes a path another host's for the URL parser (`/\evil.example` is
+    // `//evil.example`); a full address is another site's: both land on the home page.
+    for (const next of ['/\\evil.example/x', '//evil.example/x', 'https://evil.example/x']) {
+      await logIn(next)
+      await page.waitForURL(`${api.url}/app/try`)
+      expect(await page.getByRole('alert').count(), next).toBe(0)
+      await page.getByRole('button', { name: 'Log out' }).click()
+      await page.waitForURL(`${api.url}/login`)
+    }
+  })
+
   it('has an axe check that does catch a violation (so the clean results mean something)', async () => {
     await page.evaluate(() => {
       const input = document.createElement('input')

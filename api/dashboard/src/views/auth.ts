@@ -2,7 +2,7 @@
 import { type CreatedApiKey, isEmailAddress, LIMITS } from '@alttextapi/core'
 import { api } from '../api.js'
 import { h } from '../dom.js'
-import { HOME, link, navigate, type Route } from '../router.js'
+import { HOME, link, navigate, type Route, sameSitePath } from '../router.js'
 import { setUser } from '../session.js'
 import { store } from '../store.js'
 import { emailField, newPasswordField } from '../ui/account-fields.js'
@@ -156,9 +156,9 @@ export const login: Route = {
         const result = await api.login({ email: emailValue, password: password.input.value })
         store.session = result.token
         setUser(result.user)
-        const next = query.get('next')
-        // Only same-site paths: an open redirect would let a link send people elsewhere after login.
-        navigate(next?.startsWith('/') && !next.startsWith('//') ? next : HOME.user)
+        // Only this site's paths: an open redirect would let a link send people elsewhere after
+        // login.
+        navigate(sameSitePath(query.get('next')) ?? HOME.user)
       },
       { unauthorized: 'Check the email address and the password, then try again.' },
     )
