@@ -21,7 +21,8 @@ import { isImageKind, type Purpose } from './contract/description.js'
 import { isFatalError } from './contract/fatal.js'
 import type { ImageInput } from './image.js'
 import { createLimiter } from './limiter.js'
-import { copySummary, emptySummary, type RunSummary, recordFailure } from './summary.js'
+import { countOutcome, type Outcome, sharedCopy } from './outcome.js'
+import { copySummary, emptySummary, type RunSummary } from './summary.js'
 import type { AltTextResponse } from './wire.js'
 
 /** Options of `createDescriber`. */
@@ -86,26 +87,6 @@ export interface DescribeInput {
   fresh?: boolean | undefined
   signal?: AbortSignal | undefined
 }
-
-/** An answer: from the API now, or without a call (cache, or an identical image of this run). */
-export type Outcome =
-  | (CachedAltText & {
-      status: 'described'
-      creditsUsed: number
-      /** The API reused an earlier description of the same image (no credits). */
-      reused: boolean
-    })
-  | (CachedAltText & {
-      status: 'cached'
-      /** True when an identical image of this run was described (not the cache). */
-      shared: boolean
-    })
-  /** Left out on purpose: `dry run` or a budget reached. */
-  | { status: 'skipped'; reason: string }
-  /** This image failed; the run goes on. */
-  | { status: 'failed'; error: Error; code: string }
-  /** The run has stopped: `error` is the one fatal error, the same for every image. */
-  | { status: 'stopped'; error: AltTextError }
 
 /** What `onProgress` hears. `summary` is the live one: read it then, it keeps changing. */
 export type DescribeEvent =
@@ -262,45 +243,15 @@ export function createDescriber(options: DescriberOptions): Describer {
   }
 
   const count = (outcome: Outcome) => {
-    switch (outcome.status) {
-      case 'described':
-        summary.described++
-        summary.creditsUsed += outcome.creditsUsed
-        if (outcome.reused) summary.reused++
-        if (outcome.decorative) summary.decorative++
-        break
-      case 'cached':
-        if (outcome.shared) summary.shared++
-        else summary.cached++
-        if (outcome.decorative && !outcome.shared) summary.decorative++
-        break
-      case 'skipped':
-        summary.skipped[outcome.reason] = (summary.skipped[outcome.reason] ?? 0) + 1
-        break
-      case 'failed':
-        recordFailure(summary, outcome.code, outcome.error.message)
-        break
-      case 'stopped':
-        summary.stopped++
-        break
-    }
+    countOutcome(summary, outcome)
     options.onProgress?.({ type: 'image', outcome, summary })
     return outcome
   }
 
   /** The outcome of an image identical to one already under way or done in this run. */
   const follow = (outcome: Outcome): Outcome => {
-    if (outcome.status === 'described' || outcome.status === 'cached') {
-      const { altText, language, model, createdAt, decorative, kind, longDescription, origin } =
-        outcome
-      const value: CachedAltText = { altText, language, model, createdAt }
-      // Who wrote it travels too: text a person wrote stays theirs on every copy of the image.
-      if (origin !== undefined) value.origin = origin
-      if (decorative) value.decorative = true
-      if (kind !== undefined) value.kind = kind
-      if (longDescription !== undefined) value.longDescription = longDescription
-      return { ...value, status: 'cached', shared: true }
-    }
+    const copy = sharedCopy(outcome)
+    if (copy) return copy
     if (fatal) return stopped()
     // The same bytes fail the same way: not sent again, reported again (grouped in the summary).
     return outcome

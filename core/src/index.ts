@@ -34,10 +34,10 @@ export {
   type DescribeInput,
   type Describer,
   type DescriberOptions,
-  type Outcome,
 } from './describer.js'
 export { type ImageInput, sniffImageType, toBase64 } from './image.js'
 export { createLimiter, type Limiter } from './limiter.js'
+export type { Outcome } from './outcome.js'
 export { backoffDelay, parseRetryAfter } from './retry.js'
 export { emptySummary, type FailureGroup, type RunSummary } from './summary.js'
 export * from './wire.js'
