@@ -3,7 +3,7 @@
  * images) installed from our tarballs and built with `astro build` against the fake API. Every
  * page then passes axe-core's `image-alt` in Chromium, and a second build describes nothing.
  */
-import { readFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startFakeApi } from '@alttextapi/testkit'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -111,5 +111,25 @@ describe('Astro 5.18 (examples/astro-site)', () => {
     expect(calls).toEqual([])
     expect(fake.stats.charged).toBe(8)
     expect(await page('index.html')).toContain('alt="Image 12"')
+  })
+
+  it('a fresh runner with the committed alt-text.json (no caches, no build output) makes no describe call', async () => {
+    // What a CI runner has after checkout and install: the sources and alt-text.json, no cache
+    // folder, no Astro content store, no earlier build.
+    const committed = await readFile(join(project.dir, 'alt-text.json'), 'utf8')
+    for (const left of ['node_modules/.cache', 'node_modules/.astro', '.astro', 'dist'])
+      await rm(join(project.dir, left), { recursive: true, force: true })
+    const requests = fake.requests.length
+    const result = await build(fake.key)
+    expect(result.code, result.stdout + result.stderr).toBe(0)
+    const calls = fake.requests.slice(requests).filter((r) => r.path.startsWith('/v1/alt-text'))
+    expect(calls).toEqual([])
+    expect(result.stdout).toMatch(
+      /\[@alttextapi\/astro\] 0 described, \d+ cached, .*0 credits used/,
+    )
+    expect(await page('index.html')).toContain('alt="Image 12"')
+    expect(await page('guide/index.html')).toContain('alt="Image 19 (de)"')
+    expect(await page('blog/first/index.html')).toContain('alt="Image 18"')
+    expect(await readFile(join(project.dir, 'alt-text.json'), 'utf8')).toBe(committed)
   })
 })

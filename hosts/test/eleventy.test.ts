@@ -3,7 +3,7 @@
  * taken from the README text — installed from our tarballs and built against the fake API. Every
  * page then passes axe-core's `image-alt` in Chromium, and a second build describes nothing.
  */
-import { readFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startFakeApi } from '@alttextapi/testkit'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -89,5 +89,20 @@ describe('Eleventy 3.1 (examples/eleventy-site, the README recipe)', () => {
     )
     const calls = fake.requests.slice(requests).filter((r) => r.path.startsWith('/v1/alt-text'))
     expect(calls).toEqual([])
+  })
+
+  it('a fresh runner with the committed alt-text.json (no cache folder, no _site) makes no describe call', async () => {
+    const committed = await readFile(join(project.dir, 'alt-text.json'), 'utf8')
+    for (const left of ['node_modules/.cache', '_site'])
+      await rm(join(project.dir, left), { recursive: true, force: true })
+    const requests = fake.requests.length
+    const result = await build(fake.key)
+    expect(result.code, result.stdout + result.stderr).toBe(0)
+    expect(result.stdout).toContain(
+      '[alttextapi] 0 described, 5 cached, 0 skipped, 0 failed, 0 credits used',
+    )
+    const calls = fake.requests.slice(requests).filter((r) => r.path.startsWith('/v1/alt-text'))
+    expect(calls).toEqual([])
+    expect(await readFile(join(project.dir, 'alt-text.json'), 'utf8')).toBe(committed)
   })
 })
