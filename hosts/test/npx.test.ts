@@ -17,11 +17,12 @@ const tarballs = inject('tarballs')
 const packages = withOurDependencies(['@alttextapi/cli']).map(
   (name) => `--package=${tarballs[name]}`,
 )
-const alttext = (key: string, ...args: string[]) =>
+const alttextIn = (cwd: string, key: string, ...args: string[]) =>
   run('npx', ['--yes', ...packages, 'alttext', ...args], {
-    cwd: dir,
+    cwd,
     env: { ALTTEXT_API_KEY: key, ALTTEXT_API_URL: fake.url },
   })
+const alttext = (key: string, ...args: string[]) => alttextIn(dir, key, ...args)
 
 beforeAll(async () => {
   fake = await startFakeApi()
@@ -68,6 +69,26 @@ it('fix fills the missing alt text in every page and prints the summary', async 
   expect(result.stdout).toContain(`${MISSING} described`)
   expect(result.stdout).toContain(`${MISSING} credits used`)
   expect(fake.stats.charged).toBe(MISSING)
+})
+
+it('a fresh checkout with the committed alt-text.json fills the same pages with no API call', async () => {
+  // What a CI runner has: the built site as the generator writes it (no alt) and alt-text.json.
+  const committed = await readFile(join(dir, 'alt-text.json'), 'utf8')
+  const fresh = await mkdtemp(join(tmpdir(), 'alttext-host-npx-fresh-'))
+  try {
+    await writeFiles(fresh, { ...builtSite('site'), 'alt-text.json': committed })
+    const calls = fake.stats.calls
+    const result = await alttextIn(fresh, fake.key, 'fix', 'site')
+    expect(result.code, result.stdout + result.stderr).toBe(0)
+    expect(fake.stats.calls - calls).toBe(0)
+    expect(result.stdout).toContain('0 described')
+    expect(result.stdout).toContain('0 credits used')
+    const home = await readFile(join(fresh, 'site/index.html'), 'utf8')
+    for (const alt of EXPECTED.home) expect(home).toContain(alt)
+    expect(imagesWithoutAlt(home)).toBe(0)
+  } finally {
+    await rm(fresh, { recursive: true, force: true })
+  }
 })
 
 it("the Sanity backfill's own bin starts from its tarball (alttext-sanity)", async () => {
