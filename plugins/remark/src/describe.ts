@@ -98,7 +98,7 @@ async function describeOne(
     language: settings.language,
     context,
     // A link's only content names the link: the API is told (the target is in the context).
-    purpose: image.context.link?.only ? 'link' : undefined,
+    purpose: purposeOf(image),
     fresh: settings.fresh,
   })
   if (
@@ -127,17 +127,26 @@ type Ending = Omit<MarkdownImageResult, 'image'>
  * and the source as written, or the URL) and the language. A site references the same picture
  * from many pages; reading, hashing and looking it up once per run instead of once per reference
  * made `alttext fix --source` over 1,000 posts (3,000 references of 200 images) markedly faster
- * (see BENCHMARKS.md). Off with `resolveImage`, whose answer may depend on the file.
+ * (see BENCHMARKS.md). Keyed by the language and purpose too; off with `resolveImage`, whose answer
+ * may depend on the file, and with `cacheByContext`, whose answer depends on the context.
  */
 const seen = new WeakMap<AltTextRun, Map<string, Promise<Ending>>>()
 
 function memoKey(image: MarkdownImage, file: VFile, language: string): string | undefined {
   const { src } = image
   if (!src || /^data:/i.test(src)) return undefined
-  if (/^(https?:)?\/\//i.test(src)) return `${language}\0url\0${src}`
-  if (src.startsWith('/')) return `${language}\0public\0${src}`
+  // What the answer depends on besides the picture: the language and the purpose (a link's only
+  // image names the link), as core's cache key has them.
+  const asked = `${language}\0${purposeOf(image) ?? 'content'}`
+  if (/^(https?:)?\/\//i.test(src)) return `${asked}\0url\0${src}`
+  if (src.startsWith('/')) return `${asked}\0public\0${src}`
   if (!file.path) return undefined
-  return `${language}\0${dirname(file.path)}\0${src}`
+  return `${asked}\0${dirname(file.path)}\0${src}`
+}
+
+/** The purpose the API is told: `link` for a link's only content, else none (content). */
+function purposeOf(image: MarkdownImage): 'link' | undefined {
+  return image.context.link?.only ? 'link' : undefined
 }
 
 /** Describes `image`, or follows an identical source of this run (then `cached`, not sent). */
@@ -147,7 +156,11 @@ async function describeOnce(
   file: VFile,
   settings: DescribeSettings,
 ): Promise<MarkdownImageResult> {
-  const key = run.options.resolveImage ? undefined : memoKey(image, file, settings.language)
+  // Off when the answer may differ per reference: a resolver's, or one cached by its context.
+  const key =
+    run.options.resolveImage || run.options.cacheByContext
+      ? undefined
+      : memoKey(image, file, settings.language)
   if (key === undefined) return describeOne(image, run, file, settings)
   let memo = seen.get(run)
   if (!memo) {

@@ -26,7 +26,7 @@ afterAll(async () => {
 })
 beforeEach(() => api.reset())
 
-async function run(markdown: string) {
+async function run(markdown: string, extra: Record<string, unknown> = {}) {
   const file = new VFile({ value: markdown, path: join(site.dir, 'post.md') })
   const out = await unified()
     .use(remarkParse)
@@ -37,6 +37,7 @@ async function run(markdown: string) {
       publicDir: join(site.dir, 'public'),
       cache: false,
       batch: false,
+      ...extra,
     })
     .use(remarkRehype)
     .use(rehypeStringify)
@@ -66,4 +67,31 @@ it('a decorative answer is reported (rule decorative) and the image left as writ
   const { html, file } = await run('Text\n\n![](/rule.png)\n')
   expect(html).toContain('<img src="/rule.png" alt="">')
   expect(file.messages.find((m) => m.ruleId === 'decorative')?.message).toContain('decorative')
+})
+
+it('the same picture as a link’s only content and as a plain image gets two descriptions in one run', async () => {
+  api.program({
+    altText: (image) => (image.purpose === 'link' ? 'Go to the shop' : `Image ${image.n}`),
+  })
+  const { html, sent } = await run(
+    'Plain: ![](/shop.png)\n\n[![](/shop.png)](https://example.com/shop)\n\nAgain: ![](/shop.png)\n',
+  )
+  // One request per purpose: the link's image is not a copy of the plain one, nor the reverse.
+  expect(sent.map((b) => b.purpose ?? 'content').sort()).toEqual(['content', 'link'])
+  expect(html).toContain(
+    '<a href="https://example.com/shop"><img src="/shop.png" alt="Go to the shop"></a>',
+  )
+  // Both plain references share the plain description.
+  const plain = [...html.matchAll(/<p>(?:Plain|Again): <img src="\/shop.png" alt="([^"]*)">/g)]
+  const [first, again] = plain.map((m) => m[1])
+  expect(first).toMatch(/^Image \d+$/)
+  expect(again).toBe(first)
+})
+
+it('with cacheByContext, each reference of a picture is described in its own context', async () => {
+  const { sent } = await run('# Shop\n\nOpen: ![](/cat.png)\n\n# Closed\n\nShut: ![](/cat.png)\n', {
+    cacheByContext: true,
+  })
+  expect(sent).toHaveLength(2)
+  expect(sent.map((b) => b.context?.includes('Closed')).sort()).toEqual([false, true])
 })
