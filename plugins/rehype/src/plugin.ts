@@ -12,7 +12,7 @@ import { type DependencyCollector, dependencyOf } from './page-cache.js'
 import { failOnStop, reportOutcomes, SOURCE } from './report.js'
 import type { FileAltText, ImageResult } from './results.js'
 import { type AltTextRun, createAltTextRun, type Options } from './run.js'
-import { ImageLoadError, loadImage } from './source.js'
+import { ImageLoadError, loadImage, refusedRemote } from './source.js'
 
 function matches(filter: ImageFilter | ImageFilter[], src: string, file: VFile): boolean {
   const list = Array.isArray(filter) ? filter : [filter]
@@ -46,6 +46,7 @@ async function handle(
     return { ...base, status: 'skipped', reason: 'not included' }
   if (options.exclude !== undefined && matches(options.exclude, src, file))
     return { ...base, status: 'skipped', reason: 'excluded' }
+  const remoteImages = options.remoteImages ?? DEFAULTS.remoteImages
   let loaded: Awaited<ReturnType<typeof loadImage>>
   try {
     loaded = await run.io(() =>
@@ -54,10 +55,7 @@ async function handle(
         root: options.root ?? process.cwd(),
         basePath: options.basePath ?? '/',
         // A dry run reaches nothing: remote images are counted by their URL, not downloaded.
-        remoteImages:
-          run.dryRun && (options.remoteImages ?? DEFAULTS.remoteImages) === 'download'
-            ? 'url'
-            : (options.remoteImages ?? DEFAULTS.remoteImages),
+        remoteImages: run.dryRun && remoteImages === 'download' ? 'url' : remoteImages,
         fetchTimeoutMs: options.fetchTimeoutMs ?? DEFAULTS.fetchTimeoutMs,
         maxImageBytes: options.maxImageBytes ?? DEFAULTS.maxImageBytes,
         fetch: run.download,
@@ -70,6 +68,15 @@ async function handle(
     return { ...base, status: 'failed', reason }
   }
   if (loaded.kind === 'skip') return { ...base, status: 'skipped', reason: loaded.reason }
+  // ...but counts what the real run would: a URL at a private address fails there, unsent.
+  if (loaded.kind === 'url' && run.dryRun && remoteImages !== 'skip') {
+    const refusedUrl = refusedRemote(loaded.url, {
+      remoteImages,
+      allowHosts: options.allowHosts,
+      fetch: options.fetch,
+    })
+    if (refusedUrl) return { ...base, status: 'failed', reason: refusedUrl }
+  }
   // SVG, AVIF and the rest the API does not read are refused here, before a byte is sent.
   const refused = loaded.kind === 'bytes' ? unsupportedImageReason(loaded.bytes) : undefined
   if (refused) return { ...base, status: 'failed', reason: refused }

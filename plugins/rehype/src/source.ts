@@ -5,6 +5,7 @@
  */
 import { readFile, realpath, stat } from 'node:fs/promises'
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
+import { refusedHost } from '@alttextapi/core/address'
 import type { VFile } from 'vfile'
 
 /** An image's bytes, or a URL for the API to fetch; `skip` is a deliberate no. */
@@ -119,6 +120,41 @@ export function fetchFailure(error: unknown): string {
   const code = err?.code ?? err?.cause?.code
   if (code) return NETWORK_CAUSES[code] ?? `${err.cause?.message ?? err.message} (${code})`
   return err?.cause?.message ?? err?.message ?? String(error)
+}
+
+/**
+ * Why a real run would refuse the remote image `url` without describing it, for a dry run (which
+ * reaches nothing and counts remote images by URL): the public-address rule on the host as
+ * written. Downloads (`'download'`) refuse it unless the host is in `allowHosts` (a `fetch` of
+ * one's own checks nothing); the API (`'url'`) fetches public addresses only. A public name that
+ * resolves to a private address shows only when a real run resolves it.
+ */
+export function refusedRemote(
+  url: string,
+  options: {
+    remoteImages: 'download' | 'url'
+    allowHosts?: readonly string[] | undefined
+    fetch?: typeof fetch | undefined
+  },
+): string | undefined {
+  let host: string
+  try {
+    host = new URL(url).hostname
+  } catch (error) {
+    return options.remoteImages === 'download' && !options.fetch
+      ? `Could not download ${url}: ${fetchFailure(error)}`
+      : undefined
+  }
+  if (options.remoteImages === 'url') {
+    const refused = refusedHost(host)
+    return refused ? `${refused} Only public addresses are fetched.` : undefined
+  }
+  if (options.fetch) return undefined
+  const normalize = (name: string) => name.toLowerCase().replace(/^\[|\]$/g, '')
+  if ((options.allowHosts ?? []).some((allowed) => normalize(allowed) === normalize(host)))
+    return undefined
+  const refused = refusedHost(host)
+  return refused ? `Could not download ${url}: refused: ${host}: ${refused}` : undefined
 }
 
 /** Downloads `url` with a timeout, refusing bodies over `max` bytes (read as a stream). */

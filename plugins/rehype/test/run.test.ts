@@ -381,12 +381,38 @@ describe('remote images', () => {
     const html = page(
       `<img src="${images.url}/11.png"><img src="${images.url}/11.png"><img src="${images.url}/12.png">`,
     )
-    const run = createAltTextRun({ ...base(), dryRun: true })
+    const run = createAltTextRun({ ...remote(), dryRun: true })
     const out = await process(html, { run })
     expect(hits).toBe(0)
     expect(api.images).toHaveLength(0)
     expect(String(out)).not.toContain('alt=')
     expect(run.stats).toMatchObject({ images: 3, planned: 2, described: 0 })
+  })
+
+  it('a dry run counts an image at a private address as the real run does: refused', async () => {
+    const html = page(
+      '<img src="/img/1.png"><img src="http://127.0.0.1:1/x.png"><img src="http://10.0.0.7/y.png">',
+    )
+    const failures = (out: VFile) =>
+      out.messages.map((m) => m.reason).filter((r) => r.startsWith('Could not describe'))
+    const real = createAltTextRun(base())
+    const described = await process(html, { run: real })
+    expect(real.stats).toMatchObject({ images: 3, described: 1, failed: 2 })
+    const dry = createAltTextRun({ ...base(), dryRun: true })
+    const out = await process(html, { run: dry })
+    expect(dry.stats).toMatchObject({ images: 3, planned: 1, failed: 2 })
+    expect(failures(out)).toEqual(failures(described))
+    expect(failures(out)[0]).toBe(
+      'Could not describe image (http://127.0.0.1:1/x.png): Could not download http://127.0.0.1:1/x.png: refused: 127.0.0.1: The image URL points at a private, local or reserved address.',
+    )
+    // allowHosts lets a host through as it does downloads; the API fetches public hosts only.
+    const allowed = createAltTextRun({ ...remote(), dryRun: true })
+    await process(html, { run: allowed })
+    expect(allowed.stats).toMatchObject({ planned: 2, failed: 1 })
+    const byUrl = createAltTextRun({ ...remote(), dryRun: true, remoteImages: 'url' })
+    await process(html, { run: byUrl })
+    expect(byUrl.stats).toMatchObject({ planned: 1, failed: 2 })
+    expect(api.images).toHaveLength(1)
   })
 })
 
