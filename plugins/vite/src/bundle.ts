@@ -23,16 +23,33 @@ export function assetBytes(bundle: OutputBundle, fileName: string): Uint8Array |
     : new Uint8Array(output.source)
 }
 
+/** A URL with a scheme or protocol-relative (`https://cdn.example.com/`, `//cdn.example.com/`). */
+const ABSOLUTE_URL = /^([a-z][a-z\d+.-]*:|\/\/)/i
+
 /**
- * The bundle file a URL in a built page points at: root-relative URLs lose the `base`, relative
- * ones resolve against the page's own place in the output. Undefined for other URLs.
+ * With an absolute-URL `base` (a CDN: `https://cdn.example.com/x/`), `src` under it as a
+ * root-relative URL of the site (`/assets/a.png`): the built pages point at the CDN, where nothing
+ * is deployed yet. Undefined for a path `base` and for URLs elsewhere (they stay remote).
+ */
+export function underAbsoluteBase(src: string, base: string): string | undefined {
+  if (!ABSOLUTE_URL.test(base)) return undefined
+  const prefix = base.endsWith('/') ? base : `${base}/`
+  return src.startsWith(prefix) ? `/${src.slice(prefix.length)}` : undefined
+}
+
+/**
+ * The bundle file a URL in a built page points at: root-relative URLs lose the `base` (URLs
+ * under an absolute-URL `base` too), relative ones resolve against the page's own place in the
+ * output. Undefined for other URLs.
  */
 export function bundleFileName(
   src: string,
   htmlFileName: string,
   base: string,
 ): string | undefined {
-  if (/^([a-z][a-z\d+.-]*:|\/\/)/i.test(src)) return undefined
+  const local = underAbsoluteBase(src, base)
+  if (local !== undefined) return bundleFileName(local, htmlFileName, '/')
+  if (ABSOLUTE_URL.test(src)) return undefined
   let path = src.replace(/[?#].*$/s, '')
   try {
     path = decodeURI(path)

@@ -16,16 +16,18 @@ import {
 import {
   type AltTextRun,
   createAltTextRun,
+  DEFAULTS,
   type FillResult,
   fillAltText,
   formatStats,
+  loadImage,
   type Options as RehypeOptions,
 } from '@alttextapi/rehype'
 import { loadEnv, type Plugin, type ResolvedConfig, type Rollup } from 'vite'
 
 type OutputBundle = Rollup.OutputBundle
 
-import { assetBytes, bundleFileName } from './bundle.js'
+import { assetBytes, bundleFileName, underAbsoluteBase } from './bundle.js'
 import type { AltTextViteOptions } from './options.js'
 import { type BuildProgress, createBuildProgress } from './progress.js'
 
@@ -100,11 +102,18 @@ async function estimateFirst(
  * in flight to the images of a single page; here the run's `concurrency` is the only limit.
  */
 export function altText(options: AltTextViteOptions = {}): Plugin {
-  let config: ResolvedConfig
+  /**
+   * The config last resolved. With Vite's environments API each environment's build resolves its
+   * own (its `outDir`…), all before the first build: the hooks of a build use their environment's.
+   */
+  let lastConfig: ResolvedConfig
   /** Set when there is no key: the build goes on untouched, and makes no network request. */
   let disabled = false
+  /** The no-key warning is printed once, not once per environment. */
+  let warnedNoKey = false
 
-  const loadAltTextEnv = () => loadEnv(config.mode, config.envDir || config.root, 'ALTTEXT_')
+  const loadAltTextEnv = (config: ResolvedConfig) =>
+    loadEnv(config.mode, config.envDir || config.root, 'ALTTEXT_')
   const apiKeyOf = (env: Record<string, string>): string | undefined =>
     options.apiKey ?? process.env.ALTTEXT_API_KEY ?? env.ALTTEXT_API_KEY
 
@@ -113,10 +122,11 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
     `${s.described} described, ${s.cached + s.shared} cached, ${s.failed} failed, ${s.creditsUsed} ${s.creditsUsed === 1 ? 'credit' : 'credits'}`
 
   const startRun = (
+    config: ResolvedConfig,
     bundle: OutputBundle,
     progress: () => BuildProgress | undefined,
   ): AltTextRun => {
-    const env = loadAltTextEnv()
+    const env = loadAltTextEnv(config)
     const { summary: _summary, onError: _onError, progress: _progress, ...rehypeOptions } = options
     const outDir = config.build.outDir
     const cacheDir = options.cacheDir ?? join(config.root, 'node_modules', '.cache', 'alttextapi')
@@ -145,12 +155,30 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
       const fileName = bundleFileName(src, page, config.base)
       return fileName ? assetBytes(bundle, fileName) : undefined
     }
+    const publicDir = options.publicDir ?? (config.publicDir || config.root)
+    const root = options.root ?? config.root
+    // With an absolute `base` (a CDN), a URL under it that is not in the bundle is a public file:
+    // read like a root-relative source (same containment), not downloaded from the CDN.
+    const fromPublicDir = async (src: string, file: VFile): Promise<Uint8Array | undefined> => {
+      const local = underAbsoluteBase(src, config.base)
+      if (local === undefined) return undefined
+      const loaded = await loadImage(local, file, {
+        publicDir,
+        root,
+        basePath: '/',
+        remoteImages: 'skip',
+        fetchTimeoutMs: options.fetchTimeoutMs ?? DEFAULTS.fetchTimeoutMs,
+        maxImageBytes: options.maxImageBytes ?? DEFAULTS.maxImageBytes,
+        fetch: globalThis.fetch,
+      })
+      return loaded.kind === 'bytes' ? loaded.bytes : undefined
+    }
     return createAltTextRun({
       ...rehypeOptions,
       apiKey: apiKeyOf(env),
       baseUrl: options.baseUrl ?? process.env.ALTTEXT_API_URL ?? env.ALTTEXT_API_URL,
-      publicDir: options.publicDir ?? (config.publicDir || config.root),
-      root: options.root ?? config.root,
+      publicDir,
+      root,
       basePath: options.basePath ?? (config.base.startsWith('/') ? config.base : '/'),
       cacheDir,
       cache: options.cache ?? buildCache(),
@@ -159,7 +187,9 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
         progress()?.status(statusOf(event.summary))
       },
       resolveImage: async (src, file) =>
-        (await options.resolveImage?.(src, file)) ?? fromBundle(src, file),
+        (await options.resolveImage?.(src, file)) ??
+        fromBundle(src, file) ??
+        (await fromPublicDir(src, file)),
       // Both kinds of failure are decided below, once for the build, not by a page throwing.
       failOnError: false,
       // The plugin draws its own progress (per page).
@@ -167,7 +197,17 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
     })
   }
 
-  let run: AltTextRun | undefined
+  /**
+   * The run of each environment's build: with Vite's environments API an app builds several
+   * (an SSR one has no pages), one after another or at once.
+   */
+  const runs = new WeakMap<object, AltTextRun>()
+  const noEnvironment = {}
+  /** The environment of a hook's build, and its config. */
+  const buildOf = (context: { environment?: { config: ResolvedConfig } | undefined }) => ({
+    key: context.environment ?? noEnvironment,
+    config: context.environment?.config ?? lastConfig,
+  })
 
   return {
     name: NAME,
@@ -175,27 +215,32 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
     apply: 'build',
     enforce: 'post',
     configResolved(resolved) {
-      config = resolved
+      lastConfig = resolved
       // Without a key (and no dry run) a build must still succeed, quickly and offline: say so
       // once instead of failing every image and downloading remote ones.
-      disabled = !options.dryRun && !apiKeyOf(loadAltTextEnv())
-      if (disabled)
-        config.logger.warn(
+      disabled = !options.dryRun && !apiKeyOf(loadAltTextEnv(resolved))
+      if (disabled && !warnedNoKey) {
+        warnedNoKey = true
+        resolved.logger.warn(
           `[${NAME}] no API key: missing alt text is not generated in this build. Set ALTTEXT_API_KEY (environment or .env.local) or pass the apiKey option.`,
         )
+      }
     },
     buildStart() {
-      run = undefined
+      runs.delete(buildOf(this).key)
     },
     async generateBundle(_output, bundle) {
       if (disabled) return
-      let progress: BuildProgress | undefined
-      const current = startRun(bundle, () => progress)
-      run = current
+      const { key, config } = buildOf(this)
       const pages = Object.values(bundle).filter(
         (output): output is Rollup.OutputAsset =>
           output.type === 'asset' && /\.html?$/i.test(output.fileName),
       )
+      // No run, no summary for a build without pages (an SSR environment's, a library's).
+      if (pages.length === 0) return
+      let progress: BuildProgress | undefined
+      const current = startRun(config, bundle, () => progress)
+      runs.set(key, current)
       // A real build says what it will cost before it spends, and stops over maxCredits.
       if (!current.dryRun) {
         const over = await estimateFirst(current, pages, config, options)
@@ -238,7 +283,7 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
           maxCredits: options.maxCredits,
         }
         // Without a key nothing is asked of the API: the price is taken as 1 credit an image.
-        const estimate = apiKeyOf(loadAltTextEnv())
+        const estimate = apiKeyOf(loadAltTextEnv(config))
           ? await estimateCost(current.client, planned)
           : {
               toDescribe: planned.planned,
@@ -275,6 +320,8 @@ export function altText(options: AltTextViteOptions = {}): Plugin {
       }
     },
     closeBundle() {
+      const { key, config } = buildOf(this)
+      const run = runs.get(key)
       if (!run || options.summary === false) return
       const left = run.summary().creditsRemaining
       config.logger.info(

@@ -1,13 +1,14 @@
 /**
  * Vite builds with the plugin, against a fake AltText API over HTTP: pages Vite builds (assets in
  * the bundle, public files, inlined data: URLs), HTML emitted by another plugin, the summary line,
- * byte-for-byte output apart from alt, and a second build answered from the cache.
+ * byte-for-byte output apart from alt, a second build answered from the cache, an absolute
+ * (CDN) base, and an app build with an SSR environment.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type FakeApi, startFakeApi, tinyPng } from '@alttextapi/testkit'
-import { build, createLogger, type Plugin } from 'vite'
+import { build, createBuilder, createLogger, type Plugin } from 'vite'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { altText } from '../src/index.js'
 
@@ -41,19 +42,42 @@ const emitter: Plugin = {
   },
 }
 
-async function runBuild(options: Parameters<typeof altText>[0] = {}) {
+/** A plugin emitting `fileName` with `body` into the bundle. */
+const emitPage = (fileName: string, body: string): Plugin => ({
+  name: `emit-${fileName}`,
+  generateBundle() {
+    this.emitFile({
+      type: 'asset',
+      fileName,
+      source: `<!doctype html><html lang="en"><body>${body}</body></html>`,
+    })
+  },
+})
+
+/** The logger of a build, and the lines it got (warnings prefixed `WARN `). */
+function capture() {
   const lines: string[] = []
   const logger = createLogger('info')
   logger.info = (msg) => void lines.push(msg)
   logger.warn = (msg) => void lines.push(`WARN ${msg}`)
+  return { lines, logger }
+}
+
+async function runBuild(
+  options: Parameters<typeof altText>[0] = {},
+  vite: { base?: string; plugins?: Plugin[] } = {},
+) {
+  const { lines, logger } = capture()
   await build({
     root,
+    base: vite.base,
     logLevel: 'info',
     customLogger: logger,
     configFile: false,
     build: { outDir: join(root, 'dist'), emptyOutDir: true, assetsInlineLimit: 0 },
     plugins: [
       emitter,
+      ...(vite.plugins ?? []),
       altText({
         apiKey: api.key,
         baseUrl: api.url,
@@ -195,6 +219,103 @@ describe('vite build', () => {
       expect(api.images).toHaveLength(0)
       expect(lines.filter((l) => l.includes('no API key'))).toHaveLength(1)
       expect(lines.some((l) => /described, .* failed/.test(l))).toBe(false)
+    } finally {
+      if (saved !== undefined) process.env.ALTTEXT_API_KEY = saved
+    }
+  })
+
+  it('an absolute base (a CDN): images under it are read from the bundle and public folder', async () => {
+    const remote = emitPage('remote.html', '<img src="https://images.example.org/photo.png">')
+    const lines = await runBuild(
+      { cache: false, remoteImages: 'url' },
+      { base: 'https://cdn.example.com/x/', plugins: [remote] },
+    )
+    const html = await readFile(join(root, 'dist', 'index.html'), 'utf8')
+    expect(html).toMatch(
+      /<IMG src="https:\/\/cdn\.example\.com\/x\/assets\/1-[\w-]+\.png" {2}class=hero alt="Image 1 \(fr\)">/,
+    )
+    expect(html).toContain('<img src="https://cdn.example.com/x/public-3.png" alt="Image 3 (fr)"/>')
+    // An image on another host stays remote: its URL goes to the API.
+    const other = await readFile(join(root, 'dist', 'remote.html'), 'utf8')
+    expect(other).toContain('alt="Image at https://images.example.org/photo.png"')
+    expect(api.images.map((r) => r.imageUrl).filter(Boolean)).toEqual([
+      'https://images.example.org/photo.png',
+    ])
+    expect(lines.filter((l) => l.startsWith('WARN'))).toEqual([])
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^\[alttextapi\] 4 described, 0 cached, 0 skipped, 0 failed, 4 /),
+    )
+  })
+
+  it('the estimate leaves out an image at a private address, as the run does', async () => {
+    const local = emitPage('local.html', '<img src="http://127.0.0.1:1/x.png">')
+    const lines = await runBuild({ cache: false, maxCredits: 3 }, { plugins: [local] })
+    const summary = lines.filter((l) => l.includes('[alttextapi]') && !l.includes('refused'))
+    expect(summary).toEqual([
+      expect.stringMatching(
+        /^\[alttextapi\] estimate: 3 images to describe \(up to 3 credits\), 0 cached; balance \d+ credits; budget 3 credits$/,
+      ),
+      expect.stringMatching(
+        /^\[alttextapi\] 3 described, 0 cached, 0 skipped, 1 failed, 3 credits used, \d+ left$/,
+      ),
+    ])
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^WARN \[alttextapi\] dist\/local\.html:.*refused: 127\.0\.0\.1/),
+    )
+  })
+})
+
+describe('an app build with an SSR environment', () => {
+  /** Builds the client (the pages) and an SSR entry with Vite's environments API. */
+  async function buildApp(options: Parameters<typeof altText>[0] = {}) {
+    await writeFile(join(root, 'entry-server.js'), 'export const render = () => "<p>hi</p>"\n')
+    const { lines, logger } = capture()
+    const builder = await createBuilder({
+      root,
+      logLevel: 'info',
+      customLogger: logger,
+      configFile: false,
+      environments: {
+        client: {
+          build: { outDir: join(root, 'dist', 'client'), emptyOutDir: true, assetsInlineLimit: 0 },
+        },
+        ssr: {
+          build: {
+            outDir: join(root, 'dist', 'server'),
+            emptyOutDir: true,
+            rollupOptions: { input: join(root, 'entry-server.js') },
+          },
+        },
+      },
+      plugins: [altText({ apiKey: api.key, baseUrl: api.url, cache: false, ...options })],
+    })
+    await builder.buildApp()
+    return lines.filter((l) => l.includes('[alttextapi]'))
+  }
+
+  it("prints one summary line, and names the client's pages", async () => {
+    api.fail({ image: { seed: 1 }, code: 'unsupported_media_type', times: 1 })
+    const lines = await buildApp()
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^\[alttextapi\] estimate: 2 images to describe \(up to 2 credits\), 0 cached; balance \d+ credits$/,
+      ),
+      expect.stringMatching(
+        /^WARN \[alttextapi\] dist\/client\/index\.html:\d+:5: Could not describe image \(\/assets\/1-/,
+      ),
+      expect.stringMatching(
+        /^\[alttextapi\] 1 described, 0 cached, 0 skipped, 1 failed, 1 credit used, \d+ left$/,
+      ),
+    ])
+  })
+
+  it('without an API key, says so once', async () => {
+    const saved = process.env.ALTTEXT_API_KEY
+    delete process.env.ALTTEXT_API_KEY
+    try {
+      const lines = await buildApp({ apiKey: undefined })
+      expect(lines).toEqual([expect.stringMatching(/^WARN \[alttextapi\] no API key/)])
+      expect(api.images).toHaveLength(0)
     } finally {
       if (saved !== undefined) process.env.ALTTEXT_API_KEY = saved
     }
