@@ -16,6 +16,7 @@ export {
   type ProgressOptions,
   type RunOptions,
 } from './options.js'
+export { checkOptions, filters, RUN_ENTRY, RUN_OPTION_ENTRIES } from './options-schema.js'
 export { default, processImages, processTree } from './plugin.js'
 export { createRunProgress, type RunProgress } from './progress.js'
 export {

@@ -9,6 +9,7 @@ import { findImages } from './find-images.js'
 import { readFrontMatter } from './frontmatter.js'
 import { reportMarkdownLint } from './lint.js'
 import type { Options } from './options.js'
+import { checkMarkdownOptions } from './options-schema.js'
 import type { MarkdownAltText } from './results.js'
 
 /**
@@ -51,7 +52,8 @@ export async function processMarkdownTree(
  * with their place; a fatal answer (bad key, no credits, API unreachable) is one `file.fail`.
  */
 const remarkAltText: Plugin<[(Options | null | undefined)?], Root> = (options) => {
-  const settings = options ?? {}
+  // A wrong option fails here, when unified attaches the plugin (before any file), naming it.
+  const settings = checkMarkdownOptions(options)
   // The run is made on first use: a processor that is configured but never run asks nothing.
   let run: AltTextRun | undefined = settings.run
   return async (tree, file) => {

@@ -20,6 +20,7 @@ import { escapeJsxAttribute, escapeMarkdownAlt } from './escape.js'
 import { findImages, type MarkdownImage } from './find-images.js'
 import { type FrontMatter, readFrontMatter } from './frontmatter.js'
 import type { Options } from './options.js'
+import { checkSourceOptions } from './options-schema.js'
 import { parseMarkdown } from './parse.js'
 import type { MarkdownAltText } from './results.js'
 
@@ -145,6 +146,7 @@ export async function fillMarkdownSource(
   source: string,
   options: SourceOptions = {},
 ): Promise<SourceFillResult> {
+  checkSourceOptions(options)
   const file = new VFile({ value: source, path: options.path })
   const run: AltTextRun = options.run ?? createAltTextRun(options)
   const bom = source.startsWith(BOM) ? BOM : ''

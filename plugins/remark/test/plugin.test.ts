@@ -9,8 +9,8 @@ import remarkParse from 'remark-parse'
 import remarkRehype from 'remark-rehype'
 import { unified } from 'unified'
 import { VFile } from 'vfile'
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import remarkAltText, { createAltTextRun, type Options } from '../src/index.js'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import remarkAltText, { createAltTextRun, fillMarkdownSource, type Options } from '../src/index.js'
 import { tempSite, tinyPng } from './helpers.js'
 
 let api: FakeApi
@@ -232,4 +232,29 @@ it('downloads keep to public addresses: a loopback image URL is refused and repo
   expect(html).toContain('alt=""')
   expect(String(file.messages[0])).toMatch(/1:1.*refused/)
   expect(api.images).toHaveLength(0)
+})
+
+describe('options', () => {
+  it('a misspelt or wrong option fails before any file is read, naming it', () => {
+    const use = (options: unknown) =>
+      // unified calls the attacher when the processor is frozen (first `process` does it).
+      unified()
+        .use(remarkParse)
+        .use(remarkAltText, options as Options)
+        .freeze()
+    expect(() => use({ maxCredit: 1 })).toThrow('@alttextapi/remark: unknown option "maxCredit"')
+    expect(() => use({ concurrency: 'four' })).toThrow(
+      '@alttextapi/remark: option "concurrency": Invalid type: Expected number but received "four"',
+    )
+    expect(() => use({ maxCredits: 2.5 })).toThrow('option "maxCredits": must be a whole number')
+    // HTML-only options are not the Markdown plugin's.
+    expect(() => use({ basePath: '/blog/' })).toThrow('unknown option "basePath"')
+    expect(() => use({ maxCredits: 3, language: 'de', context: false })).not.toThrow()
+  })
+
+  it('fillMarkdownSource checks its options too', async () => {
+    await expect(fillMarkdownSource('![](a.png)', { mdx: 'yes' } as never)).rejects.toThrow(
+      '@alttextapi/remark: option "mdx": Invalid type: Expected boolean but received "yes"',
+    )
+  })
 })
