@@ -81,12 +81,34 @@ export const RUN_OPTION_ENTRIES = {
 /** A shared run (`createAltTextRun`), for the `run` option of the plugins. */
 export const RUN_ENTRY = v.optional(object('a run from createAltTextRun'))
 
+type Found = { issue: v.BaseIssue<unknown>; path: string[] }
+
+/**
+ * The most telling issue and its path: for a value that matched no branch of a union, the branch
+ * issue that got furthest into the value (`progress.delayMs`, not "progress: Expected boolean |
+ * Object"). A branch's issues have paths relative to the union's value.
+ */
+function deepest(issue: v.BaseIssue<unknown>, base: string[] = []): Found {
+  const path = [...base, ...(issue.path?.map((item) => String(item.key)) ?? [])]
+  let best: Found = { issue, path }
+  for (const inner of issue.issues ?? []) {
+    const found = deepest(inner, path)
+    if (found.path.length > best.path.length) best = found
+  }
+  return best
+}
+
 /** The message of a refused option: which key, and what is wrong with it. */
-function describeIssue(issue: v.BaseIssue<unknown>): string {
-  const key = issue.path?.map((item) => String(item.key)).join('.') ?? ''
+function describeIssue(top: v.BaseIssue<unknown>): string {
+  const { issue, path } = deepest(top)
+  const key = path.join('.')
   if (issue.kind === 'schema' && issue.type === 'strict_object' && key)
     return `unknown option "${key}"`
-  const received = issue.received === 'undefined' ? '' : ` (received ${issue.received})`
+  // valibot's type messages say what they received already.
+  const received =
+    issue.received === 'undefined' || issue.message.includes('received')
+      ? ''
+      : ` (received ${issue.received})`
   return key ? `option "${key}": ${issue.message}${received}` : issue.message
 }
 

@@ -8,6 +8,7 @@ import { type FoundImage, findImages } from './find-images.js'
 import { lintOption, reportLint } from './lint.js'
 import { LONG_ID_PREFIX, longDescriptionBlocked, longDescriptionNode } from './long-description.js'
 import { DEFAULTS, type ImageFilter, type RunOptions } from './options.js'
+import { checkOptions, RUN_ENTRY, RUN_OPTION_ENTRIES } from './options-schema.js'
 import { type DependencyCollector, dependencyOf } from './page-cache.js'
 import { failOnStop, reportOutcomes, SOURCE } from './report.js'
 import type { FileAltText, ImageResult } from './results.js'
@@ -244,7 +245,13 @@ export async function processImages(
  * Problems are reported with `file.message` and leave the image as it was.
  */
 const rehypeAltText: Plugin<[(Options | null | undefined)?], Root> = (options) => {
-  const run = options?.run ?? createAltTextRun(options ?? {})
+  // A wrong option fails here, when unified attaches the plugin (before any file), naming it.
+  const checked = checkOptions<Options>(
+    '@alttextapi/rehype',
+    { ...RUN_OPTION_ENTRIES, run: RUN_ENTRY },
+    options,
+  )
+  const run = checked.run ?? createAltTextRun(checked)
   return async (tree, file) => {
     await processTree(tree, file, run)
   }

@@ -1,5 +1,6 @@
 /** Options of the Vite plugin. */
-import type { Options } from '@alttextapi/rehype'
+import { checkOptions, type Options, RUN_OPTION_ENTRIES } from '@alttextapi/rehype'
+import * as v from 'valibot'
 
 /**
  * The rehype plugin's options (see `@alttextapi/rehype`), less the ones the Vite plugin sets
@@ -21,3 +22,29 @@ export interface AltTextViteOptions extends Omit<Options, 'run' | 'client'> {
    */
   progress?: boolean | { intervalMs?: number | undefined } | undefined
 }
+
+const { client: _client, progress: _progress, ...shared } = RUN_OPTION_ENTRIES
+
+/** The schema of every option, by key (unknown keys are refused: a typo must not pass silently). */
+const ENTRIES = {
+  ...shared,
+  summary: v.optional(v.boolean()),
+  onError: v.optional(v.picklist(['fail', 'warn'])),
+  progress: v.optional(
+    v.union([
+      v.boolean(),
+      v.strictObject({
+        intervalMs: v.optional(
+          v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1)),
+        ),
+      }),
+    ]),
+  ),
+}
+
+/**
+ * Checks the plugin's options and returns them; throws one error naming the first wrong key, e.g.
+ * `@alttextapi/vite-plugin: unknown option "maxCredit"`.
+ */
+export const checkViteOptions = (options: unknown): AltTextViteOptions =>
+  checkOptions<AltTextViteOptions>('@alttextapi/vite-plugin', ENTRIES, options)

@@ -28,7 +28,7 @@ import { loadEnv, type Plugin, type ResolvedConfig, type Rollup } from 'vite'
 type OutputBundle = Rollup.OutputBundle
 
 import { assetBytes, bundleFileName, underAbsoluteBase } from './bundle.js'
-import type { AltTextViteOptions } from './options.js'
+import { type AltTextViteOptions, checkViteOptions } from './options.js'
 import { type BuildProgress, createBuildProgress } from './progress.js'
 
 const NAME = 'alttextapi'
@@ -101,7 +101,9 @@ async function estimateFirst(
  * `transformIndexHtml` one page after another, so doing the work there would limit the API calls
  * in flight to the images of a single page; here the run's `concurrency` is the only limit.
  */
-export function altText(options: AltTextViteOptions = {}): Plugin {
+export function altText(given: AltTextViteOptions = {}): Plugin {
+  // A wrong option fails here, when vite.config is read, with one message naming it.
+  const options = checkViteOptions(given)
   /**
    * The config last resolved. With Vite's environments API each environment's build resolves its
    * own (its `outDir`…), all before the first build: the hooks of a build use their environment's.
