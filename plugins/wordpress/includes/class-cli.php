@@ -33,7 +33,7 @@ class Cli {
 	 * : Only images without alt text, whatever the overwrite policy.
 	 *
 	 * [--limit=<n>]
-	 * : Describe at most this many images.
+	 * : Describe at most this many images (a whole number from 1).
 	 *
 	 * [--dry-run]
 	 * : List the images that would be described, without calling the API.
@@ -47,9 +47,16 @@ class Cli {
 	 */
 	public function generate( $args, $assoc_args ) {
 		$missing = ! empty( $assoc_args['missing'] );
-		$limit   = isset( $assoc_args['limit'] ) ? max( 0, (int) $assoc_args['limit'] ) : 0;
-		$dry     = ! empty( $assoc_args['dry-run'] );
-		$ids     = self::candidates( $missing, $limit );
+		$limit   = 0;
+		if ( isset( $assoc_args['limit'] ) ) {
+			// Only a whole number from 1: (int) would make "abc", "-5" or "0" mean no limit at all.
+			$limit = filter_var( $assoc_args['limit'], FILTER_VALIDATE_INT, array( 'options' => array( 'min_range' => 1 ) ) );
+			if ( false === $limit ) {
+				WP_CLI::error( sprintf( '--limit must be a whole number from 1 (got "%s").', (string) $assoc_args['limit'] ) );
+			}
+		}
+		$dry = ! empty( $assoc_args['dry-run'] );
+		$ids = self::candidates( $missing, $limit );
 
 		if ( ! $ids ) {
 			WP_CLI::success( 'Nothing to do: no image needs alt text.' );

@@ -204,6 +204,18 @@ echo wp_json_encode(['code' => $code, 'out' => WP_CLI::$out]);`),
     expect(run.out.at(-1)?.[1]).toMatch(/1 failed/)
   })
 
+  it('refuses a --limit that is not a whole number from 1, before anything is described', async () => {
+    for (const limit of ['abc', '-5', '0', '2.5']) {
+      const run = runCli({ missing: true, limit })
+      expect(run.code, limit).toBe(1)
+      expect(run.out, limit).toEqual([
+        ['error', `--limit must be a whole number from 1 (got "${limit}").`],
+      ])
+    }
+    expect((await fakeRequests()).filter((q) => q.method === 'POST')).toEqual([])
+    expect(MISSING.filter((id) => alt(id) === '')).toHaveLength(MISSING.length)
+  })
+
   it('exits 1 when the credits run out, and the images stay without alt text', async () => {
     await fakeProgram({ balance: 1 })
     const run = runCli({ missing: true })
