@@ -6,7 +6,15 @@ import {
   createBackfillControl,
   estimateBackfill,
 } from '../src/backfill/index.js'
-import { describer, type Env, startEnv } from './helpers.js'
+import {
+  describer,
+  type Env,
+  failNextSave,
+  isDryRunMutate,
+  savesSeen,
+  savingWith,
+  startEnv,
+} from './helpers.js'
 
 let env: Env
 beforeAll(async () => {
@@ -35,7 +43,8 @@ function library(count: number) {
 const altOf = (n: number) =>
   env.sanity.docs.get(`image-a${String(n).padStart(3, '0')}-640x480-jpg`)?.altText
 
-const mutateCount = () => env.sanity.seen.filter((r) => r.path.includes('/data/mutate/')).length
+/** Mutate requests that write (the run's one dry-run write check excepted). */
+const mutateCount = () => savesSeen(env.sanity).length
 
 describe('backfillAssets', () => {
   it('fills every asset lacking altText, a transaction per page, and reports progress', async () => {
@@ -61,6 +70,7 @@ describe('backfillAssets', () => {
     expect(altOf(8)).toBe('Kept')
     expect(altOf(9)).toBe('')
     expect(mutateCount()).toBe(3)
+    expect(env.sanity.seen.filter(isDryRunMutate)).toHaveLength(1)
     expect(progress.at(-1)).toBe(7)
     expect(progress).toEqual([...progress].sort((a, b) => a - b))
   })
@@ -207,7 +217,7 @@ describe('backfillAssets', () => {
 
   it('a failing Sanity write fails the page, not the run', async () => {
     library(4)
-    env.sanity.failMutations = 1
+    failNextSave(env.sanity)
     const summary = await backfillAssets({
       client: env.client,
       describe: describer(env),
@@ -247,11 +257,55 @@ describe('backfillAssets', () => {
     expect(env.alt.images).toHaveLength(4)
   })
 
-  it('needs the token to write and sees no private documents without it', async () => {
+  it('without a token, Sanity refuses the write check (401): fatal before any image is described', async () => {
     library(1)
     const summary = await backfillAssets({ client: env.anonymous, describe: describer(env) })
-    expect(summary.failed).toBe(1)
+    expect(summary).toMatchObject({ end: 'fatal', failed: 0, creditsUsed: 0 })
+    expect(summary.fatal?.message).toMatch(/write access/)
+    expect(env.alt.images).toHaveLength(0)
     expect(altOf(1)).toBeUndefined()
+  })
+
+  it('a token that may read but not write (403) ends the run before any credit is spent', async () => {
+    library(30)
+    const seen: AssetOutcome[] = []
+    const summary = await backfillAssets({
+      client: env.viewer,
+      describe: describer(env),
+      batchSize: 10,
+      onAsset: (o) => seen.push(o),
+    })
+    expect(summary).toMatchObject({
+      end: 'fatal',
+      processed: 0,
+      written: 0,
+      failed: 0,
+      creditsUsed: 0,
+      fatal: { code: 'sanity_forbidden' },
+    })
+    expect(summary.fatal?.message).toMatch(/403.*Insufficient permissions/)
+    expect(summary.fatal?.message).toMatch(/write access.*Editor.*write permission/)
+    expect(seen).toHaveLength(0)
+    expect(env.alt.requests).toHaveLength(0)
+    expect(env.sanity.seen.filter(isDryRunMutate)).toHaveLength(1)
+    expect(mutateCount()).toBe(0)
+  })
+
+  it('a save refused (403) after the write check passed stops the run after that page', async () => {
+    library(6)
+    const summary = await backfillAssets({
+      client: savingWith(env.client, env.viewer),
+      describe: describer(env),
+      batchSize: 2,
+      concurrency: 1,
+    })
+    expect(summary).toMatchObject({ end: 'fatal', written: 0, failed: 0 })
+    expect(summary.fatal?.code).toBe('sanity_forbidden')
+    expect(summary.fatal?.message).toMatch(/write access/)
+    // The first page was described (and paid); no further image was sent.
+    expect(env.alt.images).toHaveLength(2)
+    expect(mutateCount()).toBe(1)
+    for (let n = 1; n <= 6; n++) expect(altOf(n)).toBeUndefined()
   })
 })
 

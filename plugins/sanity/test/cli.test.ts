@@ -74,6 +74,34 @@ describe('alttext-sanity backfill', () => {
     expect(result.out).toContain('would describe image-aaa-10x10-png')
     expect(result.out).toContain('1 would describe')
     expect(env.alt.images).toHaveLength(0)
+    // No AltText API call at all: not even the price list or the balance.
+    expect(env.alt.requests).toHaveLength(0)
+    expect(result.err).toMatch(/^Estimate: 1 asset to describe .*dry run/m)
+  })
+
+  it('--dry-run works with the API unreachable and no key: it makes no API call', async () => {
+    library(3)
+    const result = await run(
+      [...base(), '--token', env.sanity.token, '--dry-run', '--api-url', 'http://127.0.0.1:1'],
+      { ALTTEXT_API_KEY: '', ALTTEXT_API_URL: 'http://127.0.0.1:1' },
+    )
+    expect(result.err).not.toMatch(/failed|Could not reach/)
+    expect(result.code).toBe(0)
+    expect(result.out).toContain('would describe image-a2x-10x10-png')
+    expect(result.out).toMatch(/^3 would describe, 0 failed/m)
+  })
+
+  it('a token that cannot write stops the run before any credit is spent: exit 1, one message', async () => {
+    library(30)
+    const result = await run([...base(), '--token', env.sanity.readToken])
+    expect(result.code).toBe(1)
+    expect(result.err.match(/Stopped:/g)).toHaveLength(1)
+    expect(result.err).toMatch(/Stopped: .*403.*write access/)
+    expect(result.err).not.toMatch(/^failed /m)
+    expect(result.out).toMatch(/^0 described, 0 failed, 0 skipped, 0 credits used.*ended: fatal/)
+    expect(env.alt.stats.calls).toBe(0)
+    expect(env.alt.stats.charged).toBe(0)
+    expect([...env.sanity.docs.values()].filter((d) => d.altText)).toHaveLength(0)
   })
 
   it('exits 1 when images fail and 2 on usage errors', async () => {

@@ -99,3 +99,53 @@ export const image = (id: string, extra: Record<string, unknown> = {}) => ({
   asset: { _type: 'reference', _ref: `image-${id}-800x600-jpg` },
   ...extra,
 })
+
+/** True for a mutate request Sanity only checks (`?dryRun=true`): the backfill's write check. */
+export const isDryRunMutate = (request: { path: string; search: URLSearchParams }) =>
+  request.path.includes('/data/mutate/') && request.search.get('dryRun') === 'true'
+
+/** Mutate requests that write (the backfill's dry-run write check excepted). */
+export const savesSeen = (sanity: FakeSanity) =>
+  sanity.seen.filter((r) => r.path.includes('/data/mutate/') && !isDryRunMutate(r))
+
+/**
+ * Makes the next mutate request that writes fail with 500 (a dry-run check passes): the fake's
+ * `failMutations` would be spent on the backfill's write check.
+ */
+export function failNextSave(sanity: FakeSanity): void {
+  sanity.beforeMutate = () => {
+    const request = sanity.seen.at(-1)
+    if (request && isDryRunMutate(request)) return
+    sanity.failMutations = 1
+    sanity.beforeMutate = undefined
+  }
+}
+
+/**
+ * `client` whose writes are committed with `writer`'s token (its dry-run checks with `client`'s):
+ * a token whose rights change between the check and the save.
+ */
+export function savingWith(client: SanityClient, writer: SanityClient): SanityClient {
+  // Methods bound to their target: the client and the transaction keep private (#) fields.
+  const bound = (target: object, property: string | symbol) => {
+    const value = Reflect.get(target, property)
+    return typeof value === 'function' ? value.bind(target) : value
+  }
+  return new Proxy(client, {
+    get(target, property) {
+      if (property !== 'transaction') return bound(target, property)
+      return () => {
+        const tx = target.transaction()
+        return new Proxy(tx, {
+          get(txTarget, txProperty) {
+            if (txProperty !== 'commit') return bound(txTarget, txProperty)
+            return (options?: { dryRun?: boolean }) =>
+              options?.dryRun
+                ? txTarget.commit(options as never)
+                : writer.transaction(txTarget.serialize()).commit(options as never)
+          },
+        })
+      }
+    },
+  })
+}

@@ -147,6 +147,7 @@ export async function backfillAssets(options: BackfillOptions): Promise<Backfill
   }
 
   let after = ''
+  let writeChecked = false
   for (;;) {
     await control.waitWhilePaused()
     if (stopped()) {
@@ -169,6 +170,17 @@ export async function backfillAssets(options: BackfillOptions): Promise<Backfill
         progress()
       }
       continue
+    }
+
+    // Before the first image is paid for: may this token write these assets at all?
+    if (!writeChecked) {
+      writeChecked = true
+      const refused = await checkWriteAccess(options.client, rows)
+      if (refused) {
+        summary.fatal = refused
+        summary.end = 'fatal'
+        break
+      }
     }
 
     const described = new Map<string, Written>()
@@ -244,7 +256,6 @@ export async function backfillAssets(options: BackfillOptions): Promise<Backfill
   return summary
 }
 
-/** One transaction for the page; on a revision conflict, one per asset so only the changed lose. */
 /** A text to write, with the revision the page query saw and the machine's provenance. */
 interface Written {
   rev: string
@@ -254,6 +265,49 @@ interface Written {
   long?: Record<string, string> | undefined
 }
 
+/**
+ * Sanity's 401/403 to a write, as the run's fatal error (the token cannot write: every later save
+ * would be refused too, after its images were paid for); undefined for any other error.
+ */
+function writeRefused(error: unknown): BackfillSummary['fatal'] {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode
+  if (status !== 401 && status !== 403) return undefined
+  return {
+    code: status === 401 ? 'sanity_unauthorized' : 'sanity_forbidden',
+    message:
+      `Sanity refused to save (${status}: ${errorMessage(error)}). The token needs write access ` +
+      "to the dataset: an Editor's token, or an API token with write permission.",
+  }
+}
+
+/**
+ * Checks with a dry run (`dryRun`: Sanity checks permission and applies nothing) that the client
+ * may patch the first page's assets, before any image is described. The patch would change
+ * nothing even if applied (it unsets a field that does not exist). Only a 401/403 is fatal; any
+ * other answer is left to the real saves.
+ */
+async function checkWriteAccess(
+  client: SanityClient,
+  rows: AssetRow[],
+): Promise<BackfillSummary['fatal']> {
+  const tx = client.transaction()
+  for (const row of rows) tx.patch(client.patch(row._id).unset([WRITE_CHECK_FIELD]))
+  try {
+    await tx.commit({ dryRun: true, visibility: 'async', returnDocuments: false })
+    return undefined
+  } catch (error) {
+    return writeRefused(error)
+  }
+}
+
+/** A field the backfill never writes: the write check unsets it (a no-op). */
+const WRITE_CHECK_FIELD = 'altTextWriteCheck'
+
+/**
+ * One transaction for the page; on a revision conflict, one per asset so only the changed lose.
+ * A 401/403 sets the run's fatal error (the texts are not saved; a rerun with a token that may
+ * write gets them replayed under the same Idempotency-Keys, without a second charge).
+ */
 async function save(
   client: SanityClient,
   described: Map<string, Written>,
@@ -291,6 +345,11 @@ async function save(
     for (const [id, written] of entries) done(id, written)
     return
   } catch (error) {
+    const refused = writeRefused(error)
+    if (refused) {
+      summary.fatal ??= refused
+      return
+    }
     if (!isRevisionConflict(error)) {
       for (const [id] of entries) {
         summary.processed++
@@ -309,6 +368,11 @@ async function save(
       await transaction([entry])
       done(id, written)
     } catch (error) {
+      const refused = writeRefused(error)
+      if (refused) {
+        summary.fatal ??= refused
+        return
+      }
       summary.processed++
       if (isRevisionConflict(error)) outcome({ assetId: id, status: 'skipped' })
       else

@@ -10,6 +10,7 @@ import { createDescriber } from '../describe/describer.js'
 import { backfillAssets } from './backfill.js'
 import { createBackfillControl } from './control.js'
 import { estimateBackfill } from './estimate.js'
+import { countQuery } from './query.js'
 
 /** Where the command writes and what it reads; tests pass their own. */
 export interface CliIo {
@@ -33,8 +34,9 @@ provenance beside it (altTextProvenance). Text a person wrote or edited is never
 It prints the estimate (assets, credits needed, balance) before it starts.
 Run it again to resume after a stop or a kill: it picks up the assets that still lack alt text,
 and each asset goes under a stable Idempotency-Key, so one already paid for is not charged again.
-A fatal answer (bad key, no credits, 403, no model, the API unreachable) stops the run at once:
-what was described is saved, and the exit code is 1.
+A fatal answer (bad key, no credits, 403, no model, the API unreachable, a Sanity token that may
+not write) stops the run at once with one message, and the exit code is 1. The token's write
+access is checked (a Sanity dry-run mutation) before the first image is sent.
 
 Options:
   --project <id>         Sanity project id (or SANITY_PROJECT_ID)
@@ -44,7 +46,8 @@ Options:
   --limit <n>            Describe at most n assets in this run
   --max-credits <n>      Spend at most n credits; the run stops before going over (exit 1)
   --regenerate           Also describe again machine text nobody has reviewed (fresh, charged)
-  --dry-run              List the assets that would be described; no API call, no write
+  --dry-run              List the assets that would be described; no AltText API call (no key
+                         needed, so no price or balance), no write
   --concurrency <n>      Parallel AltText API calls (default 4)
   --batch-size <n>       Assets per transaction (default 25)
   --lang <tag>           Language (BCP 47) for every asset (default: of a document using it)
@@ -172,18 +175,27 @@ export async function runSanityCli(argv: string[], io: CliIo): Promise<number> {
 
   let lastTotal = 0
   try {
-    const estimate = await estimateBackfill({
-      client,
-      altClient,
-      model: values.model,
-      regenerate: values.regenerate,
-      long: Boolean(values['long-description-field']),
-    })
-    io.stderr(estimateLine(estimate, maxCredits))
-    // A key the API refuses (401, 403…) stops here, before any image is sent.
-    if (!values['dry-run'] && isFatalError(estimate.balanceError)) {
-      io.stderr(`Stopped: ${printable((estimate.balanceError as Error).message)}`)
-      return 1
+    if (values['dry-run']) {
+      // No AltText API call at all (the price list and the balance are the API's): Sanity only.
+      const missing = await client.fetch<number>(countQuery(values.regenerate))
+      io.stderr(
+        `Estimate: ${missing} asset${missing === 1 ? '' : 's'} to describe ` +
+          '(dry run: no AltText API call, so no price or balance).',
+      )
+    } else {
+      const estimate = await estimateBackfill({
+        client,
+        altClient,
+        model: values.model,
+        regenerate: values.regenerate,
+        long: Boolean(values['long-description-field']),
+      })
+      io.stderr(estimateLine(estimate, maxCredits))
+      // A key the API refuses (401, 403…) stops here, before any image is sent.
+      if (isFatalError(estimate.balanceError)) {
+        io.stderr(`Stopped: ${printable((estimate.balanceError as Error).message)}`)
+        return 1
+      }
     }
     const summary = await backfillAssets({
       client,
