@@ -147,9 +147,18 @@ export function formatEstimate(estimate: Estimate): string {
  * The one message of a run whose budget kept images back, or undefined: `skipped` is the
  * summary's skips by reason.
  */
-export function budgetStop(skipped: Readonly<Record<string, number>>): string | undefined {
-  const reasons = Object.entries(skipped).filter(([reason]) => reason.startsWith('budget of '))
+export function budgetStop(
+  skipped: Readonly<Record<string, number>>,
+  /** The settings that raise the budget, as the tool names them. */
+  raise = 'maxCredits / --max-credits',
+): string | undefined {
+  const reasons = Object.entries(skipped).filter(([reason]) => isBudgetReason(reason))
   if (reasons.length === 0) return undefined
   const images = reasons.reduce((sum, [, n]) => sum + n, 0)
-  return `${reasons.map(([reason]) => reason).join(', ')}: ${count(images, 'image')} not described. Raise the budget (maxCredits / --max-credits) to describe them.`
+  return `${reasons.map(([reason]) => reason).join(', ')}: ${count(images, 'image')} not described. Raise the budget (${raise}) to describe them.`
+}
+
+/** Whether a skip reason is the budget's (`budget of N images reached`, `… credits reached`). */
+export function isBudgetReason(reason: string | undefined): boolean {
+  return reason?.startsWith('budget of ') ?? false
 }

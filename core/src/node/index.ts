@@ -17,7 +17,13 @@ export {
   textFingerprint,
 } from '../alt-text-file.js'
 // Build-time only (kept out of the browser entry's size budget).
-export { budgetStop, type Estimate, estimateCost, formatEstimate } from '../budget.js'
+export {
+  budgetStop,
+  type Estimate,
+  estimateCost,
+  formatEstimate,
+  isBudgetReason,
+} from '../budget.js'
 export * from '../index.js'
 export {
   type AltLintContext,

@@ -19,9 +19,10 @@ const NAME = '@alttextapi/astro'
 
 /**
  * The Markdown and MDX files under `<root>/src` that Astro renders during the build, with the
- * remark step: pages and the like, not `src/content/` — content collections are rendered by the
- * content layer (their images, optimised by Astro, reach the pages pass and its estimate; counted
- * here they were counted twice, and a warm build estimated one image it never sent).
+ * remark step: pages and the like, not `src/content/` — content collections are in no estimate:
+ * the content layer renders Markdown entries during content sync, before `astro:build:start`
+ * (already described when this runs), MDX entries with the pages; which files a collection
+ * renders is its loader's business. The budget holds for them (see the README).
  */
 export async function markdownSources(root: string): Promise<string[]> {
   const entries = await readdir(join(root, 'src'), { recursive: true, withFileTypes: true }).catch(

@@ -2,12 +2,12 @@
  * The Astro integration: the remark plugin for Markdown and MDX (registered in
  * `astro:config:setup`), then one pass over the built HTML in `astro:build:done` for the images
  * remark never sees. Both share one run: identical images are described once per build, one
- * budget, one summary, one fatal stop.
+ * budget, one summary, one fatal stop (reported once, with its reason).
  */
 import { rmSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { sanitizeForTerminal } from '@alttextapi/core/node'
+import { budgetStop, sanitizeForTerminal } from '@alttextapi/core/node'
 import { type AltTextRun, createAltTextRun, formatStats } from '@alttextapi/rehype'
 import type { AstroConfig, AstroIntegration, AstroIntegrationLogger } from 'astro'
 import { type BuiltSite, builtImage } from './built-image.js'
@@ -33,9 +33,10 @@ function assetsPrefixOf(config: AstroConfig): string | undefined {
 
 /**
  * Astro's content-collection cache (`<cacheDir>/data-store.json`) keeps an entry's rendered HTML
- * until the entry's text changes, also when rendering failed or left an image without alt text:
- * after such a build it is deleted (at exit, once Astro has written it), so the next build renders
- * the collection again and the images are filled then.
+ * until the entry's text changes, also when rendering failed or left an image without alt text
+ * (failed, stopped by a fatal answer, or kept back by the budget): after such a build it is
+ * deleted (at exit, once Astro has written it), so the next build renders the collection again
+ * and the images are filled then.
  */
 function dropContentCacheAtExit(config: AstroConfig): () => void {
   let armed = false
@@ -60,6 +61,8 @@ export function altText(options: AltTextAstroOptions = {}): AstroIntegration {
   let run: AltTextRun | undefined
   let site: BuiltSite | undefined
   let logger: AstroIntegrationLogger | undefined
+  // Set in `astro:build:start`: before it, Astro's content sync renders the collections.
+  let building = false
 
   const stop = (where: AstroIntegrationLogger, active: AltTextRun) => {
     const fatal = active.fatal
@@ -73,6 +76,7 @@ export function altText(options: AltTextAstroOptions = {}): AstroIntegration {
     hooks: {
       'astro:config:setup': ({ config, command, updateConfig, logger: setupLogger }) => {
         run = undefined
+        building = false
         if (command !== 'build') return
         const apiKey = settings.apiKey ?? process.env.ALTTEXT_API_KEY
         if (!apiKey && !settings.dryRun) {
@@ -118,7 +122,8 @@ export function altText(options: AltTextAstroOptions = {}): AstroIntegration {
                   logger: setupLogger,
                   root,
                   options: runOptions(settings),
-                  failOnFatal: settings.onError !== 'warn',
+                  // During content sync the stop is left to astro:build:start (one error).
+                  failOnFatal: () => building && settings.onError !== 'warn',
                   onIncomplete: dropContentCacheAtExit(config),
                 }),
               ],
@@ -127,6 +132,13 @@ export function altText(options: AltTextAstroOptions = {}): AstroIntegration {
       },
       'astro:build:start': async ({ logger: buildLogger }) => {
         logger = buildLogger
+        building = true
+        // Stopped during content sync (a wrong key, no credits…): the build fails here, once,
+        // with the reason; nothing more is asked of the API. (`'warn'`: said in build:done.)
+        if (run?.fatal) {
+          if (settings.onError !== 'warn') stop(buildLogger, run)
+          return
+        }
         // Before Astro renders (and the remark step spends): what the Markdown will cost.
         if (run && site && !run.dryRun && settings.markdown !== false)
           await checkEstimate(
@@ -165,6 +177,14 @@ export function altText(options: AltTextAstroOptions = {}): AstroIntegration {
           const s = active.summary()
           const counts = { planned: s.planned, cached: active.stats.cached }
           await checkEstimate(active, counts, 'this build', logger ?? doneLogger, settings)
+        }
+        // Images the budget kept back fail the build, as in the Vite plugin and the CLI.
+        const kept = active.dryRun
+          ? undefined
+          : budgetStop(active.summary().skipped, 'maxCredits / maxImages')
+        if (kept) {
+          if (settings.onError === 'warn') (logger ?? doneLogger).warn(kept)
+          else throw new Error(`${NAME}: ${kept}`)
         }
         if (settings.failOnError && active.stats.failed > 0)
           throw new Error(

@@ -4,9 +4,13 @@
  * missing alt text there, not decorative as `alt=""` in the built HTML would say.
  */
 import { relative } from 'node:path'
-import { sanitizeForTerminal } from '@alttextapi/core/node'
+import { isBudgetReason, sanitizeForTerminal } from '@alttextapi/core/node'
 import type { AltTextRun } from '@alttextapi/rehype'
-import { processMarkdownTree, type Options as RemarkOptions } from '@alttextapi/remark'
+import {
+  type MarkdownImageResult,
+  processMarkdownTree,
+  type Options as RemarkOptions,
+} from '@alttextapi/remark'
 import type { AstroIntegrationLogger } from 'astro'
 import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
@@ -19,10 +23,24 @@ export interface MarkdownStep {
   logger: AstroIntegrationLogger
   root: string
   options: RemarkOptions
-  /** Throw the run's fatal error (fail the page, so the build fails). */
-  failOnFatal: boolean
-  /** Called when a file is left with images not described (failed, or stopped by a fatal). */
+  /**
+   * Whether a page that meets the run's fatal stop fails now, with the reason (so the build
+   * fails). False with `onError: 'warn'`, and during content sync (before `astro:build:start`):
+   * Astro logs every failing entry there and goes on, so the stop is left to
+   * `astro:build:start`, which fails the build once with the reason.
+   */
+  failOnFatal: () => boolean
+  /**
+   * Called when a file is left with images not described that a later build should describe:
+   * failed, stopped by a fatal, or kept back by the budget (`maxImages`, `maxCredits`).
+   */
   onIncomplete: () => void
+}
+
+/** An image a later build should try again: failed, stopped, or kept back by the budget. */
+function leftForLater(image: MarkdownImageResult): boolean {
+  if (image.status === 'failed' || image.status === 'stopped') return true
+  return image.status === 'skipped' && isBudgetReason(image.reason)
 }
 
 /**
@@ -31,12 +49,10 @@ export interface MarkdownStep {
  * and a function hashes the same on every build.
  */
 export function markdownPlugin(step: MarkdownStep) {
-  const said = new WeakSet<Error>()
   return function remarkAltTextAstro() {
     return async (tree: Root, file: VFile) => {
       const result = await processMarkdownTree(tree, file, step.run, step.options)
-      if (result.images.some((image) => image.status === 'failed' || image.status === 'stopped'))
-        step.onIncomplete()
+      if (result.images.some(leftForLater)) step.onIncomplete()
       for (const message of file.messages) {
         // Only this plugin's messages; the run's fatal stop is reported once, not per page.
         if (message.source !== 'alttextapi' || message.ruleId === 'fatal') continue
@@ -46,10 +62,8 @@ export function markdownPlugin(step: MarkdownStep) {
         else step.logger.info(line)
       }
       const fatal = step.run.fatal
-      if (!fatal || !step.failOnFatal) return
-      // Astro reports every failing page: say why once, then only that the run stopped.
-      if (said.has(fatal)) throw new Error(`${NAME}: stopped (see the first error for why)`)
-      said.add(fatal)
+      if (!fatal || !step.failOnFatal()) return
+      // Each page that fails says why: Astro may print more than one of them.
       throw new Error(`${NAME}: ${sanitizeForTerminal(fatal.message)}`)
     }
   }

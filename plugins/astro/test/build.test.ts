@@ -1,7 +1,8 @@
 /**
  * The integration in a real `astro build` (Astro's programmatic API, in this process) against
  * testkit's fake API: what the hosts test (examples/astro-site from tarballs) does not reach —
- * no key, `onError: 'warn'`, a fatal answer met in the built-HTML pass, `markdown: false`.
+ * no key, `onError: 'warn'`, a fatal answer met in the built-HTML pass, a budget that kept images
+ * back, `markdown: false`.
  */
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -104,5 +105,19 @@ describe('astro build with the integration', () => {
     // The committed cache is at the project root, not in the folder the build ran from.
     expect(await readFile(join(sites, 'both', 'alt-text.json'), 'utf8')).toContain('Image 42')
     expect(existsSync(join(process.cwd(), 'alt-text.json'))).toBe(false)
+  })
+
+  it("images the budget kept back fail the build; onError: 'warn' lets it finish", async () => {
+    await expect(buildSite('budget', { apiKey: fake.key, maxImages: 1 })).rejects.toThrow(
+      '@alttextapi/astro: budget of 1 images reached: 1 image not described. Raise the budget (maxCredits / maxImages) to describe them.',
+    )
+    const { home, post } = await buildSite('budget-warn', {
+      apiKey: fake.key,
+      maxImages: 1,
+      onError: 'warn',
+    })
+    // The Markdown page is rendered first; the budget keeps the .astro page's image back.
+    expect(post).toContain('alt="Image 42"')
+    expect(home).toContain('<img src="/img/a.png">')
   })
 })

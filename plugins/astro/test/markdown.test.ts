@@ -1,8 +1,9 @@
 /**
  * The remark step as Astro runs it (a bare remark plugin bound to the run), in a plain unified
  * pipeline against the fake API: messages reach Astro's logger with their place, a fatal answer
- * fails the first page with the reason and later pages with a short line, and a file left with an
- * undescribed image is reported (so Astro's content cache is dropped).
+ * fails each page that meets it with the reason (not during content sync: astro:build:start fails
+ * then), and a file left with an undescribed image — failed, stopped, or kept back by the budget —
+ * is reported (so Astro's content cache is dropped).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -30,7 +31,10 @@ function recordingLogger() {
   return { logger, lines }
 }
 
-function step(apiKey: string) {
+function step(
+  apiKey: string,
+  { failOnFatal = true, maxImages = undefined as number | undefined } = {},
+) {
   const { logger, lines } = recordingLogger()
   const incomplete: number[] = []
   // As the integration makes it: the step, not each file, decides what a fatal answer does.
@@ -40,13 +44,14 @@ function step(apiKey: string) {
     root: dir,
     cache: false,
     failOnError: false,
+    maxImages,
   })
   const plugin = markdownPlugin({
     run,
     logger,
     root: dir,
     options: {},
-    failOnFatal: true,
+    failOnFatal: () => failOnFatal,
     onIncomplete: () => void incomplete.push(1),
   })
   const processor = unified().use(remarkParse).use(plugin)
@@ -80,15 +85,40 @@ describe('the remark step', () => {
     expect(incomplete).toHaveLength(1)
   })
 
-  it('a wrong key: the first page fails with the reason, the next ones with a short line', async () => {
+  it('a wrong key: every page that meets the stop fails with the reason itself', async () => {
     const { render, incomplete } = step('atk_wrong0123456789abcdefghijklmnopqrstuvw')
     await expect(render('one.md', '![](./a.png)\n')).rejects.toThrow(
       /^@alttextapi\/astro: Missing or invalid API key/,
     )
+    // Astro may print each failing page: none says only "see the first error".
     await expect(render('two.md', '![](./a.png)\n')).rejects.toThrow(
-      '@alttextapi/astro: stopped (see the first error for why)',
+      /^@alttextapi\/astro: Missing or invalid API key/,
     )
-    expect(incomplete.length).toBeGreaterThan(0)
+    expect(incomplete).toHaveLength(2)
     expect(fake.stats.charged).toBe(1)
+  })
+
+  it('during content sync a wrong key throws nothing (build:start fails once), files reported', async () => {
+    const { render, incomplete, lines } = step('atk_wrong0123456789abcdefghijklmnopqrstuvw', {
+      failOnFatal: false,
+    })
+    await render('one.md', '![](./a.png)\n')
+    await render('two.md', '![](./a.png)\n')
+    expect(incomplete).toHaveLength(2)
+    expect(lines).toEqual([])
+  })
+
+  it('a file with an image kept back by the budget is reported, so it is rendered again', async () => {
+    await writeFile(join(dir, 'b.png'), tinyPng(52))
+    const { render, lines, incomplete } = step(fake.key, { maxImages: 1 })
+    const first = JSON.stringify(await render('one.md', '![](./a.png)\n'))
+    expect(first).toContain('"alt":"Image 51"')
+    expect(incomplete).toHaveLength(0)
+    const second = JSON.stringify(await render('two.md', '![](./b.png)\n'))
+    expect(second).not.toContain('Image 52')
+    expect(lines).toEqual([
+      expect.stringMatching(/^warn two\.md:1:1: .*budget of 1 images reached/),
+    ])
+    expect(incomplete).toHaveLength(1)
   })
 })
