@@ -34,6 +34,7 @@ export class BuildCache implements AltTextCache {
   /** The folder cache, when on. */
   readonly folder: FileCache | undefined
   readonly #readOnly: boolean
+  #fileWriteError: Error | undefined
 
   constructor(options: BuildCacheOptions = {}) {
     const root = resolve(options.root ?? process.cwd())
@@ -112,6 +113,17 @@ export class BuildCache implements AltTextCache {
     })
   }
 
+  /**
+   * Why a new answer could not be written into the committed file, the first time it happened
+   * (undefined while every write worked). The describer ignores a cache's errors, so the answer
+   * still reaches the page; a tool reads this after its run to say that what it paid for is not
+   * kept (`alttext fix` warns and exits 1). A file with problems is left alone on purpose and
+   * sets nothing here (see `problems()`).
+   */
+  get fileWriteError(): Error | undefined {
+    return this.#fileWriteError
+  }
+
   /** Problems of the committed file, each with its line (see `AltTextFile.problems`). */
   async problems(): Promise<string[]> {
     return (await this.file?.problems()) ?? []
@@ -135,7 +147,13 @@ export class BuildCache implements AltTextCache {
   async set(key: string, value: CachedAltText, lookup?: CacheLookup): Promise<void> {
     const writes: Array<Promise<void> | undefined> = []
     if (!this.#readOnly)
-      writes.push(this.file?.set(key, value, lookup), this.folder?.set(key, value))
+      writes.push(
+        this.file?.set(key, value, lookup).catch((error: unknown) => {
+          this.#fileWriteError ??= error instanceof Error ? error : new Error(String(error))
+          throw error
+        }),
+        this.folder?.set(key, value),
+      )
     // Both are tried; the first failure is reported (the describer ignores it, the answer stays).
     const results = await Promise.allSettled(writes)
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')

@@ -252,6 +252,24 @@ describe('createBuildCache', () => {
     expect(createBuildCache({ root: dir }).revisionSync()).toBe(edited)
   })
 
+  it('keeps why the committed file could not be written; the folder level still gets the answer', async () => {
+    for (const file of [join('missing', 'alt-text.json'), '.']) {
+      const cache = createBuildCache({ root: dir, file })
+      expect(cache.fileWriteError).toBeUndefined()
+      await expect(cache.set('k1', value('Paid for'), lookup(H1))).rejects.toThrow()
+      await expect(cache.set('k2', value('Paid too'), lookup(H2))).rejects.toThrow()
+      expect((cache.fileWriteError as NodeJS.ErrnoException | undefined)?.code).toBe(
+        file === '.' ? 'EISDIR' : 'ENOENT',
+      )
+      expect(await cache.folder?.get('k1')).toMatchObject({ altText: 'Paid for' })
+    }
+    // A file with problems is left alone on purpose: that is no write failure.
+    await writeFile(join(dir, 'alt-text.json'), '{')
+    const broken = createBuildCache({ root: dir })
+    await broken.set('k3', value('Kept in the folder'), lookup(H1))
+    expect(broken.fileWriteError).toBeUndefined()
+  })
+
   it('read only writes nothing', async () => {
     const cache = createBuildCache({ root: dir, readOnly: true })
     await cache.set('k', value('x'), lookup(H1))

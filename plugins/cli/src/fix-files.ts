@@ -10,7 +10,12 @@ import { relative } from 'node:path'
 import { createLimiter } from '@alttextapi/core'
 import { sanitizeForTerminal } from '@alttextapi/core/node'
 import { type AltTextRun, formatStats } from '@alttextapi/rehype'
-import { estimateBeforeSpending, reportCacheProblems, reportCost } from './estimate.js'
+import {
+  estimateBeforeSpending,
+  reportCacheProblems,
+  reportCost,
+  reportUnkeptAnswers,
+} from './estimate.js'
 import { ChangedOnDiskError, type SkipHandler } from './files.js'
 import type { CommandIO } from './io.js'
 import { plural } from './plural.js'
@@ -63,7 +68,8 @@ export interface FixEnd {
 
 /**
  * Fills every file of `dir` through `mode`, with `run` shared by all of them, and reports as
- * `alttext fix` does. Resolves to the exit code (1 on a fatal stop, over the budget, or with
+ * `alttext fix` does. Resolves to the exit code (2 for a `--model` the API does not list; 1 on a
+ * fatal stop, over the budget, when alt-text.json could not keep a new answer, or with
  * `failOnError` and a failure or a file not written or skipped; else 0).
  */
 export async function fixFiles(
@@ -73,15 +79,19 @@ export async function fixFiles(
   io: CommandIO,
   end: FixEnd = {},
 ): Promise<number> {
-  // A broken alt-text.json is named before anything is spent.
-  await reportCacheProblems(run, io.stderr)
+  // A broken alt-text.json is named before anything is spent; one it cannot read stops the run.
+  if (!(await reportCacheProblems(run, io.stderr, io.cwd))) return 1
   const name = (path: string) => relative(io.cwd, path) || path
   const skippedLines: string[] = []
   const files = await mode.find(dir, (path, why) =>
     skippedLines.push(`${name(path)}: skipped: ${why}`),
   )
   // A real run says what it will cost before it spends anything, and stops over --max-credits.
-  if (!run.dryRun && (await estimateBeforeSpending(run, files, mode.fill, io, end))) return 1
+  // (or an unknown --model: one error, exit 2).
+  if (!run.dryRun) {
+    const stop = await estimateBeforeSpending(run, files, mode.fill, io, end)
+    if (stop !== 0) return stop
+  }
   const progress = createProgress(io.stderr, files.length)
   for (const line of skippedLines) progress.log(line)
   const limit = createLimiter(4)
@@ -152,11 +162,15 @@ export async function fixFiles(
     io.stderr.write(
       `alttext: ${group.count}× ${group.code}: ${sanitizeForTerminal(group.message)}\n`,
     )
+  // Answers alt-text.json could not keep: the pages have them, the next run pays again (exit 1).
+  const unkept = reportUnkeptAnswers(run, io.stderr, io.cwd)
   const fatal = run.fatal
   if (fatal) {
     io.stderr.write(`alttext fix: stopped: ${sanitizeForTerminal(fatal.message)}\n`)
     return 1
   }
-  if (await reportCost(run, io.stdout, io.stderr, end)) return 1
+  const cost = await reportCost(run, io.stdout, io.stderr, end)
+  if (cost !== 0) return cost
+  if (unkept) return 1
   return end.failOnError && (run.stats.failed > 0 || notWritten > 0 || skipped > 0) ? 1 : 0
 }

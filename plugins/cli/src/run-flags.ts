@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path'
 import type { parseArgs } from 'node:util'
-import { readConfig } from '@alttextapi/core'
+import { LIMITS, readConfig } from '@alttextapi/core'
 import type { RunOptions } from '@alttextapi/rehype'
 
 /** The shared flags, as `parseArgs` options. */
@@ -42,6 +42,15 @@ export function checkRunFlags(values: RunFlagValues): void {
     throw new Error('--remote must be download, url or skip')
   if (values.concurrency !== undefined && !(Number(values.concurrency) >= 1))
     throw new Error('--concurrency must be at least 1')
+  // The contract's range: outside it the API refuses every image (invalid_request) one by one.
+  const maxLength = values['max-length']
+  if (maxLength !== undefined) {
+    const n = Number(maxLength)
+    if (!Number.isInteger(n) || n < LIMITS.minMaxLength || n > LIMITS.maxMaxLength)
+      throw new Error(
+        `--max-length must be a whole number from ${LIMITS.minMaxLength} to ${LIMITS.maxMaxLength}`,
+      )
+  }
 }
 
 /** The run options the shared flags set (the same in rehype's and remark's options). */

@@ -10,11 +10,13 @@ import { main } from '../src/index.js'
 let api: FakeApi
 let dir: string
 const io = () => {
+  const out: string[] = []
   const err: string[] = []
   return {
+    out,
     err,
     io: {
-      stdout: { write: () => true },
+      stdout: { write: (t: string) => out.push(t) },
       stderr: { write: (t: string) => err.push(t), isTTY: false },
       env: { ALTTEXT_API_KEY: api.key, ALTTEXT_API_URL: api.url },
       cwd: dir,
@@ -60,6 +62,33 @@ describe('legacy encodings', () => {
     expect(await main(['fix', 'site', '--no-cache', '--fail-on-error'], t.io)).toBe(1)
     expect(t.err.join('')).toContain('old.html: skipped: not UTF-8')
     expect(await readFile(join(dir, 'site', 'old.html'))).toEqual(bytes)
+  })
+
+  it('check and lint fail on a page they cannot decode, and say so; fix reports it', async () => {
+    // UTF-16 with a byte order mark: not UTF-8 and no charset a byte scan can read.
+    const page = Buffer.from('\uFEFF<p>Hi <img src="1.png"></p>', 'utf16le')
+    await writeFile(join(dir, 'site', 'wide.html'), page)
+    await writeFile(join(dir, 'site', 'ok.html'), '<img src="1.png" alt="One">')
+    const check = io()
+    expect(await main(['check', 'site'], check.io)).toBe(1)
+    expect(check.err.join('')).toBe(
+      'site/wide.html: skipped: not UTF-8\n' +
+        'alttext: 1 file could not be read\n' +
+        'alttext: every image read has alt text (2 files)\n',
+    )
+    const lint = io()
+    expect(await main(['lint', 'site'], lint.io)).toBe(1)
+    expect(lint.err.join('')).toBe(
+      'site/wide.html: skipped: not UTF-8\n' +
+        'alttext: 1 file could not be read\n' +
+        'alttext: no alt text problems (2 files)\n',
+    )
+    // fix already named and counted it (exit 1 with --fail-on-error), and leaves it as it was.
+    const fix = io()
+    expect(await main(['fix', 'site', '--no-cache', '--fail-on-error'], fix.io)).toBe(1)
+    expect(fix.err.join('')).toContain('site/wide.html: skipped: not UTF-8\n')
+    expect(fix.out.join('')).toContain('2 files, 0 rewritten, 1 skipped (not UTF-8)')
+    expect(await readFile(join(dir, 'site', 'wide.html'))).toEqual(page)
   })
 
   it('writes characters the encoding lacks as character references', () => {

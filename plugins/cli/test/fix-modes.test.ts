@@ -7,6 +7,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { LIMITS } from '@alttextapi/core'
 import { type FakeApi, startFakeApi, tinyPng } from '@alttextapi/testkit'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../src/index.js'
@@ -117,5 +118,60 @@ describe.each(modes)('$name', (mode) => {
     expect(await main([...mode.args, '--fail-on-error'], t.io)).toBe(1)
     expect(t.out.join('')).toMatch(/^alttext: 4 files, 3 rewritten, 1 skipped/)
     expect(t.err.join('')).toContain(`site/p1.${mode.ext}: 1 alt added, 0 failed\n`)
+  })
+
+  it("--max-length outside the contract's range is a usage error; nothing is sent", async () => {
+    await site(mode)
+    for (const bad of ['0', String(LIMITS.minMaxLength - 1), String(LIMITS.maxMaxLength + 1)]) {
+      const t = io()
+      expect(await main([...mode.args, '--max-length', bad], t.io)).toBe(2)
+      expect(t.err.join('')).toContain(
+        `alttext fix: --max-length must be a whole number from ${LIMITS.minMaxLength} to ${LIMITS.maxMaxLength}\n\nUsage: alttext fix`,
+      )
+    }
+    expect(api.stats.calls).toBe(0)
+    expect(await main([...mode.args, '--max-length', String(LIMITS.minMaxLength)], io().io)).toBe(0)
+  })
+
+  it('an unknown --model is one error naming the models, before any image is sent', async () => {
+    await site(mode)
+    for (const extra of [[], ['--dry-run']]) {
+      const t = io()
+      expect(await main([...mode.args, ...extra, '--model', 'nope/nope'], t.io)).toBe(2)
+      const err = t.err.join('')
+      expect(err.match(/unknown model/g)).toHaveLength(1)
+      expect(err).toContain(
+        'alttext fix: unknown model nope/nope; available: google/gemini-2.5-flash-lite, qwen/qwen2.5-vl-72b-instruct\n',
+      )
+      expect(err).not.toContain('invalid_request')
+    }
+    expect(api.images).toHaveLength(0)
+    expect(await readFile(join(dir, 'site', `p1.${mode.ext}`), 'utf8')).toBe(mode.page(1))
+    // A known model goes through.
+    const ok = io()
+    expect(await main([...mode.args, '--model', 'qwen/qwen2.5-vl-72b-instruct'], ok.io)).toBe(0)
+    expect(api.images).toHaveLength(3)
+  })
+
+  it('an alt-text.json it cannot write is one warning and exit 1; the pages keep their text', async () => {
+    await site(mode)
+    const t = io()
+    expect(await main([...mode.args, '--cache-file', join('nowhere', 'a.json')], t.io)).toBe(1)
+    const err = t.err.join('')
+    expect(err.match(/could not write/g)).toHaveLength(1)
+    expect(err).toContain(
+      'nowhere/a.json: could not write: ENOENT — the descriptions paid for in this run are not kept\n',
+    )
+    expect(t.out.join('')).toContain('3 described')
+    expect(await readFile(join(dir, 'site', `p1.${mode.ext}`), 'utf8')).toContain('Image 1')
+  })
+
+  it('an alt-text.json it cannot read (a folder) stops the run before anything is sent', async () => {
+    await site(mode)
+    const t = io()
+    expect(await main([...mode.args, '--cache-file', 'site'], t.io)).toBe(1)
+    expect(t.err.join('')).toBe('site: could not read: EISDIR — nothing was sent\n')
+    expect(api.stats.calls).toBe(0)
+    expect(await readFile(join(dir, 'site', `p1.${mode.ext}`), 'utf8')).toBe(mode.page(1))
   })
 })

@@ -89,6 +89,36 @@ describe('alttext check --source', () => {
     )
     expect(t.err.join('')).toContain('4 images without alt text in 2 of 2 files')
   })
+
+  it('check and lint fail on a file they skip, and say how many', async () => {
+    await writeFile(
+      join(dir, 'content', 'latin1.md'),
+      Buffer.from('caf\xe9 ![](b.png)\n', 'latin1'),
+    )
+    await writeFile(join(dir, 'content', 'binary.md'), Buffer.from([0x89, 0x50, 0, 1, 2]))
+    const check = io()
+    expect(await main(['check', '--source', 'content'], check.io)).toBe(1)
+    const err = check.err.join('')
+    expect(err).toContain('content/binary.md: skipped: binary file (NUL bytes)\n')
+    expect(err).toContain('content/latin1.md: skipped: not UTF-8 text\n')
+    expect(err).toContain('alttext: 2 files could not be read\n')
+    // Only the skipped files: no image is listed, and still the run fails.
+    await rm(join(dir, 'content', 'posts'), { recursive: true })
+    const skippedOnly = io()
+    expect(await main(['check', '--source', 'content'], skippedOnly.io)).toBe(1)
+    expect(skippedOnly.out).toEqual([])
+    expect(skippedOnly.err.join('')).toMatch(
+      /alttext: 2 files could not be read\nalttext: every image read has alt text \(2 files\)\n$/,
+    )
+    const lint = io()
+    expect(await main(['lint', '--source', 'content'], lint.io)).toBe(1)
+    expect(lint.err.join('')).toBe(
+      'content/binary.md: skipped: binary file (NUL bytes)\n' +
+        'content/latin1.md: skipped: not UTF-8 text\n' +
+        'alttext: 2 files could not be read\n' +
+        'alttext: no alt text problems (2 files)\n',
+    )
+  })
 })
 
 describe('alttext fix --source', () => {

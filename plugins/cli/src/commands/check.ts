@@ -18,7 +18,8 @@ alt="" (decorative) and role="presentation"/"none" count as answered.
 --estimate also prints what describing them would cost: images to describe, cached (alt-text.json
 and the cache folder in the cwd), credits needed against the balance (read when ALTTEXT_API_KEY is
 set). Nothing is sent to be described, nothing is written.
-Exit code: 0 when every image has alt, 1 when some do not, 2 on usage errors.
+Exit code: 0 when every image has alt, 1 when some do not or a page could not be read (or is in
+an encoding it cannot decode: named as skipped), 2 on usage errors.
 alttext check --source <dir> checks Markdown/MDX source files instead.
 --require-reviewed also fails (exit 1) while alt-text.json (--cache-file <path>) holds machine
 alt text no person has reviewed (approve or edit it with alttext review <dir>); each is listed as
@@ -72,10 +73,16 @@ alt-text.json: <image hash> "text".
         )
         continue
       }
-      // Legacy-encoded pages are read in their declared encoding, as `fix` does. No tree is
-      // built: parse5's tokenizer finds the images (a page without `<img` is only searched).
+      // Legacy-encoded pages are read in their declared encoding, as `fix` does. A page in no
+      // encoding it can read is not read at all: named, counted, and the check fails (its images
+      // are unknown, not answered). No tree is built: parse5's tokenizer finds the images.
       const page = decodePage(bytes)
-      const { images, problems } = scanHtml(page.ok ? page.text : bytes.toString('utf8'))
+      if (!page.ok) {
+        unreadable++
+        io.stderr.write(`${name}: skipped: ${page.reason}\n`)
+        continue
+      }
+      const { images, problems } = scanHtml(page.text)
       for (const problem of problems)
         io.stderr.write(
           `${name}:${problem.line}:${problem.column}: broken HTML (${problem.code}): ${problem.message}\n`,

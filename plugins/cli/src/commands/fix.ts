@@ -2,6 +2,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { parseArgs } from 'node:util'
+import { LIMITS } from '@alttextapi/core'
 import {
   createAltTextRun,
   DEFAULTS,
@@ -38,7 +39,8 @@ Options:
   --cache-file <path>    the committed cache (default alt-text.json in the cwd; commit it)
   --no-cache             no cache: every image is described again
   --model <id>           model id (default: the API's default)
-  --max-length <n>       longest alt text in characters (default 125)
+  --max-length <n>       longest alt text in characters, ${LIMITS.minMaxLength} to ${LIMITS.maxMaxLength}
+                         (default ${LIMITS.defaultMaxLength})
   --base <path>          URL path the site is served under, e.g. /blog/ (default /)
   --remote <mode>        http(s) images: download (default), url (the API fetches), skip
   --allow-host <host>    let downloads reach this loopback/private host (repeatable); by default
@@ -60,8 +62,10 @@ root-relative images, default <dir>) and --root <dir> (no image read outside it,
 The API key is read from ALTTEXT_API_KEY.
 A fatal answer (bad key, no credits, 403, no model configured, the API unreachable) stops the
 run at once with one message; pages already written keep their alt text.
-Exit code: 0 when done (failures are reported), 1 when the run stopped on a fatal answer or with
---fail-on-error and failures, 2 on usage errors.
+Exit code: 0 when done (failures are reported), 1 when the run stopped on a fatal answer, when
+alt-text.json could not keep what the run paid for, or with --fail-on-error and failures, 2 on
+usage errors (a bad flag, an unknown --model: checked against GET /v1/models before anything is
+sent).
 `
 
 /**

@@ -46,8 +46,8 @@ Options:
   --public <dir>       with --source --fix: static folder of root-relative images (default <dir>)
   --api-url <url>      API base URL for --fix (default ALTTEXT_API_URL or the hosted API)
 
-Exit code: 0 when no finding is an error, 1 when one is (or a file could not be read, or --fix
-stopped on a fatal answer), 2 on usage or configuration errors.
+Exit code: 0 when no finding is an error, 1 when one is (or a file could not be read or decoded,
+or --fix stopped on a fatal answer), 2 on usage or configuration errors.
 `
 
 export const lint: Command = {
@@ -127,6 +127,8 @@ export const lint: Command = {
     )
     const errors = findings.filter((f) => f.severity === 'error').length
     const warnings = findings.length - errors
+    if (result.unreadable > 0)
+      io.stderr.write(`alttext: ${plural(result.unreadable, 'file')} could not be read\n`)
     io.stderr.write(
       findings.length === 0
         ? `alttext: no alt text problems (${plural(result.files, 'file')})\n`

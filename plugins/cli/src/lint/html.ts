@@ -35,8 +35,14 @@ export async function lintHtmlFolder(
       )
       continue
     }
+    // A page in no encoding it can read is named and counted, as one that cannot be read.
     const page = decodePage(bytes)
-    const { images } = scanHtml(page.ok ? page.text : bytes.toString('utf8'))
+    if (!page.ok) {
+      result.unreadable++
+      io.stderr.write(`${name(path)}: skipped: ${page.reason}\n`)
+      continue
+    }
+    const { images } = scanHtml(page.text)
     for (const finding of lintPage(images, settings, lang))
       result.findings.push({
         path,

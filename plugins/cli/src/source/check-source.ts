@@ -17,8 +17,8 @@ export const checkSource: Command = {
 Lists every image without alt text in the .md, .mdx and .markdown files under <dir> as
 file:line:column src: ![](x.png) and ![ ](x.png) (an empty description), and HTML or JSX <img>
 without an alt attribute. <img src="…" alt=""> marks a decorative image and counts as answered.
-Exit code: 0 when every image has alt text, 1 when some do not (or a file could not be read or
-parsed), 2 on usage errors.
+Exit code: 0 when every image has alt text, 1 when some do not (or a file could not be read,
+decoded or parsed: binary, not UTF-8 and huge files are named as skipped), 2 on usage errors.
 `,
   async run(args, io) {
     const { values, positionals } = parseArgs({
@@ -32,7 +32,8 @@ parsed), 2 on usage errors.
       return 2
     }
     const out = (path: string) => sanitizeForTerminal(relative(io.cwd, path) || path)
-    let problems = 0
+    // Files not read, not decoded or not parsed: named on stderr, and they fail the check.
+    let unreadable = 0
     const files = await findSourceFiles(resolve(io.cwd, values.source), (path, why) =>
       io.stderr.write(`${out(path)}: skipped: ${why}\n`),
     )
@@ -41,7 +42,8 @@ parsed), 2 on usage errors.
     for (const path of files) {
       const read = readSource(path)
       if (!read.ok) {
-        if (read.error) problems++
+        // Skipped (binary, not UTF-8, huge) counts too: its images are unknown, not answered.
+        unreadable++
         io.stderr.write(`${out(path)}: ${read.error ? '' : 'skipped: '}${read.reason}\n`)
         continue
       }
@@ -50,7 +52,7 @@ parsed), 2 on usage errors.
       try {
         tree = parseMarkdown(body, /\.mdx$/i.test(path))
       } catch (error) {
-        problems++
+        unreadable++
         const at = error as { line?: number; column?: number }
         io.stderr.write(
           `${out(path)}:${at.line ?? 0}:${at.column ?? 0}: could not parse: ${sanitizeForTerminal((error as Error).message)}\n`,
@@ -67,11 +69,13 @@ parsed), 2 on usage errors.
         )
       }
     }
+    if (unreadable > 0)
+      io.stderr.write(`alttext: ${plural(unreadable, 'file')} could not be read\n`)
     io.stderr.write(
       missing === 0
-        ? `alttext: every image has alt text (${plural(files.length, 'file')})\n`
+        ? `alttext: every image ${unreadable > 0 ? 'read ' : ''}has alt text (${plural(files.length, 'file')})\n`
         : `alttext: ${plural(missing, 'image')} without alt text in ${pages} of ${plural(files.length, 'file')}\n`,
     )
-    return missing === 0 && problems === 0 ? 0 : 1
+    return missing === 0 && unreadable === 0 ? 0 : 1
   },
 }

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { LIMITS } from '@alttextapi/core'
 import { createAltTextRun, fillMarkdownSource, type Options } from '@alttextapi/remark'
 import { fixFiles } from '../fix-files.js'
 import type { Command } from '../io.js'
@@ -34,15 +35,18 @@ Options:
   --cache <dir>          second-level cache folder (default node_modules/.cache/alttextapi)
   --no-cache             no cache: every image is described again
   --model <id>           model id (default: the API's default)
-  --max-length <n>       longest alt text in characters (default 125)
+  --max-length <n>       longest alt text in characters, ${LIMITS.minMaxLength} to ${LIMITS.maxMaxLength}
+                         (default ${LIMITS.defaultMaxLength})
   --remote <mode>        http(s) images: download (default), url (the API fetches), skip
   --allow-host <host>    let downloads reach this loopback/private host (repeatable)
   --fail-on-error        exit 1 when an image could not be described or a file was skipped
   --api-url <url>        API base URL (default ALTTEXT_API_URL or the hosted API)
 
 The API key is read from ALTTEXT_API_KEY.
-Exit code: 0 when done (failures are reported), 1 when the run stopped on a fatal answer or with
---fail-on-error and failures, 2 on usage errors.
+Exit code: 0 when done (failures are reported), 1 when the run stopped on a fatal answer, when
+alt-text.json could not keep what the run paid for, or with --fail-on-error and failures, 2 on
+usage errors (a bad flag, an unknown --model: checked against GET /v1/models before anything is
+sent).
 `
 
 function parse(args: string[]) {
