@@ -7,34 +7,35 @@ import * as v from 'valibot'
 
 /**
  * The options of `@alttextapi/rehype` (key, API URL, language, budget, cache, filters…) that make
- * sense for a whole site, plus the integration's own.
+ * sense for a whole site: the integration takes these and checks them as rehype does.
  */
-export interface AltTextAstroOptions
-  extends Pick<
-    RehypeOptions,
-    | 'apiKey'
-    | 'baseUrl'
-    | 'language'
-    | 'model'
-    | 'maxLength'
-    | 'overwrite'
-    | 'cache'
-    | 'cacheFile'
-    | 'cacheDir'
-    | 'concurrency'
-    | 'batch'
-    | 'maxImages'
-    | 'maxCredits'
-    | 'dryRun'
-    | 'failOnError'
-    | 'include'
-    | 'exclude'
-    | 'remoteImages'
-    | 'allowHosts'
-    | 'fetchTimeoutMs'
-    | 'maxImageBytes'
-    | 'maxSide'
-  > {
+const SHARED = [
+  'apiKey',
+  'baseUrl',
+  'language',
+  'model',
+  'maxLength',
+  'overwrite',
+  'cache',
+  'cacheFile',
+  'cacheDir',
+  'concurrency',
+  'batch',
+  'maxImages',
+  'maxCredits',
+  'dryRun',
+  'failOnError',
+  'include',
+  'exclude',
+  'remoteImages',
+  'allowHosts',
+  'fetchTimeoutMs',
+  'maxImageBytes',
+  'maxSide',
+] as const
+
+/** The shared options of `@alttextapi/rehype` (`SHARED`), plus the integration's own. */
+export interface AltTextAstroOptions extends Pick<RehypeOptions, (typeof SHARED)[number]> {
   /** Fill Markdown and MDX images with the remark plugin (the source keeps `![](x)`). Default `true`. */
   markdown?: boolean | undefined
   /** Fill the built HTML (`<img>` in `.astro` files, `<Image>` output) after the build. Default `true`. */
@@ -55,56 +56,9 @@ export interface AltTextAstroOptions
   onError?: 'fail' | 'warn' | undefined
 }
 
-/** The run's options this integration takes, checked as `@alttextapi/rehype` checks them. */
-const {
-  apiKey,
-  baseUrl,
-  language,
-  model,
-  maxLength,
-  overwrite,
-  cache,
-  cacheFile,
-  cacheDir,
-  concurrency,
-  batch,
-  maxImages,
-  maxCredits,
-  dryRun,
-  failOnError,
-  include,
-  exclude,
-  remoteImages,
-  allowHosts,
-  fetchTimeoutMs,
-  maxImageBytes,
-  maxSide,
-} = RUN_OPTION_ENTRIES
-
 /** The schema of every option, by key; unknown keys are refused (a typo must not pass silently). */
 const ENTRIES = {
-  apiKey,
-  baseUrl,
-  language,
-  model,
-  maxLength,
-  overwrite,
-  cache,
-  cacheFile,
-  cacheDir,
-  concurrency,
-  batch,
-  maxImages,
-  maxCredits,
-  dryRun,
-  failOnError,
-  include,
-  exclude,
-  remoteImages,
-  allowHosts,
-  fetchTimeoutMs,
-  maxImageBytes,
-  maxSide,
+  ...v.pick(v.object(RUN_OPTION_ENTRIES), SHARED).entries,
   // A boolean only here: Markdown and HTML pages find different context.
   context: v.optional(v.boolean()),
   markdown: v.optional(v.boolean()),
