@@ -67,10 +67,14 @@ export async function reportCacheProblems(
  */
 export function reportUnkeptAnswers(run: AltTextRun, err: Out, cwd: string): boolean {
   if (!(run.cache instanceof BuildCache) || !run.cache.fileWriteError) return false
-  err.write(
-    `${fileName(run.cache, cwd)}: could not write: ${reasonOf(run.cache.fileWriteError)} — the descriptions paid for in this run are not kept\n`,
-  )
+  err.write(unkeptAnswers(run.cache.file?.path ?? '', run.cache.fileWriteError, cwd))
   return true
+}
+
+/** The warning when new answers could not be written into the committed file at `path`. */
+export function unkeptAnswers(path: string, error: unknown, cwd: string): string {
+  const name = sanitizeForTerminal(relative(cwd, path) || path)
+  return `${name}: could not write: ${reasonOf(error)} — the descriptions paid for in this run are not kept\n`
 }
 
 /**

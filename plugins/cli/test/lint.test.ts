@@ -270,6 +270,29 @@ describe('alttext lint --fix', () => {
   })
   afterAll(() => api.close())
 
+  it('an alt-text.json it cannot write is one warning and exit 1, for pages and for sources', async () => {
+    await mkdir(join(dir, 'site', 'img'))
+    await writeFile(join(dir, 'site', 'img', '1.png'), tinyPng(1))
+    await writeFile(
+      join(dir, 'site', 'index.html'),
+      '<html lang="en"><body>\n<img src="/img/1.png" alt="IMG_0001.png">\n</body></html>\n',
+    )
+    await writeFile(join(dir, 'site', 'post.md'), '# Post\n\n![IMG_0001.png](img/1.png)\n')
+    api.program({ altText: () => 'A green and white test pattern' })
+    const env = { ALTTEXT_API_KEY: api.key, ALTTEXT_API_URL: api.url }
+    for (const args of [['site'], ['--source', 'site']]) {
+      const t = io(env)
+      const code = await main(['lint', ...args, '--fix', '--cache-file', 'nowhere/a.json'], t.io)
+      // The one problem is fixed, so only the lost write makes the exit 1.
+      expect(t.err(), args.join(' ')).toContain('alt text regenerated')
+      expect(t.err().match(/could not write/g), args.join(' ')).toHaveLength(1)
+      expect(t.err()).toContain(
+        'nowhere/a.json: could not write: ENOENT — the descriptions paid for in this run are not kept\n',
+      )
+      expect(code, t.err()).toBe(1)
+    }
+  })
+
   it("regenerates failing text that is not a person's; keeps human text; writes provenance", async () => {
     await mkdir(join(dir, 'site', 'img'))
     for (const n of [1, 2, 3]) await writeFile(join(dir, 'site', 'img', `${n}.png`), tinyPng(n))

@@ -109,6 +109,7 @@ export const lint: Command = {
       io.stderr.write(
         `alttext lint --fix: ${plural(fixed.regenerated, 'alt text')} regenerated, ${fixed.kept} kept (written by a person), ${fixed.failed} not fixed\n`,
       )
+      if (fixed.unkept) stopped = true
       if (fixed.fatal) {
         stopped = true
         io.stderr.write(

@@ -15,6 +15,7 @@ import {
   KEPT_BY_PERSON,
   type MarkdownImage,
 } from '@alttextapi/remark'
+import { reportUnkeptAnswers } from '../estimate.js'
 import type { CommandIO } from '../io.js'
 import { readSource, writeIfUnchanged } from '../source/files.js'
 import { byFile, type Finding } from './finding.js'
@@ -112,5 +113,6 @@ export async function fixSourceFindings(
       break
     }
   }
+  if (reportUnkeptAnswers(run, io.stderr, io.cwd)) result.unkept = true
   return result
 }

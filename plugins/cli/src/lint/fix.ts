@@ -28,6 +28,7 @@ import {
 } from '@alttextapi/rehype'
 import { siteImages } from '../commands/fix.js'
 import { decodePage } from '../encoding.js'
+import { unkeptAnswers } from '../estimate.js'
 import { writeAtomic } from '../files.js'
 import type { CommandIO } from '../io.js'
 import { byFile, type Finding } from './finding.js'
@@ -54,6 +55,8 @@ export interface FixResult {
   failed: number
   /** The fatal error that stopped the run. */
   fatal?: Error | undefined
+  /** New answers could not be written into alt-text.json (said on stderr): the exit is 1. */
+  unkept?: boolean | undefined
 }
 
 /** Regenerates the alt text of the HTML images `findings` are about. */
@@ -70,9 +73,19 @@ export async function fixFindings(
       for (const p of problems) io.stderr.write(`${sanitizeForTerminal(p)}\n`)
     },
   })
+  // The describer ignores a cache's errors (the answer still reaches the page): the first failed
+  // write into alt-text.json is kept here, to say that what was paid for is not kept.
+  let unkept: unknown
   const describer = createDescriber({
     client: createClient({ apiKey: config.apiKey, baseUrl: config.baseUrl }),
-    cache: file,
+    cache: {
+      get: (key, lookup) => file.get(key, lookup),
+      set: (key, value, lookup) =>
+        file.set(key, value, lookup).catch((error: unknown) => {
+          unkept ??= error
+          throw error
+        }),
+    },
     batch: false,
     prepare: (bytes) => prepareImage(bytes),
   })
@@ -143,6 +156,10 @@ export async function fixFindings(
     }
     if (edits.length > 0) await writeAtomic(path, page.encode(applyEdits(page.text, edits)))
     if (result.fatal) break
+  }
+  if (unkept !== undefined) {
+    io.stderr.write(unkeptAnswers(options.cacheFile, unkept, io.cwd))
+    result.unkept = true
   }
   return result
 }
