@@ -40,6 +40,7 @@ export {
   type ImageOrigin,
   type LoadedImage,
   loadImage,
+  refusedRemote,
 } from './source.js'
 export { parseSrcset, pickCandidate, type SrcsetCandidate } from './srcset.js'
 export { altEdit, applyEdits, type Edit, escapeAttribute, type TagLocation } from './start-tag.js'

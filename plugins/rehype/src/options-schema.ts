@@ -11,7 +11,6 @@ import type { RunOptions } from './options.js'
 
 const count = v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(0))
 const positive = v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1))
-const path = v.pipe(v.string(), v.nonEmpty('must not be empty'))
 const fn = v.custom<(...args: never[]) => unknown>(
   (x) => typeof x === 'function',
   'must be a function',
@@ -28,17 +27,19 @@ export const filters = v.union([filter, v.array(filter)])
  * option added there without an entry here fails the type check.
  */
 export const RUN_OPTION_ENTRIES = {
-  apiKey: v.optional(path),
-  baseUrl: v.optional(v.pipe(v.string(), v.url('must be a URL'))),
+  // An empty string is taken as unset, as the tools do: a CI job without the secret (a fork's pull
+  // request gets `''`) goes on without a key instead of failing on its config.
+  apiKey: v.optional(v.string()),
+  baseUrl: v.optional(v.union([v.literal(''), v.pipe(v.string(), v.url('must be a URL'))])),
   client: v.optional(object('a client from @alttextapi/core')),
-  language: v.optional(path),
-  publicDir: v.optional(path),
-  root: v.optional(path),
+  language: v.optional(v.string()),
+  publicDir: v.optional(v.string()),
+  root: v.optional(v.string()),
   basePath: v.optional(v.string()),
   overwrite: v.optional(v.boolean()),
   describeDecorative: v.optional(v.boolean()),
   cache: v.optional(v.union([v.literal(false), object('a cache')])),
-  cacheFile: v.optional(v.union([path, v.literal(false)])),
+  cacheFile: v.optional(v.union([v.string(), v.literal(false)])),
   cacheByContext: v.optional(v.boolean()),
   progress: v.optional(
     v.union([
@@ -52,7 +53,7 @@ export const RUN_OPTION_ENTRIES = {
   ),
   onProgress: v.optional(fn),
   pageCache: v.optional(v.boolean()),
-  cacheDir: v.optional(path),
+  cacheDir: v.optional(v.string()),
   concurrency: v.optional(positive),
   batch: v.optional(v.boolean()),
   maxImages: v.optional(count),
@@ -104,9 +105,13 @@ function describeIssue(top: v.BaseIssue<unknown>): string {
   const key = path.join('.')
   if (issue.kind === 'schema' && issue.type === 'strict_object' && key)
     return `unknown option "${key}"`
-  // valibot's type messages say what they received already.
+  // valibot's type messages say what they received already; a length check's `received` is the
+  // length, not the value.
   const received =
-    issue.received === 'undefined' || issue.message.includes('received')
+    issue.received === 'undefined' ||
+    issue.message.includes('received') ||
+    issue.type.endsWith('length') ||
+    issue.type === 'non_empty'
       ? ''
       : ` (received ${issue.received})`
   return key ? `option "${key}": ${issue.message}${received}` : issue.message

@@ -14,6 +14,7 @@ import {
   ImageLoadError,
   type LoadedImage,
   loadImage,
+  refusedRemote,
   reportOutcomes,
 } from '@alttextapi/rehype'
 import type { VFile } from 'vfile'
@@ -64,8 +65,8 @@ async function describeOne(
   if (options.exclude !== undefined && matches(options.exclude))
     return { image, status: 'skipped', reason: 'excluded' }
   let loaded: LoadedImage
+  const remote = options.remoteImages ?? DEFAULTS.remoteImages
   try {
-    const remote = options.remoteImages ?? DEFAULTS.remoteImages
     loaded = await run.io(() =>
       loadImage(image.src, file, {
         publicDir: options.publicDir ?? process.cwd(),
@@ -85,6 +86,15 @@ async function describeOne(
     return { image, status: 'failed', reason }
   }
   if (loaded.kind === 'skip') return { image, status: 'skipped', reason: loaded.reason }
+  // A dry run counts what the real run would: a URL at a private address fails there, unsent.
+  if (loaded.kind === 'url' && run.dryRun && remote !== 'skip') {
+    const refused = refusedRemote(loaded.url, {
+      remoteImages: remote,
+      allowHosts: options.allowHosts,
+      fetch: options.fetch,
+    })
+    if (refused) return { image, status: 'failed', reason: refused }
+  }
   const option = settings.context ?? true
   const context =
     option === false

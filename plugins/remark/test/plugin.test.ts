@@ -258,3 +258,17 @@ describe('options', () => {
     )
   })
 })
+
+it('a dry run counts a remote image at a private address as the real run does: failed, not planned', async () => {
+  const source = 'Local: ![](http://127.0.0.1:1/x.png)\n'
+  const dryRun = createAltTextRun({ apiKey: 'atk_x', baseUrl: api.url, dryRun: true, cache: false })
+  const dry = await fillMarkdownSource(source, { run: dryRun })
+  const realRun = createAltTextRun({ apiKey: api.key, baseUrl: api.url, cache: false })
+  const real = await fillMarkdownSource(source, { run: realRun })
+  const [planned] = dry.result.images
+  const [done] = real.result.images
+  expect(planned?.status).toBe('failed')
+  expect(planned?.reason).toBe(done?.reason)
+  expect(done?.reason).toMatch(/127\.0\.0\.1/)
+  expect(dryRun.summary().planned).toBe(0)
+})
