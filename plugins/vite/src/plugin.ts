@@ -216,6 +216,10 @@ export function altText(given: AltTextViteOptions = {}): Plugin {
     // Build only: `vite dev` serves pages as they are (no `dev` option: it never worked there).
     apply: 'build',
     enforce: 'post',
+    // One instance for every environment of an app build (Vite 6+): without it Vite resolves the
+    // config again per environment, loading vite.config anew, and each copy warned about a missing
+    // key. The per-environment state is kept by environment (buildOf) all the same.
+    sharedDuringBuild: true,
     configResolved(resolved) {
       lastConfig = resolved
       // Without a key (and no dry run) a build must still succeed, quickly and offline: say so

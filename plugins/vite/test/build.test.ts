@@ -309,6 +309,45 @@ describe('an app build with an SSR environment', () => {
     ])
   })
 
+  it('without an API key, says so once — also when vite.config is loaded per environment', async () => {
+    const saved = process.env.ALTTEXT_API_KEY
+    delete process.env.ALTTEXT_API_KEY
+    try {
+      // Vite resolves the config anew for each environment of an app build, and so loads the
+      // config file again: a plugin that is not shared would be a new instance each time.
+      const plugin = join(import.meta.dirname, '..', 'src', 'index.ts')
+      const configFile = join(root, 'vite.config.mjs')
+      await writeFile(
+        configFile,
+        `import { altText } from ${JSON.stringify(plugin)}\nexport default { plugins: [altText({ cache: false })] }\n`,
+      )
+      await writeFile(join(root, 'entry-server.js'), 'export const render = () => "<p>hi</p>"\n')
+      const { lines, logger } = capture()
+      const builder = await createBuilder({
+        root,
+        configFile,
+        logLevel: 'info',
+        customLogger: logger,
+        environments: {
+          client: { build: { outDir: join(root, 'dist', 'client'), emptyOutDir: true } },
+          ssr: {
+            build: {
+              outDir: join(root, 'dist', 'server'),
+              emptyOutDir: true,
+              rollupOptions: { input: join(root, 'entry-server.js') },
+            },
+          },
+        },
+      })
+      await builder.buildApp()
+      expect(lines.filter((l) => l.includes('[alttextapi]'))).toEqual([
+        expect.stringMatching(/^WARN \[alttextapi\] no API key/),
+      ])
+    } finally {
+      if (saved !== undefined) process.env.ALTTEXT_API_KEY = saved
+    }
+  })
+
   it('without an API key, says so once', async () => {
     const saved = process.env.ALTTEXT_API_KEY
     delete process.env.ALTTEXT_API_KEY

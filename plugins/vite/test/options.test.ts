@@ -16,6 +16,10 @@ describe('options', () => {
     expect(make({ client: {} })).toThrow('unknown option "client"')
   })
 
+  it('takes an empty key or API URL as unset (a CI job without the secret is not blocked)', () => {
+    expect(() => altText({ apiKey: '', baseUrl: '' })).not.toThrow()
+  })
+
   it('takes every documented option of the README', () => {
     expect(() =>
       altText({
@@ -31,6 +35,8 @@ describe('options', () => {
         remoteImages: 'url',
         allowHosts: ['127.0.0.1'],
         cacheFile: false,
+        cacheByContext: true,
+        dryRun: true,
         lint: { maxLength: 120 },
       }),
     ).not.toThrow()
