@@ -106,7 +106,7 @@ export function refusal(limits: KeyLimits | undefined, price: number, now: numbe
   if (limits && limits.cap !== null && limits.spent + price > limits.cap) {
     return new ApiError(
       'forbidden',
-      `This API key's daily credit cap of ${limits.cap} credit${limits.cap === 1 ? '' : 's'} is reached (${limits.spent} spent today, UTC; this image costs ${price}). Raise the cap or use another key in the dashboard.`,
+      `This API key's daily credit cap of ${limits.cap} credit${limits.cap === 1 ? '' : 's'} is reached (${limits.spent} spent today, UTC; this image costs ${price}). It resets at 00:00 UTC; a key's cap cannot be changed, so for a higher one create a new key in the dashboard and revoke this one.`,
     )
   }
   return insufficient(price)

@@ -578,6 +578,8 @@ describe('key limits on the charge', () => {
     const refused = answers.find((res) => res.status === 403) as Response
     const error = await expectError(refused, 403, 'forbidden')
     expect(error.error.message).toContain('daily credit cap of 2 credits')
+    // What to do: a key's cap cannot be raised, so the message does not say to raise it.
+    expect(error.error.message).toContain('create a new key in the dashboard and revoke this one')
     expect(await balanceOf(user.id)).toBe(8)
     // A reused image costs nothing, so the cap does not stop it.
     const servedSeed = 1130 + answers.findIndex((res) => res.status === 200)
