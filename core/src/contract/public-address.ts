@@ -154,3 +154,11 @@ export function isPublicAddress(ip: string): boolean {
   const v4 = parseIPv4(ip)
   return v4 !== undefined && !privateIPv4(v4)
 }
+
+/**
+ * A host name as `allowHosts` compares it: lower case, an IPv6 literal without its brackets
+ * (`[::1]` and `::1` are the same host).
+ */
+export function normalizeHost(host: string): string {
+  return host.toLowerCase().replace(/^\[|\]$/g, '')
+}

@@ -9,7 +9,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import type { LookupFunction } from 'node:net'
 import { Readable } from 'node:stream'
-import { isPublicAddress, refusedHost } from '../contract/public-address.js'
+import { isPublicAddress, normalizeHost, refusedHost } from '../contract/public-address.js'
 
 /** Options of `createPublicFetch`. */
 export interface PublicFetchOptions {
@@ -28,8 +28,6 @@ export interface PublicFetchOptions {
 export class RefusedAddressError extends Error {
   override name = 'RefusedAddressError'
 }
-
-const normalizeHost = (host: string) => host.toLowerCase().replace(/^\[|\]$/g, '')
 
 /**
  * A `lookup` that only hands out public addresses (all of them checked, the first used). The

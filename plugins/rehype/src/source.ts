@@ -5,7 +5,7 @@
  */
 import { readFile, realpath, stat } from 'node:fs/promises'
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
-import { refusedHost } from '@alttextapi/core/address'
+import { normalizeHost, refusedHost } from '@alttextapi/core/address'
 import type { VFile } from 'vfile'
 
 /** An image's bytes, or a URL for the API to fetch; `skip` is a deliberate no. */
@@ -150,8 +150,7 @@ export function refusedRemote(
     return refused ? `${refused} Only public addresses are fetched.` : undefined
   }
   if (options.fetch) return undefined
-  const normalize = (name: string) => name.toLowerCase().replace(/^\[|\]$/g, '')
-  if ((options.allowHosts ?? []).some((allowed) => normalize(allowed) === normalize(host)))
+  if ((options.allowHosts ?? []).some((allowed) => normalizeHost(allowed) === normalizeHost(host)))
     return undefined
   const refused = refusedHost(host)
   return refused ? `Could not download ${url}: refused: ${host}: ${refused}` : undefined
