@@ -51,39 +51,61 @@ export async function startApi(options = {}) {
       .map(([k, v]) => `${k}=${JSON.stringify(String(v))}`)
       .join('\n'),
   )
-  const port = await freePort()
-  const child = spawn(
-    wrangler,
-    [
-      'dev',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--persist-to',
-      persistDir,
-      '--env-file',
-      envFile,
-      '--inspector-port',
-      String(await freePort()),
-      '--show-interactive-dev-session=false',
-      '--log-level',
-      options.log ? 'info' : 'warn',
-    ],
-    { cwd: apiDir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-  )
-  let output = ''
-  child.stdout.on('data', (d) => {
-    output += d
-    if (options.log) process.stdout.write(d)
-  })
-  child.stderr.on('data', (d) => {
-    output += d
-    if (options.log) process.stderr.write(d)
-  })
-  const url = `http://127.0.0.1:${port}`
-  const stop = async () => {
-    if (child.exitCode === null) {
+  // A free port can be taken by another process before wrangler binds it (test files start
+  // servers side by side): then wrangler is started again on new ports, a few times.
+  for (let attempt = 1; ; attempt++) {
+    const started = await launch(await freePort(), await freePort())
+    if (started.ok) {
+      const { url, kill, pid } = started
+      const stop = async () => {
+        await kill()
+        rmSync(persistDir, { recursive: true, force: true })
+      }
+      return { url, persistDir, stop, pid }
+    }
+    if (attempt < 4 && /Address already in use/.test(started.output)) continue
+    rmSync(persistDir, { recursive: true, force: true })
+    throw new Error(`wrangler dev did not start:\n${started.output}`)
+  }
+
+  /**
+   * Starts `wrangler dev` on `port` and waits for `/health`.
+   * @param {number} port
+   * @param {number} inspectorPort
+   */
+  async function launch(port, inspectorPort) {
+    const child = spawn(
+      wrangler,
+      [
+        'dev',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--persist-to',
+        persistDir,
+        '--env-file',
+        envFile,
+        '--inspector-port',
+        String(inspectorPort),
+        '--show-interactive-dev-session=false',
+        '--log-level',
+        options.log ? 'info' : 'warn',
+      ],
+      { cwd: apiDir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    )
+    let output = ''
+    child.stdout.on('data', (d) => {
+      output += d
+      if (options.log) process.stdout.write(d)
+    })
+    child.stderr.on('data', (d) => {
+      output += d
+      if (options.log) process.stderr.write(d)
+    })
+    const url = `http://127.0.0.1:${port}`
+    const kill = async () => {
+      if (child.exitCode !== null) return
       try {
         process.kill(-(child.pid ?? 0), 'SIGTERM')
       } catch {}
@@ -100,17 +122,16 @@ export async function startApi(options = {}) {
         })
       })
     }
-    rmSync(persistDir, { recursive: true, force: true })
+    const deadline = Date.now() + 60_000
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) break
+      try {
+        const res = await fetch(`${url}/health`)
+        if (res.ok) return { ok: /** @type {const} */ (true), url, kill, pid: child.pid }
+      } catch {}
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    await kill()
+    return { ok: /** @type {const} */ (false), output }
   }
-  const deadline = Date.now() + 60_000
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) break
-    try {
-      const res = await fetch(`${url}/health`)
-      if (res.ok) return { url, persistDir, stop, pid: child.pid }
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-  await stop()
-  throw new Error(`wrangler dev did not start:\n${output}`)
 }
